@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs every Debian package hone needs to build, test and (with --bench) to
+# compare itself with its Python peers. Idempotent and non-interactive: when all
+# packages are present it only runs dpkg queries and exits in well under a second.
+set -euo pipefail
+
+# Build and test: the dependency table of DESIGN.md, all of it.
+BUILD_PKGS=(
+  build-essential g++ cmake ninja-build ccache pkg-config git
+  libxgboost-dev            # gradient boosting, forests, trees
+  liblinear-dev             # logistic regression, linear SVM
+  libsvm-dev                # kernel SVM
+  libeigen3-dev             # dense linear algebra
+  libtorch-dev              # neural networks
+  libnanoflann-dev          # neighbour search
+  libsqlite3-dev sqlite3    # embedded store
+  postgresql libpqxx-dev    # team store (tests start their own server)
+  libcpp-httplib-dev        # HTTP server
+  nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev
+  libonnx-dev python3-onnx  # ONNX export and its checker
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev  # libFuzzer targets
+)
+# Peers for bench/, run with /usr/bin/python3.
+BENCH_PKGS=(
+  python3-sklearn python3-xgboost python3-optuna python3-torch python3-pandas
+  python3-fastapi python3-uvicorn wrk hyperfine
+)
+
+pkgs=("${BUILD_PKGS[@]}")
+if [[ "${1:-}" == "--bench" ]]; then pkgs+=("${BENCH_PKGS[@]}"); fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [[ ${#missing[@]} -eq 0 ]]; then exit 0; fi
+
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"

@@ -1,0 +1,30 @@
+#pragma once
+// Per-column statistics, what `hone data describe` prints.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "data/frame.hpp"
+
+namespace hone::data {
+
+struct ColumnStats {
+    std::string name;
+    DType type;
+    std::size_t count = 0;   // non-null values
+    std::size_t nulls = 0;
+    std::optional<double> mean, std, min, max;  // numeric and bool columns; std is the sample std (ddof 1)
+    std::size_t distinct = 0;                   // distinct non-null values
+    std::vector<std::pair<std::string, std::size_t>> top;  // most frequent values, up to `top_k`, ties by value
+};
+
+std::vector<ColumnStats> describe(const Frame& frame, std::size_t top_k = 3);
+nlohmann::ordered_json to_json(const std::vector<ColumnStats>& stats, std::size_t rows);
+// An aligned text table, one row per column.
+std::string format_table(const std::vector<ColumnStats>& stats, std::size_t rows);
+
+}  // namespace hone::data

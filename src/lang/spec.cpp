@@ -1,0 +1,138 @@
+#include "lang/spec.hpp"
+
+namespace hone::lang {
+
+std::filesystem::path DatasetSpec::resolved_path() const {
+    if (path.empty()) return {};
+    std::filesystem::path p(path);
+    if (p.is_absolute() || base_dir.empty()) return p;
+    return base_dir / p;
+}
+
+template <class T>
+static const T* find_named(const std::vector<T>& items, std::string_view name) {
+    for (const auto& item : items)
+        if (item.name == name) return &item;
+    return nullptr;
+}
+
+const DatasetSpec* JobFile::find_dataset(std::string_view name) const { return find_named(datasets, name); }
+const ModelSpec* JobFile::find_model(std::string_view name) const { return find_named(models, name); }
+const TrainingSpec* JobFile::find_training(std::string_view name) const { return find_named(trainings, name); }
+const TuningSpec* JobFile::find_tuning(std::string_view name) const { return find_named(tunings, name); }
+
+Json to_json(const DatasetSpec& d) {
+    Json j;
+    j["name"] = d.name;
+    j["source"] = d.source;
+    if (!d.path.empty()) j["path"] = d.path;
+    if (!d.table.empty()) j["table"] = d.table;
+    if (!d.query.empty()) j["query"] = d.query;
+    if (!d.connection.empty()) j["connection"] = d.connection;
+    if (!d.format.empty()) j["format"] = d.format;
+    if (!d.delimiter.empty()) j["delimiter"] = d.delimiter;
+    if (!d.header) j["header"] = false;
+    if (!d.na_values.empty()) j["na_values"] = d.na_values;
+    if (!d.schema.empty()) {
+        Json s = Json::array();
+        for (const auto& c : d.schema) s.push_back(Json{{c.name, c.type}});
+        j["schema"] = s;
+    }
+    if (!d.description.empty()) j["description"] = d.description;
+    if (!d.metadata.empty()) j["metadata"] = d.metadata;
+    return j;
+}
+
+Json to_json(const ModelSpec& m) {
+    Json j;
+    j["name"] = m.name;
+    j["type"] = m.type;
+    j["engine"] = m.engine;
+    if (!m.algorithm.empty()) j["algorithm"] = m.algorithm;
+    if (!m.hyperparameters.empty()) j["hyperparameters"] = m.hyperparameters;
+    if (!m.description.empty()) j["description"] = m.description;
+    if (!m.metadata.empty()) j["metadata"] = m.metadata;
+    return j;
+}
+
+Json to_json(const EarlyStoppingSpec& e) {
+    return Json{{"enabled", e.enabled},
+                {"metric", e.metric},
+                {"patience", e.patience},
+                {"min_delta", e.min_delta},
+                {"mode", e.mode}};
+}
+
+Json to_json(const TrainingSpec& t) {
+    Json j;
+    j["name"] = t.name;
+    j["model"] = t.model;
+    j["dataset"] = t.dataset;
+    j["target"] = t.target.empty() ? Json() : Json(t.target);
+    j["features"] = t.features;
+    j["framework"] = t.framework;
+    j["objective"] = t.objective;
+    j["hyperparameters"] = t.hyperparameters;
+    j["split"] = Json{{"train", t.split.train},
+                      {"validation", t.split.validation},
+                      {"test", t.split.test},
+                      {"stratify", t.split.stratify},
+                      {"shuffle", t.split.shuffle},
+                      {"seed", t.split.seed}};
+    j["early_stopping"] = t.early_stopping ? to_json(*t.early_stopping) : Json();
+    j["compute"] = Json{{"backend", t.compute.backend}, {"resources", t.compute.resources}};
+    j["metrics"] = t.metrics;
+    j["preprocessing"] = Json{{"impute_numeric", t.preprocessing.impute_numeric},
+                              {"impute_categorical", t.preprocessing.impute_categorical},
+                              {"fill_value", t.preprocessing.fill_value},
+                              {"encode", t.preprocessing.encode},
+                              {"max_categories", t.preprocessing.max_categories},
+                              {"scale", t.preprocessing.scale}};
+    j["output_registry"] = t.output_registry.empty() ? Json() : Json(t.output_registry);
+    j["description"] = t.description.empty() ? Json() : Json(t.description);
+    j["metadata"] = t.metadata;
+    j["strict"] = t.strict;
+    return j;
+}
+
+Json to_json(const SearchDimension& d) {
+    Json j;
+    switch (d.type) {
+        case SearchDimension::Type::float_: j["type"] = "float"; break;
+        case SearchDimension::Type::int_: j["type"] = "int"; break;
+        case SearchDimension::Type::categorical: j["type"] = "categorical"; break;
+    }
+    if (d.type == SearchDimension::Type::categorical) {
+        j["values"] = d.values;
+    } else {
+        j["min"] = d.min;
+        j["max"] = d.max;
+        if (d.log) j["log"] = true;
+        if (d.step) j["step"] = *d.step;
+    }
+    return j;
+}
+
+Json to_json(const TuningSpec& t) {
+    Json j;
+    j["name"] = t.name;
+    j["training_job"] = t.training_job;
+    j["strategy"] = t.strategy;
+    j["max_trials"] = t.max_trials;
+    j["parallel_trials"] = t.parallel_trials;
+    j["objective_metric"] = t.objective_metric;
+    Json space = Json::object();
+    for (const auto& d : t.search_space) space[d.name] = to_json(d);
+    j["search_space"] = space;
+    j["early_stopping"] = t.early_stopping ? to_json(*t.early_stopping) : Json();
+    j["pruner"] = t.pruner;
+    j["cv"] = t.cv;
+    j["grid_points"] = t.grid_points;
+    j["seed"] = t.seed;
+    j["register"] = t.register_models;
+    j["description"] = t.description.empty() ? Json() : Json(t.description);
+    j["metadata"] = t.metadata;
+    return j;
+}
+
+}  // namespace hone::lang

@@ -1,0 +1,181 @@
+#pragma once
+// The bound, validated form of a job file: what every later stage consumes.
+// The binder (binder.cpp) fills these from N3, YAML or JSON; each field's default
+// here is the default of the language (seed 000) and is documented in docs/language.md.
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace hone::lang {
+
+using Json = nlohmann::ordered_json;
+
+struct SourcePos {
+    std::string file;
+    int line = 0;
+    int col = 0;
+};
+
+// One `- name: type` entry of a dataset's schema. Types: int, float, string,
+// bool, category (a string column kept as a categorical), datetime (read as string).
+struct ColumnDecl {
+    std::string name;
+    std::string type;
+    SourcePos pos;
+};
+
+struct DatasetSpec {
+    std::string name;
+    // Registry name of the source: csv, json, jsonl, sqlite, postgres, file
+    // (format from `format:` or the path's extension), classification and
+    // interactions (the two JSON formats of seed 002).
+    std::string source;
+    std::string path;        // csv/json/jsonl/sqlite/file/classification/interactions
+    std::string table;       // sqlite/postgres
+    std::string query;       // sqlite/postgres
+    std::string connection;  // postgres; else HONE_POSTGRES_URL or DATABASE_URL
+    std::string format;      // for source `file`: csv, json, jsonl
+    std::string delimiter;   // csv: one character; empty = detect among , ; \t |
+    bool header = true;      // csv: first row names the columns
+    std::vector<std::string> na_values;  // csv: extra NA tokens beyond the defaults
+    std::vector<ColumnDecl> schema;
+    std::string description;
+    Json metadata = Json::object();
+    std::filesystem::path base_dir;  // relative paths resolve against the job file's folder
+    SourcePos pos;
+
+    // `path` resolved against base_dir (unchanged when absolute or empty).
+    std::filesystem::path resolved_path() const;
+};
+
+struct ModelSpec {
+    std::string name;
+    std::string type = "classifier";  // classifier, regressor, clusterer, recommender, text_classifier
+    std::string engine = "sklearn";   // sklearn, xgboost, pytorch
+    std::string algorithm;            // catalog name or scikit-learn class name; empty = default for type
+    Json hyperparameters = Json::object();
+    std::string description;
+    Json metadata = Json::object();
+    SourcePos pos;
+};
+
+struct SplitSpec {
+    double train = 0.7;
+    double validation = 0.15;
+    double test = 0.15;
+    bool stratify = true;  // by the target, for classification
+    bool shuffle = true;
+    std::uint64_t seed = 42;
+};
+
+struct EarlyStoppingSpec {
+    bool enabled = true;
+    std::string metric = "val_loss";
+    int patience = 5;
+    double min_delta = 0.0;
+    std::string mode = "min";  // min or max; default follows the metric
+};
+
+struct ComputeSpec {
+    std::string backend = "local";
+    Json resources = Json::object();
+};
+
+// How the training part fits preprocessing (data/preprocess.hpp consumes it).
+struct PreprocessSpec {
+    std::string impute_numeric = "mean";             // mean, median, most_frequent, constant
+    std::string impute_categorical = "most_frequent";  // most_frequent, constant
+    Json fill_value;                                  // for `constant`
+    std::string encode = "onehot";                   // onehot, ordinal
+    int max_categories = 20;                         // one-hot cap; the rest go to "other"
+    std::string scale = "none";                      // none, standard, minmax
+};
+
+struct TrainingSpec {
+    std::string name;
+    std::string model;
+    std::string dataset;
+    std::string target;
+    std::vector<std::string> features;
+    std::string framework = "sklearn";  // sklearn, pytorch, tensorflow (no runtime: clear error)
+    std::string objective;
+    Json hyperparameters = Json::object();
+    SplitSpec split;
+    std::optional<EarlyStoppingSpec> early_stopping;
+    ComputeSpec compute;
+    std::vector<std::string> metrics;
+    PreprocessSpec preprocessing;
+    std::string output_registry;
+    std::string description;
+    Json metadata = Json::object();
+    bool strict = false;  // unknown hyperparameters are errors, not warnings
+    SourcePos pos;
+};
+
+struct SearchDimension {
+    enum class Type { float_, int_, categorical };
+    std::string name;
+    Type type = Type::float_;
+    double min = 0;
+    double max = 0;
+    bool log = false;
+    std::optional<double> step;
+    std::vector<Json> values;  // categorical
+    SourcePos pos;
+};
+
+struct TuningSpec {
+    std::string name;
+    std::string training_job;
+    std::string strategy = "grid";  // grid, random, bayesian
+    int max_trials = 10;
+    int parallel_trials = 1;
+    std::string objective_metric = "accuracy";
+    std::vector<SearchDimension> search_space;
+    std::optional<EarlyStoppingSpec> early_stopping;
+    std::string pruner = "none";  // none, median, asha
+    int cv = 0;                   // 0 = score on the validation split; K = K-fold mean
+    int grid_points = 5;          // grid values for a float without step
+    std::uint64_t seed = 42;
+    std::string register_models = "best";  // best or all
+    std::string description;
+    Json metadata = Json::object();
+    SourcePos pos;
+};
+
+struct AppSpec {
+    std::string name;
+    std::string description;
+    std::string version;
+    Json metadata = Json::object();
+    SourcePos pos;
+};
+
+// Everything one job file declares, in declaration order.
+struct JobFile {
+    std::string path;
+    std::optional<AppSpec> app;
+    std::vector<DatasetSpec> datasets;
+    std::vector<ModelSpec> models;
+    std::vector<TrainingSpec> trainings;
+    std::vector<TuningSpec> tunings;
+
+    const DatasetSpec* find_dataset(std::string_view name) const;
+    const ModelSpec* find_model(std::string_view name) const;
+    const TrainingSpec* find_training(std::string_view name) const;
+    const TuningSpec* find_tuning(std::string_view name) const;
+};
+
+// JSON views of the specs (the shapes of GET /api/training/jobs/{name} and `hone check --json`).
+Json to_json(const DatasetSpec&);
+Json to_json(const ModelSpec&);
+Json to_json(const TrainingSpec&);
+Json to_json(const TuningSpec&);
+Json to_json(const EarlyStoppingSpec&);
+Json to_json(const SearchDimension&);
+
+}  // namespace hone::lang
