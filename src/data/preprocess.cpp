@@ -1,0 +1,556 @@
+#include "data/preprocess.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <unordered_map>
+
+#include "common/error.hpp"
+#include "common/text.hpp"
+
+namespace hone::data {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+using Step = Preprocessor::Step;
+
+constexpr const char* default_fill_category = "missing_value";  // scikit-learn's SimpleImputer default
+constexpr int state_version = 1;
+
+Error invalid_setting(const std::string& field, const std::string& value, const std::vector<std::string>& valid) {
+    std::string hint;
+    std::string near = nearest(value, valid);
+    if (!near.empty()) hint = "did you mean '" + near + "'?";
+    return Error(ErrorKind::validation, "invalid_preprocessing",
+                 "preprocessing." + field + " must be " + join_or(valid) + ", not '" + value + "'", {}, hint);
+}
+
+// Accepts the canonical names plus the obvious spellings with separators.
+std::string canonical(std::string_view value) {
+    std::string v = to_lower(trim(value));
+    if (v == "one_hot" || v == "one-hot") return "onehot";
+    if (v == "min_max" || v == "min-max") return "minmax";
+    if (v == "most-frequent") return "most_frequent";
+    return v;
+}
+
+std::string check_choice(const std::string& field, const std::string& value, const std::vector<std::string>& valid) {
+    std::string v = canonical(value);
+    if (std::find(valid.begin(), valid.end(), v) == valid.end()) throw invalid_setting(field, value, valid);
+    return v;
+}
+
+std::string json_text(const nlohmann::json& j) { return j.dump(); }
+
+// The settings with canonical names, or a validation error naming the field.
+lang::PreprocessSpec validated(const lang::PreprocessSpec& in) {
+    lang::PreprocessSpec s = in;
+    s.impute_numeric = check_choice("impute_numeric", in.impute_numeric, Preprocessor::numeric_imputations());
+    s.impute_categorical =
+        check_choice("impute_categorical", in.impute_categorical, Preprocessor::categorical_imputations());
+    s.encode = check_choice("encode", in.encode, Preprocessor::encodings());
+    s.scale = check_choice("scale", in.scale, Preprocessor::scalings());
+    if (s.max_categories < 1)
+        throw Error(ErrorKind::validation, "invalid_preprocessing",
+                    "preprocessing.max_categories must be at least 1, not " + std::to_string(s.max_categories));
+    if (s.impute_numeric == "constant" && !s.fill_value.is_null() && !s.fill_value.is_number() &&
+        !s.fill_value.is_boolean())
+        throw Error(ErrorKind::validation, "invalid_preprocessing",
+                    "preprocessing.fill_value must be a number when impute_numeric is constant, not " +
+                        json_text(s.fill_value));
+    if (s.impute_categorical == "constant" && (s.fill_value.is_array() || s.fill_value.is_object()))
+        throw Error(ErrorKind::validation, "invalid_preprocessing",
+                    "preprocessing.fill_value must be a string or a number when impute_categorical is constant, not " +
+                        json_text(s.fill_value));
+    return s;
+}
+
+double numeric_fill_value(const lang::PreprocessSpec& s) {
+    if (s.fill_value.is_boolean()) return s.fill_value.get<bool>() ? 1.0 : 0.0;
+    if (s.fill_value.is_number()) return s.fill_value.get<double>();
+    return 0.0;
+}
+
+std::string categorical_fill_value(const lang::PreprocessSpec& s) {
+    const auto& v = s.fill_value;
+    if (v.is_null()) return default_fill_category;
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+    if (v.is_number_float()) return format_double(v.get<double>());
+    return v.dump();  // integers print as themselves
+}
+
+// Non-finite numbers have no JSON form: they are written as strings.
+Json number_json(double v) {
+    if (std::isnan(v)) return "nan";
+    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+    return v;
+}
+
+double number_from_json(const Json& j, const char* what) {
+    if (j.is_number()) return j.get<double>();
+    if (j.is_string()) {
+        const auto& s = j.get_ref<const std::string&>();
+        if (s == "nan") return std::numeric_limits<double>::quiet_NaN();
+        if (s == "inf") return std::numeric_limits<double>::infinity();
+        if (s == "-inf") return -std::numeric_limits<double>::infinity();
+    }
+    throw Error(ErrorKind::data, "invalid_preprocessor",
+                std::string("invalid preprocessor state: '") + what + "' must be a number, not " + j.dump());
+}
+
+std::string_view kind_name(Step::Kind k) {
+    switch (k) {
+        case Step::Kind::numeric: return "numeric";
+        case Step::Kind::boolean: return "boolean";
+        case Step::Kind::onehot: return "onehot";
+        case Step::Kind::ordinal: return "ordinal";
+    }
+    return "numeric";
+}
+
+std::string describe_value(double v) { return format_double(v); }
+
+// Fits imputation and scaling of a float, int or bool column.
+Step fit_numeric(const Column& c, const lang::PreprocessSpec& spec, std::vector<FeatureWarning>& warnings) {
+    Step step;
+    step.column = c.name();
+    const bool is_bool = c.type() == DType::boolean;
+    step.kind = is_bool ? Step::Kind::boolean : Step::Kind::numeric;
+
+    std::vector<double> values;
+    values.reserve(c.size());
+    for (std::size_t i = 0; i < c.size(); ++i) {
+        double v = c.as_double(i);
+        if (!std::isnan(v)) values.push_back(v);
+    }
+    const std::size_t nulls = c.size() - values.size();
+
+    const std::string& how = spec.impute_numeric;
+    if (how == "constant") {
+        step.fill = numeric_fill_value(spec);
+    } else if (values.empty()) {
+        step.fill = 0.0;  // nothing to learn from: the same default a constant fill has
+    } else if (how == "mean") {
+        double sum = 0;
+        for (double v : values) sum += v;
+        step.fill = sum / static_cast<double>(values.size());
+    } else {
+        std::vector<double> sorted = values;
+        std::sort(sorted.begin(), sorted.end());
+        if (how == "median") {
+            std::size_t n = sorted.size();
+            step.fill = n % 2 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+        } else {  // most_frequent: the longest run; ties go to the smallest value, as in scikit-learn
+            std::size_t best_len = 0;
+            for (std::size_t i = 0; i < sorted.size();) {
+                std::size_t j = i;
+                while (j < sorted.size() && sorted[j] == sorted[i]) ++j;
+                if (j - i > best_len) {
+                    best_len = j - i;
+                    step.fill = sorted[i];
+                }
+                i = j;
+            }
+        }
+    }
+
+    // The column as the model sees it: values plus `nulls` copies of the fill.
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo, sum = 0;
+    for (double v : values) {
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+        sum += v;
+    }
+    if (nulls) {
+        lo = std::min(lo, step.fill);
+        hi = std::max(hi, step.fill);
+        sum += step.fill * static_cast<double>(nulls);
+    }
+    const std::size_t n = c.size();
+
+    if (values.empty())
+        warnings.push_back({c.name(), "all_null",
+                            "feature '" + c.name() + "' is null in every training row; it is filled with " +
+                                describe_value(step.fill)});
+    else if (lo == hi)
+        warnings.push_back({c.name(), "constant",
+                            "feature '" + c.name() + "' has the single value " + describe_value(lo) +
+                                " in the training data"});
+
+    if (is_bool || spec.scale == "none" || n == 0) return step;
+    if (lo == hi) {
+        // A constant column: centre it and divide by 1, never by zero.
+        step.offset = lo;
+        step.divisor = 1.0;
+        return step;
+    }
+    if (spec.scale == "standard") {
+        const double mean = sum / static_cast<double>(n);
+        double m2 = 0;
+        for (double v : values) m2 += (v - mean) * (v - mean);
+        m2 += static_cast<double>(nulls) * (step.fill - mean) * (step.fill - mean);
+        const double sd = std::sqrt(m2 / static_cast<double>(n));  // population std, as StandardScaler
+        step.offset = mean;
+        step.divisor = sd > 0 && std::isfinite(sd) ? sd : 1.0;
+    } else {  // minmax
+        step.offset = lo;
+        const double range = hi - lo;
+        step.divisor = range > 0 && std::isfinite(range) ? range : 1.0;
+    }
+    return step;
+}
+
+// Fits imputation and encoding of a string column.
+Step fit_categorical(const Column& c, const lang::PreprocessSpec& spec, std::vector<FeatureWarning>& warnings) {
+    Step step;
+    step.column = c.name();
+    step.kind = spec.encode == "ordinal" ? Step::Kind::ordinal : Step::Kind::onehot;
+
+    const auto& dict = c.dictionary();
+    std::vector<std::size_t> code_counts(dict.size(), 0);
+    std::size_t nulls = 0;
+    for (auto code : c.codes()) {
+        if (code < 0)
+            ++nulls;
+        else
+            ++code_counts[static_cast<std::size_t>(code)];
+    }
+    std::vector<std::pair<std::string, std::size_t>> counts;  // present categories only
+    for (std::size_t k = 0; k < dict.size(); ++k)
+        if (code_counts[k]) counts.emplace_back(dict[k], code_counts[k]);
+    // Most frequent first, ties by value: the order the cap and most_frequent use.
+    std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+
+    if (spec.impute_categorical == "most_frequent" && !counts.empty())
+        step.fill_category = counts.front().first;
+    else
+        step.fill_category = categorical_fill_value(spec);
+
+    const bool all_null = counts.empty();
+    if (all_null)
+        warnings.push_back({c.name(), "all_null",
+                            "feature '" + c.name() + "' is null in every training row; it is filled with '" +
+                                step.fill_category + "'"});
+
+    if (nulls) {
+        // Imputation happens before encoding, so the fill counts as a category.
+        auto it = std::find_if(counts.begin(), counts.end(), [&](const auto& e) { return e.first == step.fill_category; });
+        if (it != counts.end())
+            it->second += nulls;
+        else
+            counts.emplace_back(step.fill_category, nulls);
+        std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
+            return a.second != b.second ? a.second > b.second : a.first < b.first;
+        });
+    }
+    if (!all_null && counts.size() == 1)
+        warnings.push_back({c.name(), "constant",
+                            "feature '" + c.name() + "' has the single value '" + counts.front().first +
+                                "' in the training data"});
+
+    if (step.kind == Step::Kind::onehot) {
+        for (const auto& [value, n] : counts) {
+            // A category literally named __other__ is the other bucket already.
+            if (value == other_category) continue;
+            if (step.categories.size() == static_cast<std::size_t>(spec.max_categories)) break;
+            step.categories.push_back(value);
+        }
+    } else {
+        for (const auto& e : counts) step.categories.push_back(e.first);
+    }
+    std::sort(step.categories.begin(), step.categories.end());
+    return step;
+}
+
+// Text to number for a numeric feature that arrives as strings (e.g. from JSON
+// or a form): decimal numbers and true/false.
+bool parse_number(std::string_view text, double& out) {
+    text = trim(text);
+    std::string lower = to_lower(text);
+    if (lower == "true") return out = 1.0, true;
+    if (lower == "false") return out = 0.0, true;
+    if (lower == "nan" || lower == "na" || lower == "null" || lower == "none" || lower.empty())
+        return out = std::numeric_limits<double>::quiet_NaN(), true;
+    if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+    auto res = std::from_chars(text.data(), text.data() + text.size(), out);
+    return res.ec == std::errc() && res.ptr == text.data() + text.size();
+}
+
+// The values of `c` as doubles (NaN = missing), for a numeric or boolean step.
+std::vector<double> numeric_values(const Column& c) {
+    std::vector<double> out(c.size());
+    if (c.type() != DType::string) {
+        for (std::size_t i = 0; i < c.size(); ++i) out[i] = c.as_double(i);
+        return out;
+    }
+    const auto& dict = c.dictionary();
+    std::vector<double> parsed(dict.size());
+    std::vector<std::uint8_t> ok(dict.size());
+    for (std::size_t k = 0; k < dict.size(); ++k) ok[k] = parse_number(dict[k], parsed[k]);
+    const auto& codes = c.codes();
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+        if (codes[i] < 0) {
+            out[i] = std::numeric_limits<double>::quiet_NaN();
+            continue;
+        }
+        auto k = static_cast<std::size_t>(codes[i]);
+        if (!ok[k]) {
+            Location where;
+            where.row = static_cast<std::int64_t>(i) + 1;
+            where.column = c.name();
+            throw Error(ErrorKind::data, "feature_type_mismatch",
+                        "feature '" + c.name() + "' was numeric when fitted, but row " + std::to_string(i + 1) +
+                            " holds '" + dict[k] + "'",
+                        where);
+        }
+        out[i] = parsed[k];
+    }
+    return out;
+}
+
+}  // namespace
+
+const std::vector<std::string>& Preprocessor::numeric_imputations() {
+    static const std::vector<std::string> v = {"mean", "median", "most_frequent", "constant"};
+    return v;
+}
+const std::vector<std::string>& Preprocessor::categorical_imputations() {
+    static const std::vector<std::string> v = {"most_frequent", "constant"};
+    return v;
+}
+const std::vector<std::string>& Preprocessor::encodings() {
+    static const std::vector<std::string> v = {"onehot", "ordinal"};
+    return v;
+}
+const std::vector<std::string>& Preprocessor::scalings() {
+    static const std::vector<std::string> v = {"none", "standard", "minmax"};
+    return v;
+}
+
+Preprocessor Preprocessor::fit(const lang::PreprocessSpec& spec, const std::vector<std::string>& features,
+                               const Frame& train) {
+    Preprocessor p;
+    p.spec_ = validated(spec);
+    if (features.empty())
+        throw Error(ErrorKind::validation, "invalid_preprocessing", "there are no feature columns to preprocess");
+    for (std::size_t i = 0; i < features.size(); ++i)
+        for (std::size_t j = 0; j < i; ++j)
+            if (features[i] == features[j])
+                throw Error(ErrorKind::validation, "invalid_preprocessing",
+                            "feature '" + features[i] + "' is listed more than once");
+    for (const auto& f : features) {
+        if (train.find(f)) continue;
+        std::string msg = "feature column '" + f + "' is missing from the training data";
+        std::string near = nearest(f, train.names());
+        if (!near.empty()) msg += "; did you mean '" + near + "'?";
+        Location where;
+        where.column = f;
+        throw Error(ErrorKind::not_found, "missing_feature", msg, where, "the columns are: " + join(train.names()));
+    }
+    if (train.rows() == 0)
+        throw Error(ErrorKind::data, "empty_training_set", "cannot fit preprocessing on a training part with no rows");
+
+    for (const auto& f : features) {
+        const Column& c = *train.find(f);
+        if (c.type() == DType::string)
+            p.steps_.push_back(fit_categorical(c, p.spec_, p.warnings_));
+        else
+            p.steps_.push_back(fit_numeric(c, p.spec_, p.warnings_));
+    }
+    p.finish();
+    return p;
+}
+
+void Preprocessor::finish() {
+    inputs_.clear();
+    outputs_.clear();
+    for (const auto& s : steps_) {
+        inputs_.push_back(s.column);
+        if (s.kind == Step::Kind::onehot) {
+            for (const auto& cat : s.categories) outputs_.push_back(s.column + "=" + cat);
+            outputs_.push_back(s.column + "=" + other_category);
+        } else {
+            outputs_.push_back(s.column);
+        }
+    }
+}
+
+Matrix Preprocessor::transform(const Frame& frame) const {
+    std::vector<const Column*> cols;
+    std::vector<std::string> missing;
+    for (const auto& s : steps_) {
+        const Column* c = frame.find(s.column);
+        if (!c) missing.push_back(s.column);
+        cols.push_back(c);
+    }
+    if (!missing.empty()) {
+        std::string msg;
+        if (missing.size() == 1) {
+            msg = "feature column '" + missing.front() + "' is missing from the data";
+            std::string near = nearest(missing.front(), frame.names());
+            if (!near.empty()) msg += "; did you mean '" + near + "'?";
+        } else {
+            msg = "feature columns " + join_or(missing, "'") + " are missing from the data";
+            msg.replace(msg.rfind(" or "), 4, " and ");
+        }
+        Location where;
+        where.column = missing.front();
+        throw Error(ErrorKind::not_found, "missing_feature", msg, where,
+                    "the model was fitted on: " + join(inputs_));
+    }
+
+    Matrix m;
+    m.rows = frame.rows();
+    m.cols = outputs_.size();
+    m.names = outputs_;
+    m.data.assign(m.rows * m.cols, 0.0f);
+
+    std::size_t out_col = 0;
+    for (std::size_t si = 0; si < steps_.size(); ++si) {
+        const Step& s = steps_[si];
+        const Column& c = *cols[si];
+        if (s.kind == Step::Kind::numeric || s.kind == Step::Kind::boolean) {
+            std::vector<double> values = numeric_values(c);
+            for (std::size_t r = 0; r < m.rows; ++r) {
+                double x = std::isnan(values[r]) ? s.fill : values[r];
+                m.data[r * m.cols + out_col] = static_cast<float>((x - s.offset) / s.divisor);
+            }
+            out_col += 1;
+            continue;
+        }
+
+        // Category -> slot: index in `categories`, or -1 for one not kept.
+        std::unordered_map<std::string_view, std::int64_t> slot_of;
+        for (std::size_t k = 0; k < s.categories.size(); ++k) slot_of.emplace(s.categories[k], static_cast<std::int64_t>(k));
+        auto lookup = [&](std::string_view v) -> std::int64_t {
+            auto it = slot_of.find(v);
+            return it == slot_of.end() ? -1 : it->second;
+        };
+        const std::int64_t fill_slot = lookup(s.fill_category);
+        std::vector<std::int64_t> slots(m.rows);
+        if (c.type() == DType::string) {
+            // One lookup per dictionary entry, not per row.
+            const auto& dict = c.dictionary();
+            std::vector<std::int64_t> by_code(dict.size());
+            for (std::size_t k = 0; k < dict.size(); ++k) by_code[k] = lookup(dict[k]);
+            const auto& codes = c.codes();
+            for (std::size_t r = 0; r < m.rows; ++r)
+                slots[r] = codes[r] < 0 ? fill_slot : by_code[static_cast<std::size_t>(codes[r])];
+        } else {
+            for (std::size_t r = 0; r < m.rows; ++r)
+                slots[r] = c.is_null(r) ? fill_slot : lookup(c.to_text(r));
+        }
+
+        if (s.kind == Step::Kind::ordinal) {
+            for (std::size_t r = 0; r < m.rows; ++r) m.data[r * m.cols + out_col] = static_cast<float>(slots[r]);
+            out_col += 1;
+        } else {
+            const std::size_t other = s.categories.size();
+            for (std::size_t r = 0; r < m.rows; ++r) {
+                std::size_t k = slots[r] < 0 ? other : static_cast<std::size_t>(slots[r]);
+                m.data[r * m.cols + out_col + k] = 1.0f;
+            }
+            out_col += other + 1;
+        }
+    }
+    return m;
+}
+
+nlohmann::ordered_json Preprocessor::to_json() const {
+    Json settings = {{"impute_numeric", spec_.impute_numeric},
+                     {"impute_categorical", spec_.impute_categorical},
+                     {"fill_value", spec_.fill_value},
+                     {"encode", spec_.encode},
+                     {"max_categories", spec_.max_categories},
+                     {"scale", spec_.scale}};
+    Json steps = Json::array();
+    for (const auto& s : steps_) {
+        Json j = {{"column", s.column}, {"kind", std::string(kind_name(s.kind))}};
+        if (s.kind == Step::Kind::numeric || s.kind == Step::Kind::boolean) {
+            j["fill"] = number_json(s.fill);
+            if (s.kind == Step::Kind::numeric) {
+                j["offset"] = number_json(s.offset);
+                j["divisor"] = number_json(s.divisor);
+            }
+        } else {
+            j["fill"] = s.fill_category;
+            j["categories"] = s.categories;
+        }
+        steps.push_back(std::move(j));
+    }
+    Json warnings = Json::array();
+    for (const auto& w : warnings_) warnings.push_back({{"column", w.column}, {"kind", w.kind}, {"message", w.message}});
+    return Json{{"format", "hone.preprocessor"},
+                {"version", state_version},
+                {"settings", std::move(settings)},
+                {"steps", std::move(steps)},
+                {"features", outputs_},
+                {"warnings", std::move(warnings)}};
+}
+
+Preprocessor Preprocessor::from_json(const nlohmann::ordered_json& j) {
+    auto bad = [](const std::string& what) {
+        return Error(ErrorKind::data, "invalid_preprocessor", "invalid preprocessor state: " + what);
+    };
+    try {
+        if (!j.is_object()) throw bad("expected a JSON object");
+        if (j.value("format", std::string()) != "hone.preprocessor")
+            throw bad("'format' must be \"hone.preprocessor\"");
+        int version = j.at("version").get<int>();
+        if (version != state_version)
+            throw bad("version " + std::to_string(version) + " is not supported (this build reads version " +
+                      std::to_string(state_version) + ")");
+
+        Preprocessor p;
+        const Json& st = j.at("settings");
+        p.spec_.impute_numeric = st.at("impute_numeric").get<std::string>();
+        p.spec_.impute_categorical = st.at("impute_categorical").get<std::string>();
+        p.spec_.fill_value = st.value("fill_value", Json());
+        p.spec_.encode = st.at("encode").get<std::string>();
+        p.spec_.max_categories = st.at("max_categories").get<int>();
+        p.spec_.scale = st.at("scale").get<std::string>();
+        p.spec_ = validated(p.spec_);
+
+        for (const Json& js : j.at("steps")) {
+            Step s;
+            s.column = js.at("column").get<std::string>();
+            std::string kind = js.at("kind").get<std::string>();
+            if (kind == "numeric" || kind == "boolean") {
+                s.kind = kind == "numeric" ? Step::Kind::numeric : Step::Kind::boolean;
+                s.fill = number_from_json(js.at("fill"), "fill");
+                if (s.kind == Step::Kind::numeric) {
+                    s.offset = number_from_json(js.at("offset"), "offset");
+                    s.divisor = number_from_json(js.at("divisor"), "divisor");
+                }
+            } else if (kind == "onehot" || kind == "ordinal") {
+                s.kind = kind == "onehot" ? Step::Kind::onehot : Step::Kind::ordinal;
+                s.fill_category = js.at("fill").get<std::string>();
+                s.categories = js.at("categories").get<std::vector<std::string>>();
+            } else {
+                throw bad("step kind '" + kind + "' is not numeric, boolean, onehot or ordinal");
+            }
+            p.steps_.push_back(std::move(s));
+        }
+        if (p.steps_.empty()) throw bad("there are no steps");
+        if (j.contains("warnings"))
+            for (const Json& w : j.at("warnings"))
+                p.warnings_.push_back({w.at("column").get<std::string>(), w.at("kind").get<std::string>(),
+                                       w.at("message").get<std::string>()});
+        p.finish();
+        if (j.contains("features") && j.at("features").get<std::vector<std::string>>() != p.outputs_)
+            throw bad("'features' does not match the steps");
+        return p;
+    } catch (const nlohmann::json::exception& e) {
+        throw bad(e.what());
+    } catch (const Error& e) {
+        if (e.code() == "invalid_preprocessor") throw;
+        throw bad(e.message());
+    }
+}
+
+}  // namespace hone::data
