@@ -3,7 +3,9 @@
 // source, loads a Frame and checks it against the declared schema. Every failure
 // is hone::Error with code "dataset_load_failed" (kind data, io or not_found),
 // naming the dataset and what went wrong; an unknown source lists the valid ones.
+#include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "data/frame.hpp"
@@ -15,5 +17,43 @@ namespace hone::data {
 const std::vector<std::string>& source_names();
 
 Frame load_dataset(const lang::DatasetSpec& spec);
+
+// The readers behind the registry. They load raw data without schema checks and
+// throw hone::Error(..., "dataset_load_failed") naming the file, line or record;
+// load_dataset adds the dataset's name.
+
+// JSON: a top-level array of records, or an object holding exactly one array of
+// records (e.g. {"metadata": {...}, "rows": [...]}). Column types are inferred per
+// key over all records: bool, int, float (int mixed with float), else string;
+// nested arrays and objects become their JSON text; a key missing from a record is null.
+// Columns appear in the order their keys are first seen.
+Frame read_json(const std::filesystem::path& path);
+Frame read_json_text(std::string_view text, const std::string& name = "<input>");
+
+// JSON Lines: one record per line, blank lines skipped, same inference as read_json.
+Frame read_jsonl(const std::filesystem::path& path);
+Frame read_jsonl_text(std::string_view text, const std::string& name = "<input>");
+
+// SQLite, opened read-only: exactly one of `table` and `query`. Types follow the
+// values' storage classes (INTEGER int, REAL float, TEXT string; int mixed with
+// real is float, numbers mixed with text are strings); a column declared BOOLEAN
+// holding only 0/1 is bool; a column with only NULLs takes its declared type.
+Frame read_sqlite(const std::filesystem::path& path, const std::string& table, const std::string& query);
+
+// PostgreSQL through libpqxx in a read-only transaction: exactly one of `table`
+// (may be schema-qualified, "schema.table") and `query`. Types follow the result's
+// type OIDs: int2/int4/int8 int, float4/float8/numeric float, bool bool, else string.
+Frame read_postgres(const std::string& connection, const std::string& table, const std::string& query);
+
+// The whole file as text. A missing path is hone::Error(not_found), an unreadable
+// one or a directory hone::Error(io), both "dataset_load_failed" naming the path.
+std::string read_text_file(const std::filesystem::path& path);
+
+// The connection a postgres dataset uses: `connection` if set, else the
+// environment's HONE_POSTGRES_URL, else DATABASE_URL; "" when none is set.
+std::string postgres_connection(const std::string& connection);
+
+// A connection string with its password replaced by "***", for messages.
+std::string redact_connection(const std::string& connection);
 
 }  // namespace hone::data

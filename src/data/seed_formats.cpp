@@ -1,0 +1,314 @@
+#include "data/seed_formats.hpp"
+
+#include <cctype>
+#include <cstdint>
+
+#include "common/error.hpp"
+#include "common/text.hpp"
+#include "data/source.hpp"
+
+namespace hone::data {
+
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr const char* kCode = "dataset_load_failed";
+
+// Location without designated initializers (-Wmissing-field-initializers).
+Location location(std::string file, int line = 0, std::int64_t row = -1, std::string column = {}) {
+    Location l;
+    l.file = std::move(file);
+    l.line = line;
+    l.row = row;
+    l.column = std::move(column);
+    return l;
+}
+constexpr std::size_t kMaxListed = 20;
+
+enum class Kind { classification, interactions };
+
+Kind parse_kind(std::string_view kind) {
+    std::string k = to_lower(kind);
+    if (k == "classification") return Kind::classification;
+    if (k == "interactions" || k == "ncf" || k == "recommendation") return Kind::interactions;
+    throw Error(ErrorKind::validation, kCode,
+                "unknown data format '" + std::string(kind) + "'; expected " + join_or(seed_format_names(), "'"));
+}
+
+// The value as it appears in the file, shortened for messages.
+std::string got(const Json& v) {
+    std::string text = v.dump();
+    if (text.size() > 60) text = text.substr(0, 57) + "...";
+    return text;
+}
+
+class Checker {
+public:
+    explicit Checker(std::vector<std::string>& problems) : problems_(problems) {}
+
+    void problem(const std::string& where, const std::string& what) { problems_.push_back(where + ": " + what); }
+
+    // A string field; returns it when present and valid.
+    const std::string* string_field(const std::string& where, const Json& rec, const char* field, bool required,
+                                    bool non_empty) {
+        auto it = rec.find(field);
+        if (it == rec.end() || (!required && it->is_null())) {
+            if (required) problem(where, "'" + std::string(field) + "' is required");
+            return nullptr;
+        }
+        if (!it->is_string()) {
+            problem(where, "'" + std::string(field) + "' must be a string, got " + got(*it));
+            return nullptr;
+        }
+        const auto& s = it->get_ref<const std::string&>();
+        if (non_empty && trim(s).empty()) {
+            problem(where, "'" + std::string(field) + "' is empty");
+            return nullptr;
+        }
+        return &s;
+    }
+
+    // A numeric field; returns true when present and a number.
+    bool number_field(const std::string& where, const Json& rec, const char* field, bool required) {
+        auto it = rec.find(field);
+        if (it == rec.end() || (!required && it->is_null())) {
+            if (required) problem(where, "'" + std::string(field) + "' is required");
+            return false;
+        }
+        if (!it->is_number()) {
+            problem(where, "'" + std::string(field) + "' must be a number, got " + got(*it));
+            return false;
+        }
+        return true;
+    }
+
+private:
+    std::vector<std::string>& problems_;
+};
+
+void check_sample(Checker& c, const std::string& where, const Json& rec) {
+    c.string_field(where, rec, "text", true, true);
+
+    auto codes = rec.find("taxonomy_codes");
+    if (codes == rec.end()) {
+        c.problem(where, "'taxonomy_codes' is required");
+    } else if (!codes->is_array()) {
+        c.problem(where, "'taxonomy_codes' must be an array, got " + got(*codes));
+    } else if (codes->empty()) {
+        c.problem(where, "'taxonomy_codes' is empty");
+    } else {
+        for (std::size_t i = 0; i < codes->size(); ++i) {
+            const Json& code = (*codes)[i];
+            std::string field = "'taxonomy_codes[" + std::to_string(i) + "]'";
+            if (!code.is_string())
+                c.problem(where, field + " must be a string, got " + got(code));
+            else if (trim(code.get_ref<const std::string&>()).empty())
+                c.problem(where, field + " is empty");
+            // '|' joins the codes in the loaded column, so it cannot be part of one.
+            else if (code.get_ref<const std::string&>().find('|') != std::string::npos)
+                c.problem(where, field + " must not contain '|', got " + got(code));
+        }
+    }
+
+    if (c.number_field(where, rec, "confidence", false)) {
+        double v = rec["confidence"].get<double>();
+        if (!(v >= 0.0 && v <= 1.0)) c.problem(where, "'confidence' must be between 0 and 1, got " + got(rec["confidence"]));
+    }
+}
+
+void check_interaction(Checker& c, const std::string& where, const Json& rec) {
+    c.string_field(where, rec, "user_id", true, true);
+    c.string_field(where, rec, "item_id", true, true);
+    if (const std::string* ts = c.string_field(where, rec, "timestamp", false, false); ts && !is_iso8601(*ts))
+        c.problem(where, "'timestamp' must be an ISO 8601 timestamp such as \"2024-01-15T10:30:00\", got " +
+                             got(rec["timestamp"]));
+    c.string_field(where, rec, "interaction_type", false, false);
+    c.number_field(where, rec, "implicit_rating", true);
+}
+
+int digits(std::string_view s, std::size_t pos, std::size_t n) {
+    if (pos + n > s.size()) return -1;
+    int v = 0;
+    for (std::size_t i = pos; i < pos + n; ++i) {
+        if (!std::isdigit(static_cast<unsigned char>(s[i]))) return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+int days_in_month(int year, int month) {
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : days[month - 1];
+}
+
+}  // namespace
+
+const std::vector<std::string>& seed_format_names() {
+    static const std::vector<std::string> names = {"classification", "interactions"};
+    return names;
+}
+
+bool is_iso8601(std::string_view s) {
+    // Date: YYYY-MM-DD.
+    int year = digits(s, 0, 4), month = digits(s, 5, 2), day = digits(s, 8, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || s[4] != '-' || s[7] != '-') return false;
+    if (day > days_in_month(year, month)) return false;
+    if (s.size() == 10) return true;
+
+    // Time: hh:mm[:ss[.fraction]].
+    if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return false;
+    int hour = digits(s, 11, 2), minute = digits(s, 14, 2);
+    if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || s.size() < 16 || s[13] != ':') return false;
+    std::size_t pos = 16;
+    if (pos < s.size() && s[pos] == ':') {
+        int second = digits(s, pos + 1, 2);
+        if (second < 0 || second > 60) return false;  // 60: a leap second
+        pos += 3;
+        if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
+            std::size_t start = ++pos;
+            while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) ++pos;
+            if (pos == start) return false;
+        }
+    }
+    if (pos == s.size()) return true;
+
+    // Offset: Z, ±hh, ±hhmm or ±hh:mm.
+    if ((s[pos] == 'Z' || s[pos] == 'z') && pos + 1 == s.size()) return true;
+    if (s[pos] != '+' && s[pos] != '-') return false;
+    int oh = digits(s, pos + 1, 2);
+    if (oh < 0 || oh > 23) return false;
+    pos += 3;
+    if (pos == s.size()) return true;
+    if (s[pos] == ':') ++pos;
+    int om = digits(s, pos, 2);
+    return om >= 0 && om <= 59 && pos + 2 == s.size();
+}
+
+std::vector<std::string> validate_data_format(const Json& data, std::string_view kind) {
+    Kind k = parse_kind(kind);
+    const char* records_key = k == Kind::classification ? "samples" : "interactions";
+    const char* count_key = k == Kind::classification ? "num_samples" : "num_interactions";
+
+    std::vector<std::string> problems;
+    if (!data.is_object()) {
+        problems.push_back("the data must be an object with 'metadata' and '" + std::string(records_key) + "', got " +
+                           got(data));
+        return problems;
+    }
+    auto records = data.find(records_key);
+    if (records == data.end()) {
+        problems.push_back("'" + std::string(records_key) + "' is required");
+        return problems;
+    }
+    if (!records->is_array()) {
+        problems.push_back("'" + std::string(records_key) + "' must be an array, got " + got(*records));
+        return problems;
+    }
+    if (records->empty()) problems.push_back("'" + std::string(records_key) + "' is empty");
+
+    if (auto meta = data.find("metadata"); meta != data.end() && !meta->is_null()) {
+        if (!meta->is_object()) {
+            problems.push_back("'metadata' must be an object, got " + got(*meta));
+        } else if (auto count = meta->find(count_key); count != meta->end() && count->is_number_integer() &&
+                                                       count->get<std::int64_t>() !=
+                                                           static_cast<std::int64_t>(records->size())) {
+            problems.push_back("'metadata." + std::string(count_key) + "' is " + count->dump() + " but there are " +
+                               std::to_string(records->size()) + " " + records_key);
+        }
+    }
+
+    Checker checker(problems);
+    for (std::size_t i = 0; i < records->size(); ++i) {
+        const Json& rec = (*records)[i];
+        std::string where = std::string(records_key) + "[" + std::to_string(i) + "]";
+        if (!rec.is_object()) {
+            checker.problem(where, "must be an object, got " + got(rec));
+            continue;
+        }
+        if (k == Kind::classification)
+            check_sample(checker, where, rec);
+        else
+            check_interaction(checker, where, rec);
+    }
+    return problems;
+}
+
+Frame seed_format_frame(const Json& data, std::string_view kind, const std::string& name) {
+    Kind k = parse_kind(kind);
+    std::vector<std::string> problems = validate_data_format(data, kind);
+    if (!problems.empty()) {
+        std::string msg = "not valid " + std::string(k == Kind::classification ? "classification" : "interactions") +
+                          " data (" + std::to_string(problems.size()) +
+                          (problems.size() == 1 ? " problem):" : " problems):");
+        for (std::size_t i = 0; i < problems.size() && i < kMaxListed; ++i) msg += "\n  " + problems[i];
+        if (problems.size() > kMaxListed) msg += "\n  ... and " + std::to_string(problems.size() - kMaxListed) + " more";
+        throw Error(ErrorKind::data, kCode, msg, location(name));
+    }
+
+    // Optional string fields: null when absent.
+    auto optional_string = [](Column& col, const Json& rec, const char* field) {
+        auto it = rec.find(field);
+        if (it == rec.end() || it->is_null())
+            col.push_null();
+        else
+            col.push_string(it->get_ref<const std::string&>());
+    };
+
+    Frame frame;
+    if (k == Kind::classification) {
+        const Json& samples = data["samples"];
+        Column text("text", DType::string), codes("taxonomy_codes", DType::string), confidence("confidence", DType::float64);
+        for (const Json& rec : samples) {
+            text.push_string(rec["text"].get_ref<const std::string&>());
+            std::string joined;
+            for (const Json& code : rec["taxonomy_codes"]) {
+                if (!joined.empty()) joined += '|';
+                joined += code.get_ref<const std::string&>();
+            }
+            codes.push_string(joined);
+            auto c = rec.find("confidence");
+            if (c == rec.end() || c->is_null())
+                confidence.push_null();
+            else
+                confidence.push_float(c->get<double>());
+        }
+        frame.add(std::move(text));
+        frame.add(std::move(codes));
+        frame.add(std::move(confidence));
+    } else {
+        const Json& interactions = data["interactions"];
+        Column user("user_id", DType::string), item("item_id", DType::string), ts("timestamp", DType::string),
+            type("interaction_type", DType::string), rating("implicit_rating", DType::float64);
+        for (const Json& rec : interactions) {
+            user.push_string(rec["user_id"].get_ref<const std::string&>());
+            item.push_string(rec["item_id"].get_ref<const std::string&>());
+            optional_string(ts, rec, "timestamp");
+            optional_string(type, rec, "interaction_type");
+            rating.push_float(rec["implicit_rating"].get<double>());
+        }
+        frame.add(std::move(user));
+        frame.add(std::move(item));
+        frame.add(std::move(ts));
+        frame.add(std::move(type));
+        frame.add(std::move(rating));
+    }
+    return frame;
+}
+
+Frame read_seed_format(const std::filesystem::path& path, std::string_view kind) {
+    std::string text = read_text_file(path);
+    Json data;
+    try {
+        data = Json::parse(text);
+    } catch (const Json::parse_error& e) {
+        std::string msg = e.what();
+        if (auto close = msg.find("] "); !msg.empty() && msg.front() == '[' && close != std::string::npos)
+            msg = msg.substr(close + 2);
+        throw Error(ErrorKind::data, kCode, "invalid JSON: " + msg, location(path.string()));
+    }
+    return seed_format_frame(data, kind, path.string());
+}
+
+}  // namespace hone::data
