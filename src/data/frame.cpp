@@ -54,7 +54,13 @@ std::size_t Column::null_count() const {
 }
 
 void Column::mark(bool present) {
-    if (!present && valid_.empty()) valid_.assign(size(), 1);
+    if (!present && valid_.empty()) {
+        // First null: every earlier row was present. (Assigning and then pushing
+        // only when non-empty would lose a null in the very first row.)
+        valid_.assign(size(), 1);
+        valid_.push_back(0);
+        return;
+    }
     if (!valid_.empty()) valid_.push_back(present ? 1 : 0);
 }
 
