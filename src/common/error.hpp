@@ -19,6 +19,9 @@ int exit_code(ErrorKind kind);
 // Where an error is. Every field is optional: a job file error has file/line/col,
 // a data error has file (or source), row and column name.
 struct Location {
+    Location() = default;
+    explicit Location(std::string file_name) : file(std::move(file_name)) {}
+
     std::string file;
     int line = 0;             // 1-based; 0 = unknown
     int col = 0;              // 1-based; 0 = unknown

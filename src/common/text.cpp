@@ -25,8 +25,13 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 std::string nearest(std::string_view name, const std::vector<std::string>& candidates) {
     std::string best;
     std::size_t best_d = std::string::npos;
+    std::string lower_name = to_lower(name);
     for (const auto& c : candidates) {
         std::size_t d = edit_distance(name, c);
+        // A prefix of three or more letters ("bayes" for "bayesian") is a likely abbreviation.
+        std::string lower_c = to_lower(c);
+        std::size_t shorter = std::min(lower_c.size(), lower_name.size());
+        if (shorter >= 3 && lower_c.compare(0, shorter, lower_name, 0, shorter) == 0) d = std::min<std::size_t>(d, 1);
         if (d < best_d) {
             best_d = d;
             best = c;

@@ -11,7 +11,7 @@ namespace hone {
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // The candidate nearest to `name` if it is close enough to be a likely typo
-// (distance <= max(2, len/3)), else "".
+// (distance <= max(2, len/3), or one is a prefix of the other of 3+ letters), else "".
 std::string nearest(std::string_view name, const std::vector<std::string>& candidates);
 
 // "a, b or c"

@@ -14,10 +14,13 @@ namespace hone::lang {
 
 using Json = nlohmann::ordered_json;
 
+// Where a value was written: 1-based line and column, and the length of the
+// token for carets (0 = unknown).
 struct SourcePos {
     std::string file;
     int line = 0;
     int col = 0;
+    int length = 0;
 };
 
 // One `- name: type` entry of a dataset's schema. Types: int, float, string,

@@ -1,0 +1,147 @@
+#include <gtest/gtest.h>
+
+#include "lang/job_file.hpp"
+#include "lang/n3_parser.hpp"
+
+using namespace hone::lang;
+
+namespace {
+
+LoadedJobFile check(const std::string& text) { return parse_job_text(text, "t.n3", Format::n3); }
+
+}  // namespace
+
+TEST(Scalars, TypedAsWritten) {
+    EXPECT_EQ(type_scalar("42"), Json(42));
+    EXPECT_EQ(type_scalar("-3"), Json(-3));
+    EXPECT_EQ(type_scalar("1e-5"), Json(1e-5));
+    EXPECT_EQ(type_scalar(".5"), Json(0.5));
+    EXPECT_EQ(type_scalar("0.001"), Json(0.001));
+    EXPECT_EQ(type_scalar("True"), Json(true));
+    EXPECT_EQ(type_scalar("false"), Json(false));
+    EXPECT_EQ(type_scalar("null"), Json(nullptr));
+    EXPECT_EQ(type_scalar("4GB"), Json("4GB"));
+    EXPECT_EQ(type_scalar("1.2.0"), Json("1.2.0"));
+    EXPECT_EQ(type_scalar("inf"), Json("inf"));
+    EXPECT_EQ(type_scalar("-"), Json("-"));
+}
+
+TEST(Parser, SeedCompleteExampleBindsEveryField) {
+    auto f = load_job_file(std::string(HONE_SOURCE_DIR) + "/tests/cases/check/seed_complete_example.n3");
+    ASSERT_TRUE(f.ok()) << f.report();
+    const auto& s = f.spec;
+    ASSERT_TRUE(s.app);
+    EXPECT_EQ(s.app->name, "customer_churn_prediction");
+    ASSERT_EQ(s.datasets.size(), 1u);
+    EXPECT_EQ(s.datasets[0].source, "postgres");
+    EXPECT_EQ(s.datasets[0].table, "customers");
+    ASSERT_EQ(s.datasets[0].schema.size(), 6u);
+    EXPECT_EQ(s.datasets[0].schema[5].name, "churned");
+    EXPECT_EQ(s.datasets[0].schema[5].type, "bool");
+    const auto* t = s.find_training("baseline_churn_model");
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->features, (std::vector<std::string>{"tenure", "monthly_spend", "support_calls"}));
+    EXPECT_EQ(t->hyperparameters["n_estimators"], 100);
+    EXPECT_DOUBLE_EQ(t->split.validation, 0.15);
+    ASSERT_TRUE(t->early_stopping);
+    EXPECT_EQ(t->early_stopping->patience, 10);
+    EXPECT_DOUBLE_EQ(t->early_stopping->min_delta, 0.001);
+    EXPECT_EQ(t->early_stopping->mode, "max");
+    EXPECT_EQ(t->metrics.size(), 5u);
+    EXPECT_EQ(t->description, "Baseline random forest model for churn prediction");
+    const auto* u = s.find_tuning("optimized_churn_model");
+    ASSERT_TRUE(u);
+    EXPECT_EQ(u->max_trials, 50);
+    EXPECT_EQ(u->parallel_trials, 4);
+    ASSERT_EQ(u->search_space.size(), 4u);
+    EXPECT_EQ(u->search_space[0].step, 50.0);
+    EXPECT_TRUE(u->search_space[3].log);
+    EXPECT_EQ(u->metadata["owner"], "data_science_team");
+}
+
+TEST(Parser, Defaults) {
+    auto f = check(
+        "dataset \"d\":\n    source: csv\n    path: d.csv\nmodel \"m\":\n    type: regressor\n"
+        "training \"t\":\n    model: m\n    dataset: d\n    objective: minimize_loss\n"
+        "    early_stopping:\n        metric: val_loss\n"
+        "tuning \"u\":\n    training_job: t\n    search_space:\n        alpha:\n            min: 0.1\n            max: 1.0\n");
+    ASSERT_TRUE(f.ok()) << f.report();
+    const auto& t = f.spec.trainings[0];
+    EXPECT_EQ(t.framework, "sklearn");
+    EXPECT_DOUBLE_EQ(t.split.train, 0.7);
+    EXPECT_DOUBLE_EQ(t.split.test, 0.15);
+    EXPECT_EQ(t.split.seed, 42u);
+    EXPECT_EQ(t.early_stopping->mode, "min");
+    EXPECT_EQ(t.early_stopping->patience, 5);
+    EXPECT_EQ(t.compute.backend, "local");
+    const auto& u = f.spec.tunings[0];
+    EXPECT_EQ(u.strategy, "grid");
+    EXPECT_EQ(u.max_trials, 10);
+    EXPECT_EQ(u.parallel_trials, 1);
+    EXPECT_EQ(u.objective_metric, "accuracy");
+    EXPECT_EQ(u.search_space[0].type, SearchDimension::Type::float_);
+    EXPECT_EQ(f.spec.models[0].engine, "sklearn");
+    EXPECT_EQ(f.spec.datasets[0].base_dir, "");
+}
+
+TEST(Parser, ValidationSplitShortForm) {
+    auto f = check("dataset \"d\":\n    source: csv\n    path: d.csv\nmodel \"m\":\n    type: classifier\n"
+                   "training \"t\":\n    model: m\n    dataset: d\n    objective: accuracy\n    validation_split: 0.25\n");
+    ASSERT_TRUE(f.ok()) << f.report();
+    EXPECT_DOUBLE_EQ(f.spec.trainings[0].split.train, 0.75);
+    EXPECT_DOUBLE_EQ(f.spec.trainings[0].split.validation, 0.25);
+    EXPECT_DOUBLE_EQ(f.spec.trainings[0].split.test, 0.0);
+}
+
+TEST(Parser, PartialSplitFillsTheRest) {
+    auto f = check("dataset \"d\":\n    source: csv\n    path: d.csv\nmodel \"m\":\n    type: classifier\n"
+                   "training \"t\":\n    model: m\n    dataset: d\n    objective: accuracy\n    split:\n        train: 0.8\n"
+                   "        validation: 0.2\n");
+    ASSERT_TRUE(f.ok()) << f.report();
+    EXPECT_DOUBLE_EQ(f.spec.trainings[0].split.test, 0.0);
+}
+
+TEST(Parser, ErrorsAreCappedAtTwenty) {
+    std::string text;
+    for (int i = 0; i < 30; ++i) text += "model \"m" + std::to_string(i) + "\":\n    bogus: 1\n";
+    auto f = check(text);
+    EXPECT_EQ(f.diags.error_count(), 30u);
+    EXPECT_EQ(f.diags.items().size(), 20u);
+    EXPECT_NE(f.report().find("too many errors: showing the first 20 of 30"), std::string::npos);
+}
+
+TEST(Parser, CrlfAndBomAreAccepted) {
+    auto f = check("\xEF\xBB\xBFmodel \"m\":\r\n    type: classifier\r\n");
+    ASSERT_TRUE(f.ok()) << f.report();
+    EXPECT_EQ(f.spec.models[0].type, "classifier");
+}
+
+TEST(Parser, RelativeDataPathsResolveAgainstTheJobFile) {
+    auto f = parse_job_text("dataset \"d\":\n    source: csv\n    path: data/x.csv\n", "jobs/churn.n3", Format::n3);
+    ASSERT_TRUE(f.ok()) << f.report();
+    EXPECT_EQ(f.spec.datasets[0].resolved_path(), std::filesystem::path("jobs/data/x.csv"));
+}
+
+TEST(Parser, YamlTemplateBecomesThreeBlocks) {
+    auto f = load_job_file(std::string(HONE_SOURCE_DIR) + "/tests/cases/check/ok_template_004.yaml");
+    ASSERT_TRUE(f.ok()) << f.report();
+    ASSERT_EQ(f.spec.trainings.size(), 1u);
+    const auto& t = f.spec.trainings[0];
+    EXPECT_EQ(t.name, "custom_model_v1");
+    EXPECT_EQ(t.dataset, "custom_model_v1_data");
+    EXPECT_DOUBLE_EQ(t.split.validation, 0.1);
+    EXPECT_EQ(t.early_stopping->metric, "val_loss");
+    EXPECT_EQ(t.early_stopping->patience, 2);
+    EXPECT_EQ(t.hyperparameters["optimizer"], "adamw");
+    EXPECT_DOUBLE_EQ(t.hyperparameters["learning_rate"].get<double>(), 5e-5);
+    EXPECT_EQ(t.objective, "accuracy");
+    EXPECT_EQ(t.metadata["deployment"]["deployment_target"], "local");
+    EXPECT_EQ(f.spec.datasets[0].format, "jsonl");
+    EXPECT_EQ(f.spec.models[0].algorithm, "xgboost");
+}
+
+TEST(Parser, MissingFileIsOneDiagnostic) {
+    auto f = load_job_file("/nonexistent/job.n3");
+    EXPECT_FALSE(f.ok());
+    EXPECT_EQ(f.report(), "/nonexistent/job.n3: error: cannot open job file: no such file\n");
+}

@@ -1,0 +1,137 @@
+// `hone check FILE...`: parse and validate job files; print what they declare or
+// every error, compiler style. Exit 0 when all files are valid, 1 otherwise.
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "common/text.hpp"
+#include "lang/job_file.hpp"
+
+namespace hone::cli {
+
+namespace {
+
+using lang::Json;
+
+std::string fmt_ratio(double v) {
+    std::ostringstream s;
+    s << v;
+    return s.str();
+}
+
+struct Row {
+    std::string kind, name, facts;
+};
+
+std::vector<Row> summarize(const lang::JobFile& f) {
+    std::vector<Row> rows;
+    if (f.app) rows.push_back({"app", f.app->name, f.app->description});
+    for (const auto& d : f.datasets) {
+        std::string facts = "source=" + d.source;
+        if (!d.path.empty()) facts += " path=" + d.path;
+        if (!d.table.empty()) facts += " table=" + d.table;
+        if (!d.query.empty()) facts += " query";
+        if (!d.schema.empty()) facts += " schema=" + std::to_string(d.schema.size()) + " columns";
+        rows.push_back({"dataset", d.name, facts});
+    }
+    for (const auto& m : f.models) {
+        std::string algo = m.algorithm.empty() ? (m.type == "classifier" || m.type == "regressor" ? "random_forest (default)" : "(default)") : m.algorithm;
+        rows.push_back({"model", m.name, "type=" + m.type + " engine=" + m.engine + " algorithm=" + algo});
+    }
+    for (const auto& t : f.trainings) {
+        std::string facts = "model=" + t.model + " dataset=" + t.dataset;
+        if (!t.target.empty()) facts += " target=" + t.target;
+        if (!t.features.empty()) facts += " features=" + std::to_string(t.features.size());
+        facts += " objective=" + t.objective;
+        facts += " split=" + fmt_ratio(t.split.train) + "/" + fmt_ratio(t.split.validation) + "/" +
+                 fmt_ratio(t.split.test);
+        if (t.early_stopping) facts += " early_stopping=" + t.early_stopping->metric;
+        rows.push_back({"training", t.name, facts});
+    }
+    for (const auto& t : f.tunings) {
+        std::vector<std::string> dims;
+        for (const auto& d : t.search_space) dims.push_back(d.name);
+        rows.push_back({"tuning", t.name,
+                        "training_job=" + t.training_job + " strategy=" + t.strategy +
+                            " max_trials=" + std::to_string(t.max_trials) +
+                            " parallel_trials=" + std::to_string(t.parallel_trials) +
+                            " objective_metric=" + t.objective_metric + " space=" + join(dims, ",")});
+    }
+    return rows;
+}
+
+Json file_json(const lang::LoadedJobFile& loaded) {
+    Json out;
+    out["file"] = loaded.doc.file;
+    out["ok"] = loaded.ok();
+    Json blocks = Json::array();
+    if (loaded.ok()) {
+        const auto& f = loaded.spec;
+        if (f.app) blocks.push_back(Json{{"kind", "app"}, {"name", f.app->name}});
+        auto push = [&](const char* kind, const Json& spec) {
+            Json b;
+            b["kind"] = kind;
+            b["name"] = spec["name"];
+            b["spec"] = spec;
+            blocks.push_back(b);
+        };
+        for (const auto& d : f.datasets) push("dataset", lang::to_json(d));
+        for (const auto& m : f.models) push("model", lang::to_json(m));
+        for (const auto& t : f.trainings) push("training", lang::to_json(t));
+        for (const auto& t : f.tunings) push("tuning", lang::to_json(t));
+    }
+    out["blocks"] = blocks;
+    Json diags = Json::array();
+    for (const auto& d : loaded.diags.sorted()) {
+        diags.push_back(Json{{"severity", d.severity == lang::Diagnostic::Severity::error ? "error" : "warning"},
+                             {"file", d.pos.file},
+                             {"line", d.pos.line},
+                             {"col", d.pos.col},
+                             {"message", d.message}});
+    }
+    out["diagnostics"] = diags;
+    return out;
+}
+
+}  // namespace
+
+void add_check_command(CLI::App& app, int& exit_code) {
+    auto* cmd = app.add_subcommand("check", "Parse and validate job files (.n3, .yaml, .json); print their blocks or every error");
+    auto files = std::make_shared<std::vector<std::string>>();
+    auto as_json = std::make_shared<bool>(false);
+    cmd->add_option("FILE", *files, "job files")->required();
+    cmd->add_flag("--json", *as_json, "print a JSON report instead of text");
+    cmd->callback([files, as_json, &exit_code] {
+        bool all_ok = true;
+        Json report = Json{{"ok", true}, {"files", Json::array()}};
+        for (const auto& path : *files) {
+            auto loaded = lang::load_job_file(path);
+            all_ok = all_ok && loaded.ok();
+            if (*as_json) {
+                report["files"].push_back(file_json(loaded));
+                continue;
+            }
+            std::cerr << loaded.report();
+            if (!loaded.ok()) {
+                std::size_t n = loaded.diags.error_count();
+                std::cerr << path << ": " << n << (n == 1 ? " error" : " errors") << "\n";
+                continue;
+            }
+            auto rows = summarize(loaded.spec);
+            std::cout << path << ": ok, " << rows.size() << (rows.size() == 1 ? " block" : " blocks") << "\n";
+            std::size_t name_width = 0;
+            for (const auto& r : rows) name_width = std::max(name_width, r.name.size());
+            for (const auto& r : rows)
+                std::cout << "  " << std::left << std::setw(9) << r.kind << std::setw(static_cast<int>(name_width) + 2)
+                          << r.name << r.facts << "\n";
+        }
+        if (*as_json) {
+            report["ok"] = all_ok;
+            std::cout << report.dump(2) << "\n";
+        }
+        exit_code = all_ok ? 0 : 1;
+    });
+}
+
+}  // namespace hone::cli

@@ -1,0 +1,14 @@
+#pragma once
+// One function per command; main.cpp wires them to CLI11. Each returns the exit
+// code; hone::Error escaping a command is printed by main and mapped by kind.
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+namespace hone::cli {
+
+void add_check_command(CLI::App& app, int& exit_code);
+void add_data_command(CLI::App& app, int& exit_code);
+
+}  // namespace hone::cli

@@ -1,0 +1,64 @@
+#include "lang/diagnostics.hpp"
+
+#include <algorithm>
+
+namespace hone::lang {
+
+void Diagnostics::error(const SourcePos& pos, std::string message) {
+    ++error_count_;
+    if (error_count_ > max_errors) {
+        truncated_ = true;
+        return;
+    }
+    items_.push_back({Diagnostic::Severity::error, pos, std::move(message)});
+}
+
+void Diagnostics::warning(const SourcePos& pos, std::string message) {
+    items_.push_back({Diagnostic::Severity::warning, pos, std::move(message)});
+}
+
+std::vector<Diagnostic> Diagnostics::sorted() const {
+    std::vector<Diagnostic> out = items_;
+    std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
+        return a.pos.line != b.pos.line ? a.pos.line < b.pos.line : a.pos.col < b.pos.col;
+    });
+    return out;
+}
+
+std::string render(const Diagnostic& d, const std::vector<std::string>& lines) {
+    std::string out = d.pos.file;
+    if (d.pos.line > 0) {
+        out += ":" + std::to_string(d.pos.line);
+        if (d.pos.col > 0) out += ":" + std::to_string(d.pos.col);
+    }
+    out += d.severity == Diagnostic::Severity::error ? ": error: " : ": warning: ";
+    out += d.message;
+    out += "\n";
+    if (d.pos.line > 0 && d.pos.line <= static_cast<int>(lines.size())) {
+        std::string number = std::to_string(d.pos.line);
+        std::string gutter(number.size(), ' ');
+        const std::string& text = lines[d.pos.line - 1];
+        out += " " + number + " | " + text + "\n";
+        if (d.pos.col > 0) {
+            std::string caret(static_cast<std::size_t>(d.pos.col - 1), ' ');
+            // Keep tabs so the caret lines up under tab-indented text.
+            for (std::size_t i = 0; i < caret.size() && i < text.size(); ++i)
+                if (text[i] == '\t') caret[i] = '\t';
+            caret += "^";
+            if (d.pos.length > 1) caret += std::string(static_cast<std::size_t>(d.pos.length - 1), '~');
+            out += " " + gutter + " | " + caret + "\n";
+        }
+    }
+    return out;
+}
+
+std::string render_all(const Diagnostics& diags, const std::vector<std::string>& lines) {
+    std::string out;
+    for (const auto& d : diags.sorted()) out += render(d, lines);
+    if (diags.truncated())
+        out += "too many errors: showing the first " + std::to_string(Diagnostics::max_errors) + " of " +
+               std::to_string(diags.error_count()) + "\n";
+    return out;
+}
+
+}  // namespace hone::lang

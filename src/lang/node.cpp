@@ -1,0 +1,73 @@
+#include "lang/node.hpp"
+
+#include <cctype>
+#include <charconv>
+
+namespace hone::lang {
+
+std::string Node::describe() const {
+    switch (kind) {
+        case Kind::list: return "a list";
+        case Kind::map: return "a map";
+        case Kind::scalar: break;
+    }
+    if (value.is_null()) return "nothing";
+    if (value.is_string()) return "'" + value.get<std::string>() + "'";
+    return value.dump();
+}
+
+Json Node::to_json() const {
+    switch (kind) {
+        case Kind::scalar: return value;
+        case Kind::list: {
+            Json out = Json::array();
+            for (const auto& item : items) out.push_back(item.to_json());
+            return out;
+        }
+        case Kind::map: {
+            Json out = Json::object();
+            for (const auto& e : entries) out[e.key] = e.value.to_json();
+            return out;
+        }
+    }
+    return Json();
+}
+
+static bool iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+            return false;
+    return true;
+}
+
+Json type_scalar(std::string_view text) {
+    if (iequals(text, "true")) return true;
+    if (iequals(text, "false")) return false;
+    if (iequals(text, "null") || text == "~") return nullptr;
+    if (text.empty()) return "";
+    std::string_view body = text;
+    bool negative = false;
+    if (body.front() == '+' || body.front() == '-') {
+        negative = body.front() == '-';
+        body.remove_prefix(1);
+    }
+    if (body.empty()) return std::string(text);
+    bool has_digit = false, numeric_chars = true;
+    for (char c : body) {
+        if (std::isdigit(static_cast<unsigned char>(c))) has_digit = true;
+        else if (c != '.' && c != 'e' && c != 'E' && c != '+' && c != '-') numeric_chars = false;
+    }
+    if (!has_digit || !numeric_chars) return std::string(text);
+    const char* first = body.data();
+    const char* last = body.data() + body.size();
+    std::int64_t i = 0;
+    auto ri = std::from_chars(first, last, i);
+    if (ri.ec == std::errc() && ri.ptr == last) return negative ? -i : i;
+    double d = 0;
+    auto rd = std::from_chars(first, last, d, std::chars_format::general);
+    if (rd.ec == std::errc() && rd.ptr == last) return negative ? -d : d;
+    return std::string(text);
+}
+
+}  // namespace hone::lang
