@@ -395,8 +395,12 @@ Matrix Preprocessor::transform(const Frame& frame) const {
             std::string near = nearest(missing.front(), frame.names());
             if (!near.empty()) msg += "; did you mean '" + near + "'?";
         } else {
-            msg = "feature columns " + join_or(missing, "'") + " are missing from the data";
-            msg.replace(msg.rfind(" or "), 4, " and ");
+            msg = "feature columns ";
+            for (std::size_t i = 0; i < missing.size(); ++i) {
+                if (i) msg += i + 1 == missing.size() ? " and " : ", ";
+                msg += "'" + missing[i] + "'";
+            }
+            msg += " are missing from the data";
         }
         Location where;
         where.column = missing.front();
