@@ -3,6 +3,7 @@
 // load_dataset names the dataset in every error.
 #include "data/source.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <new>
@@ -66,6 +67,22 @@ char csv_delimiter(const std::string& d) {
     return d.front();
 }
 
+// The column names of a CSV file, from its first line through the CSV reader
+// itself; empty when that line alone does not parse (a header with a quoted
+// newline), in which case read_csv decides.
+std::vector<std::string> csv_header(const std::filesystem::path& path, const CsvOptions& options) {
+    std::ifstream in(path, std::ios::binary);
+    std::string first;
+    if (!in || !std::getline(in, first)) return {};
+    CsvOptions header_only = options;
+    header_only.types.clear();
+    try {
+        return read_csv_text(first + "\n", header_only, path.string()).names();
+    } catch (const Error&) {
+        return {};
+    }
+}
+
 Frame load_csv_file(const lang::DatasetSpec& spec, std::string_view source, char default_delimiter) {
     reject_fields(spec, source, false);
     auto path = require_file(spec, source);
@@ -73,8 +90,15 @@ Frame load_csv_file(const lang::DatasetSpec& spec, std::string_view source, char
     options.delimiter = spec.delimiter.empty() ? default_delimiter : csv_delimiter(spec.delimiter);
     options.header = spec.header;
     options.na_values = spec.na_values;
-    for (const auto& decl : spec.schema)
-        if (auto type = parse_dtype(decl.type)) options.types.push_back({decl.name, *type});
+    // read_csv rejects a declared column it does not find; apply_schema reports
+    // those better (nearest name, every column listed), so only columns the
+    // header has get their types fixed here.
+    std::vector<std::string> header = csv_header(path, options);
+    for (const auto& decl : spec.schema) {
+        auto type = parse_dtype(decl.type);
+        bool present = header.empty() || std::find(header.begin(), header.end(), decl.name) != header.end();
+        if (type && present) options.types.push_back({decl.name, *type});
+    }
     Frame frame = read_csv(path, options);
     apply_schema(frame, spec.schema, path.string());
     return frame;
