@@ -250,7 +250,7 @@ Document parse_yaml(std::string_view text, const std::string& file, Diagnostics&
     YAML::Node root;
     try {
         root = YAML::Load(std::string(text));
-    } catch (const YAML::ParserException& e) {
+    } catch (const YAML::Exception& e) {
         bool json = std::filesystem::path(file).extension() == ".json";
         diags.error(SourcePos{file, e.mark.line + 1, e.mark.column + 1, 1},
                     std::string(json ? "JSON" : "YAML") + " syntax error: " + e.msg);

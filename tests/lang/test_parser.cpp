@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "lang/job_file.hpp"
 #include "lang/n3_parser.hpp"
 
@@ -144,4 +147,26 @@ TEST(Parser, MissingFileIsOneDiagnostic) {
     auto f = load_job_file("/nonexistent/job.n3");
     EXPECT_FALSE(f.ok());
     EXPECT_EQ(f.report(), "/nonexistent/job.n3: error: cannot open job file: no such file\n");
+}
+
+// Every ```n3 and ```yaml example in docs/language.md must check clean.
+TEST(Docs, LanguageExamplesCheckClean) {
+    std::ifstream in(std::string(HONE_SOURCE_DIR) + "/docs/language.md");
+    std::stringstream s;
+    s << in.rdbuf();
+    std::string text = s.str();
+    int checked = 0;
+    for (std::size_t at = 0; (at = text.find("```", at)) != std::string::npos;) {
+        std::size_t eol = text.find('\n', at);
+        std::string lang = text.substr(at + 3, eol - at - 3);
+        std::size_t end = text.find("```", eol);
+        ASSERT_NE(end, std::string::npos);
+        std::string body = text.substr(eol + 1, end - eol - 1);
+        at = end + 3;
+        if (lang != "n3" && lang != "yaml") continue;
+        auto f = parse_job_text(body, "language.md", lang == "n3" ? Format::n3 : Format::yaml);
+        EXPECT_TRUE(f.ok()) << f.report();
+        ++checked;
+    }
+    EXPECT_EQ(checked, 2);
 }
