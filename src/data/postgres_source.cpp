@@ -168,7 +168,8 @@ Frame read_postgres(const std::string& connection, const std::string& table, con
                 // from_chars (locale-free) also reads numeric's "NaN" and float8's "Infinity".
                 case DType::float64: {
                     double v = 0;
-                    std::from_chars(text, text + field.size(), v);
+                    // numeric can exceed a double's range: strtod saturates to ±inf or 0 where from_chars refuses.
+                    if (std::from_chars(text, text + field.size(), v).ec != std::errc()) v = std::strtod(text, nullptr);
                     col.push_float(v);
                     break;
                 }

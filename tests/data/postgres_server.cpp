@@ -231,8 +231,8 @@ int PostgresServer::run(const std::string& binary, const std::vector<std::string
         }
         if (::chdir(dir_.c_str()) != 0) ::_exit(126);
         ::execv(program.c_str(), argv.data());
-        const char msg[] = "exec failed\n";
-        [[maybe_unused]] auto n = ::write(STDERR_FILENO, msg, sizeof msg - 1);
+        std::string msg = "cannot run " + program + ": " + std::strerror(errno) + "\n";
+        [[maybe_unused]] auto n = ::write(STDERR_FILENO, msg.data(), msg.size());
         ::_exit(127);
     }
     int status = 0;

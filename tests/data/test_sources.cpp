@@ -728,6 +728,16 @@ TEST_F(PostgresSource, LoadsAQueryAndSchemaQualifiedQuotedTables) {
     EXPECT_EQ(q.at("half").floats(), (std::vector<double>{1.5, 0.5}));
     EXPECT_EQ(q.at("n").ints(), (std::vector<std::int64_t>{2, 2}));
 
+    // numeric beyond a double's range saturates; NaN and infinities come through.
+    Frame edge = hone::data::load_dataset(
+        pg_spec("", "SELECT '1e400'::numeric AS huge, '-1e-400'::numeric AS tiny, 'NaN'::numeric AS nan_num, "
+                    "'-Infinity'::float8 AS neg_inf"));
+    EXPECT_EQ(edge.at("huge").floats(), (std::vector<double>{HUGE_VAL}));
+    EXPECT_EQ(edge.at("tiny").floats(), (std::vector<double>{-0.0}));
+    EXPECT_TRUE(std::isnan(edge.at("nan_num").floats()[0]));
+    EXPECT_FALSE(edge.at("nan_num").is_null(0));
+    EXPECT_EQ(edge.at("neg_inf").floats(), (std::vector<double>{-HUGE_VAL}));
+
     Frame items = hone::data::load_dataset(pg_spec("sales.Order Items"));
     EXPECT_EQ(texts(items.at("sku")), (Strings{"a", "b"}));
     EXPECT_EQ(items.at("qty").ints(), (std::vector<std::int64_t>{2, 5}));
@@ -768,7 +778,7 @@ TEST_F(PostgresSource, ConnectionComesFromTheSpecThenTheEnvironment) {
     }
 }
 
-TEST_F(PostgresSource, ErrorsGiveThServersMessageAndTheQuery) {
+TEST_F(PostgresSource, ErrorsGiveTheServersMessageAndTheQuery) {
     expect_load_error([] { hone::data::load_dataset(pg_spec("nope")); }, ErrorKind::data,
                       "dataset 'pg': PostgreSQL: relation \"nope\" does not exist (in: SELECT * FROM \"nope\")");
     expect_load_error([] { hone::data::load_dataset(pg_spec("", "SELEC 1")); }, ErrorKind::data,
