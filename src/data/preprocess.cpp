@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <thread>
 #include <unordered_map>
 
 #include "common/error.hpp"
@@ -281,36 +282,119 @@ bool parse_number(std::string_view text, double& out) {
     return res.ec == std::errc() && res.ptr == text.data() + text.size();
 }
 
-// The values of `c` as doubles (NaN = missing), for a numeric or boolean step.
-std::vector<double> numeric_values(const Column& c) {
-    std::vector<double> out(c.size());
-    if (c.type() != DType::string) {
-        for (std::size_t i = 0; i < c.size(); ++i) out[i] = c.as_double(i);
-        return out;
-    }
+// One step bound to the column it reads in a frame, with everything per
+// dictionary entry worked out up front, so filling rows is table lookups only and
+// cannot fail.
+struct BoundStep {
+    const Step* step = nullptr;
+    const Column* column = nullptr;
+    std::size_t out_col = 0;
+    std::vector<double> parsed;         // numeric step over a string column: value per code
+    std::vector<std::int64_t> by_code;  // encoded step over a string column: slot per code
+    std::vector<std::int64_t> by_row;   // encoded step over another column: slot per row
+    std::int64_t fill_slot = -1;
+};
+
+BoundStep bind_numeric(const Step& s, const Column& c) {
+    BoundStep b;
+    b.step = &s;
+    b.column = &c;
+    if (c.type() != DType::string) return b;
+    // Numbers that arrive as text: parse each dictionary entry once, and fail on
+    // the first row that uses one that is not a number.
     const auto& dict = c.dictionary();
-    std::vector<double> parsed(dict.size());
+    b.parsed.resize(dict.size());
     std::vector<std::uint8_t> ok(dict.size());
-    for (std::size_t k = 0; k < dict.size(); ++k) ok[k] = parse_number(dict[k], parsed[k]);
+    for (std::size_t k = 0; k < dict.size(); ++k) ok[k] = parse_number(dict[k], b.parsed[k]);
     const auto& codes = c.codes();
     for (std::size_t i = 0; i < codes.size(); ++i) {
-        if (codes[i] < 0) {
-            out[i] = std::numeric_limits<double>::quiet_NaN();
-            continue;
-        }
-        auto k = static_cast<std::size_t>(codes[i]);
-        if (!ok[k]) {
-            Location where;
-            where.row = static_cast<std::int64_t>(i) + 1;
-            where.column = c.name();
-            throw Error(ErrorKind::data, "feature_type_mismatch",
-                        "feature '" + c.name() + "' was numeric when fitted, but row " + std::to_string(i + 1) +
-                            " holds '" + dict[k] + "'",
-                        where);
-        }
-        out[i] = parsed[k];
+        if (codes[i] < 0 || ok[static_cast<std::size_t>(codes[i])]) continue;
+        Location where;
+        where.row = static_cast<std::int64_t>(i) + 1;
+        where.column = c.name();
+        throw Error(ErrorKind::data, "feature_type_mismatch",
+                    "expected a number, found '" + dict[static_cast<std::size_t>(codes[i])] +
+                        "' (the feature was numeric when fitted)",
+                    where);
     }
-    return out;
+    return b;
+}
+
+BoundStep bind_encoded(const Step& s, const Column& c) {
+    BoundStep b;
+    b.step = &s;
+    b.column = &c;
+    // Category -> slot: index in `categories`, or -1 for one not kept.
+    std::unordered_map<std::string_view, std::int64_t> slot_of;
+    for (std::size_t k = 0; k < s.categories.size(); ++k) slot_of.emplace(s.categories[k], static_cast<std::int64_t>(k));
+    auto lookup = [&](std::string_view v) -> std::int64_t {
+        auto it = slot_of.find(v);
+        return it == slot_of.end() ? -1 : it->second;
+    };
+    b.fill_slot = lookup(s.fill_category);
+    if (c.type() == DType::string) {
+        const auto& dict = c.dictionary();
+        b.by_code.resize(dict.size());
+        for (std::size_t k = 0; k < dict.size(); ++k) b.by_code[k] = lookup(dict[k]);
+    } else {
+        // A categorical feature that arrives as numbers or bools matches by text.
+        b.by_row.resize(c.size());
+        for (std::size_t r = 0; r < c.size(); ++r) b.by_row[r] = c.is_null(r) ? b.fill_slot : lookup(c.to_text(r));
+    }
+    return b;
+}
+
+// The value of a numeric step's column at row r (NaN = missing).
+double numeric_at(const BoundStep& b, std::size_t r) {
+    const Column& c = *b.column;
+    if (c.is_null(r)) return std::numeric_limits<double>::quiet_NaN();
+    switch (c.type()) {
+        case DType::float64: return c.floats()[r];
+        case DType::int64: return static_cast<double>(c.ints()[r]);
+        case DType::boolean: return c.bools()[r];
+        case DType::string: return b.parsed[static_cast<std::size_t>(c.codes()[r])];
+    }
+    return std::numeric_limits<double>::quiet_NaN();
+}
+
+std::int64_t slot_at(const BoundStep& b, std::size_t r) {
+    if (!b.by_row.empty()) return b.by_row[r];
+    std::int32_t code = b.column->codes()[r];
+    return code < 0 ? b.fill_slot : b.by_code[static_cast<std::size_t>(code)];
+}
+
+// Rows [begin, end) of the output, step by step. Blocks of rows keep the part of
+// the matrix being written in cache however many columns it has.
+void fill_rows(const std::vector<BoundStep>& bound, Matrix& m, std::size_t begin, std::size_t end) {
+    constexpr std::size_t block = 1024;
+    for (std::size_t lo = begin; lo < end; lo += block) {
+        const std::size_t hi = std::min(end, lo + block);
+        for (const BoundStep& b : bound) {
+            const Step& s = *b.step;
+            float* out = m.data.data() + b.out_col;
+            switch (s.kind) {
+                case Step::Kind::numeric:
+                case Step::Kind::boolean:
+                    for (std::size_t r = lo; r < hi; ++r) {
+                        double x = numeric_at(b, r);
+                        if (std::isnan(x)) x = s.fill;
+                        out[r * m.cols] = static_cast<float>((x - s.offset) / s.divisor);
+                    }
+                    break;
+                case Step::Kind::ordinal:
+                    for (std::size_t r = lo; r < hi; ++r) out[r * m.cols] = static_cast<float>(slot_at(b, r));
+                    break;
+                case Step::Kind::onehot: {
+                    const auto other = static_cast<std::int64_t>(s.categories.size());
+                    for (std::size_t r = lo; r < hi; ++r) {
+                        std::int64_t k = slot_at(b, r);
+                        out[r * m.cols + static_cast<std::size_t>(k < 0 ? other : k)] = 1.0f;
+                    }
+                    break;
+                }
+            }
+        }
+    }
 }
 
 }  // namespace
@@ -348,9 +432,7 @@ Preprocessor Preprocessor::fit(const lang::PreprocessSpec& spec, const std::vect
         std::string msg = "feature column '" + f + "' is missing from the training data";
         std::string near = nearest(f, train.names());
         if (!near.empty()) msg += "; did you mean '" + near + "'?";
-        Location where;
-        where.column = f;
-        throw Error(ErrorKind::not_found, "missing_feature", msg, where, "the columns are: " + join(train.names()));
+        throw Error(ErrorKind::not_found, "missing_feature", msg, {}, "the columns are: " + join(train.names()));
     }
     if (train.rows() == 0)
         throw Error(ErrorKind::data, "empty_training_set", "cannot fit preprocessing on a training part with no rows");
@@ -402,65 +484,33 @@ Matrix Preprocessor::transform(const Frame& frame) const {
             }
             msg += " are missing from the data";
         }
-        Location where;
-        where.column = missing.front();
-        throw Error(ErrorKind::not_found, "missing_feature", msg, where,
-                    "the model was fitted on: " + join(inputs_));
+        throw Error(ErrorKind::not_found, "missing_feature", msg, {}, "the model was fitted on: " + join(inputs_));
     }
 
     Matrix m;
     m.rows = frame.rows();
     m.cols = outputs_.size();
     m.names = outputs_;
-    m.data.assign(m.rows * m.cols, 0.0f);
-
+    std::vector<BoundStep> bound;
     std::size_t out_col = 0;
     for (std::size_t si = 0; si < steps_.size(); ++si) {
         const Step& s = steps_[si];
-        const Column& c = *cols[si];
-        if (s.kind == Step::Kind::numeric || s.kind == Step::Kind::boolean) {
-            std::vector<double> values = numeric_values(c);
-            for (std::size_t r = 0; r < m.rows; ++r) {
-                double x = std::isnan(values[r]) ? s.fill : values[r];
-                m.data[r * m.cols + out_col] = static_cast<float>((x - s.offset) / s.divisor);
-            }
-            out_col += 1;
-            continue;
-        }
+        const bool encoded = s.kind == Step::Kind::onehot || s.kind == Step::Kind::ordinal;
+        bound.push_back(encoded ? bind_encoded(s, *cols[si]) : bind_numeric(s, *cols[si]));
+        bound.back().out_col = out_col;
+        out_col += s.kind == Step::Kind::onehot ? s.categories.size() + 1 : 1;
+    }
+    m.data.assign(m.rows * m.cols, 0.0f);
 
-        // Category -> slot: index in `categories`, or -1 for one not kept.
-        std::unordered_map<std::string_view, std::int64_t> slot_of;
-        for (std::size_t k = 0; k < s.categories.size(); ++k) slot_of.emplace(s.categories[k], static_cast<std::int64_t>(k));
-        auto lookup = [&](std::string_view v) -> std::int64_t {
-            auto it = slot_of.find(v);
-            return it == slot_of.end() ? -1 : it->second;
-        };
-        const std::int64_t fill_slot = lookup(s.fill_category);
-        std::vector<std::int64_t> slots(m.rows);
-        if (c.type() == DType::string) {
-            // One lookup per dictionary entry, not per row.
-            const auto& dict = c.dictionary();
-            std::vector<std::int64_t> by_code(dict.size());
-            for (std::size_t k = 0; k < dict.size(); ++k) by_code[k] = lookup(dict[k]);
-            const auto& codes = c.codes();
-            for (std::size_t r = 0; r < m.rows; ++r)
-                slots[r] = codes[r] < 0 ? fill_slot : by_code[static_cast<std::size_t>(codes[r])];
-        } else {
-            for (std::size_t r = 0; r < m.rows; ++r)
-                slots[r] = c.is_null(r) ? fill_slot : lookup(c.to_text(r));
-        }
-
-        if (s.kind == Step::Kind::ordinal) {
-            for (std::size_t r = 0; r < m.rows; ++r) m.data[r * m.cols + out_col] = static_cast<float>(slots[r]);
-            out_col += 1;
-        } else {
-            const std::size_t other = s.categories.size();
-            for (std::size_t r = 0; r < m.rows; ++r) {
-                std::size_t k = slots[r] < 0 ? other : static_cast<std::size_t>(slots[r]);
-                m.data[r * m.cols + out_col + k] = 1.0f;
-            }
-            out_col += other + 1;
-        }
+    // Rows are independent: a large frame is filled by two threads, half each.
+    // Every check happened while binding, so the threads cannot fail.
+    if (m.rows * m.cols >= (std::size_t{1} << 20) && m.rows >= 2 && std::thread::hardware_concurrency() >= 2) {
+        const std::size_t half = m.rows / 2;
+        std::thread helper([&] { fill_rows(bound, m, half, m.rows); });
+        fill_rows(bound, m, 0, half);
+        helper.join();
+    } else {
+        fill_rows(bound, m, 0, m.rows);
     }
     return m;
 }

@@ -51,8 +51,7 @@ Classes classes_of(const Column& target) {
         where.row = static_cast<std::int64_t>(i) + 1;
         where.column = target.name();
         throw Error(ErrorKind::data, "split_failed",
-                    "target '" + target.name() + "' is null at row " + std::to_string(i + 1) +
-                        "; rows without a target cannot be split by class",
+                    "the target is null; rows without a target cannot be split by class",
                     where, "drop the rows without a target first");
     }
     switch (target.type()) {
@@ -223,7 +222,7 @@ SplitIndices split_rows(std::size_t n, const lang::SplitSpec& spec, const Column
         Location where;
         where.column = stratify_by->name();
         throw Error(ErrorKind::data, "split_failed",
-                    "cannot stratify the split by '" + stratify_by->name() + "': class '" + classes.names[j] +
+                    "cannot stratify the split: class '" + classes.names[j] +
                         "' has only 1 row, and each class needs at least 2",
                     where,
                     "add rows of class '" + classes.names[j] + "', drop them, or set split.stratify to false");
@@ -286,7 +285,7 @@ std::vector<Fold> stratified_kfold(const Column& target, std::size_t k, std::uin
         std::size_t c = classes.counts[smallest];
         throw Error(ErrorKind::validation, "invalid_folds",
                     "cannot make " + std::to_string(k) + " stratified folds: class '" + classes.names[smallest] +
-                        "' of '" + target.name() + "' has only " + std::to_string(c) + (c == 1 ? " row" : " rows") +
+                        "' has only " + std::to_string(c) + (c == 1 ? " row" : " rows") +
                         ", and each class needs at least " + std::to_string(k),
                     where);
     }

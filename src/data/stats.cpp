@@ -9,6 +9,7 @@
 #include <limits>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "common/text.hpp"
 
@@ -17,24 +18,27 @@ namespace hone::data {
 namespace {
 
 // Counts occurrences of 64-bit keys: open addressing with linear probing, a
-// count of 0 marks an empty slot. Far cheaper than std::unordered_map for the
-// million-distinct-floats case (no node per key).
+// count of 0 marks an empty slot. Used while the distinct values stay few enough
+// for the table to sit in cache; add() returns false once it holds more than
+// `limit` keys, and the caller switches to sorting.
 class CountTable {
 public:
-    CountTable() { rehash(1024); }
+    explicit CountTable(std::size_t limit) : limit_(limit) { rehash(1024); }
 
-    void add(std::uint64_t key) {
+    bool add(std::uint64_t key) {
         std::size_t i = slot(key);
         while (counts_[i] != 0) {
             if (keys_[i] == key) {
                 ++counts_[i];
-                return;
+                return true;
             }
             i = (i + 1) & mask_;
         }
         keys_[i] = key;
         counts_[i] = 1;
-        if (++size_ * 2 > counts_.size()) rehash(counts_.size() * 2);
+        if (++size_ > limit_) return false;
+        if (size_ * 2 > counts_.size()) rehash(counts_.size() * 2);
+        return true;
     }
 
     std::size_t size() const { return size_; }
@@ -73,10 +77,41 @@ private:
         }
     }
 
+    std::size_t limit_;
     std::vector<std::uint64_t> keys_;
     std::vector<std::size_t> counts_;
     std::size_t mask_ = 0;
     std::size_t size_ = 0;
+};
+
+// LSD radix sort of 64-bit keys, 11 bits a pass; a pass whose digit is the same
+// for every key (the exponent bits of similar doubles, say) is skipped.
+void radix_sort(std::vector<std::uint64_t>& keys) {
+    constexpr int bits = 11;
+    constexpr std::size_t buckets = std::size_t{1} << bits;
+    constexpr int passes = (64 + bits - 1) / bits;
+    const std::size_t n = keys.size();
+    std::vector<std::size_t> hist(passes * buckets, 0);
+    for (std::uint64_t k : keys)
+        for (int p = 0; p < passes; ++p) ++hist[p * buckets + ((k >> (p * bits)) & (buckets - 1))];
+    std::vector<std::uint64_t> tmp(n);
+    for (int p = 0; p < passes; ++p) {
+        std::size_t* h = &hist[p * buckets];
+        if (std::find(h, h + buckets, n) != h + buckets) continue;
+        std::size_t sum = 0;
+        for (std::size_t b = 0; b < buckets; ++b) sum += std::exchange(h[b], sum);
+        for (std::uint64_t k : keys) tmp[h[(k >> (p * bits)) & (buckets - 1)]++] = k;
+        keys.swap(tmp);
+    }
+}
+
+// Distinct count and the top_k most frequent of `keys`, whose unsigned order is
+// the order of the values they encode (so ties break by value). Few distinct
+// values are hashed; many (ids, measurements) are sorted, which for a million
+// mostly-distinct keys is several times faster than a hash table of that size.
+struct Tally {
+    std::size_t distinct = 0;
+    std::vector<std::pair<std::uint64_t, std::size_t>> top;
 };
 
 // Keeps the `k` best (value, count) pairs seen: higher count first, then the
@@ -108,14 +143,45 @@ private:
     std::vector<std::pair<V, std::size_t>> best_;
 };
 
-std::uint64_t double_key(double v) {
-    if (v == 0.0) v = 0.0;  // -0.0 and 0.0 are one value
-    return std::bit_cast<std::uint64_t>(v);
+Tally tally(std::vector<std::uint64_t>& keys, std::size_t top_k) {
+    TopK<std::uint64_t, std::less<std::uint64_t>> top(top_k, {});
+    Tally t;
+    CountTable table(std::size_t{1} << 15);
+    bool fits = true;
+    for (std::uint64_t k : keys)
+        if (!(fits = table.add(k))) break;
+    if (fits) {
+        t.distinct = table.size();
+        table.for_each([&](std::uint64_t k, std::size_t n) { top.offer(k, n); });
+    } else {
+        radix_sort(keys);
+        for (std::size_t i = 0; i < keys.size();) {
+            std::size_t j = i + 1;
+            while (j < keys.size() && keys[j] == keys[i]) ++j;
+            ++t.distinct;
+            top.offer(keys[i], j - i);
+            i = j;
+        }
+    }
+    t.top = top.items();
+    return t;
 }
 
-// Moments of the non-null values. Two sweeps: the first (count, sum, min, max)
-// is a tight loop; the second adds the squared deviations from the mean, which
-// is more accurate than sum-of-squares, and does the counting for distinct/top.
+constexpr std::uint64_t sign_bit = std::uint64_t{1} << 63;
+
+// Order-preserving keys: unsigned comparison of keys = numeric comparison of values.
+std::uint64_t double_key(double v) {
+    if (v == 0.0) v = 0.0;  // -0.0 and 0.0 are one value
+    std::uint64_t b = std::bit_cast<std::uint64_t>(v);
+    return (b & sign_bit) ? ~b : b | sign_bit;
+}
+double key_double(std::uint64_t k) { return std::bit_cast<double>((k & sign_bit) ? k ^ sign_bit : ~k); }
+std::uint64_t int_key(std::int64_t v) { return static_cast<std::uint64_t>(v) ^ sign_bit; }
+std::int64_t key_int(std::uint64_t k) { return static_cast<std::int64_t>(k ^ sign_bit); }
+
+// Moments of the non-null values. Two sweeps: the first gathers count, sum, min
+// and max; the second adds the squared deviations from the mean, which is more
+// accurate than a running sum of squares (and matches pandas' two-pass std).
 struct Moments {
     std::size_t count = 0;
     double sum = 0;
@@ -137,32 +203,30 @@ void describe_float(const Column& c, std::size_t top_k, ColumnStats& s) {
     const auto& v = c.floats();
     const auto& valid = c.validity();
     const bool masked = !valid.empty();
-    auto present = [&](std::size_t i) { return (!masked || valid[i]) && !std::isnan(v[i]); };
 
     Moments m;
+    std::vector<std::uint64_t> keys;
+    keys.reserve(v.size());
     for (std::size_t i = 0; i < v.size(); ++i) {
-        if (!present(i)) continue;
-        ++m.count;
+        // A NaN that is not flagged null still counts as missing.
+        if ((masked && !valid[i]) || std::isnan(v[i])) continue;
         m.sum += v[i];
         m.min = std::min(m.min, v[i]);
         m.max = std::max(m.max, v[i]);
+        keys.push_back(double_key(v[i]));
     }
+    m.count = keys.size();
     const double mean = m.count ? m.sum / static_cast<double>(m.count) : 0.0;
-    CountTable counts;
-    for (std::size_t i = 0; i < v.size(); ++i) {
-        if (!present(i)) continue;
-        double d = v[i] - mean;
+    for (std::uint64_t k : keys) {
+        double d = key_double(k) - mean;
         m.m2 += d * d;
-        counts.add(double_key(v[i]));
     }
     s.count = m.count;
-    s.nulls = v.size() - m.count;  // a NaN that is not flagged null still counts as missing
+    s.nulls = v.size() - m.count;
     m.fill(s);
-    s.distinct = counts.size();
-
-    TopK<double, std::less<double>> top(top_k, {});
-    counts.for_each([&](std::uint64_t key, std::size_t n) { top.offer(std::bit_cast<double>(key), n); });
-    for (const auto& [value, n] : top.items()) s.top.emplace_back(format_double(value), n);
+    Tally t = tally(keys, top_k);
+    s.distinct = t.distinct;
+    for (const auto& [k, n] : t.top) s.top.emplace_back(format_double(key_double(k)), n);
 }
 
 void describe_int(const Column& c, std::size_t top_k, ColumnStats& s) {
@@ -187,10 +251,11 @@ void describe_int(const Column& c, std::size_t top_k, ColumnStats& s) {
     m.max = static_cast<double>(hi);
     const double mean = m.sum / static_cast<double>(m.count);
 
-    TopK<std::int64_t, std::less<std::int64_t>> top(top_k, {});
-    // A narrow range (ids, codes, ages) counts into a flat array; a wide one hashes.
+    // A narrow range (codes, ages, counts) counts into a flat array; a wide one
+    // (ids, timestamps) goes through tally().
     const std::uint64_t range = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
     if (range < (std::uint64_t{1} << 22) && range <= 4 * static_cast<std::uint64_t>(m.count) + 1024) {
+        TopK<std::int64_t, std::less<std::int64_t>> top(top_k, {});
         std::vector<std::uint32_t> counts(static_cast<std::size_t>(range) + 1, 0);
         for (std::size_t i = 0; i < v.size(); ++i) {
             if (masked && !valid[i]) continue;
@@ -203,19 +268,21 @@ void describe_int(const Column& c, std::size_t top_k, ColumnStats& s) {
             ++s.distinct;
             top.offer(static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + k), counts[k]);
         }
+        for (const auto& [value, n] : top.items()) s.top.emplace_back(std::to_string(value), n);
     } else {
-        CountTable counts;
+        std::vector<std::uint64_t> keys;
+        keys.reserve(m.count);
         for (std::size_t i = 0; i < v.size(); ++i) {
             if (masked && !valid[i]) continue;
             double d = static_cast<double>(v[i]) - mean;
             m.m2 += d * d;
-            counts.add(static_cast<std::uint64_t>(v[i]));
+            keys.push_back(int_key(v[i]));
         }
-        s.distinct = counts.size();
-        counts.for_each([&](std::uint64_t key, std::size_t n) { top.offer(static_cast<std::int64_t>(key), n); });
+        Tally t = tally(keys, top_k);
+        s.distinct = t.distinct;
+        for (const auto& [k, n] : t.top) s.top.emplace_back(std::to_string(key_int(k)), n);
     }
     m.fill(s);
-    for (const auto& [value, n] : top.items()) s.top.emplace_back(std::to_string(value), n);
 }
 
 void describe_bool(const Column& c, std::size_t top_k, ColumnStats& s) {

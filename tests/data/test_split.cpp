@@ -181,7 +181,10 @@ TEST(Split, SingleMemberClassIsAnError) {
     Error e = error_of([&] { split_rows(16, {}, &y); });
     EXPECT_EQ(e.kind(), ErrorKind::data);
     EXPECT_EQ(e.code(), "split_failed");
-    EXPECT_EQ(e.message(), "cannot stratify the split by 'churn': class 'maybe' has only 1 row, and each class needs at least 2");
+    EXPECT_EQ(e.message(), "cannot stratify the split: class 'maybe' has only 1 row, and each class needs at least 2");
+    EXPECT_EQ(e.where().column, "churn");
+    EXPECT_STREQ(e.what(), "column 'churn': cannot stratify the split: class 'maybe' has only 1 row, and each class "
+                           "needs at least 2");
     EXPECT_EQ(e.hint(), "add rows of class 'maybe', drop them, or set split.stratify to false");
     // Without stratification the same data splits.
     EXPECT_NO_THROW(split_rows(16, {}));
@@ -193,8 +196,7 @@ TEST(Split, NullTargetIsAnError) {
     y.push_null();
     Error e = error_of([&] { split_rows(5, {}, &y); });
     EXPECT_EQ(e.code(), "split_failed");
-    EXPECT_EQ(e.message(), "target 'y' is null at row 5; rows without a target cannot be split by class");
-    EXPECT_EQ(e.where().row, 5);
+    EXPECT_STREQ(e.what(), "row 5, column 'y': the target is null; rows without a target cannot be split by class");
 }
 
 TEST(Split, EmptyTrainingPartIsAnError) {
@@ -288,7 +290,8 @@ TEST(StratifiedKFold, ClassSmallerThanKIsAnError) {
     Error e = error_of([&] { stratified_kfold(y, 4); });
     EXPECT_EQ(e.kind(), ErrorKind::validation);
     EXPECT_EQ(e.code(), "invalid_folds");
-    EXPECT_EQ(e.message(), "cannot make 4 stratified folds: class 'b' of 'label' has only 3 rows, and each class needs at least 4");
+    EXPECT_EQ(e.message(), "cannot make 4 stratified folds: class 'b' has only 3 rows, and each class needs at least 4");
+    EXPECT_EQ(e.where().column, "label");
     EXPECT_NO_THROW(stratified_kfold(y, 3));
     EXPECT_EQ(error_of([&] { stratified_kfold(y, 20); }).message(),
               "cannot make 20 folds from 16 rows: k must not exceed the number of rows");

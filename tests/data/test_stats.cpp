@@ -166,6 +166,31 @@ TEST(Stats, WideIntRangeIsCountedExactly) {
     EXPECT_EQ(*s.min, -5.0);
 }
 
+TEST(Stats, ManyDistinctValuesAreCountedExactly) {
+    // Beyond what the hash table keeps in cache, values are counted by sorting.
+    Column f("f", DType::float64), w("w", DType::int64);
+    for (int i = 0; i < 40'000; ++i) {
+        f.push_float((i - 20'000) * 0.25);
+        w.push_int(static_cast<std::int64_t>(i - 20'000) * 1'000'003);
+    }
+    for (double extra : {7.5, 7.5, 7.5, -3.0, -0.0}) f.push_float(extra);
+    for (std::int64_t extra : {1'000'003 * 5, 1'000'003 * 5, -2'000'006}) w.push_int(extra);
+    w.push_null();
+    w.push_null();
+    Frame frame;
+    frame.add(std::move(f));
+    frame.add(std::move(w));
+    auto s = describe(frame);
+    EXPECT_EQ(s[0].distinct, 40'000u);
+    EXPECT_EQ(s[0].top, (Top{{"7.5", 4}, {"-3", 2}, {"0", 2}}));
+    EXPECT_EQ(*s[0].min, -5000.0);
+    EXPECT_EQ(*s[0].max, 4999.75);
+    EXPECT_EQ(s[1].count, 40'003u);
+    EXPECT_EQ(s[1].nulls, 2u);
+    EXPECT_EQ(s[1].distinct, 40'000u);
+    EXPECT_EQ(s[1].top, (Top{{"5000015", 3}, {"-2000006", 2}, {"-20000060000", 1}}));
+}
+
 TEST(Stats, UnusedDictionaryEntriesAreNotDistinct) {
     Frame f;
     f.add(string_col("s", {"a", "b", "c", "a"}));
