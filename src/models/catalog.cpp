@@ -1,0 +1,201 @@
+#include "models/catalog.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "common/error.hpp"
+#include "common/text.hpp"
+#include "models/backends.hpp"
+
+namespace hone::models {
+
+std::string_view to_string(Task t) { return t == Task::classification ? "classification" : "regression"; }
+
+std::vector<double> Estimator::predict_proba(const data::Matrix&) const {
+    throw Error(ErrorKind::validation, "no_probabilities", "this model does not give probabilities");
+}
+
+bool AlgorithmSpec::supports(Task t) const {
+    for (auto s : tasks)
+        if (s == t) return true;
+    return false;
+}
+
+const ParamSpec* AlgorithmSpec::find_param(std::string_view n) const {
+    for (const auto& p : params) {
+        if (p.name == n) return &p;
+        for (const auto& a : p.aliases)
+            if (a == n) return &p;
+    }
+    return nullptr;
+}
+
+const std::vector<AlgorithmSpec>& algorithms() {
+    static const std::vector<AlgorithmSpec> all = [] {
+        std::vector<AlgorithmSpec> out;
+        for (auto part : {xgboost_algorithms(), linear_algorithms(), svm_algorithms()})
+            for (auto& a : part) out.push_back(std::move(a));
+        return out;
+    }();
+    return all;
+}
+
+namespace {
+
+bool iequal(std::string_view a, std::string_view b) { return to_lower(a) == to_lower(b); }
+
+std::vector<std::string> all_names() {
+    std::vector<std::string> names;
+    for (const auto& a : algorithms()) {
+        names.push_back(a.name);
+        for (const auto& alias : a.aliases) names.push_back(alias.name);
+    }
+    return names;
+}
+
+std::string describe_value(const Json& v) { return v.is_string() ? "'" + v.get<std::string>() + "'" : v.dump(); }
+
+std::string range_text(const ParamSpec& p) {
+    std::string out;
+    if (p.type == ParamType::string) return "one of " + join_or(p.choices, "'");
+    if (p.type == ParamType::boolean) return "true or false";
+    out = p.type == ParamType::integer ? "an integer" : "a number";
+    if (p.min && p.max)
+        out += std::string(" in ") + (p.min_exclusive ? "(" : "[") + format_double(*p.min) + ", " + format_double(*p.max) + "]";
+    else if (p.min)
+        out += std::string(p.min_exclusive ? " > " : " >= ") + format_double(*p.min);
+    else if (p.max)
+        out += " <= " + format_double(*p.max);
+    if (!p.choices.empty()) out += ", or " + join_or(p.choices, "'");
+    if (p.nullable) out += ", or null";
+    return out;
+}
+
+[[noreturn]] void bad_value(const AlgorithmSpec& algo, const ParamSpec& p, const std::string& written, const Json& v) {
+    std::string name = written == p.name ? "'" + p.name + "'" : "'" + written + "' (" + p.name + ")";
+    throw Error(ErrorKind::validation, "invalid_hyperparameter",
+                "hyperparameter " + name + " of " + algo.name + " must be " + range_text(p) + ", got " +
+                    describe_value(v));
+}
+
+// The value, checked and converted to the parameter's type.
+Json check_value(const AlgorithmSpec& algo, const ParamSpec& p, const std::string& written, const Json& v) {
+    if (v.is_null()) {
+        if (p.nullable) return v;
+        bad_value(algo, p, written, v);
+    }
+    if (v.is_string()) {
+        for (const auto& c : p.choices)
+            if (c == v.get<std::string>()) return v;
+        bad_value(algo, p, written, v);
+    }
+    switch (p.type) {
+        case ParamType::boolean:
+            if (v.is_boolean()) return v;
+            bad_value(algo, p, written, v);
+        case ParamType::string: bad_value(algo, p, written, v);
+        case ParamType::integer:
+        case ParamType::number: {
+            if (!v.is_number()) bad_value(algo, p, written, v);
+            double d = v.get<double>();
+            if (p.type == ParamType::integer && d != std::floor(d)) bad_value(algo, p, written, v);
+            if (p.min && (p.min_exclusive ? d <= *p.min : d < *p.min)) bad_value(algo, p, written, v);
+            if (p.max && d > *p.max) bad_value(algo, p, written, v);
+            return p.type == ParamType::integer ? Json(static_cast<std::int64_t>(d)) : Json(d);
+        }
+    }
+    return v;
+}
+
+}  // namespace
+
+const AlgorithmSpec& find_algorithm(std::string_view name) {
+    for (const auto& a : algorithms()) {
+        if (iequal(a.name, name)) return a;
+        for (const auto& alias : a.aliases)
+            if (iequal(alias.name, name)) return a;
+    }
+    std::vector<std::string> names;
+    for (const auto& a : algorithms()) names.push_back(a.name);
+    std::string msg = "unknown algorithm '" + std::string(name) + "'";
+    std::string near = nearest(name, all_names());
+    if (!near.empty()) msg += "; did you mean '" + near + "'?";
+    throw Error(ErrorKind::validation, "unknown_algorithm", msg, {},
+                "valid algorithms: " + join(names) + " (or their scikit-learn class names; see 'hone algorithms')");
+}
+
+std::optional<Task> task_implied_by(std::string_view name) {
+    for (const auto& a : algorithms())
+        for (const auto& alias : a.aliases)
+            if (iequal(alias.name, name)) return alias.task;
+    return std::nullopt;
+}
+
+ResolvedParams resolve_params(const AlgorithmSpec& algo, const Json& given, bool strict) {
+    ResolvedParams out;
+    for (const auto& p : algo.params) out.params[p.name] = p.default_value;
+    if (given.is_null()) return out;
+    std::vector<std::string> set_by;  // which written name set each canonical one
+    for (auto it = given.begin(); it != given.end(); ++it) {
+        const ParamSpec* p = algo.find_param(it.key());
+        if (!p) {
+            if (strict) {
+                std::vector<std::string> names;
+                for (const auto& q : algo.params) names.push_back(q.name);
+                std::string msg = "hyperparameter '" + it.key() + "' is not taken by " + algo.name;
+                std::string near = nearest(it.key(), names);
+                if (!near.empty()) msg += "; did you mean '" + near + "'?";
+                throw Error(ErrorKind::validation, "unknown_hyperparameter", msg, {},
+                            "its hyperparameters: " + join(names));
+            }
+            out.ignored.push_back(it.key());
+            continue;
+        }
+        out.params[p->name] = check_value(algo, *p, it.key(), it.value());
+    }
+    return out;
+}
+
+std::unique_ptr<Estimator> make_estimator(const AlgorithmSpec& algo, EstimatorConfig config) {
+    if (config.task == Task::classification && config.num_classes < 2)
+        throw Error(ErrorKind::data, "single_class", "a classifier needs at least two classes in the training data");
+    if (!algo.supports(config.task))
+        throw Error(ErrorKind::validation, "unsupported_task",
+                    algo.name + " does not do " + std::string(to_string(config.task)));
+    return algo.make(std::move(config));
+}
+
+std::string algorithms_markdown() {
+    std::ostringstream md;
+    md << "# Algorithms\n\n"
+       << "Generated from the catalog (`src/models/`) by `hone algorithms --markdown`; a test fails when this file "
+          "is stale.\n\n"
+       << "A model block names one with `algorithm:` (the catalog name, or a scikit-learn class name). "
+          "Hyperparameters take scikit-learn's names and defaults; the aliases are other names accepted for the "
+          "same parameter.\n\n";
+    md << "| algorithm | names | tasks | library |\n| --- | --- | --- | --- |\n";
+    for (const auto& a : algorithms()) {
+        std::vector<std::string> names, tasks;
+        for (const auto& n : a.aliases) names.push_back("`" + n.name + "`");
+        for (auto t : a.tasks) tasks.emplace_back(to_string(t));
+        md << "| [" << a.name << "](#" << a.name << ") | " << join(names) << " | " << join(tasks) << " | " << a.library
+           << " |\n";
+    }
+    for (const auto& a : algorithms()) {
+        md << "\n## " << a.name << "\n\n" << a.doc << (a.iterative ? " Trains in rounds: early stopping applies." : "")
+           << "\n\n| parameter | type | default | valid | aliases | meaning |\n| --- | --- | --- | --- | --- | --- |\n";
+        for (const auto& p : a.params) {
+            std::vector<std::string> aliases;
+            for (const auto& al : p.aliases) aliases.push_back("`" + al + "`");
+            const char* type = p.type == ParamType::integer   ? "int"
+                               : p.type == ParamType::number  ? "float"
+                               : p.type == ParamType::boolean ? "bool"
+                                                              : "string";
+            md << "| `" << p.name << "` | " << type << " | " << (p.default_value.is_null() ? "null" : p.default_value.dump())
+               << " | " << range_text(p) << " | " << join(aliases) << " | " << p.doc << " |\n";
+        }
+    }
+    return md.str();
+}
+
+}  // namespace hone::models

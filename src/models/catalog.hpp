@@ -1,0 +1,84 @@
+#pragma once
+// The algorithm catalog: each algorithm declared once, with its names, tasks and
+// every hyperparameter (type, default, range, aliases, one line of doc).
+// Validation of hyperparameters, `hone algorithms`, docs/algorithms.md and default
+// tuning ranges all read these declarations; nothing else lists parameters.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/estimator.hpp"
+
+namespace hone::models {
+
+enum class ParamType { integer, number, boolean, string };
+
+struct ParamSpec {
+    std::string name;                  // canonical: scikit-learn's name where it has one
+    ParamType type = ParamType::number;
+    Json default_value;                // null = none (e.g. max_depth: None)
+    std::optional<double> min;         // inclusive bounds for integer/number
+    std::optional<double> max;
+    bool min_exclusive = false;        // (min, ...] instead of [min, ...]
+    bool nullable = false;             // null is a valid value
+    // For string parameters, the valid values. For integer/number parameters,
+    // strings that are also accepted (e.g. gamma: 'scale', max_features: 'sqrt').
+    std::vector<std::string> choices;
+    std::vector<std::string> aliases;  // other names users write (XGBoost's, LightGBM's)
+    std::string doc;
+    // Range for default tuning spaces, when it differs from [min, max].
+    std::optional<double> tune_min, tune_max;
+    bool tune_log = false;
+};
+
+// A name that selects an algorithm; class names imply the task
+// (RandomForestClassifier -> classification).
+struct AlgorithmName {
+    std::string name;
+    std::optional<Task> task;
+};
+
+struct AlgorithmSpec {
+    std::string name;                    // catalog name, e.g. random_forest
+    std::vector<AlgorithmName> aliases;  // scikit-learn class names and short names
+    std::vector<Task> tasks;
+    std::string library;                 // XGBoost, LIBLINEAR, LIBSVM, Eigen
+    std::string doc;                     // one line
+    std::vector<ParamSpec> params;
+    bool iterative = false;              // trains in rounds; early stopping applies
+    std::function<std::unique_ptr<Estimator>(EstimatorConfig)> make;
+
+    bool supports(Task t) const;
+    const ParamSpec* find_param(std::string_view name) const;  // by name or alias
+};
+
+const std::vector<AlgorithmSpec>& algorithms();
+
+// By catalog name or alias, case-insensitively. Unknown: hone::Error(validation,
+// "unknown_algorithm") listing the valid names, with the nearest one.
+const AlgorithmSpec& find_algorithm(std::string_view name);
+// The task a name implies (a class name such as LinearRegression), if any.
+std::optional<Task> task_implied_by(std::string_view name);
+
+struct ResolvedParams {
+    Json params = Json::object();            // every parameter, canonical names, defaults filled
+    std::vector<std::string> ignored;        // given names the algorithm does not take
+};
+
+// Validates `given` against the algorithm's parameters: aliases map to canonical
+// names, values are type- and range-checked (hone::Error(validation,
+// "invalid_hyperparameter") naming the parameter, the value and the valid range),
+// defaults fill the rest. A name the algorithm does not take is listed in
+// `ignored`, or is an error under `strict`.
+ResolvedParams resolve_params(const AlgorithmSpec& algo, const Json& given, bool strict);
+
+// Builds an estimator for a resolved configuration.
+std::unique_ptr<Estimator> make_estimator(const AlgorithmSpec& algo, EstimatorConfig config);
+
+// docs/algorithms.md, generated from the declarations above.
+std::string algorithms_markdown();
+
+}  // namespace hone::models

@@ -1,0 +1,103 @@
+#pragma once
+// The one interface every algorithm implements, whatever library is behind it.
+//
+// Contract: the trainer hands an estimator preprocessed, dense features
+// (data::Matrix) and numeric targets: class indices 0..k-1 for classification
+// (k = num_classes >= 2), real values for regression. An estimator never sees
+// column names, strings or nulls, and never touches the registry: it saves its
+// model, in its library's own format, into a directory the caller gives it.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "data/preprocess.hpp"
+
+namespace hone::models {
+
+using Json = nlohmann::ordered_json;
+
+enum class Task { classification, regression };
+std::string_view to_string(Task t);
+
+// What one fit gets. Validation data is optional; iterative models report
+// validation metrics per round only when it is given.
+struct FitInput {
+    const data::Matrix& x_train;
+    const std::vector<float>& y_train;
+    const data::Matrix* x_valid = nullptr;
+    const std::vector<float>* y_valid = nullptr;
+};
+
+// One boosting round or epoch, as an iterative estimator reports it. Metric keys
+// are "train_<m>" and "val_<m>" with <m> one of: loss (log loss for classifiers,
+// mse for regressors), accuracy, auc, rmse, mae.
+struct RoundReport {
+    int round = 0;         // 0-based
+    int total_rounds = 0;  // the most rounds this fit will run
+    Json metrics = Json::object();
+};
+
+// The trainer's answer to a round: go on or stop, and which round is best so far
+// (the model keeps rounds 0..best_round when it stops or finishes; -1 = all).
+struct RoundDecision {
+    bool stop = false;
+    int best_round = -1;
+};
+
+struct Callbacks {
+    std::function<RoundDecision(const RoundReport&)> on_round;  // may be empty
+    std::function<bool()> cancelled;                            // may be empty; checked every round
+};
+
+// Everything an estimator is constructed from. `params` are already validated and
+// complete (defaults filled, aliases resolved) by the catalog.
+struct EstimatorConfig {
+    Task task = Task::classification;
+    int num_classes = 0;  // >= 2 for classification, 0 for regression
+    Json params = Json::object();
+    unsigned threads = 0;  // 0 = all cores
+    std::uint64_t seed = 42;
+};
+
+class Estimator {
+public:
+    explicit Estimator(EstimatorConfig config) : config_(std::move(config)) {}
+    virtual ~Estimator() = default;
+    Estimator(const Estimator&) = delete;
+    Estimator& operator=(const Estimator&) = delete;
+
+    // Fits from scratch. Throws hone::Error(cancelled) when callbacks.cancelled()
+    // turns true, hone::Error(data/validation) for input the library rejects.
+    virtual void fit(const FitInput& input, const Callbacks& callbacks) = 0;
+
+    // Class index (classification) or value (regression), one per row.
+    virtual std::vector<double> predict(const data::Matrix& x) const = 0;
+    // rows * num_classes probabilities, row-major. Only when has_proba().
+    virtual std::vector<double> predict_proba(const data::Matrix& x) const;
+    virtual bool has_proba() const { return false; }
+
+    // One value per input column, summing to 1, or empty when the model has none.
+    virtual std::vector<double> feature_importances() const { return {}; }
+
+    // True for models trained in rounds (boosting); only those report rounds.
+    virtual bool iterative() const { return false; }
+    // The round kept after early stopping (0-based), or -1.
+    virtual int best_iteration() const { return -1; }
+
+    // Writes the model in the library's own format into `dir` (which exists) and
+    // returns the file names written. load() reads what save() wrote.
+    virtual std::vector<std::string> save(const std::filesystem::path& dir) const = 0;
+    virtual void load(const std::filesystem::path& dir) = 0;
+
+    const EstimatorConfig& config() const { return config_; }
+
+protected:
+    EstimatorConfig config_;
+};
+
+}  // namespace hone::models
