@@ -28,44 +28,29 @@ Error invalid_setting(const std::string& field, const std::string& value, const 
                  "preprocessing." + field + " must be " + join_or(valid) + ", not '" + value + "'", {}, hint);
 }
 
-// Accepts the canonical names plus the obvious spellings with separators.
-std::string canonical(std::string_view value) {
-    std::string v = to_lower(trim(value));
-    if (v == "one_hot" || v == "one-hot") return "onehot";
-    if (v == "min_max" || v == "min-max") return "minmax";
-    if (v == "most-frequent") return "most_frequent";
-    return v;
+void check_choice(const std::string& field, const std::string& value, const std::vector<std::string>& valid) {
+    if (std::find(valid.begin(), valid.end(), value) == valid.end()) throw invalid_setting(field, value, valid);
 }
 
-std::string check_choice(const std::string& field, const std::string& value, const std::vector<std::string>& valid) {
-    std::string v = canonical(value);
-    if (std::find(valid.begin(), valid.end(), v) == valid.end()) throw invalid_setting(field, value, valid);
-    return v;
-}
-
-std::string json_text(const nlohmann::json& j) { return j.dump(); }
-
-// The settings with canonical names, or a validation error naming the field.
-lang::PreprocessSpec validated(const lang::PreprocessSpec& in) {
-    lang::PreprocessSpec s = in;
-    s.impute_numeric = check_choice("impute_numeric", in.impute_numeric, Preprocessor::numeric_imputations());
-    s.impute_categorical =
-        check_choice("impute_categorical", in.impute_categorical, Preprocessor::categorical_imputations());
-    s.encode = check_choice("encode", in.encode, Preprocessor::encodings());
-    s.scale = check_choice("scale", in.scale, Preprocessor::scalings());
+// The settings checked, or a validation error naming the field as a job file's
+// `preprocessing:` block spells it (impute is the numeric imputation).
+void validate(const lang::PreprocessSpec& s) {
+    check_choice("impute", s.impute_numeric, Preprocessor::numeric_imputations());
+    check_choice("impute_categorical", s.impute_categorical, Preprocessor::categorical_imputations());
+    check_choice("encode", s.encode, Preprocessor::encodings());
+    check_choice("scale", s.scale, Preprocessor::scalings());
     if (s.max_categories < 1)
         throw Error(ErrorKind::validation, "invalid_preprocessing",
                     "preprocessing.max_categories must be at least 1, not " + std::to_string(s.max_categories));
     if (s.impute_numeric == "constant" && !s.fill_value.is_null() && !s.fill_value.is_number() &&
         !s.fill_value.is_boolean())
         throw Error(ErrorKind::validation, "invalid_preprocessing",
-                    "preprocessing.fill_value must be a number when impute_numeric is constant, not " +
-                        json_text(s.fill_value));
+                    "preprocessing.fill_value must be a number when impute is constant, not " +
+                        s.fill_value.dump());
     if (s.impute_categorical == "constant" && (s.fill_value.is_array() || s.fill_value.is_object()))
         throw Error(ErrorKind::validation, "invalid_preprocessing",
                     "preprocessing.fill_value must be a string or a number when impute_categorical is constant, not " +
-                        json_text(s.fill_value));
-    return s;
+                        s.fill_value.dump());
 }
 
 double numeric_fill_value(const lang::PreprocessSpec& s) {
@@ -111,8 +96,6 @@ std::string_view kind_name(Step::Kind k) {
     }
     return "numeric";
 }
-
-std::string describe_value(double v) { return format_double(v); }
 
 // Fits imputation and scaling of a float, int or bool column.
 Step fit_numeric(const Column& c, const lang::PreprocessSpec& spec, std::vector<FeatureWarning>& warnings) {
@@ -175,10 +158,10 @@ Step fit_numeric(const Column& c, const lang::PreprocessSpec& spec, std::vector<
     if (values.empty())
         warnings.push_back({c.name(), "all_null",
                             "feature '" + c.name() + "' is null in every training row; it is filled with " +
-                                describe_value(step.fill)});
+                                format_double(step.fill)});
     else if (lo == hi)
         warnings.push_back({c.name(), "constant",
-                            "feature '" + c.name() + "' has the single value " + describe_value(lo) +
+                            "feature '" + c.name() + "' has the single value " + format_double(lo) +
                                 " in the training data"});
 
     if (is_bool || spec.scale == "none" || n == 0) return step;
@@ -204,6 +187,11 @@ Step fit_numeric(const Column& c, const lang::PreprocessSpec& spec, std::vector<
     return step;
 }
 
+// Category counts ordered most frequent first, ties by value.
+bool more_frequent(const std::pair<std::string, std::size_t>& a, const std::pair<std::string, std::size_t>& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+}
+
 // Fits imputation and encoding of a string column.
 Step fit_categorical(const Column& c, const lang::PreprocessSpec& spec, std::vector<FeatureWarning>& warnings) {
     Step step;
@@ -223,9 +211,7 @@ Step fit_categorical(const Column& c, const lang::PreprocessSpec& spec, std::vec
     for (std::size_t k = 0; k < dict.size(); ++k)
         if (code_counts[k]) counts.emplace_back(dict[k], code_counts[k]);
     // Most frequent first, ties by value: the order the cap and most_frequent use.
-    std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
-        return a.second != b.second ? a.second > b.second : a.first < b.first;
-    });
+    std::sort(counts.begin(), counts.end(), more_frequent);
 
     if (spec.impute_categorical == "most_frequent" && !counts.empty())
         step.fill_category = counts.front().first;
@@ -245,9 +231,7 @@ Step fit_categorical(const Column& c, const lang::PreprocessSpec& spec, std::vec
             it->second += nulls;
         else
             counts.emplace_back(step.fill_category, nulls);
-        std::sort(counts.begin(), counts.end(), [](const auto& a, const auto& b) {
-            return a.second != b.second ? a.second > b.second : a.first < b.first;
-        });
+        std::sort(counts.begin(), counts.end(), more_frequent);
     }
     if (!all_null && counts.size() == 1)
         warnings.push_back({c.name(), "constant",
@@ -419,7 +403,8 @@ const std::vector<std::string>& Preprocessor::scalings() {
 Preprocessor Preprocessor::fit(const lang::PreprocessSpec& spec, const std::vector<std::string>& features,
                                const Frame& train) {
     Preprocessor p;
-    p.spec_ = validated(spec);
+    validate(spec);
+    p.spec_ = spec;
     if (features.empty())
         throw Error(ErrorKind::validation, "invalid_preprocessing", "there are no feature columns to preprocess");
     for (std::size_t i = 0; i < features.size(); ++i)
@@ -568,7 +553,7 @@ Preprocessor Preprocessor::from_json(const nlohmann::ordered_json& j) {
         p.spec_.encode = st.at("encode").get<std::string>();
         p.spec_.max_categories = st.at("max_categories").get<int>();
         p.spec_.scale = st.at("scale").get<std::string>();
-        p.spec_ = validated(p.spec_);
+        validate(p.spec_);
 
         for (const Json& js : j.at("steps")) {
             Step s;
@@ -580,11 +565,16 @@ Preprocessor Preprocessor::from_json(const nlohmann::ordered_json& j) {
                 if (s.kind == Step::Kind::numeric) {
                     s.offset = number_from_json(js.at("offset"), "offset");
                     s.divisor = number_from_json(js.at("divisor"), "divisor");
+                    if (!(s.divisor > 0) || !std::isfinite(s.divisor))
+                        throw bad("the divisor of '" + s.column + "' must be a positive number");
                 }
             } else if (kind == "onehot" || kind == "ordinal") {
                 s.kind = kind == "onehot" ? Step::Kind::onehot : Step::Kind::ordinal;
                 s.fill_category = js.at("fill").get<std::string>();
                 s.categories = js.at("categories").get<std::vector<std::string>>();
+                if (std::adjacent_find(s.categories.begin(), s.categories.end(),
+                                       [](const auto& a, const auto& b) { return !(a < b); }) != s.categories.end())
+                    throw bad("the categories of '" + s.column + "' must be distinct and in byte order");
             } else {
                 throw bad("step kind '" + kind + "' is not numeric, boolean, onehot or ordinal");
             }

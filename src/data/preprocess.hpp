@@ -56,7 +56,8 @@ public:
     Preprocessor() = default;
 
     // Validates the spec (hone::Error(validation, "invalid_preprocessing") naming
-    // the field and its valid values), then fits on `train`. A feature missing
+    // the field as the job file's `preprocessing:` block spells it, where
+    // impute_numeric is `impute`, and its valid values), then fits on `train`. A feature missing
     // from `train` is hone::Error(not_found, "missing_feature"); an empty feature
     // list, a repeated feature or a training frame with no rows is a validation/data error.
     static Preprocessor fit(const lang::PreprocessSpec& spec, const std::vector<std::string>& features,

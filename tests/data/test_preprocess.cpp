@@ -332,6 +332,17 @@ TEST(Preprocess, BrokenStateIsAnError) {
               "invalid preprocessor state: 'features' does not match the steps");
 
     j = p.to_json();
+    j["steps"][0]["divisor"] = 0;
+    EXPECT_EQ(error_of([&] { Preprocessor::from_json(j); }).message(),
+              "invalid preprocessor state: the divisor of 'income' must be a positive number");
+
+    auto q = Preprocessor::fit({}, {"plan"}, train_frame());
+    j = q.to_json();
+    j["steps"][0]["categories"] = {"yearly", "monthly"};
+    EXPECT_EQ(error_of([&] { Preprocessor::from_json(j); }).message(),
+              "invalid preprocessor state: the categories of 'plan' must be distinct and in byte order");
+
+    j = p.to_json();
     j["steps"][0].erase("divisor");
     EXPECT_EQ(error_of([&] { Preprocessor::from_json(j); }).code(), "invalid_preprocessor");
 }
@@ -346,10 +357,10 @@ TEST(Preprocess, InvalidSettingsNameTheFieldAndTheChoices) {
     };
     lang::PreprocessSpec s;
     s.impute_numeric = "avg";
-    check(s, "preprocessing.impute_numeric must be mean, median, most_frequent or constant, not 'avg'");
+    check(s, "preprocessing.impute must be mean, median, most_frequent or constant, not 'avg'");
     s = {};
     s.impute_numeric = "mediam";
-    check(s, "preprocessing.impute_numeric must be mean, median, most_frequent or constant, not 'mediam'",
+    check(s, "preprocessing.impute must be mean, median, most_frequent or constant, not 'mediam'",
           "did you mean 'median'?");
     s = {};
     s.impute_categorical = "mean";
@@ -357,6 +368,9 @@ TEST(Preprocess, InvalidSettingsNameTheFieldAndTheChoices) {
     s = {};
     s.encode = "onehott";
     check(s, "preprocessing.encode must be onehot or ordinal, not 'onehott'", "did you mean 'onehot'?");
+    s = {};
+    s.encode = "one-hot";  // the job file's spelling only, as the binder accepts
+    check(s, "preprocessing.encode must be onehot or ordinal, not 'one-hot'", "did you mean 'onehot'?");
     s = {};
     s.scale = "robust";
     check(s, "preprocessing.scale must be none, standard or minmax, not 'robust'");
@@ -366,20 +380,11 @@ TEST(Preprocess, InvalidSettingsNameTheFieldAndTheChoices) {
     s = {};
     s.impute_numeric = "constant";
     s.fill_value = "abc";
-    check(s, R"(preprocessing.fill_value must be a number when impute_numeric is constant, not "abc")");
+    check(s, R"(preprocessing.fill_value must be a number when impute is constant, not "abc")");
     s = {};
     s.impute_categorical = "constant";
     s.fill_value = nlohmann::ordered_json::array({1, 2});
     check(s, "preprocessing.fill_value must be a string or a number when impute_categorical is constant, not [1,2]");
-}
-
-TEST(Preprocess, SpellingsOfSettingsAreAccepted) {
-    lang::PreprocessSpec s;
-    s.encode = "one-hot";
-    s.scale = "min_max";
-    auto p = Preprocessor::fit(s, {"income"}, train_frame());
-    EXPECT_EQ(p.to_json()["settings"]["encode"], "onehot");
-    EXPECT_EQ(p.to_json()["settings"]["scale"], "minmax");
 }
 
 TEST(Preprocess, BadFeatureListsAndFrames) {
