@@ -399,8 +399,8 @@ std::string cell_value(std::string_view s, std::size_t max_width = 20) {
 std::vector<ColumnStats> describe(const Frame& frame, std::size_t top_k) {
     const auto& cols = frame.columns();
     std::vector<ColumnStats> out(cols.size());
-    // Columns are independent: a second thread takes every other one when the
-    // frame is big enough to repay starting it.
+    // Columns are independent: when the frame is big enough to repay it, a second
+    // thread shares them, each thread taking the next column not yet started.
     const std::size_t threads =
         (cols.size() >= 2 && frame.rows() * cols.size() >= 200'000 && std::thread::hardware_concurrency() >= 2) ? 2 : 1;
     if (threads == 1) {
@@ -457,11 +457,14 @@ std::string format_table(const std::vector<ColumnStats>& stats, std::size_t rows
     std::vector<std::vector<std::string>> cells;
     cells.push_back(header);
     for (const auto& s : stats) {
+        // Where every value is different (ids, measurements) the top values are
+        // noise: say so instead.
         std::string top;
-        for (const auto& [value, count] : s.top) {
-            if (!top.empty()) top += ", ";
-            top += cell_value(value) + " (" + std::to_string(count) + ")";
-        }
+        if (s.count > 1 && s.distinct == s.count)
+            top = "all distinct";
+        else
+            for (const auto& [value, count] : s.top)
+                top += (top.empty() ? "" : ", ") + cell_value(value) + " (" + std::to_string(count) + ")";
         cells.push_back({s.name, std::string(to_string(s.type)), std::to_string(s.count), std::to_string(s.nulls),
                          compact(s.mean), compact(s.std), compact(s.min), compact(s.max),
                          std::to_string(s.distinct), top.empty() ? "-" : top});

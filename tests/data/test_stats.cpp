@@ -265,13 +265,15 @@ TEST(Stats, Table) {
     Column wide("city", DType::string);
     for (const char* v : {"Saint-Rémy-de-Provence-sur-Mer", "Oslo", "Oslo", "Oslo", "Oslo"}) wide.push_string(v);
     f.add(std::move(wide));
+    f.add(int_col("id", {101, 102, 103, 104, 105}));
     std::string expected =
-        "5 rows, 5 columns\n"
+        "5 rows, 6 columns\n"
         "name  type    count  nulls  mean    std  min  max  distinct  top\n"
         "x     float       4      1  2.25  1.258    1    4         3  2 (2), 1 (1), 4 (1)\n"
         "n     int         5      0   2.2  3.347   -1    7         3  -1 (2), 3 (2), 7 (1)\n"
         "b     bool        4      1  0.75    0.5    0    1         2  true (3), false (1)\n"
         "s     string      4      1     -      -    -    -         3  a (2), b (1), c (1)\n"
-        "city  string      5      0     -      -    -    -         2  Oslo (4), Saint-Rémy-de-Pro... (1)\n";
+        "city  string      5      0     -      -    -    -         2  Oslo (4), Saint-Rémy-de-Pro... (1)\n"
+        "id    int         5      0   103  1.581  101  105         5  all distinct\n";
     EXPECT_EQ(format_table(describe(f), f.rows()), expected);
 }
