@@ -1,0 +1,110 @@
+#pragma once
+// The registry's store: jobs, runs (history), per-round metrics, model entries and
+// an audit log. SQLite by default (WAL, busy timeout); the interface is what a
+// PostgreSQL store implements too. The store keeps JSON documents as text; it knows
+// nothing of how models are trained.
+//
+// Contracts: every write is one transaction; a model entry is inserted only after
+// its artifact directory is complete on disk (see artifacts.hpp), so readers never
+// see an entry whose files are missing.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace hone::registry {
+
+using Json = nlohmann::ordered_json;
+
+// The stages of a model's life, MLflow's names.
+const std::vector<std::string>& stages();  // none, staging, production, archived
+
+struct ModelEntry {
+    std::string key;         // <model>_<job>_v<unix seconds>[_<n>]
+    std::string name;        // the model block's name
+    int version = 0;         // 1, 2, ... per name
+    std::string algorithm;   // catalog name
+    std::string framework;   // sklearn, xgboost, pytorch
+    std::string task;        // classification, regression
+    Json metrics = Json::object();             // on the test split (validation when there is none)
+    Json validation_metrics = Json::object();
+    Json hyperparameters = Json::object();
+    // training_job, dataset, target, features, preprocessing, classes, ...
+    Json metadata = Json::object();
+    int feature_count = 0;
+    std::int64_t training_samples = 0;
+    double created_at = 0;   // unix seconds
+    std::string created_by;
+    std::string stage = "none";
+    std::string file_path;   // the artifact directory
+    std::string sha256;      // of the manifest, which lists every file's digest
+    std::string run_id;
+
+    Json to_json() const;
+};
+
+struct RunRecord {
+    std::string id;
+    std::string job;
+    std::string kind = "training";  // training or tuning
+    std::string status = "running"; // pending, running, ok, error, cancelled, ...
+    double ts = 0;                  // start, unix seconds
+    double duration_ms = 0;
+    Json metrics = Json::object();
+    Json result = Json::object();   // the whole result document
+    std::string error;
+    std::string registry_key;
+
+    Json to_json() const;  // seed 000's history shape: status, ts, duration_ms, metrics, ...
+};
+
+struct ModelFilter {
+    std::string name;       // exact, empty = any
+    std::string algorithm;  // exact, empty = any
+    std::string stage;      // exact, empty = any
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    virtual void save_job(const std::string& kind, const std::string& name, const Json& spec) = 0;
+
+    virtual void insert_run(const RunRecord& run) = 0;
+    virtual void update_run(const RunRecord& run) = 0;
+    virtual std::optional<RunRecord> get_run(const std::string& id) = 0;
+    // Newest first.
+    virtual std::vector<RunRecord> runs_of(const std::string& job, int limit = 100) = 0;
+    virtual void add_round(const std::string& run_id, int round, const Json& metrics) = 0;
+    virtual std::vector<Json> rounds_of(const std::string& run_id) = 0;
+
+    // Picks a free key for <model>_<job>_v<seconds> and the next version of the
+    // model, calls `place(key)` (which must move the finished artifact into place
+    // and may throw), then inserts the entry; all under the store's write lock, so
+    // two writers never get the same key or version. If `place` or the insert
+    // throws, nothing is recorded and the exception propagates.
+    virtual ModelEntry register_model(ModelEntry entry, const std::string& job,
+                                      const std::function<std::string(const std::string& key)>& place) = 0;
+    virtual std::optional<ModelEntry> get_model(const std::string& key) = 0;
+    virtual std::vector<ModelEntry> list_models(const ModelFilter& filter = {}) = 0;
+    virtual bool delete_model(const std::string& key) = 0;
+    virtual void set_stage(const std::string& key, const std::string& stage) = 0;
+
+    virtual void audit(const std::string& actor, const std::string& action, const std::string& target,
+                       const std::string& outcome, const Json& details = Json::object()) = 0;
+    virtual std::vector<Json> audit_log(int limit = 100) = 0;
+};
+
+// A SQLite file path, or a postgresql:// URL (not yet: a clear error).
+std::unique_ptr<Store> open_store(const std::string& location);
+
+// Where things live: flags first, then HONE_STORE / HONE_MODEL_ROOT / HONE_HOME,
+// then ./.hone/hone.db and ./.hone/models.
+std::string default_store_location();
+std::string default_model_root();
+
+}  // namespace hone::registry
