@@ -43,8 +43,9 @@ SplitSizes split_sizes(std::size_t n, const lang::SplitSpec& spec);
 // When `stratify_by` is given (the caller passes the target for classification
 // when spec.stratify is on), each class is spread over the parts in proportion:
 // the part sizes are the same as without stratification and each part's share is
-// divided among the classes by largest remainder, so every class is within one
-// row of its exact proportion. Errors (hone::Error(data, "split_failed")): a null
+// divided among the classes by largest remainder (test first, then validation
+// from what is left), so each class's count in a part is within about one row
+// of its exact proportion. Errors (hone::Error(data, "split_failed")): a null
 // target value (naming the row), a class with a single row (naming the class).
 // Its size must be n.
 SplitIndices split_rows(std::size_t n, const lang::SplitSpec& spec, const Column* stratify_by = nullptr);
