@@ -163,7 +163,7 @@ inline bool parse_float(std::string_view v, double& out) {
         }
         if (q == e && digits > 0 && digits <= 19 && decimals <= 22 && m <= (std::uint64_t{1} << 53)) {
             double d = static_cast<double>(m) / kPow10[decimals];
-            out = neg ? -d : d;
+            out = neg && m != 0 ? -d : d;  // -0 reads as 0, as it does in an int column
             return true;
         }
     }
@@ -174,11 +174,15 @@ inline bool parse_float(std::string_view v, double& out) {
     if (p == e) return false;
     auto r = std::from_chars(p, e, out, std::chars_format::general);
     if (r.ptr != e) return false;
-    if (r.ec == std::errc()) return true;
+    if (r.ec == std::errc()) {
+        if (out == 0) out = 0;  // no negative zero: "-0" must read the same in int and float columns
+        return true;
+    }
     if (r.ec != std::errc::result_out_of_range) return false;
     // 1e400 or 1e-400: a valid spelling, so read it as strtod does (+-inf or 0).
     std::string copy(p, e);
     out = std::strtod(copy.c_str(), nullptr);
+    if (out == 0) out = 0;
     return true;
 }
 
@@ -217,12 +221,13 @@ std::string show_char(char c) { return show(std::string_view(&c, 1)); }
 
 // ---- string dictionary --------------------------------------------------------
 
-// The first (up to) 8 bytes of s, little-endian, zero-padded.
-inline std::uint64_t head_word(const char* p, std::size_t n) {
-    if (n >= 8) {
+// The first (up to) 8 bytes of s, little-endian, zero-padded. `padded`: the 8
+// bytes at p may be read even when n < 8.
+inline std::uint64_t head_word(const char* p, std::size_t n, bool padded) {
+    if (n >= 8 || padded) {
         std::uint64_t w;
         std::memcpy(&w, p, 8);
-        return w;
+        return n >= 8 ? w : w & (~std::uint64_t{0} >> (64 - 8 * n));
     }
     std::uint64_t w = 0;
     for (std::size_t i = 0; i < n; ++i) w |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
@@ -236,10 +241,10 @@ inline std::uint64_t mix(std::uint64_t h) {
     return h;
 }
 
-inline std::uint64_t hash_bytes(std::uint64_t head, const char* p, std::size_t n) {
+inline std::uint64_t hash_bytes(std::uint64_t head, const char* p, std::size_t n, bool padded) {
     std::uint64_t h = (head ^ (n * 0x9E3779B97F4A7C15ull)) * 0xbf58476d1ce4e5b9ull;
     for (std::size_t i = 8; i < n; i += 8) {
-        std::uint64_t w = head_word(p + i, std::min<std::size_t>(8, n - i));
+        std::uint64_t w = head_word(p + i, std::min<std::size_t>(8, n - i), padded);
         h = (h ^ (h >> 31) ^ w) * 0x94d049bb133111ebull;
     }
     return mix(h);
@@ -250,10 +255,12 @@ inline std::uint64_t hash_bytes(std::uint64_t head, const char* p, std::size_t n
 // short values (<= 8 bytes, most categories) compare as one integer.
 class StrDict {
 public:
-    std::int32_t intern(std::string_view s) {
+    // `padded`: s lies in a buffer whose bytes may be read up to the next multiple
+    // of 8 past s.data() (a field in the middle of the input).
+    std::int32_t intern(std::string_view s, bool padded = false) {
         if (slots_.empty()) rehash(64);
-        std::uint64_t head = head_word(s.data(), s.size());
-        std::uint64_t h = hash_bytes(head, s.data(), s.size());
+        std::uint64_t head = head_word(s.data(), s.size(), padded && !s.empty());
+        std::uint64_t h = hash_bytes(head, s.data(), s.size(), padded);
         std::size_t mask = slots_.size() - 1;
         for (std::size_t i = h & mask;; i = (i + 1) & mask) {
             std::int32_t code = slots_[i];
@@ -481,7 +488,11 @@ struct Context {
 class ChunkSink {
 public:
     ChunkSink(const Context& ctx, Chunk& ch, std::size_t expect_rows)
-        : ctx_(ctx), ch_(ch), expect_rows_(expect_rows) {}
+        : ctx_(ctx),
+          ch_(ch),
+          expect_rows_(expect_rows),
+          text_begin_(ctx.text.data()),
+          text_end_(ctx.text.data() + ctx.text.size()) {}
 
     void field(std::size_t c, std::string_view v) {
         ChunkCol& col = ch_.cols[c];
@@ -507,7 +518,8 @@ public:
             }
             case Kind::string: {
                 if (ctx_.na(v)) return push_null(col);
-                col.codes.push_back(col.dict.intern(v));
+                bool padded = v.data() >= text_begin_ && v.data() + ((v.size() + 7) & ~std::size_t{7}) <= text_end_;
+                col.codes.push_back(col.dict.intern(v, padded));
                 return present(col);
             }
             case Kind::boolean: {
@@ -642,6 +654,8 @@ private:
     const Context& ctx_;
     Chunk& ch_;
     std::size_t expect_rows_;
+    const char* text_begin_;
+    const char* text_end_;
 };
 
 // Calls sink.field for the first `rows` rows of a chunk that parsed cleanly.
@@ -904,6 +918,18 @@ void release(std::vector<T>& v) {
 Column join_column(std::size_t c, const std::string& name, Kind kind, std::vector<Chunk>& chunks,
                    std::size_t total) {
     Column out(name, dtype_of(kind));
+    if (chunks.size() == 1 && chunks[0].cols[c].kind == kind) {
+        // One piece of the right type already is the column: move, do not copy.
+        ChunkCol& col = chunks[0].cols[c];
+        switch (kind) {
+            case Kind::float64: out.floats_mut() = std::move(col.f64); break;
+            case Kind::int64: out.ints_mut() = std::move(col.i64); break;
+            case Kind::boolean: out.bools_mut() = std::move(col.b); break;
+            default: out.set_strings(std::move(col.codes), col.dict.strings()); return out;
+        }
+        out.validity_mut() = std::move(col.valid);
+        return out;
+    }
     if (kind == Kind::string) {
         std::vector<std::int32_t> codes;
         codes.reserve(total);
@@ -1150,11 +1176,14 @@ Frame parse(std::string_view text, const CsvOptions& options, const std::string&
     std::size_t chunk = options.chunk_bytes;
     if (chunk == 0)
         chunk = threads == 1 ? data_len : std::clamp<std::size_t>(data_len / (threads * 8), 1 << 20, 8 << 20);
+    // Chunk starts: the first line start at least `chunk` bytes after the previous
+    // start. A start inside a quoted field is caught and mended below.
     std::vector<std::size_t> starts{data_begin};
-    for (std::size_t k = 1; chunk > 0 && chunk < data_len && k <= data_len / chunk; ++k) {
-        std::size_t s = next_line_start(text, data_begin + k * chunk);
+    for (std::size_t next = data_begin + chunk; chunk > 0 && next < text.size();) {
+        std::size_t s = next_line_start(text, next);
         if (s >= text.size()) break;
-        if (s > starts.back()) starts.push_back(s);
+        starts.push_back(s);
+        next = s + chunk;
     }
     std::size_t nchunks = starts.size();
     starts.push_back(text.size());

@@ -106,6 +106,21 @@ TEST(Csv, FloatsReadExactly) {
     EXPECT_TRUE(std::isinf(v[6]));
 }
 
+TEST(Csv, NegativeZeroReadsAsZero) {
+    // Found by fuzzing: "-0" read as int 0 in one chunk and as float -0.0 in another
+    // gave different Frames for one and two threads.
+    std::string text = "x\n1.5\n-0\n-0.0\n-0e5\n";
+    CsvOptions one, tiny;
+    one.threads = 1;
+    tiny.threads = 2;
+    tiny.chunk_bytes = 1;
+    for (const CsvOptions& o : {one, tiny}) {
+        Frame f = parse(text, o);
+        EXPECT_EQ(cells(f.at("x")), (Strings{"1.5", "0", "0", "0"}));
+        for (double v : f.at("x").floats()) EXPECT_FALSE(std::signbit(v));
+    }
+}
+
 TEST(Csv, EveryNaTokenIsNull) {
     Frame f = parse("n,s\n1,a\n,b\nNA,NA\nN/A,N/A\nNaN,NaN\nnan,nan\nnull,null\nNULL,NULL\nNone,None\n\"\",\"\"\n2,c\n");
     const Column& n = f.at("n");
