@@ -14,6 +14,9 @@ int main(int argc, char** argv) {
     int exit_code = 0;
     hone::cli::add_check_command(app, exit_code);
     hone::cli::add_data_command(app, exit_code);
+    hone::cli::add_train_command(app, exit_code);
+    hone::cli::add_predict_command(app, exit_code);
+    hone::cli::add_registry_commands(app, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

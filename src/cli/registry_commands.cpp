@@ -1,0 +1,224 @@
+// `hone models list|show|delete|stage`, `hone runs JOB`, `hone algorithms [NAME]`:
+// reading the registry and the catalog.
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "cli/settings.hpp"
+#include "common/error.hpp"
+#include "common/text.hpp"
+#include "models/catalog.hpp"
+
+namespace hone::cli {
+
+namespace {
+
+using Json = registry::Json;
+
+std::string time_text(double unix_seconds) {
+    std::time_t t = static_cast<std::time_t>(unix_seconds);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::gmtime(&t));
+    return buf;
+}
+
+std::string metrics_text(const Json& m) {
+    std::string out;
+    for (auto it = m.begin(); it != m.end(); ++it) {
+        if (!it.value().is_number()) continue;
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%s%s=%.4f", out.empty() ? "" : " ", it.key().c_str(), it.value().get<double>());
+        out += buf;
+    }
+    return out;
+}
+
+// Prints rows as aligned columns.
+void print_table(const std::vector<std::vector<std::string>>& rows) {
+    std::vector<std::size_t> width;
+    for (const auto& r : rows)
+        for (std::size_t i = 0; i < r.size(); ++i) {
+            if (width.size() <= i) width.push_back(0);
+            width[i] = std::max(width[i], r[i].size());
+        }
+    for (const auto& r : rows) {
+        for (std::size_t i = 0; i < r.size(); ++i)
+            std::cout << (i ? "  " : "") << std::left << std::setw(i + 1 < r.size() ? static_cast<int>(width[i]) : 0)
+                      << r[i];
+        std::cout << "\n";
+    }
+}
+
+registry::ModelEntry require_model(registry::Store& store, const std::string& key) {
+    auto m = store.get_model(key);
+    if (!m) throw Error(ErrorKind::not_found, "model_not_found", "no model '" + key + "' in the registry", {},
+                        "'hone models list' shows the registered models");
+    return *m;
+}
+
+void add_models(CLI::App& app, int& exit_code) {
+    auto* models = app.add_subcommand("models", "List, show, stage and delete registered models");
+    models->require_subcommand(1);
+    auto settings = std::make_shared<Settings>();
+    add_settings_options(*models, *settings);
+
+    auto* list = models->add_subcommand("list", "Registered models, newest first");
+    auto filter = std::make_shared<registry::ModelFilter>();
+    auto list_json = std::make_shared<bool>(false);
+    list->add_option("--name", filter->name, "only this model name");
+    list->add_option("--algorithm", filter->algorithm, "only this algorithm");
+    list->add_option("--stage", filter->stage, "only this stage");
+    list->add_flag("--json", *list_json, "print JSON");
+    list->callback([=, &exit_code] {
+        auto store = open_settings_store(*settings);
+        auto entries = store->list_models(*filter);
+        if (*list_json) {
+            Json out = Json::array();
+            for (const auto& e : entries) out.push_back(e.to_json());
+            std::cout << out.dump(2) << "\n";
+        } else if (entries.empty()) {
+            std::cout << "no models registered\n";
+        } else {
+            std::vector<std::vector<std::string>> rows = {{"KEY", "VERSION", "ALGORITHM", "STAGE", "CREATED", "METRICS"}};
+            for (const auto& e : entries)
+                rows.push_back({e.key, std::to_string(e.version), e.algorithm, e.stage, time_text(e.created_at),
+                                metrics_text(e.metrics)});
+            print_table(rows);
+        }
+        exit_code = 0;
+    });
+
+    auto* show = models->add_subcommand("show", "Everything the registry holds about one model");
+    auto key = std::make_shared<std::string>();
+    show->add_option("KEY", *key, "registry key")->required();
+    show->callback([=, &exit_code] {
+        auto store = open_settings_store(*settings);
+        std::cout << require_model(*store, *key).to_json().dump(2) << "\n";
+        exit_code = 0;
+    });
+
+    auto* del = models->add_subcommand("delete", "Remove a model's entry and its files");
+    auto del_key = std::make_shared<std::string>();
+    del->add_option("KEY", *del_key, "registry key")->required();
+    del->callback([=, &exit_code] {
+        auto store = open_settings_store(*settings);
+        auto entry = require_model(*store, *del_key);
+        store->delete_model(*del_key);
+        std::error_code ec;
+        std::filesystem::remove_all(entry.file_path, ec);
+        store->audit(created_by(), "delete_model", *del_key, "ok");
+        std::cout << "deleted " << *del_key << "\n";
+        exit_code = 0;
+    });
+
+    auto* stage = models->add_subcommand("stage", "Move a model to a stage: none, staging, production, archived");
+    auto stage_key = std::make_shared<std::string>();
+    auto stage_name = std::make_shared<std::string>();
+    stage->add_option("KEY", *stage_key, "registry key")->required();
+    stage->add_option("STAGE", *stage_name, "none, staging, production or archived")->required();
+    stage->callback([=, &exit_code] {
+        auto store = open_settings_store(*settings);
+        store->set_stage(*stage_key, *stage_name);
+        store->audit(created_by(), "set_stage", *stage_key, "ok", Json{{"stage", *stage_name}});
+        std::cout << *stage_key << " is now in " << *stage_name << "\n";
+        exit_code = 0;
+    });
+}
+
+void add_runs(CLI::App& app, int& exit_code) {
+    auto* runs = app.add_subcommand("runs", "The history of a job's runs, newest first");
+    auto job = std::make_shared<std::string>();
+    auto json = std::make_shared<bool>(false);
+    auto settings = std::make_shared<Settings>();
+    runs->add_option("JOB", *job, "job name")->required();
+    runs->add_flag("--json", *json, "print JSON (seed 000's history shape)");
+    add_settings_options(*runs, *settings);
+    runs->callback([=, &exit_code] {
+        auto store = open_settings_store(*settings);
+        auto records = store->runs_of(*job);
+        if (*json) {
+            Json out = Json::array();
+            for (const auto& r : records) out.push_back(r.to_json());
+            std::cout << out.dump(2) << "\n";
+        } else if (records.empty()) {
+            std::cout << "no runs of " << *job << "\n";
+        } else {
+            std::vector<std::vector<std::string>> rows = {{"RUN", "STATUS", "STARTED", "DURATION", "MODEL", "METRICS"}};
+            for (const auto& r : records) {
+                char duration[32];
+                std::snprintf(duration, sizeof duration, "%.1fs", r.duration_ms / 1000);
+                rows.push_back({r.id, r.status, time_text(r.ts), duration, r.registry_key,
+                                r.status == "ok" ? metrics_text(r.metrics) : r.error.substr(0, 80)});
+            }
+            print_table(rows);
+        }
+        exit_code = 0;
+    });
+}
+
+void add_algorithms(CLI::App& app, int& exit_code) {
+    auto* cmd = app.add_subcommand("algorithms", "The algorithms hone trains and their hyperparameters");
+    auto name = std::make_shared<std::string>();
+    auto markdown = std::make_shared<bool>(false);
+    auto json = std::make_shared<bool>(false);
+    cmd->add_option("NAME", *name, "an algorithm (catalog or scikit-learn class name) to describe");
+    cmd->add_flag("--markdown", *markdown, "print docs/algorithms.md");
+    cmd->add_flag("--json", *json, "print JSON");
+    cmd->callback([=, &exit_code] {
+        if (*markdown) {
+            std::cout << models::algorithms_markdown();
+            exit_code = 0;
+            return;
+        }
+        auto param_json = [](const models::ParamSpec& p) {
+            return Json{{"name", p.name}, {"default", p.default_value}, {"aliases", p.aliases}, {"doc", p.doc}};
+        };
+        if (name->empty()) {
+            if (*json) {
+                Json out = Json::array();
+                for (const auto& a : models::algorithms()) {
+                    Json names = Json::array();
+                    for (const auto& n : a.aliases) names.push_back(n.name);
+                    out.push_back(Json{{"name", a.name}, {"aliases", names}, {"library", a.library}, {"doc", a.doc}});
+                }
+                std::cout << out.dump(2) << "\n";
+            } else {
+                std::vector<std::vector<std::string>> rows = {{"ALGORITHM", "LIBRARY", "ALSO KNOWN AS"}};
+                for (const auto& a : models::algorithms()) {
+                    std::vector<std::string> names;
+                    for (const auto& n : a.aliases) names.push_back(n.name);
+                    rows.push_back({a.name, a.library, join(names)});
+                }
+                print_table(rows);
+                std::cout << "\n'hone algorithms NAME' lists an algorithm's hyperparameters.\n";
+            }
+            exit_code = 0;
+            return;
+        }
+        const auto& a = models::find_algorithm(*name);
+        if (*json) {
+            Json params = Json::array();
+            for (const auto& p : a.params) params.push_back(param_json(p));
+            std::cout << Json{{"name", a.name}, {"library", a.library}, {"doc", a.doc}, {"params", params}}.dump(2) << "\n";
+        } else {
+            std::cout << a.name << " (" << a.library << "): " << a.doc << "\n\n";
+            std::vector<std::vector<std::string>> rows = {{"PARAMETER", "DEFAULT", "ALIASES", "MEANING"}};
+            for (const auto& p : a.params)
+                rows.push_back({p.name, p.default_value.is_null() ? "null" : p.default_value.dump(), join(p.aliases), p.doc});
+            print_table(rows);
+        }
+        exit_code = 0;
+    });
+}
+
+}  // namespace
+
+void add_registry_commands(CLI::App& app, int& exit_code) {
+    add_models(app, exit_code);
+    add_runs(app, exit_code);
+    add_algorithms(app, exit_code);
+}
+
+}  // namespace hone::cli

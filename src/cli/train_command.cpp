@@ -1,0 +1,147 @@
+// `hone train FILE [JOB]`: run a training job, show progress, print the metrics
+// and the registry key (or the whole result with --json).
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/settings.hpp"
+#include "common/error.hpp"
+#include "lang/job_file.hpp"
+#include "train/trainer.hpp"
+
+namespace hone::cli {
+
+namespace {
+
+// A bar on a terminal; one line per round otherwise (logs, CI).
+class ProgressPrinter {
+public:
+    explicit ProgressPrinter(bool quiet) : quiet_(quiet), tty_(::isatty(STDERR_FILENO)) {}
+
+    void operator()(const train::Progress& p) {
+        if (quiet_) return;
+        if (p.round < 0) {
+            end_bar();
+            std::cerr << "  " << p.stage << "...\n";
+            return;
+        }
+        std::string metrics;
+        for (auto it = p.metrics.begin(); it != p.metrics.end(); ++it) {
+            if (it.key().rfind("val_", 0) != 0 || !it.value().is_number()) continue;
+            char buf[64];
+            std::snprintf(buf, sizeof buf, " %s=%.4f", it.key().c_str(), it.value().get<double>());
+            metrics += buf;
+        }
+        if (!tty_) {
+            std::cerr << "  round " << (p.round + 1) << "/" << p.total_rounds << metrics << "\n";
+            return;
+        }
+        int width = 30;
+        int filled = p.total_rounds > 0 ? (p.round + 1) * width / p.total_rounds : 0;
+        std::cerr << "\r  [" << std::string(filled, '#') << std::string(width - filled, ' ') << "] " << (p.round + 1)
+                  << "/" << p.total_rounds << metrics << "\033[K" << std::flush;
+        bar_open_ = true;
+    }
+
+    void end_bar() {
+        if (bar_open_) std::cerr << "\n";
+        bar_open_ = false;
+    }
+
+private:
+    bool quiet_;
+    bool tty_;
+    bool bar_open_ = false;
+};
+
+void print_metrics_table(const train::Json& result) {
+    const auto& test = result["metrics"];
+    const auto& valid = result["validation_metrics"];
+    bool has_test = result["test_samples"].get<std::size_t>() > 0;
+    std::cout << "\n  " << std::left << std::setw(12) << "metric" << std::right << std::setw(12) << "validation";
+    if (has_test) std::cout << std::setw(12) << "test";
+    std::cout << "\n";
+    for (auto it = valid.begin(); it != valid.end(); ++it) {
+        auto cell = [](const train::Json& v) {
+            if (!v.is_number()) return std::string("-");
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%.4f", v.get<double>());
+            return std::string(buf);
+        };
+        std::cout << "  " << std::left << std::setw(12) << it.key() << std::right << std::setw(12) << cell(it.value());
+        if (has_test) std::cout << std::setw(12) << cell(test.contains(it.key()) ? test[it.key()] : train::Json());
+        std::cout << "\n";
+    }
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app, int& exit_code) {
+    auto* cmd = app.add_subcommand("train", "Run a training job: load, split, fit, evaluate, register");
+    struct Options {
+        std::string file, job;
+        std::vector<std::string> sets;
+        bool json = false, quiet = false, no_register = false;
+        unsigned threads = 0;
+        Settings settings;
+    };
+    auto o = std::make_shared<Options>();
+    cmd->add_option("FILE", o->file, "job file")->required();
+    cmd->add_option("JOB", o->job, "training job name (default: the file's only training job)");
+    cmd->add_option("--set", o->sets, "override a field, e.g. --set hyperparameters.n_estimators=150 (repeatable)");
+    cmd->add_option("--threads", o->threads, "threads to use (default: all cores)");
+    cmd->add_flag("--no-register", o->no_register, "evaluate only; write nothing to the registry");
+    cmd->add_flag("--json", o->json, "print the result as JSON");
+    cmd->add_flag("-q,--quiet", o->quiet, "no progress output");
+    add_settings_options(*cmd, o->settings);
+    cmd->callback([o, &exit_code] {
+        auto loaded = lang::load_job_file(o->file);
+        std::cerr << loaded.report();
+        if (!loaded.ok())
+            throw Error(ErrorKind::validation, "invalid_job_file", "the job file has errors (see above)", Location(o->file));
+        std::string job = o->job;
+        if (job.empty()) {
+            if (loaded.spec.trainings.size() != 1) {
+                std::string names;
+                for (const auto& t : loaded.spec.trainings) names += (names.empty() ? "" : ", ") + t.name;
+                throw Error(ErrorKind::validation, "job_required",
+                            o->file + " has " + std::to_string(loaded.spec.trainings.size()) +
+                                " training jobs; name one: hone train " + o->file + " JOB",
+                            {}, names.empty() ? "" : "training jobs: " + names);
+            }
+            job = loaded.spec.trainings[0].name;
+        }
+        auto store = open_settings_store(o->settings);
+        train::TrainOptions options;
+        for (const auto& s : o->sets) train::add_override(options.overrides, s);
+        options.threads = o->threads;
+        options.model_root = model_root(o->settings);
+        options.register_model = !o->no_register;
+        options.created_by = created_by();
+        ProgressPrinter printer(o->quiet || o->json);
+        options.on_progress = [&printer](const train::Progress& p) { printer(p); };
+        if (!o->quiet && !o->json) std::cerr << "training " << job << "\n";
+        train::Json result = train::run_training_job(loaded.spec, job, *store, options);
+        printer.end_bar();
+        if (o->json) {
+            std::cout << result.dump(2) << "\n";
+        } else {
+            for (const auto& w : result["warnings"]) std::cerr << "warning: " << w.get<std::string>() << "\n";
+            std::cout << job << ": " << result["algorithm"].get<std::string>() << " on "
+                      << result["training_samples"] << " rows, " << result["feature_count"] << " features";
+            if (!result["best_iteration"].is_null()) std::cout << ", best round " << (result["best_iteration"].get<int>() + 1);
+            std::cout << " (" << static_cast<long>(result["duration_ms"].get<double>()) << " ms)\n";
+            print_metrics_table(result);
+            if (result["registry_key"].is_string())
+                std::cout << "\nregistered " << result["registry_key"].get<std::string>() << " (version "
+                          << result["version"] << ")\n";
+        }
+        exit_code = 0;
+    });
+}
+
+}  // namespace hone::cli

@@ -1,0 +1,61 @@
+#include "train/predictor.hpp"
+
+#include <fstream>
+#include <sstream>
+
+#include "common/error.hpp"
+#include "models/catalog.hpp"
+#include "registry/artifacts.hpp"
+#include "train/labels.hpp"
+
+namespace hone::train {
+
+std::shared_ptr<LoadedModel> LoadedModel::load(registry::Store& store, const std::string& key) {
+    auto entry = store.get_model(key);
+    if (!entry)
+        throw Error(ErrorKind::not_found, "model_not_found", "no model '" + key + "' in the registry", {},
+                    "'hone models list' shows the registered models");
+    auto model = std::make_shared<LoadedModel>();
+    model->entry_ = *entry;
+    std::filesystem::path dir = entry->file_path;
+    model->manifest_ = registry::verify_artifact(dir, entry->sha256);
+    std::ifstream in(dir / "preprocess.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    model->pre_ = data::Preprocessor::from_json(nlohmann::ordered_json::parse(text.str()));
+    const auto& m = model->manifest_;
+    const auto& algo = models::find_algorithm(m["algorithm"].get<std::string>());
+    models::EstimatorConfig config;
+    config.task = m["task"] == "classification" ? models::Task::classification : models::Task::regression;
+    config.num_classes = m["num_classes"].get<int>();
+    config.params = m["params"];
+    config.seed = m["seed"].get<std::uint64_t>();
+    model->estimator_ = models::make_estimator(algo, config);
+    model->estimator_->load(dir);
+    if (auto t = data::parse_dtype(m["target_type"].get<std::string>())) model->target_type_ = *t;
+    return model;
+}
+
+Predictions LoadedModel::predict(const data::Frame& frame) const {
+    data::Matrix x = pre_.transform(frame);
+    Predictions out;
+    std::vector<double> raw = estimator_->predict(x);
+    bool classification = estimator_->config().task == models::Task::classification;
+    for (const auto& c : manifest_["classes"]) out.classes.push_back(c.get<std::string>());
+    out.values.reserve(raw.size());
+    for (double v : raw) {
+        if (classification)
+            out.values.push_back(label_json(out.classes[static_cast<std::size_t>(v)], target_type_));
+        else
+            out.values.push_back(v);
+    }
+    if (classification && estimator_->has_proba()) {
+        std::vector<double> p = estimator_->predict_proba(x);
+        std::size_t k = out.classes.size();
+        out.proba.resize(raw.size());
+        for (std::size_t r = 0; r < raw.size(); ++r) out.proba[r].assign(p.begin() + r * k, p.begin() + (r + 1) * k);
+    }
+    return out;
+}
+
+}  // namespace hone::train

@@ -1,0 +1,46 @@
+#pragma once
+// A registered model, loaded for prediction: its artifact verified against the
+// registry's checksum, its preprocessing replayed exactly, its estimator reloaded
+// from the library's own file. Safe to share between threads (predict is const).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "data/frame.hpp"
+#include "data/preprocess.hpp"
+#include "models/estimator.hpp"
+#include "registry/store.hpp"
+
+namespace hone::train {
+
+using Json = nlohmann::ordered_json;
+
+struct Predictions {
+    std::vector<Json> values;                 // the predicted label (as the target was typed) or value
+    std::vector<std::vector<double>> proba;   // per row, per class; empty without probabilities
+    std::vector<std::string> classes;         // class labels, in probability column order
+};
+
+class LoadedModel {
+public:
+    // hone::Error(not_found) for an unknown key, (data, "artifact_corrupt") for
+    // files that do not match their checksums.
+    static std::shared_ptr<LoadedModel> load(registry::Store& store, const std::string& key);
+
+    // Rows of `frame` (it must hold every feature column; others are ignored).
+    Predictions predict(const data::Frame& frame) const;
+
+    const registry::ModelEntry& entry() const { return entry_; }
+    const std::vector<std::string>& features() const { return pre_.input_columns(); }
+
+private:
+    registry::ModelEntry entry_;
+    Json manifest_;
+    data::Preprocessor pre_;
+    std::unique_ptr<models::Estimator> estimator_;
+    data::DType target_type_ = data::DType::string;
+};
+
+}  // namespace hone::train

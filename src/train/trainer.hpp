@@ -1,0 +1,56 @@
+#pragma once
+// One training run: load the dataset, check target and features, split, fit the
+// preprocessing on the training rows, fit the model with early stopping, evaluate
+// on validation and test, write the artifact and register it, record the run.
+//
+// The result is seed 000's document (status, job, model, dataset, metrics,
+// registry_key) plus hyperparameters, ignored_hyperparameters, warnings,
+// best_iteration, duration_ms, training_samples, feature_count and the per-round
+// history. Any failure before registration leaves no model entry; the run itself
+// is recorded with status "error" and the reason.
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "lang/spec.hpp"
+#include "registry/store.hpp"
+
+namespace hone::train {
+
+using Json = nlohmann::ordered_json;
+
+// Live progress, for bars and event streams.
+struct Progress {
+    std::string stage;    // loading, preprocessing, fitting, evaluating, registering, done
+    int round = -1;       // during fitting of iterative models
+    int total_rounds = 0;
+    Json metrics = Json::object();
+};
+
+struct TrainOptions {
+    Json overrides = Json::object();  // merged over the spec: {"hyperparameters": {...}, "target": ...}
+    std::string model_root;           // "" = registry::default_model_root()
+    unsigned threads = 0;             // 0 = all cores
+    std::string created_by = "hone";
+    bool register_model = true;       // false: evaluate only (tuning trials)
+    std::function<void(const Progress&)> on_progress;
+    std::function<bool()> cancelled;
+};
+
+// Runs training job `job` of `file`. Errors in the job's inputs (unknown
+// algorithm, missing target, ...) throw hone::Error after the failed run is
+// recorded in `store`.
+Json run_training_job(const lang::JobFile& file, const std::string& job, registry::Store& store,
+                      const TrainOptions& options = {});
+
+// The spec with overrides applied: hyperparameters are merged key by key; target,
+// features, objective, metrics, split, early_stopping, seed and strict replace
+// the spec's. Unknown keys are hone::Error(validation, "invalid_override").
+lang::TrainingSpec apply_overrides(lang::TrainingSpec spec, const Json& overrides);
+
+// "hyperparameters.n_estimators=150" -> {"hyperparameters": {"n_estimators": 150}},
+// merged into `into`. The value is typed as a job file would type it.
+void add_override(Json& into, const std::string& assignment);
+
+}  // namespace hone::train

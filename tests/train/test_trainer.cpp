@@ -1,0 +1,193 @@
+// End-to-end training runs on generated data: real loaders, real estimators, a
+// real SQLite registry in a temporary directory.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "common/error.hpp"
+#include "data/source.hpp"
+#include "lang/job_file.hpp"
+#include "registry/store.hpp"
+#include "train/predictor.hpp"
+#include "train/trainer.hpp"
+
+namespace fs = std::filesystem;
+using namespace hone;
+
+namespace {
+
+// A churn-like table: churn rises with support calls and monthly contracts.
+void write_churn_csv(const fs::path& path, int rows) {
+    std::mt19937_64 rng(7);
+    std::uniform_real_distribution<double> u(0, 1);
+    std::ofstream out(path);
+    out << "customer_id,tenure,monthly_spend,support_calls,contract_type,churned\n";
+    const char* contracts[] = {"monthly", "annual", "two_year"};
+    for (int i = 0; i < rows; ++i) {
+        int tenure = 1 + static_cast<int>(u(rng) * 72);
+        int contract = static_cast<int>(u(rng) * 3);
+        double spend = 30 + u(rng) * 80;
+        int calls = static_cast<int>(u(rng) * u(rng) * 10);
+        double z = -1.0 - 0.06 * tenure + 0.6 * calls + (contract == 0 ? 1.5 : -0.8) + 0.01 * (spend - 70);
+        bool churned = u(rng) < 1 / (1 + std::exp(-3 * z));
+        out << i << "," << tenure << ",";
+        if (i % 37 != 0) out << spend;  // some missing values
+        out << "," << calls << "," << contracts[contract] << "," << (churned ? "true" : "false") << "\n";
+    }
+}
+
+struct Workspace {
+    fs::path dir;
+    std::unique_ptr<registry::Store> store;
+    Workspace() {
+        dir = fs::temp_directory_path() / ("hone-train-" + std::to_string(::getpid()) + "-" +
+                                           std::to_string(std::random_device{}()));
+        fs::create_directories(dir);
+        write_churn_csv(dir / "customers.csv", 3000);
+        store = registry::open_store((dir / "hone.db").string());
+    }
+    ~Workspace() { fs::remove_all(dir); }
+
+    lang::JobFile job(const std::string& algorithm_block, const std::string& extra = "") {
+        std::string text = "dataset \"customer_data\":\n    source: csv\n    path: customers.csv\n"
+                           "model \"churn_classifier\":\n    type: classifier\n" +
+                           algorithm_block +
+                           "training \"baseline_churn_model\":\n    model: churn_classifier\n    dataset: customer_data\n"
+                           "    target: churned\n    features:\n        - tenure\n        - monthly_spend\n"
+                           "        - support_calls\n        - contract_type\n    objective: maximize_accuracy\n" +
+                           extra;
+        auto loaded = lang::parse_job_text(text, (dir / "churn.n3").string(), lang::Format::n3);
+        EXPECT_TRUE(loaded.ok()) << loaded.report();
+        return loaded.spec;
+    }
+
+    train::TrainOptions options() {
+        train::TrainOptions o;
+        o.model_root = (dir / "models").string();
+        return o;
+    }
+};
+
+}  // namespace
+
+TEST(Trainer, SeedBaselineTrainsRegistersAndPredictsAfterReload) {
+    Workspace ws;
+    auto file = ws.job("", "    hyperparameters:\n        n_estimators: 100\n        max_depth: 10\n"
+                           "        min_samples_split: 2\n    metrics:\n        - accuracy\n        - precision\n"
+                           "        - recall\n        - f1\n        - auc\n");
+    auto result = train::run_training_job(file, "baseline_churn_model", *ws.store, ws.options());
+    EXPECT_EQ(result["status"], "ok");
+    EXPECT_EQ(result["job"], "baseline_churn_model");
+    EXPECT_EQ(result["model"], "churn_classifier");
+    EXPECT_EQ(result["dataset"], "customer_data");
+    EXPECT_EQ(result["algorithm"], "random_forest");
+    EXPECT_GT(result["metrics"]["accuracy"].get<double>(), 0.80);
+    EXPECT_GT(result["metrics"]["auc"].get<double>(), 0.85);
+    EXPECT_EQ(result["training_samples"], 2100);
+    EXPECT_EQ(result["test_samples"], 450);
+    ASSERT_TRUE(result["registry_key"].is_string());
+    std::string key = result["registry_key"];
+    EXPECT_EQ(key.rfind("churn_classifier_baseline_churn_model_v", 0), 0u);
+
+    auto entry = ws.store->get_model(key);
+    ASSERT_TRUE(entry);
+    EXPECT_EQ(entry->version, 1);
+    EXPECT_EQ(entry->metadata["training_job"], "baseline_churn_model");
+    EXPECT_EQ(entry->metadata["target"], "churned");
+    EXPECT_EQ(entry->metrics, result["metrics"]);
+    EXPECT_EQ(entry->training_samples, 2100);
+
+    auto runs = ws.store->runs_of("baseline_churn_model");
+    ASSERT_EQ(runs.size(), 1u);
+    EXPECT_EQ(runs[0].status, "ok");
+    EXPECT_EQ(runs[0].registry_key, key);
+
+    // The reloaded model predicts the same classes as the stored metrics imply.
+    auto model = train::LoadedModel::load(*ws.store, key);
+    lang::DatasetSpec spec;
+    spec.name = "rows";
+    spec.source = "csv";
+    spec.path = (ws.dir / "customers.csv").string();
+    auto frame = data::load_dataset(spec);
+    auto first = model->predict(frame);
+    auto second = train::LoadedModel::load(*ws.store, key)->predict(frame);
+    ASSERT_EQ(first.values.size(), 3000u);
+    EXPECT_EQ(first.values, second.values);
+    EXPECT_EQ(first.proba, second.proba);
+    EXPECT_EQ(first.classes, (std::vector<std::string>{"false", "true"}));
+    EXPECT_TRUE(first.values[0].is_boolean());
+}
+
+TEST(Trainer, OverridesMergeOverTheSpec) {
+    Workspace ws;
+    auto file = ws.job("    algorithm: xgboost\n");
+    auto options = ws.options();
+    train::add_override(options.overrides, "hyperparameters.n_estimators=7");
+    auto result = train::run_training_job(file, "baseline_churn_model", *ws.store, options);
+    EXPECT_EQ(result["hyperparameters"]["n_estimators"], 7);
+    EXPECT_EQ(result["history"].size(), 7u);
+}
+
+TEST(Trainer, EarlyStoppingKeepsTheBestRound) {
+    Workspace ws;
+    auto file = ws.job("    algorithm: xgboost\n",
+                       "    hyperparameters:\n        n_estimators: 300\n        learning_rate: 0.3\n"
+                       "    early_stopping:\n        metric: val_loss\n        patience: 5\n");
+    auto result = train::run_training_job(file, "baseline_churn_model", *ws.store, ws.options());
+    int best = result["best_iteration"];
+    EXPECT_GE(best, 0);
+    EXPECT_LT(result["history"].size(), 300u);
+    EXPECT_EQ(result["history"].size(), static_cast<std::size_t>(best) + 6);
+}
+
+TEST(Trainer, UnknownHyperparametersAreWarningsOrStrictErrors) {
+    Workspace ws;
+    auto file = ws.job("", "    hyperparameters:\n        learning_rate: 0.1\n");
+    auto result = train::run_training_job(file, "baseline_churn_model", *ws.store, ws.options());
+    EXPECT_EQ(result["ignored_hyperparameters"], train::Json::array({"learning_rate"}));
+    EXPECT_EQ(result["warnings"][0], "hyperparameter 'learning_rate' is not taken by random_forest; ignored");
+    auto strict = ws.job("", "    hyperparameters:\n        learning_rate: 0.1\n    strict: true\n");
+    EXPECT_THROW(train::run_training_job(strict, "baseline_churn_model", *ws.store, ws.options()), Error);
+}
+
+TEST(Trainer, BadInputWritesNoRegistryEntry) {
+    Workspace ws;
+    auto expect_error = [&](const lang::JobFile& file, const std::string& message) {
+        try {
+            train::run_training_job(file, "baseline_churn_model", *ws.store, ws.options());
+            ADD_FAILURE() << "no error for: " << message;
+        } catch (const Error& e) {
+            EXPECT_EQ(e.message(), message);
+        }
+    };
+    expect_error(ws.job("    algorithm: random_forrest\n"), "unknown algorithm 'random_forrest'; did you mean 'random_forest'?");
+    auto wrong_target = ws.job("");
+    wrong_target.trainings[0].target = "churn";
+    expect_error(wrong_target, "target column 'churn' is not in dataset 'customer_data'; did you mean 'churned'?");
+    auto wrong_feature = ws.job("");
+    wrong_feature.trainings[0].features.push_back("tenur");
+    expect_error(wrong_feature, "feature column 'tenur' is not in dataset 'customer_data'; did you mean 'tenure'?");
+    expect_error(ws.job("", "    hyperparameters:\n        n_estimators: 0\n"),
+                 "hyperparameter 'n_estimators' of random_forest must be an integer >= 1, got 0");
+    EXPECT_TRUE(ws.store->list_models().empty());
+    auto runs = ws.store->runs_of("baseline_churn_model");
+    ASSERT_EQ(runs.size(), 4u);
+    for (const auto& r : runs) EXPECT_EQ(r.status, "error");
+}
+
+TEST(Trainer, TamperedArtifactIsRefused) {
+    Workspace ws;
+    auto result = train::run_training_job(ws.job("    algorithm: logistic_regression\n"), "baseline_churn_model",
+                                          *ws.store, ws.options());
+    auto entry = ws.store->get_model(result["registry_key"]);
+    ASSERT_TRUE(entry);
+    std::ofstream(fs::path(entry->file_path) / "preprocess.json", std::ios::app) << " ";
+    try {
+        train::LoadedModel::load(*ws.store, entry->key);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), "artifact_corrupt");
+    }
+}
