@@ -1,1 +1,362 @@
+// svc and svr (LIBSVM) on data generated here with fixed seeds.
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <random>
+#include <thread>
+
+#include "common/error.hpp"
+#include "models/catalog.hpp"
+#include "models/svm/libsvm_estimator.hpp"
+
+using namespace hone;
+using namespace hone::models;
+
+namespace {
+
+struct Dataset {
+    data::Matrix x;
+    std::vector<float> y;
+};
+
+data::Matrix matrix(std::size_t rows, std::size_t cols) {
+    data::Matrix m;
+    m.rows = rows;
+    m.cols = cols;
+    m.data.assign(rows * cols, 0.0f);
+    for (std::size_t c = 0; c < cols; ++c) m.names.push_back("f" + std::to_string(c));
+    return m;
+}
+
+// Inside or outside a circle of radius 1.2 (no linear model separates these),
+// plus `irrelevant` noise columns.
+Dataset circle_set(std::size_t n, std::uint64_t seed, std::size_t irrelevant = 0) {
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<double> normal;
+    Dataset d{matrix(n, 2 + irrelevant), std::vector<float>(n)};
+    for (std::size_t r = 0; r < n; ++r) {
+        for (std::size_t c = 0; c < d.x.cols; ++c) d.x.data[r * d.x.cols + c] = static_cast<float>(normal(rng));
+        double a = d.x.data[r * d.x.cols], b = d.x.data[r * d.x.cols + 1];
+        d.y[r] = a * a + b * b < 1.2 * 1.2 ? 1.0f : 0.0f;
+    }
+    return d;
+}
+
+// Three Gaussian blobs in 4 dimensions.
+Dataset three_class_set(std::size_t n, std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<double> normal;
+    const double centers[3][4] = {{2, 0, 0, 1}, {0, 2, 0, -1}, {0, 0, 2, 0}};
+    Dataset d{matrix(n, 4), std::vector<float>(n)};
+    for (std::size_t r = 0; r < n; ++r) {
+        auto k = static_cast<int>(rng() % 3);
+        for (std::size_t c = 0; c < 4; ++c) d.x.data[r * 4 + c] = static_cast<float>(centers[k][c] + normal(rng));
+        d.y[r] = static_cast<float>(k);
+    }
+    return d;
+}
+
+// y = sin(2 x0) + x1^2 / 2 + 0.5 x2 + N(0, 0.1).
+Dataset wave_set(std::size_t n, std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<double> uniform(-2, 2);
+    std::normal_distribution<double> normal;
+    Dataset d{matrix(n, 3), std::vector<float>(n)};
+    for (std::size_t r = 0; r < n; ++r) {
+        double v[3];
+        for (std::size_t c = 0; c < 3; ++c) d.x.data[r * 3 + c] = static_cast<float>(v[c] = uniform(rng));
+        d.y[r] = static_cast<float>(std::sin(2 * v[0]) + v[1] * v[1] / 2 + 0.5 * v[2] + 0.1 * normal(rng));
+    }
+    return d;
+}
+
+std::unique_ptr<Estimator> make(const std::string& name, const Json& given, Task task, int classes) {
+    EstimatorConfig c;
+    c.task = task;
+    c.num_classes = classes;
+    c.params = resolve_params(find_algorithm(name), given, true).params;
+    return make_estimator(find_algorithm(name), c);
+}
+
+std::unique_ptr<Estimator> fitted(const std::string& name, const Json& given, const Dataset& train, Task task,
+                                  int classes) {
+    auto e = make(name, given, task, classes);
+    e->fit(FitInput{train.x, train.y}, Callbacks{});
+    return e;
+}
+
+double accuracy(const std::vector<double>& pred, const std::vector<float>& y) {
+    std::size_t right = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) right += pred[i] == y[i];
+    return static_cast<double>(right) / static_cast<double>(y.size());
+}
+
+double r2(const std::vector<double>& pred, const std::vector<float>& y) {
+    double mean = 0;
+    for (float v : y) mean += v;
+    mean /= static_cast<double>(y.size());
+    double ss_res = 0, ss_tot = 0;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        ss_res += (y[i] - pred[i]) * (y[i] - pred[i]);
+        ss_tot += (y[i] - mean) * (y[i] - mean);
+    }
+    return 1 - ss_res / ss_tot;
+}
+
+struct TempDir {
+    std::filesystem::path path;
+    TempDir() {
+        static std::atomic<int> counter{0};
+        path = std::filesystem::temp_directory_path() /
+               ("hone_test_svm_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+        std::filesystem::create_directories(path);
+    }
+    ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+void expect_round_trip(const std::string& name, const Estimator& e, const data::Matrix& x) {
+    TempDir dir;
+    auto files = e.save(dir.path);
+    EXPECT_EQ(files, (std::vector<std::string>{"model.svm", "model.json"}));
+    auto fresh = make_estimator(find_algorithm(name), e.config());
+    fresh->load(dir.path);
+    EXPECT_EQ(fresh->predict(x), e.predict(x));
+    EXPECT_EQ(fresh->has_proba(), e.has_proba());
+    if (e.has_proba()) {
+        EXPECT_EQ(fresh->predict_proba(x), e.predict_proba(x));
+    }
+    EXPECT_EQ(fresh->feature_importances(), e.feature_importances());
+}
+
+void expect_probabilities(const Estimator& e, const data::Matrix& x, int classes) {
+    auto proba = e.predict_proba(x);
+    ASSERT_EQ(proba.size(), x.rows * static_cast<std::size_t>(classes));
+    for (std::size_t r = 0; r < x.rows; ++r) {
+        double sum = 0;
+        for (int k = 0; k < classes; ++k) {
+            EXPECT_GE(proba[r * classes + k], 0.0);
+            sum += proba[r * classes + k];
+        }
+        EXPECT_NEAR(sum, 1.0, 1e-12) << "row " << r;
+    }
+}
+
+void expect_error(const std::function<void()>& f, const std::string& code, const std::string& message) {
+    try {
+        f();
+        ADD_FAILURE() << "no error; expected " << code;
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), code);
+        if (!message.empty()) {
+            EXPECT_EQ(e.message(), message);
+        }
+    }
+}
+
+Json read_json(const std::filesystem::path& p) {
+    std::ifstream in(p);
+    return Json::parse(in);
+}
+
+}  // namespace
+
+TEST(SvmCatalog, NamesDefaultsAndErrors) {
+    EXPECT_EQ(find_algorithm("SVC").name, "svc");
+    EXPECT_EQ(find_algorithm("SVR").name, "svr");
+    EXPECT_EQ(task_implied_by("SVC"), Task::classification);
+    EXPECT_EQ(task_implied_by("SVR"), Task::regression);
+    EXPECT_EQ(find_algorithm("svc").library, "LIBSVM");
+
+    auto svc = resolve_params(find_algorithm("SVC"), Json::object(), true).params;
+    EXPECT_EQ(svc["C"], 1.0);
+    EXPECT_EQ(svc["kernel"], "rbf");
+    EXPECT_EQ(svc["gamma"], "scale");
+    EXPECT_EQ(svc["degree"], 3);
+    EXPECT_EQ(svc["coef0"], 0.0);
+    EXPECT_EQ(svc["tol"], 1e-3);
+    EXPECT_EQ(svc["shrinking"], true);
+    EXPECT_EQ(svc["probability"], false);
+    EXPECT_EQ(svc["cache_size"], 200.0);
+    EXPECT_EQ(svc["max_iter"], -1);
+    EXPECT_TRUE(svc["class_weight"].is_null());
+    auto svr = resolve_params(find_algorithm("SVR"), Json::object(), true).params;
+    EXPECT_EQ(svr["epsilon"], 0.1);
+    EXPECT_FALSE(svr.contains("probability"));
+    EXPECT_EQ(resolve_params(find_algorithm("svc"), Json{{"gamma", 0.5}}, true).params["gamma"], 0.5);
+
+    const auto& a = find_algorithm("svc");
+    expect_error([&] { resolve_params(a, Json{{"kernel", "gaussian"}}, false); }, "invalid_hyperparameter",
+                 "hyperparameter 'kernel' of svc must be one of 'rbf', 'linear', 'poly' or 'sigmoid', got 'gaussian'");
+    expect_error([&] { resolve_params(find_algorithm("svr"), Json{{"C", -1}}, false); }, "invalid_hyperparameter",
+                 "hyperparameter 'C' of svr must be a number > 0, got -1");
+    expect_error([&] { resolve_params(a, Json{{"C", 0}}, false); }, "invalid_hyperparameter",
+                 "hyperparameter 'C' of svc must be a number > 0, got 0");
+    expect_error([&] { resolve_params(a, Json{{"gamma", "big"}}, false); }, "invalid_hyperparameter",
+                 "hyperparameter 'gamma' of svc must be a number > 0, or 'scale' or 'auto', got 'big'");
+    expect_error([&] { resolve_params(a, Json{{"gamma", 0}}, false); }, "invalid_hyperparameter",
+                 "hyperparameter 'gamma' of svc must be a number > 0, or 'scale' or 'auto', got 0");
+    expect_error([&] { resolve_params(a, Json{{"degree", 2.5}}, false); }, "invalid_hyperparameter",
+                 "hyperparameter 'degree' of svc must be an integer >= 0, got 2.5");
+}
+
+TEST(SvmGamma, AsScikitLearnResolvesIt) {
+    // scikit-learn: SVC().fit(X, y)._gamma for this X is 0.15763546798029557.
+    auto x = matrix(4, 2);
+    x.data = {1, 2, 3, 5, 0, -1, 2.5f, 0.5f};
+    EXPECT_DOUBLE_EQ(resolve_gamma(Json("scale"), x), 0.15763546798029557);
+    EXPECT_EQ(resolve_gamma(Json("auto"), x), 0.5);
+    EXPECT_EQ(resolve_gamma(Json(0.25), x), 0.25);
+    // 1 / (n_features * var) with the variance over every value.
+    auto d = circle_set(500, 1, 3);
+    double mean = 0;
+    for (float v : d.x.data) mean += v;
+    mean /= static_cast<double>(d.x.data.size());
+    double var = 0;
+    for (float v : d.x.data) var += (v - mean) * (v - mean);
+    var /= static_cast<double>(d.x.data.size());
+    EXPECT_NEAR(resolve_gamma(Json("scale"), d.x), 1.0 / (5 * var), 1e-15);
+    // Constant data: gamma 1.
+    auto flat = matrix(3, 2);
+    std::fill(flat.data.begin(), flat.data.end(), 4.0f);
+    EXPECT_EQ(resolve_gamma(Json("scale"), flat), 1.0);
+    // The fitted model keeps the gamma it resolved.
+    auto e = fitted("svc", Json::object(), d, Task::classification, 2);
+    TempDir dir;
+    e->save(dir.path);
+    EXPECT_EQ(read_json(dir.path / "model.json")["gamma"].get<double>(), resolve_gamma(Json("scale"), d.x));
+}
+
+TEST(SVC, RbfSeparatesACircle) {
+    auto train = circle_set(600, 2), test = circle_set(400, 3);
+    auto e = fitted("SVC", Json::object(), train, Task::classification, 2);
+    EXPECT_FALSE(e->has_proba());
+    EXPECT_GT(accuracy(e->predict(test.x), test.y), 0.95);
+    EXPECT_TRUE(e->feature_importances().empty());
+    expect_error([&] { e->predict_proba(test.x); }, "no_probabilities", "");
+    expect_round_trip("SVC", *e, test.x);
+    // A linear kernel cannot.
+    auto linear = fitted("SVC", Json{{"kernel", "linear"}}, train, Task::classification, 2);
+    EXPECT_LT(accuracy(linear->predict(test.x), test.y), 0.8);
+}
+
+TEST(SVC, EveryKernelOnThreeClasses) {
+    auto train = three_class_set(600, 4), test = three_class_set(300, 5);
+    // The sigmoid kernel is not positive definite and trails the others.
+    const std::vector<std::pair<Json, double>> cases = {
+        {Json::object(), 0.85},
+        {Json{{"kernel", "linear"}}, 0.85},
+        {Json{{"kernel", "poly"}, {"degree", 2}, {"coef0", 1.0}}, 0.85},
+        {Json{{"kernel", "sigmoid"}, {"gamma", "auto"}, {"C", 0.5}}, 0.8},
+        {Json{{"gamma", 0.1}, {"C", 10}}, 0.85},
+        {Json{{"class_weight", "balanced"}, {"shrinking", false}}, 0.85},
+    };
+    for (const auto& [given, floor] : cases) {
+        auto e = fitted("svc", given, train, Task::classification, 3);
+        EXPECT_GT(accuracy(e->predict(test.x), test.y), floor) << given.dump();
+        expect_round_trip("svc", *e, test.x);
+    }
+}
+
+TEST(SVC, PlattProbabilities) {
+    auto train = three_class_set(500, 6), test = three_class_set(300, 7);
+    auto e = fitted("svc", Json{{"probability", true}, {"random_state", 1}}, train, Task::classification, 3);
+    EXPECT_TRUE(e->has_proba());
+    EXPECT_GT(accuracy(e->predict(test.x), test.y), 0.85);
+    expect_probabilities(*e, test.x, 3);
+    expect_round_trip("svc", *e, test.x);
+    // The folds of Platt scaling follow the seed.
+    auto again = fitted("svc", Json{{"probability", true}, {"random_state", 1}}, train, Task::classification, 3);
+    EXPECT_EQ(again->predict_proba(test.x), e->predict_proba(test.x));
+    auto other = fitted("svc", Json{{"probability", true}, {"random_state", 2}}, train, Task::classification, 3);
+    EXPECT_NE(other->predict_proba(test.x), e->predict_proba(test.x));
+
+    auto binary = circle_set(400, 8), binary_test = circle_set(200, 9);
+    auto b = fitted("svc", Json{{"probability", true}}, binary, Task::classification, 2);
+    expect_probabilities(*b, binary_test.x, 2);
+    expect_round_trip("svc", *b, binary_test.x);
+}
+
+TEST(SVC, LinearKernelImportances) {
+    // Class depends on columns 0 and 1 only.
+    auto d = circle_set(400, 10, 3);
+    for (std::size_t r = 0; r < d.x.rows; ++r) d.y[r] = d.x.data[r * 5] + 2 * d.x.data[r * 5 + 1] > 0 ? 1.0f : 0.0f;
+    auto e = fitted("svc", Json{{"kernel", "linear"}}, d, Task::classification, 2);
+    auto imp = e->feature_importances();
+    ASSERT_EQ(imp.size(), 5u);
+    double sum = 0;
+    for (double v : imp) sum += v;
+    EXPECT_NEAR(sum, 1.0, 1e-12);
+    EXPECT_GT(imp[1], imp[0]);
+    EXPECT_GT(imp[0], 3 * std::max({imp[2], imp[3], imp[4]}));
+    auto three = fitted("svc", Json{{"kernel", "linear"}}, three_class_set(300, 11), Task::classification, 3);
+    EXPECT_EQ(three->feature_importances().size(), 4u);
+}
+
+TEST(SVR, FitsANonlinearTarget) {
+    auto train = wave_set(800, 12), test = wave_set(400, 13);
+    auto e = fitted("SVR", Json{{"C", 10}}, train, Task::regression, 0);
+    EXPECT_GT(r2(e->predict(test.x), test.y), 0.95);
+    expect_round_trip("SVR", *e, test.x);
+    auto linear = fitted("SVR", Json{{"kernel", "linear"}, {"epsilon", 0.2}}, train, Task::regression, 0);
+    double r2_linear = r2(linear->predict(test.x), test.y);
+    EXPECT_GT(r2_linear, 0.2);
+    EXPECT_LT(r2_linear, 0.8);
+    EXPECT_EQ(linear->feature_importances().size(), 3u);
+    expect_round_trip("SVR", *linear, test.x);
+    // An epsilon wider than every target leaves no support vectors: a constant.
+    auto flat = fitted("svr", Json{{"epsilon", 100}}, train, Task::regression, 0);
+    auto pred = flat->predict(test.x);
+    for (double p : pred) EXPECT_EQ(p, pred[0]);
+    expect_round_trip("svr", *flat, test.x);
+}
+
+TEST(Libsvm, ConcurrentPredictOnOneLoadedModel) {
+    auto train = three_class_set(500, 14), test = three_class_set(1000, 15);
+    auto e = fitted("svc", Json{{"probability", true}}, train, Task::classification, 3);
+    TempDir dir;
+    e->save(dir.path);
+    auto loaded = make_estimator(find_algorithm("svc"), e->config());
+    loaded->load(dir.path);
+    auto expected_pred = loaded->predict(test.x);
+    auto expected_proba = loaded->predict_proba(test.x);
+    std::atomic<int> mismatches{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&] {
+            for (int i = 0; i < 3; ++i)
+                if (loaded->predict(test.x) != expected_pred || loaded->predict_proba(test.x) != expected_proba)
+                    ++mismatches;
+        });
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(mismatches.load(), 0);
+}
+
+TEST(Libsvm, BadInputAndFiles) {
+    auto train = circle_set(100, 16);
+    auto e = make("svc", Json::object(), Task::classification, 2);
+    auto one_class = train;
+    std::fill(one_class.y.begin(), one_class.y.end(), 0.0f);
+    expect_error([&] { e->fit(FitInput{one_class.x, one_class.y}, Callbacks{}); }, "single_class",
+                 "svc needs samples of at least two classes in the training data; it has one");
+    auto inf_x = train;
+    inf_x.x.data[0] = INFINITY;
+    expect_error([&] { e->fit(FitInput{inf_x.x, inf_x.y}, Callbacks{}); }, "non_finite_feature", "");
+    e->fit(FitInput{train.x, train.y}, Callbacks{});
+    expect_error([&] { e->predict(matrix(1, 3)); }, "feature_count_mismatch", "svc was trained on 2 features, got 3");
+
+    TempDir dir;
+    e->save(dir.path);
+    // An svc model is not an svr model.
+    auto svr = make("svr", Json::object(), Task::regression, 0);
+    expect_error([&] { svr->load(dir.path); }, "invalid_model", "");
+    std::filesystem::remove(dir.path / "model.svm");
+    auto fresh = make("svc", Json::object(), Task::classification, 2);
+    expect_error([&] { fresh->load(dir.path); }, "invalid_model", "");
+    std::ofstream(dir.path / "model.svm") << "svm_type nonsense\n";
+    expect_error([&] { fresh->load(dir.path); }, "invalid_model", "");
+}

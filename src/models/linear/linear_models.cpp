@@ -1,7 +1,150 @@
+// The linear algorithms: LIBLINEAR's logistic regression and linear SVMs, and
+// Eigen's least squares. Names and defaults are scikit-learn's; where LIBLINEAR
+// differs from scikit-learn's patched copy of it, the parameter's doc says how.
 #include "models/backends.hpp"
+#include "models/linear/common_params.hpp"
+#include "models/linear/linear_estimators.hpp"
 
 namespace hone::models {
+namespace {
 
-std::vector<AlgorithmSpec> linear_algorithms() { return {}; }
+const char* const liblinear_max_iter_doc =
+    "accepted for scikit-learn compatibility and not used: LIBLINEAR 2.3 stops each solver at its own limit of "
+    "1000 iterations";
+const char* const liblinear_random_state_doc =
+    "seed of the coordinate-descent shuffling (dual and L1 solvers); null = the job's seed";
+
+ParamSpec dual_auto(std::string doc) {
+    return {.name = "dual", .type = ParamType::boolean, .default_value = "auto", .choices = {"auto"},
+            .doc = std::move(doc)};
+}
+
+AlgorithmSpec logistic_regression() {
+    AlgorithmSpec a;
+    a.name = "logistic_regression";
+    a.aliases = {{"LogisticRegression", Task::classification}, {"logreg", std::nullopt}};
+    a.tasks = {Task::classification};
+    a.library = "LIBLINEAR";
+    a.doc = "Logistic regression as scikit-learn's solver='liblinear': L2 or L1 penalty, one-vs-rest for more "
+            "than two classes, probabilities from the per-class sigmoids normalized to sum 1.";
+    a.params = {
+        {.name = "penalty", .type = ParamType::string, .default_value = "l2", .choices = {"l2", "l1"},
+         .doc = "l2: LIBLINEAR's L2R_LR (L2R_LR_DUAL with dual); l1: L1R_LR, which gives sparse coefficients"},
+        {.name = "dual", .type = ParamType::boolean, .default_value = false,
+         .doc = "solve the dual problem (penalty='l2' only); faster when samples are fewer than features"},
+        params::tol(1e-4, "tolerance of the stopping criterion (LIBLINEAR's eps)"),
+        params::C(),
+        params::fit_intercept(),
+        params::intercept_scaling(),
+        params::class_weight(),
+        params::random_state(liblinear_random_state_doc),
+        {.name = "solver", .type = ParamType::string, .default_value = "liblinear",
+         .choices = {"liblinear", "lbfgs", "newton-cg", "newton-cholesky", "sag", "saga"},
+         .doc = "always LIBLINEAR; scikit-learn's other solver names are accepted so its search spaces run, and fit "
+                "the same penalized objective one-vs-rest"},
+        params::max_iter(100, liblinear_max_iter_doc),
+    };
+    a.make = [](EstimatorConfig c) {
+        return make_liblinear_estimator(LiblinearKind::logistic_regression, "logistic_regression", std::move(c));
+    };
+    return a;
+}
+
+AlgorithmSpec linear_svc() {
+    AlgorithmSpec a;
+    a.name = "linear_svc";
+    a.aliases = {{"LinearSVC", Task::classification}};
+    a.tasks = {Task::classification};
+    a.library = "LIBLINEAR";
+    a.doc = "Linear support vector classifier as scikit-learn's LinearSVC: one-vs-rest (or Crammer-Singer), no "
+            "probabilities.";
+    a.params = {
+        {.name = "penalty", .type = ParamType::string, .default_value = "l2", .choices = {"l2", "l1"},
+         .doc = "l1 (with loss='squared_hinge' and the primal) gives sparse coefficients"},
+        {.name = "loss", .type = ParamType::string, .default_value = "squared_hinge",
+         .choices = {"squared_hinge", "hinge"}, .doc = "hinge is the standard SVM loss (dual, penalty='l2' only)"},
+        dual_auto("solve the dual; 'auto' = the dual when samples are fewer than features, else the primal, "
+                  "whichever the penalty and loss allow"),
+        params::tol(1e-4, "tolerance of the stopping criterion (LIBLINEAR's eps)"),
+        params::C(),
+        {.name = "multi_class", .type = ParamType::string, .default_value = "ovr",
+         .choices = {"ovr", "crammer_singer"},
+         .doc = "ovr: one-vs-rest; crammer_singer: one joint multi-class objective (penalty, loss and dual then "
+                "do not apply)"},
+        params::fit_intercept(),
+        params::intercept_scaling(),
+        params::class_weight(),
+        params::random_state(liblinear_random_state_doc),
+        params::max_iter(1000, liblinear_max_iter_doc),
+    };
+    a.make = [](EstimatorConfig c) {
+        return make_liblinear_estimator(LiblinearKind::linear_svc, "linear_svc", std::move(c));
+    };
+    return a;
+}
+
+AlgorithmSpec linear_svr() {
+    AlgorithmSpec a;
+    a.name = "linear_svr";
+    a.aliases = {{"LinearSVR", Task::regression}};
+    a.tasks = {Task::regression};
+    a.library = "LIBLINEAR";
+    a.doc = "Linear support vector regression as scikit-learn's LinearSVR.";
+    a.params = {
+        {.name = "epsilon", .type = ParamType::number, .default_value = 0.0, .min = 0.0,
+         .doc = "half-width of the band in which errors cost nothing, in target units"},
+        params::tol(1e-4, "tolerance of the stopping criterion (LIBLINEAR's eps)"),
+        params::C(),
+        {.name = "loss", .type = ParamType::string, .default_value = "epsilon_insensitive",
+         .choices = {"epsilon_insensitive", "squared_epsilon_insensitive"},
+         .doc = "epsilon_insensitive is L1 (dual only); squared_epsilon_insensitive is L2"},
+        params::fit_intercept(),
+        params::intercept_scaling(),
+        dual_auto("solve the dual; 'auto' = the dual when samples are fewer than features, else the primal, "
+                  "whichever the loss allows"),
+        params::random_state(liblinear_random_state_doc),
+        params::max_iter(1000, liblinear_max_iter_doc),
+    };
+    a.make = [](EstimatorConfig c) {
+        return make_liblinear_estimator(LiblinearKind::linear_svr, "linear_svr", std::move(c));
+    };
+    return a;
+}
+
+AlgorithmSpec linear_regression() {
+    AlgorithmSpec a;
+    a.name = "linear_regression";
+    a.aliases = {{"LinearRegression", Task::regression}, {"ols", std::nullopt}};
+    a.tasks = {Task::regression};
+    a.library = "Eigen";
+    a.doc = "Ordinary least squares as scikit-learn's LinearRegression: the minimum-norm solution on centered "
+            "data.";
+    a.params = {params::fit_intercept()};
+    a.make = [](EstimatorConfig c) { return make_least_squares_estimator(false, "linear_regression", std::move(c)); };
+    return a;
+}
+
+AlgorithmSpec ridge() {
+    AlgorithmSpec a;
+    a.name = "ridge";
+    a.aliases = {{"Ridge", Task::regression}};
+    a.tasks = {Task::regression};
+    a.library = "Eigen";
+    a.doc = "Least squares with an L2 penalty as scikit-learn's Ridge (closed form, intercept not penalized).";
+    ParamSpec alpha{.name = "alpha", .type = ParamType::number, .default_value = 1.0, .min = 0.0,
+                    .doc = "strength of the L2 penalty on the coefficients; 0 is ordinary least squares"};
+    alpha.tune_min = 1e-4;
+    alpha.tune_max = 1e3;
+    alpha.tune_log = true;
+    a.params = {alpha, params::fit_intercept()};
+    a.make = [](EstimatorConfig c) { return make_least_squares_estimator(true, "ridge", std::move(c)); };
+    return a;
+}
+
+}  // namespace
+
+std::vector<AlgorithmSpec> linear_algorithms() {
+    return {logistic_regression(), linear_svc(), linear_svr(), linear_regression(), ridge()};
+}
 
 }  // namespace hone::models
