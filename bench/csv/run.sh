@@ -68,46 +68,43 @@ else
   "${hone_cmd[@]}" >/dev/null  # warm the page cache
 fi
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
-: >"$out/hone_times"; : >"$out/hone_rss"; : >"$out/pd_read"; : >"$out/pd_both"; : >"$out/pd_rss"
+# One line per run: hone wall, hone CPU, hone RSS KB, pandas RSS KB, then pandas' JSON line.
+: >"$out/runs"
 for ((i = 1; i <= runs; i++)); do
   t0=$(date +%s%N)
-  /usr/bin/time -f %M -o "$out/rss" "${hone_cmd[@]}" >"$out/hone_out"
+  /usr/bin/time -f '%M %U %S' -o "$out/time" "${hone_cmd[@]}" >"$out/hone_out"
   t1=$(date +%s%N)
-  awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f\n", (b - a) / 1e9 }' >>"$out/hone_times"
-  tail -1 "$out/rss" >>"$out/hone_rss"
-
-  /usr/bin/time -f %M -o "$out/rss" "$py" "$root/bench/csv/pandas_read.py" "$data" >"$out/pd_out"
-  "$py" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["read_s"]); print(d["read_s"]+d["describe_s"], file=sys.stderr)' \
-    "$out/pd_out" >>"$out/pd_read" 2>>"$out/pd_both"
-  tail -1 "$out/rss" >>"$out/pd_rss"
-  echo "run $i/$runs: hone $(tail -1 "$out/hone_times") s, pandas read $(tail -1 "$out/pd_read") s, read+describe $(tail -1 "$out/pd_both") s"
+  read -r kb user sys <"$out/time"
+  hone=$(awk -v a="$t0" -v b="$t1" -v u="$user" -v s="$sys" -v kb="$kb" \
+    'BEGIN { printf "%.4f %.2f %d", (b - a) / 1e9, u + s, kb }')
+  /usr/bin/time -f '%M' -o "$out/time" "$py" "$root/bench/csv/pandas_read.py" "$data" >"$out/pd_out"
+  echo "$hone $(tail -1 "$out/time") $(cat "$out/pd_out")" >>"$out/runs"
+  echo "run $i/$runs: hone $hone | pandas $(cat "$out/pd_out")"
 done
 
-hone_s=$(median <"$out/hone_times")
-pd_read_s=$(median <"$out/pd_read")
-pd_both_s=$(median <"$out/pd_both")
-hone_kb=$(median <"$out/hone_rss")
-pd_kb=$(median <"$out/pd_rss")
-
-"$py" - "$rows" "$bytes" "$runs" "$hone_what" "$hone_s" "$pd_read_s" "$pd_both_s" "$hone_kb" "$pd_kb" <<'EOF'
-import sys
-rows, size, runs = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-what = sys.argv[4]
-hone, pd_read, pd_both = (float(x) for x in sys.argv[5:8])
-hone_kb, pd_kb = (float(x) for x in sys.argv[8:10])
-mb = size / 1e6
-print(f"\nCSV benchmark: {rows:,} rows x 20 columns, {mb:.1f} MB, median of {runs} runs")
-print(f"{'':40} {'seconds':>8} {'rows/s':>12} {'peak RSS MB':>12} {'RSS/file':>9}")
-def line(name, s, kb=None):
-    rss = f"{kb / 1024:12.0f} {kb * 1024 / size:9.2f}" if kb is not None else ""
-    print(f"{name:40} {s:8.3f} {rows / s:12,.0f} {rss}")
-line(f"hone: {what}", hone, hone_kb)
-line("pandas read_csv", pd_read, pd_kb)
-line("pandas read_csv + describe(include='all')", pd_both)
-print(f"\nhone (read + describe) vs pandas read_csv only:          {pd_read / hone:5.2f}x")
-print(f"hone (read + describe) vs pandas read_csv + describe:    {pd_both / hone:5.2f}x")
-print(f"hone peak RSS / file size: {hone_kb * 1024 / size:.2f} (goal <= 1.5); pandas RSS is for the whole process")
-print("hone is timed as a whole process, pandas inside the interpreter (start and import not counted).")
+"$py" - "$out/runs" "$rows" "$bytes" "$hone_what" <<'EOF'
+import json, statistics, sys
+path, rows, size, what = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+runs = []
+for line in open(path):
+    wall, cpu, kb, pkb, rest = line.split(" ", 4)
+    d = json.loads(rest)
+    runs.append(dict(hone=float(wall), hone_cpu=float(cpu), hone_kb=float(kb), pd_kb=float(pkb),
+                     pd_read=d["read_s"], pd_read_cpu=d["read_cpu_s"],
+                     pd_both=d["read_s"] + d["describe_s"], pd_both_cpu=d["read_cpu_s"] + d["describe_cpu_s"]))
+m = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+print(f"\nCSV benchmark: {rows:,} rows x 20 columns, {size / 1e6:.1f} MB, median of {len(runs)} runs")
+print(f"{'':44} {'wall s':>7} {'rows/s':>10} {'CPU s':>6} {'peak RSS MB':>11} {'RSS/file':>8}")
+def line(name, wall, cpu, kb=None):
+    rss = f"{kb * 1024 / 1e6:11.0f} {kb * 1024 / size:8.2f}" if kb is not None else ""
+    print(f"{name:44} {wall:7.3f} {rows / wall:10,.0f} {cpu:6.2f} {rss}")
+line(f"hone: {what}", m["hone"], m["hone_cpu"], m["hone_kb"])
+line("pandas: read_csv", m["pd_read"], m["pd_read_cpu"], m["pd_kb"])
+line("pandas: read_csv + describe(include='all')", m["pd_both"], m["pd_both_cpu"])
+print(f"\nhone read+describe vs pandas read_csv:            {m['pd_read'] / m['hone']:5.2f}x rows/s "
+      f"({m['pd_read_cpu'] / m['hone_cpu']:.2f}x less CPU)")
+print(f"hone read+describe vs pandas read_csv+describe:   {m['pd_both'] / m['hone']:5.2f}x rows/s "
+      f"({m['pd_both_cpu'] / m['hone_cpu']:.2f}x less CPU)")
+print(f"hone peak RSS / file size: {m['hone_kb'] * 1024 / size:.2f} (goal <= 1.5); pandas' RSS is its whole process.")
+print("hone is timed as a whole process (CPU: user+sys); pandas inside the interpreter (start and import not counted).")
 EOF
