@@ -1,10 +1,25 @@
 #!/usr/bin/env bash
-# `make demo`: check the churn job file and describe its data.
+# `make demo`: check the churn job file, describe its data, train the seed's
+# baseline model, list the registry and predict a few rows with the new model.
+# The registry goes to ./.hone (override with HONE_HOME).
 set -euo pipefail
 hone=${1:-build/hone}
 here=$(cd "$(dirname "$0")" && pwd)
-echo "== hone check examples/churn/churn.n3"
+step() { printf '\n== %s\n' "$*"; }
+
+step "hone check examples/churn/churn.n3"
 "$hone" check "$here/churn.n3"
-echo
-echo "== hone data describe examples/churn/churn.n3 customer_data"
+
+step "hone data describe examples/churn/churn.n3 customer_data"
 "$hone" data describe "$here/churn.n3" customer_data
+
+step "hone train examples/churn/churn.n3 baseline_churn_model"
+"$hone" train "$here/churn.n3" baseline_churn_model
+
+step "hone models list --name churn_classifier"
+"$hone" models list --name churn_classifier | head -n 4
+
+key=$("$hone" models list --name churn_classifier --json | sed -n 's/.*"key": "\(.*\)".*/\1/p' | head -n 1)
+head -n 6 "$here/customers.csv" > "${TMPDIR:-/tmp}/hone-demo-rows.csv"
+step "hone predict $key --input (5 customers)"
+"$hone" predict "$key" --input "${TMPDIR:-/tmp}/hone-demo-rows.csv"

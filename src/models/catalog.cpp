@@ -55,17 +55,23 @@ std::vector<std::string> all_names() {
 
 std::string describe_value(const Json& v) { return v.is_string() ? "'" + v.get<std::string>() + "'" : v.dump(); }
 
+// Whole numbers print whole ("100000", not "1e+05").
+std::string bound_text(double v) {
+    if (v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
+    return format_double(v);
+}
+
 std::string range_text(const ParamSpec& p) {
     std::string out;
     if (p.type == ParamType::string) return "one of " + join_or(p.choices, "'");
     if (p.type == ParamType::boolean) return "true or false";
     out = p.type == ParamType::integer ? "an integer" : "a number";
     if (p.min && p.max)
-        out += std::string(" in ") + (p.min_exclusive ? "(" : "[") + format_double(*p.min) + ", " + format_double(*p.max) + "]";
+        out += std::string(" in ") + (p.min_exclusive ? "(" : "[") + bound_text(*p.min) + ", " + bound_text(*p.max) + "]";
     else if (p.min)
-        out += std::string(p.min_exclusive ? " > " : " >= ") + format_double(*p.min);
+        out += std::string(p.min_exclusive ? " > " : " >= ") + bound_text(*p.min);
     else if (p.max)
-        out += " <= " + format_double(*p.max);
+        out += " <= " + bound_text(*p.max);
     if (!p.choices.empty()) out += ", or " + join_or(p.choices, "'");
     if (p.nullable) out += ", or null";
     return out;
