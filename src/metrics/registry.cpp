@@ -1,0 +1,337 @@
+#include "metrics/registry.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "common/error.hpp"
+#include "common/text.hpp"
+#include "metrics/input.hpp"
+
+namespace hone::metrics {
+
+namespace {
+
+using Labels = std::function<double(const LabelData&)>;
+using Values = std::function<double(const ValueData&)>;
+
+MetricSpec classification(std::string name, std::vector<std::string> aliases, Direction direction, bool needs_proba,
+                          std::string doc, Labels score) {
+    MetricSpec m;
+    m.name = std::move(name);
+    m.aliases = std::move(aliases);
+    m.task = Task::classification;
+    m.direction = direction;
+    m.needs_proba = needs_proba;
+    m.doc = std::move(doc);
+    m.score_labels = std::move(score);
+    return m;
+}
+
+MetricSpec regression(std::string name, std::vector<std::string> aliases, Direction direction, std::string doc,
+                      Values score) {
+    MetricSpec m;
+    m.name = std::move(name);
+    m.aliases = std::move(aliases);
+    m.task = Task::regression;
+    m.direction = direction;
+    m.doc = std::move(doc);
+    m.score_values = std::move(score);
+    return m;
+}
+
+// precision/recall/f1 with a fixed average, or the task's default when none.
+template <double (*Fn)(std::span<const int>, std::span<const int>, int, Average)>
+Labels averaged(std::optional<Average> average) {
+    return [average](const LabelData& d) {
+        return Fn(d.y_true, d.y_pred, d.num_classes, average.value_or(default_average(d.num_classes)));
+    };
+}
+
+std::vector<MetricSpec> declare() {
+    constexpr auto max = Direction::maximize;
+    constexpr auto min = Direction::minimize;
+    std::vector<MetricSpec> v;
+    v.push_back(classification("accuracy", {"acc", "accuracy_score"}, max, false,
+                               "fraction of rows whose predicted class is the true class",
+                               [](const LabelData& d) { return accuracy(d.y_true, d.y_pred); }));
+    v.push_back(classification("balanced_accuracy", {"balanced_accuracy_score"}, max, false,
+                               "mean recall over the classes present in y_true",
+                               [](const LabelData& d) { return balanced_accuracy(d.y_true, d.y_pred, d.num_classes); }));
+    v.push_back(classification("precision", {"precision_score"}, max, false,
+                               "precision of class 1 for two classes, macro average for more",
+                               averaged<precision>(std::nullopt)));
+    v.push_back(classification("recall", {"recall_score"}, max, false,
+                               "recall of class 1 for two classes, macro average for more", averaged<recall>(std::nullopt)));
+    v.push_back(classification("f1", {"f1_score"}, max, false, "F1 of class 1 for two classes, macro average for more",
+                               averaged<f1>(std::nullopt)));
+    v.push_back(classification("f1_micro", {}, max, false, "F1 from the counts pooled over all classes",
+                               averaged<f1>(Average::micro)));
+    v.push_back(classification("f1_macro", {}, max, false, "unweighted mean of the per-class F1",
+                               averaged<f1>(Average::macro)));
+    v.push_back(classification("f1_weighted", {}, max, false, "mean of the per-class F1 weighted by class support",
+                               averaged<f1>(Average::weighted)));
+    v.push_back(classification("precision_micro", {}, max, false, "precision from the counts pooled over all classes",
+                               averaged<precision>(Average::micro)));
+    v.push_back(classification("precision_macro", {}, max, false, "unweighted mean of the per-class precision",
+                               averaged<precision>(Average::macro)));
+    v.push_back(classification("precision_weighted", {}, max, false,
+                               "mean of the per-class precision weighted by class support",
+                               averaged<precision>(Average::weighted)));
+    v.push_back(classification("recall_micro", {}, max, false, "recall from the counts pooled over all classes",
+                               averaged<recall>(Average::micro)));
+    v.push_back(classification("recall_macro", {}, max, false, "unweighted mean of the per-class recall",
+                               averaged<recall>(Average::macro)));
+    v.push_back(classification("recall_weighted", {}, max, false,
+                               "mean of the per-class recall weighted by class support",
+                               averaged<recall>(Average::weighted)));
+    v.push_back(classification("auc", {"roc_auc", "roc_auc_score", "auc_roc", "roc_auc_ovr"}, max, true,
+                               "ROC AUC of class 1 for two classes, one-vs-rest macro average for more",
+                               [](const LabelData& d) { return roc_auc(d.y_true, d.proba, d.num_classes); }));
+    v.push_back(classification("log_loss", {"logloss", "mlogloss", "cross_entropy", "neg_log_loss", "loss"}, min, true,
+                               "mean negative log-likelihood of the true class (cross-entropy)",
+                               [](const LabelData& d) { return log_loss(d.y_true, d.proba, d.num_classes); }));
+
+    v.push_back(regression("rmse", {"root_mean_squared_error", "neg_root_mean_squared_error"}, min,
+                           "root of the mean squared error", [](const ValueData& d) { return rmse(d.y_true, d.y_pred); }));
+    v.push_back(regression("mse", {"mean_squared_error", "neg_mean_squared_error", "loss"}, min,
+                           "mean squared error", [](const ValueData& d) { return mse(d.y_true, d.y_pred); }));
+    v.push_back(regression("mae", {"mean_absolute_error", "neg_mean_absolute_error"}, min, "mean absolute error",
+                           [](const ValueData& d) { return mae(d.y_true, d.y_pred); }));
+    v.push_back(regression("r2", {"r2_score", "r_squared"}, max, "coefficient of determination",
+                           [](const ValueData& d) { return r2(d.y_true, d.y_pred); }));
+    v.push_back(regression("mape", {"mean_absolute_percentage_error", "neg_mean_absolute_percentage_error"}, min,
+                           "mean absolute percentage error, as a fraction",
+                           [](const ValueData& d) { return mape(d.y_true, d.y_pred); }));
+    return v;
+}
+
+std::string valid_list(std::optional<Task> task) {
+    if (task) return "valid " + std::string(to_string(*task)) + " metrics: " + join(metric_names(task));
+    return "valid metrics: " + join(metric_names(Task::classification)) + " (classification); " +
+           join(metric_names(Task::regression)) + " (regression)";
+}
+
+std::vector<std::string> all_spellings(std::optional<Task> task) {
+    std::vector<std::string> out;
+    for (const auto& m : metrics()) {
+        if (task && m.task != *task) continue;
+        out.push_back(m.name);
+        out.insert(out.end(), m.aliases.begin(), m.aliases.end());
+    }
+    return out;
+}
+
+// find_metric with `context` ("objective 'x'") put before every message.
+const MetricSpec& lookup(std::string_view name, std::optional<Task> task, const std::string& context) {
+    std::string prefix = context.empty() ? "" : context + ": ";
+    std::vector<const MetricSpec*> found;
+    for (const auto& m : metrics())
+        if (m.matches(name)) found.push_back(&m);
+    std::string quoted = "'" + std::string(name) + "'";
+
+    if (found.empty()) {
+        std::string msg = prefix + "unknown metric " + quoted;
+        std::string near = nearest(name, all_spellings(task));
+        if (!near.empty()) msg += "; did you mean '" + near + "'?";
+        throw Error(ErrorKind::validation, "unknown_metric", msg, {}, valid_list(task));
+    }
+    if (task) {
+        for (const auto* m : found)
+            if (m->task == *task) return *m;
+        throw Error(ErrorKind::validation, "wrong_task_metric",
+                    prefix + quoted + " is a " + std::string(to_string(found.front()->task)) + " metric, not a " +
+                        std::string(to_string(*task)) + " one",
+                    {}, valid_list(task));
+    }
+    if (found.size() > 1) {
+        std::vector<std::string> meanings, names;
+        for (const auto* m : found) {
+            meanings.push_back(m->name + " for " + std::string(to_string(m->task)));
+            names.push_back(m->name);
+        }
+        throw Error(ErrorKind::validation, "ambiguous_metric",
+                    prefix + quoted + " means " + join_or(meanings) + "; the task decides", {},
+                    "name the metric itself: " + join_or(names));
+    }
+    return *found.front();
+}
+
+Json value_json(double v) { return std::isnan(v) ? Json(nullptr) : Json(v); }
+
+// The distinct metrics asked for, in order, all checked before any is computed.
+std::vector<const MetricSpec*> select(Task task, const std::vector<std::string>& names) {
+    std::vector<std::string> asked = names.empty() ? default_metrics(task) : names;
+    std::vector<const MetricSpec*> out;
+    for (const auto& n : asked) {
+        const MetricSpec* m = &find_metric(n, task);
+        if (std::find(out.begin(), out.end(), m) == out.end()) out.push_back(m);
+    }
+    return out;
+}
+
+std::vector<int> to_labels(std::span<const double> values, int num_classes, const char* which) {
+    std::vector<int> out(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        double v = values[i];
+        if (!(v >= 0.0 && v < static_cast<double>(num_classes)) || v != std::floor(v))
+            throw_invalid_input(std::string(which) + "[" + std::to_string(i) + "] = " + format_double(v) +
+                                " is not a class index 0.." + std::to_string(num_classes - 1));
+        out[i] = static_cast<int>(v);
+    }
+    return out;
+}
+
+struct Parsed {
+    std::optional<Direction> direction;
+    bool validation = false;
+    std::string name;
+};
+
+Parsed parse_objective(std::string_view text) {
+    std::string whole(trim(text));
+    if (whole.empty())
+        throw Error(ErrorKind::validation, "invalid_objective", "empty objective", {},
+                    "write a metric name, optionally after maximize_ or minimize_ (maximize_accuracy)");
+    Parsed p;
+    std::string_view rest = whole;
+    auto strip = [&](std::string_view prefix) {
+        if (rest.size() >= prefix.size() && to_lower(rest.substr(0, prefix.size())) == prefix) {
+            rest.remove_prefix(prefix.size());
+            return true;
+        }
+        return false;
+    };
+    if (strip("maximize_") || strip("maximise_")) p.direction = Direction::maximize;
+    else if (strip("minimize_") || strip("minimise_")) p.direction = Direction::minimize;
+    p.validation = strip("validation_") || strip("val_");
+    if (rest.empty())
+        throw Error(ErrorKind::validation, "invalid_objective", "objective '" + whole + "' names no metric", {},
+                    valid_list(std::nullopt));
+    p.name = std::string(rest);
+    return p;
+}
+
+Direction opposite(Direction d) { return d == Direction::maximize ? Direction::minimize : Direction::maximize; }
+
+}  // namespace
+
+std::string_view to_string(Task task) { return task == Task::classification ? "classification" : "regression"; }
+std::string_view to_string(Direction direction) {
+    return direction == Direction::maximize ? "maximize" : "minimize";
+}
+
+bool MetricSpec::matches(std::string_view n) const {
+    std::string lower = to_lower(n);
+    if (lower == name) return true;
+    return std::find(aliases.begin(), aliases.end(), lower) != aliases.end();
+}
+
+const std::vector<MetricSpec>& metrics() {
+    static const std::vector<MetricSpec> all = declare();
+    return all;
+}
+
+std::vector<std::string> metric_names(std::optional<Task> task) {
+    std::vector<std::string> out;
+    for (const auto& m : metrics())
+        if (!task || m.task == *task) out.push_back(m.name);
+    return out;
+}
+
+const MetricSpec& find_metric(std::string_view name, std::optional<Task> task) { return lookup(name, task, ""); }
+
+std::vector<std::string> default_metrics(Task task) {
+    if (task == Task::classification) return {"accuracy", "precision", "recall", "f1", "auc", "log_loss"};
+    return {"rmse", "mse", "mae", "r2"};
+}
+
+Json evaluate_classification(const std::vector<std::string>& names, std::span<const int> y_true,
+                             std::span<const int> y_pred, std::span<const double> proba, int num_classes,
+                             std::vector<std::string>* skipped) {
+    auto selected = select(Task::classification, names);
+    check_labels(y_true, y_pred, num_classes);
+    if (!proba.empty()) check_proba(y_true.size(), proba, num_classes);
+    LabelData data{y_true, y_pred, proba, num_classes};
+    Json out = Json::object();
+    for (const auto* m : selected) {
+        if (m->needs_proba && proba.empty()) {
+            if (skipped) skipped->push_back(m->name);
+            continue;
+        }
+        out[m->name] = value_json(m->score_labels(data));
+    }
+    return out;
+}
+
+Json evaluate_regression(const std::vector<std::string>& names, std::span<const double> y_true,
+                         std::span<const double> y_pred) {
+    auto selected = select(Task::regression, names);
+    check_same_length(y_true.size(), y_pred.size());
+    ValueData data{y_true, y_pred};
+    Json out = Json::object();
+    for (const auto* m : selected) out[m->name] = value_json(m->score_values(data));
+    return out;
+}
+
+Json evaluate(Task task, const std::vector<std::string>& names, std::span<const double> y_true,
+              std::span<const double> y_pred, std::span<const double> proba, int num_classes,
+              std::vector<std::string>* skipped) {
+    if (task == Task::regression) return evaluate_regression(names, y_true, y_pred);
+    int k = num_classes;
+    if (k == 0) {
+        if (!proba.empty() && !y_true.empty()) {
+            k = static_cast<int>(proba.size() / y_true.size());
+        } else {
+            double top = 1.0;
+            for (double v : y_true) top = std::max(top, v);
+            for (double v : y_pred) top = std::max(top, v);
+            // A label that is not an integer fails in to_labels below.
+            k = std::isfinite(top) && top < 1e9 ? static_cast<int>(top) + 1 : 2;
+        }
+    }
+    if (k < 2) throw_invalid_input("classification needs at least 2 classes, got " + std::to_string(k));
+    auto t = to_labels(y_true, k, "y_true");
+    auto p = to_labels(y_pred, k, "y_pred");
+    return evaluate_classification(names, t, p, proba, k, skipped);
+}
+
+Objective resolve_objective(std::string_view text, std::optional<Task> task) {
+    Parsed p = parse_objective(text);
+    std::string context = "objective '" + std::string(trim(text)) + "'";
+    const MetricSpec& m = lookup(p.name, task, context);
+    Objective o;
+    o.metric = m.name;
+    o.validation = p.validation;
+    if (!p.direction) {
+        o.direction = m.direction;
+        return o;
+    }
+    // Maximizing a negated metric is minimizing the metric hone reports.
+    bool negated = to_lower(p.name).starts_with("neg_");
+    o.direction = negated ? opposite(*p.direction) : *p.direction;
+    if (o.direction != m.direction)
+        o.warning = context + " " + (o.direction == Direction::maximize ? "maximizes " : "minimizes ") + m.name +
+                    ", which is better when " + (m.direction == Direction::maximize ? "higher" : "lower");
+    return o;
+}
+
+void check_objective(std::string_view text) {
+    Parsed p = parse_objective(text);
+    std::string context = "objective '" + std::string(trim(text)) + "'";
+    for (Task t : {Task::classification, Task::regression}) {
+        try {
+            lookup(p.name, t, context);
+            return;
+        } catch (const Error& e) {
+            if (e.code() != "wrong_task_metric") throw;
+        }
+    }
+}
+
+bool improves(Direction direction, double candidate, double best, double min_delta) {
+    if (std::isnan(candidate)) return false;
+    if (std::isnan(best)) return true;
+    return direction == Direction::maximize ? candidate - min_delta > best : candidate + min_delta < best;
+}
+
+}  // namespace hone::metrics
