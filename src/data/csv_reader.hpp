@@ -25,12 +25,15 @@
 //   else int64 (optional sign, digits; 0/1 are ints), else float64 (decimal and
 //   exponent forms, inf, infinity; an int that overflows int64 is a float), else
 //   string. Spaces around a number or bool are ignored; a string keeps them. A
-//   float that parses to NaN (e.g. "NAN") is null. A column with no value at all
-//   (a header-only file, or only NA tokens) is a string column of nulls.
+//   float that parses to NaN (e.g. "NAN") is null; -0 reads as 0. A column with no
+//   value at all (a header-only file, or only NA tokens) is a string column of
+//   nulls. A string column's dictionary lists values in first-seen order.
 // - A declared type (`types`) is not inferred: every non-null value must fit it.
 //   int takes only integers, float takes integers and floats, bool also takes 1/0,
 //   string takes anything.
 // - An empty input (or only a BOM and blank lines) is a Frame of 0 columns, 0 rows.
+// - The result does not depend on `threads` or `chunk_bytes`, errors included: the
+//   error raised is always the first in file order.
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -61,8 +64,15 @@ struct CsvOptions {
 };
 
 // Reads a file. Errors are hone::Error(data, "dataset_load_failed") naming the
-// file, the 1-based data row and the column, and what was found (e.g. a row with
-// 4 fields where the header has 5, an unclosed quote, a value not of the declared type).
+// file, the 1-based data row and the column, and what was found:
+//   data.csv, row 3, column 'e': row has 4 fields, the header has 5
+//     (too few: the first column without a value; too many: the last column)
+//   data.csv, row 7, column 'b': unclosed quote: the quoted field that starts in this row has no closing quote
+//   data.csv, row 2, column 'a': unexpected 'y' after a closing quote; expected the delimiter ',' or the end of the row
+//   data.csv, row 3, column 'age': value 'abc' is not an int
+// A declared type for a column the file lacks is an error too; a missing file is
+// kind not_found, an unreadable one io. A mapped file's pages are released as the
+// parse passes them, so the file does not stay resident next to the Frame.
 Frame read_csv(const std::filesystem::path& path, const CsvOptions& options = {});
 
 // Same, from text in memory; `name` stands for the file in messages.

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <random>
 #include <string>
+#include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 #include <vector>
 
@@ -390,6 +392,21 @@ TEST(Csv, ReadsFilesAndNamesThemInErrors) {
     std::filesystem::remove_all(dir);
 }
 
+TEST(Csv, ReadsAPipe) {
+    // Not a regular file: no mapping, the reader reads it through.
+    auto fifo = std::filesystem::temp_directory_path() / ("hone_csv_fifo_" + std::to_string(::getpid()));
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    std::thread writer([&] {
+        std::ofstream out(fifo, std::ios::binary);
+        out << "a;b\n1;x\n2;y\n";
+    });
+    Frame f = read_csv(fifo);
+    writer.join();
+    std::filesystem::remove(fifo);
+    EXPECT_EQ(f.names(), (Strings{"a", "b"}));
+    EXPECT_EQ(f.at("a").ints(), (std::vector<std::int64_t>{1, 2}));
+}
+
 TEST(Csv, FixtureFiles) {
     std::filesystem::path dir = std::filesystem::path(HONE_SOURCE_DIR) / "tests/data/csv";
     Frame quoted = read_csv(dir / "quoted.csv");
@@ -510,6 +527,25 @@ TEST(CsvParallel, TwoThreadsEqualOneCellForCell) {
         std::string prefix = text.substr(0, text.find('\n', 20000) + 1);
         expect_same(read_csv_text(prefix, one), read_csv_text(prefix, tiny));
     }
+}
+
+TEST(CsvParallel, MappedFileEqualsTextInMemory) {
+    // The file path maps the file and drops parsed pages while other chunks (and
+    // the re-reads of columns that turned to strings) still read it.
+    std::string text = big_input(60000);
+    auto path = std::filesystem::temp_directory_path() / ("hone_csv_big_" + std::to_string(::getpid()) + ".csv");
+    {
+        std::ofstream out(path, std::ios::binary);
+        out << text;
+    }
+    CsvOptions one, two;
+    one.threads = 1;
+    two.threads = 2;
+    two.chunk_bytes = 64 << 10;
+    Frame expected = read_csv_text(text, one);
+    expect_same(expected, read_csv(path, one));
+    expect_same(expected, read_csv(path, two));
+    std::filesystem::remove(path);
 }
 
 TEST(CsvParallel, FirstErrorInFileOrderWithItsGlobalRow) {
