@@ -92,7 +92,8 @@ void add_train_command(CLI::App& app, int& exit_code) {
     auto o = std::make_shared<Options>();
     cmd->add_option("FILE", o->file, "job file")->required();
     cmd->add_option("JOB", o->job, "training job name (default: the file's only training job)");
-    cmd->add_option("--set", o->sets, "override a field, e.g. --set hyperparameters.n_estimators=150 (repeatable)");
+    cmd->add_option("--set", o->sets, "override a field, e.g. --set hyperparameters.n_estimators=150 (repeatable)")
+        ->allow_extra_args(false);
     cmd->add_option("--threads", o->threads, "threads to use (default: all cores)");
     cmd->add_flag("--no-register", o->no_register, "evaluate only; write nothing to the registry");
     cmd->add_flag("--json", o->json, "print the result as JSON");

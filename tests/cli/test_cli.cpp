@@ -1,0 +1,131 @@
+// The hone program as a user runs it: real process, real exit codes and output.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include <nlohmann/json.hpp>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Output {
+    int code = -1;
+    std::string out;  // stdout and stderr together
+};
+
+// `env` is "NAME=value " assignments for the process.
+Output run(const std::string& args, const std::string& env = "") {
+    std::string cmd = env + std::string(HONE_BINARY) + " " + args + " 2>&1";
+    Output o;
+    FILE* p = popen(cmd.c_str(), "r");
+    std::array<char, 4096> buf;
+    while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) o.out.append(buf.data(), n);
+    int status = pclose(p);
+    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return o;
+}
+
+std::string source(const std::string& rel) { return std::string(HONE_SOURCE_DIR) + "/" + rel; }
+
+struct Home {
+    fs::path dir = fs::temp_directory_path() / ("hone-cli-" + std::to_string(std::random_device{}()));
+    Home() { fs::create_directories(dir); }
+    ~Home() { fs::remove_all(dir); }
+    std::string env() const { return "HONE_HOME=" + dir.string() + " "; }
+};
+
+}  // namespace
+
+TEST(Cli, CheckAcceptsTheChurnExample) {
+    auto o = run("check " + source("examples/churn/churn.n3"));
+    EXPECT_EQ(o.code, 0) << o.out;
+    EXPECT_NE(o.out.find("ok, 5 blocks"), std::string::npos) << o.out;
+}
+
+TEST(Cli, CheckReportsErrorsWithExitCode1) {
+    auto o = run("check " + source("tests/cases/check/err_reference_did_you_mean.n3"));
+    EXPECT_EQ(o.code, 1);
+    EXPECT_NE(o.out.find("refers to undefined model 'churn_clasifier'; did you mean 'churn_classifier'?"),
+              std::string::npos)
+        << o.out;
+    EXPECT_NE(o.out.find("3 errors"), std::string::npos) << o.out;
+}
+
+TEST(Cli, CheckJson) {
+    auto o = run("check --json " + source("tests/cases/check/err_mode_and_strategy.n3"));
+    EXPECT_EQ(o.code, 1);
+    auto j = nlohmann::json::parse(o.out);
+    EXPECT_EQ(j["ok"], false);
+    EXPECT_EQ(j["files"][0]["diagnostics"][0]["line"], 12);
+    EXPECT_EQ(j["files"][0]["diagnostics"][0]["col"], 15);
+}
+
+TEST(Cli, DescribeACsvFile) {
+    auto o = run("data describe --json " + source("examples/churn/customers.csv"));
+    ASSERT_EQ(o.code, 0) << o.out;
+    auto j = nlohmann::json::parse(o.out);
+    EXPECT_EQ(j["rows"], 5000);
+    EXPECT_EQ(j["columns"].size(), 6u);
+}
+
+TEST(Cli, DescribeAMissingFileNamesIt) {
+    auto o = run("data describe /nonexistent/x.csv");
+    EXPECT_NE(o.code, 0);
+    EXPECT_NE(o.out.find("/nonexistent/x.csv"), std::string::npos) << o.out;
+}
+
+TEST(Cli, TrainPredictAndListTheRegistry) {
+    Home home;
+    auto t = run("train --json -q --set hyperparameters.n_estimators=20 " +
+                 source("examples/churn/churn.n3") + " baseline_churn_model", home.env());
+    ASSERT_EQ(t.code, 0) << t.out;
+    auto result = nlohmann::json::parse(t.out);
+    std::string key = result["registry_key"];
+    EXPECT_EQ(result["hyperparameters"]["n_estimators"], 20);
+    EXPECT_GT(result["metrics"]["accuracy"].get<double>(), 0.75);
+
+    auto list = run("models list --json", home.env());
+    ASSERT_EQ(list.code, 0) << list.out;
+    EXPECT_EQ(nlohmann::json::parse(list.out)[0]["key"], key);
+
+    fs::path rows = home.dir / "rows.csv";
+    {
+        std::ifstream in(source("examples/churn/customers.csv"));
+        std::ofstream out(rows);
+        std::string line;
+        for (int i = 0; i < 4 && std::getline(in, line); ++i) out << line << "\n";
+    }
+    auto p = run("predict " + key + " --input " + rows.string(), home.env());
+    ASSERT_EQ(p.code, 0) << p.out;
+    EXPECT_EQ(p.out.substr(0, p.out.find('\n')), "prediction,proba_false,proba_true");
+    EXPECT_EQ(std::count(p.out.begin(), p.out.end(), '\n'), 4);
+
+    auto stage = run("models stage " + key + " prod", home.env());
+    EXPECT_EQ(stage.code, 1);
+    EXPECT_NE(stage.out.find("invalid stage 'prod': expected 'none', 'staging', 'production' or 'archived'"),
+              std::string::npos)
+        << stage.out;
+
+    auto runs = run("runs baseline_churn_model --json", home.env());
+    ASSERT_EQ(runs.code, 0) << runs.out;
+    EXPECT_EQ(nlohmann::json::parse(runs.out)[0]["status"], "ok");
+}
+
+TEST(Cli, PredictWithAMissingFeatureNamesIt) {
+    Home home;
+    auto t = run("train --json -q --set hyperparameters.n_estimators=5 " +
+                 source("examples/churn/churn.n3") + " baseline_churn_model", home.env());
+    ASSERT_EQ(t.code, 0) << t.out;
+    std::string key = nlohmann::json::parse(t.out)["registry_key"];
+    fs::path rows = home.dir / "rows.csv";
+    std::ofstream(rows) << "tenure,monthly_spend\n12,50.5\n";
+    auto p = run("predict " + key + " --input " + rows.string(), home.env());
+    EXPECT_NE(p.code, 0);
+    EXPECT_NE(p.out.find("support_calls"), std::string::npos) << p.out;
+}
