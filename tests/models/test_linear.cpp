@@ -389,6 +389,24 @@ TEST(Liblinear, SameSeedSameModel) {
     EXPECT_EQ(a->feature_importances(), b->feature_importances());
 }
 
+TEST(Liblinear, ConcurrentFitsMatchSequentialOnes) {
+    // Tuning fits models in parallel: the Newton solvers run side by side, the
+    // shuffling ones take turns with their own seed.
+    auto train = three_class_set(600, 30), test = three_class_set(300, 31);
+    const std::vector<Json> settings = {Json::object(), Json{{"dual", true}, {"random_state", 1}},
+                                        Json{{"penalty", "l1"}, {"random_state", 2}}, Json{{"C", 0.1}}};
+    std::vector<std::vector<double>> sequential, parallel(settings.size());
+    for (const auto& given : settings)
+        sequential.push_back(fitted("logistic_regression", given, train, Task::classification, 3)->predict_proba(test.x));
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < settings.size(); ++i)
+        threads.emplace_back([&, i] {
+            parallel[i] = fitted("logistic_regression", settings[i], train, Task::classification, 3)->predict_proba(test.x);
+        });
+    for (auto& t : threads) t.join();
+    for (std::size_t i = 0; i < settings.size(); ++i) EXPECT_EQ(parallel[i], sequential[i]) << settings[i].dump();
+}
+
 TEST(Liblinear, ConcurrentPredictOnOneModel) {
     auto train = three_class_set(900, 17), test = three_class_set(2000, 18);
     auto e = fitted("logistic_regression", Json::object(), train, Task::classification, 3);

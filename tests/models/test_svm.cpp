@@ -229,6 +229,14 @@ TEST(SvmGamma, AsScikitLearnResolvesIt) {
     TempDir dir;
     e->save(dir.path);
     EXPECT_EQ(read_json(dir.path / "model.json")["gamma"].get<double>(), resolve_gamma(Json("scale"), d.x));
+    // LIBSVM's file leaves gamma out for a linear kernel; a reloaded model still knows it.
+    auto linear = fitted("svc", Json{{"kernel", "linear"}, {"gamma", "auto"}}, d, Task::classification, 2);
+    TempDir first, second;
+    linear->save(first.path);
+    auto reloaded = make_estimator(find_algorithm("svc"), linear->config());
+    reloaded->load(first.path);
+    reloaded->save(second.path);
+    EXPECT_EQ(read_json(second.path / "model.json")["gamma"].get<double>(), 0.2);
 }
 
 TEST(SVC, RbfSeparatesACircle) {

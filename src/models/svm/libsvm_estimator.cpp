@@ -255,7 +255,8 @@ public:
         }
         model_ = std::move(loaded);
         n_features_ = n;
-        gamma_ = model_->param.gamma;
+        // LIBSVM writes gamma only for the kernels that use it; meta has it always.
+        gamma_ = meta.value("gamma", model_->param.gamma);
         proba_ = classification && svm_check_probability_model(model_.get());
     }
 
