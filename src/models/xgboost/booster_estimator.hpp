@@ -1,0 +1,89 @@
+#pragma once
+// One Estimator on XGBoost's C API, shared by every tree algorithm of the catalog
+// (xgboost, gradient_boosting, lightgbm, random_forest, decision_tree). The
+// algorithms differ only in how their declared hyperparameters become XGBoost
+// parameters: a BoosterPlan made at fit time, when the data's shape is known.
+//
+// The estimator owns the objective (binary:logistic, multi:softprob with
+// num_class, reg:squarederror), the initial prediction (base_score), the evaluation
+// metrics, threads and seed; a plan must not set those, except base_score.
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/estimator.hpp"
+
+namespace hone::models::xgb {
+
+// What a plan may depend on besides the parameters: the training data's shape and
+// the loss's second derivative per row at the initial prediction. Trees see sums of
+// these hessians, so a minimum number of rows per leaf (scikit-learn's
+// min_samples_leaf) is `rows * hessian` in XGBoost's min_child_weight. The hessian
+// is the same for every row at the first round: 1 for squared error, p(1 - p) for
+// binary log loss at the prior p, 2/k (1 - 1/k) for XGBoost's softmax over k classes.
+struct FitShape {
+    std::size_t rows = 0;
+    std::size_t features = 0;
+    double hessian = 1.0;
+};
+
+// XGBoost parameters (name, value) in the order they are set, and the number of
+// boosting rounds.
+struct BoosterPlan {
+    std::vector<std::pair<std::string, std::string>> params;
+    int rounds = 1;
+};
+
+using PlanFn = std::function<BoosterPlan(const EstimatorConfig&, const FitShape&)>;
+
+// XGBoost's handle, freed on destruction.
+struct BoosterDeleter {
+    void operator()(void* handle) const;
+};
+using BoosterPtr = std::unique_ptr<void, BoosterDeleter>;
+
+class BoosterEstimator final : public Estimator {
+public:
+    // `iterative`: boosting (reports each round to callbacks.on_round and honours
+    // its decisions) or a single-round model (forest, tree) that reports nothing.
+    BoosterEstimator(EstimatorConfig config, PlanFn plan, bool iterative);
+
+    void fit(const FitInput& input, const Callbacks& callbacks) override;
+
+    // Safe to call concurrently from several threads on one fitted or loaded
+    // model (XGBoost's in-place prediction keeps its buffers per thread).
+    std::vector<double> predict(const data::Matrix& x) const override;
+    std::vector<double> predict_proba(const data::Matrix& x) const override;
+    bool has_proba() const override { return config_.task == Task::classification; }
+
+    // Total gain per feature, normalised to sum 1; empty when no tree has a split.
+    std::vector<double> feature_importances() const override;
+
+    bool iterative() const override { return iterative_; }
+    int best_iteration() const override { return best_iteration_; }
+
+    // Writes model.json (XGBoost's JSON model, exact for every float): after early
+    // stopping it holds only rounds 0..best_iteration, so a reload predicts what
+    // the fitted model predicts.
+    std::vector<std::string> save(const std::filesystem::path& dir) const override;
+    void load(const std::filesystem::path& dir) override;
+
+    // Rounds in the model (after early stopping: best_iteration + 1).
+    int rounds() const;
+
+private:
+    // XGBoost's raw output: rows values, or rows * num_classes for multi-class.
+    std::vector<float> raw_predict(const data::Matrix& x) const;
+    void apply_runtime_params(void* handle) const;
+    void check_fitted() const;
+
+    PlanFn plan_;
+    bool iterative_;
+    BoosterPtr booster_;
+    std::size_t num_features_ = 0;
+    int best_iteration_ = -1;
+};
+
+}  // namespace hone::models::xgb
