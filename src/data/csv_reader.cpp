@@ -5,6 +5,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -110,7 +114,49 @@ inline std::string_view strip_spaces(std::string_view v) {
     return v;
 }
 
-inline bool parse_int(std::string_view v, std::int64_t& out) {
+// 10^0 .. 10^22: exact in a double, and (up to 10^19) in a uint64.
+constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+constexpr std::uint64_t kPow10u[] = {1,         10,         100,         1000,         10000,
+                                     100000,    1000000,    10000000,    100000000,    1000000000,
+                                     10000000000ull, 100000000000ull, 1000000000000ull, 10000000000000ull,
+                                     100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+                                     100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull};
+
+// Reads the run of ASCII digits at q (stopping at e) into m (m = m * 10^k + the
+// digits' value; it wraps past 19 digits, which callers reject) and adds k to
+// `count`. `padded`: the 8 bytes at any position up to e may be read, so digits go
+// eight at a time (the byte trick of fast_float's parse_eight_digits_unrolled).
+inline const char* read_digits(const char* q, const char* e, bool padded, std::uint64_t& m, std::size_t& count) {
+    if (padded) {
+        constexpr std::uint64_t zeros = 0x3030303030303030ull, highs = 0xF0F0F0F0F0F0F0F0ull;
+        for (;;) {
+            std::uint64_t w;
+            std::memcpy(&w, q, 8);
+            // A byte is a digit iff its high nibble is 3 and adding 6 keeps it 3.
+            // A carry out of a non-digit byte can only spoil bytes after it.
+            std::uint64_t bad = ((w & highs) ^ zeros) | (((w + 0x0606060606060606ull) & highs) ^ zeros);
+            auto n = static_cast<std::size_t>(bad ? __builtin_ctzll(bad) >> 3 : 8);
+            n = std::min(n, static_cast<std::size_t>(e - q));
+            if (n == 0) return q;
+            // Digit values in the first n bytes; shifting left puts n digits last,
+            // behind 8 - n leading zeros, then three multiplies combine them.
+            std::uint64_t v = (w - zeros) << (8 * (8 - n));
+            v = v * 10 + (v >> 8);
+            v = (((v & 0x000000FF000000FFull) * 0x000F424000000064ull) +
+                 (((v >> 16) & 0x000000FF000000FFull) * 0x0000271000000001ull)) >> 32;
+            m = m * kPow10u[n] + v;
+            count += n;
+            q += n;
+            if (n < 8) return q;
+        }
+    }
+    for (; q < e && static_cast<unsigned>(*q - '0') <= 9; ++q, ++count) m = m * 10 + static_cast<unsigned>(*q - '0');
+    return q;
+}
+
+// `padded` as for read_digits, for the whole of v.
+inline bool parse_int(std::string_view v, std::int64_t& out, bool padded = false) {
     if (!v.empty() && (v.front() == ' ' || v.back() == ' ')) v = strip_spaces(v);
     const char* p = v.data();
     const char* e = p + v.size();
@@ -121,11 +167,16 @@ inline bool parse_int(std::string_view v, std::int64_t& out) {
     }
     if (p == e) return false;
     std::uint64_t x = 0;
-    for (; p < e; ++p) {
-        unsigned d = static_cast<unsigned char>(*p) - '0';
-        if (d > 9) return false;
-        if (x > (std::numeric_limits<std::uint64_t>::max() - d) / 10) return false;
-        x = x * 10 + d;
+    std::size_t digits = 0;
+    if (read_digits(p, e, padded, x, digits) != e) return false;
+    if (digits > 18) {
+        // Could overflow (or be leading zeros): redo with a check per digit.
+        x = 0;
+        for (; p < e; ++p) {
+            unsigned d = static_cast<unsigned char>(*p) - '0';
+            if (x > (std::numeric_limits<std::uint64_t>::max() - d) / 10) return false;
+            x = x * 10 + d;
+        }
     }
     if (neg) {
         if (x > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) + 1) return false;
@@ -137,11 +188,7 @@ inline bool parse_int(std::string_view v, std::int64_t& out) {
     return true;
 }
 
-// 10^0 .. 10^22, all exact in a double.
-constexpr double kPow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
-inline bool parse_float(std::string_view v, double& out) {
+inline bool parse_float(std::string_view v, double& out, bool padded = false) {
     if (!v.empty() && (v.front() == ' ' || v.back() == ' ')) v = strip_spaces(v);
     const char* p = v.data();
     const char* e = p + v.size();
@@ -154,11 +201,9 @@ inline bool parse_float(std::string_view v, double& out) {
         if (q < e && (*q == '-' || *q == '+')) neg = *q++ == '-';
         std::uint64_t m = 0;
         std::size_t digits = 0, decimals = 0;
-        for (; q < e && static_cast<unsigned>(*q - '0') <= 9; ++q, ++digits) m = m * 10 + static_cast<unsigned>(*q - '0');
+        q = read_digits(q, e, padded, m, digits);
         if (q < e && *q == '.') {
-            const char* f = ++q;
-            for (; q < e && static_cast<unsigned>(*q - '0') <= 9; ++q) m = m * 10 + static_cast<unsigned>(*q - '0');
-            decimals = static_cast<std::size_t>(q - f);
+            q = read_digits(q + 1, e, padded, m, decimals);
             digits += decimals;
         }
         if (q == e && digits > 0 && digits <= 19 && decimals <= 22 && m <= (std::uint64_t{1} << 53)) {
@@ -305,7 +350,7 @@ private:
         while (slots_[i] >= 0) i = (i + 1) & mask;
         slots_[i] = code;
     }
-    void rehash(std::size_t n) {
+    [[gnu::noinline]] void rehash(std::size_t n) {
         slots_.assign(n, -1);
         for (std::size_t c = 0; c < entries_.size(); ++c) insert_slot(entries_[c].hash, static_cast<std::int32_t>(c));
     }
@@ -337,9 +382,18 @@ struct Tokenizer {
         stop['\r'] = 1;
     }
 
-    // The first delimiter, \n or \r at or after p (end if none): eight bytes a step,
-    // since most fields are a few bytes long and this is the innermost loop.
+    // The first delimiter, \n or \r at or after p (end if none): 16 or 8 bytes a
+    // step, since most fields are a few bytes long and this is the innermost loop.
     const char* find_stop(const char* p, const char* end) const {
+#if defined(__SSE2__)
+        const __m128i d = _mm_set1_epi8(delim), nl = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+        while (end - p >= 16) {
+            __m128i w = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+            __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, d), _mm_cmpeq_epi8(w, nl)), _mm_cmpeq_epi8(w, cr));
+            if (int mask = _mm_movemask_epi8(hit)) return p + __builtin_ctz(static_cast<unsigned>(mask));
+            p += 16;
+        }
+#endif
         constexpr std::uint64_t highs = 0x8080808080808080ull;
         while (end - p >= 8) {
             std::uint64_t w;
@@ -494,13 +548,16 @@ public:
           text_begin_(ctx.text.data()),
           text_end_(ctx.text.data() + ctx.text.size()) {}
 
-    void field(std::size_t c, std::string_view v) {
+    [[gnu::flatten]] void field(std::size_t c, std::string_view v) {
         ChunkCol& col = ch_.cols[c];
+        // Whether the parsers may read 8 bytes past any position of v: true for
+        // every field but those at the very end of the input or unescaped into scratch.
+        bool padded = v.data() >= text_begin_ && v.data() + v.size() + 8 <= text_end_;
         switch (col.kind) {
             case Kind::float64: {
                 if (ctx_.na(v)) return push_null(col);
                 double d;
-                if (parse_float(v, d)) {
+                if (parse_float(v, d, padded)) {
                     if (std::isnan(d)) return push_null(col);
                     col.f64.push_back(d);
                     return present(col);
@@ -510,7 +567,7 @@ public:
             case Kind::int64: {
                 if (ctx_.na(v)) return push_null(col);
                 std::int64_t x;
-                if (parse_int(v, x)) {
+                if (parse_int(v, x, padded)) {
                     col.i64.push_back(x);
                     return present(col);
                 }
@@ -518,7 +575,6 @@ public:
             }
             case Kind::string: {
                 if (ctx_.na(v)) return push_null(col);
-                bool padded = v.data() >= text_begin_ && v.data() + ((v.size() + 7) & ~std::size_t{7}) <= text_end_;
                 col.codes.push_back(col.dict.intern(v, padded));
                 return present(col);
             }
@@ -544,7 +600,7 @@ private:
     void present(ChunkCol& col) {
         if (!col.valid.empty()) col.valid.push_back(1);
     }
-    void push_null(ChunkCol& col) {
+    [[gnu::noinline]] void push_null(ChunkCol& col) {
         if (col.kind == Kind::string) {  // a string column's nulls are its -1 codes
             col.codes.push_back(-1);
             return;
@@ -564,7 +620,7 @@ private:
     }
 
     // A value the column's current kind does not take (or the first value).
-    void slow(std::size_t c, ChunkCol& col, std::string_view v) {
+    [[gnu::noinline]] void slow(std::size_t c, ChunkCol& col, std::string_view v) {
         Kind want = ctx_.declared[c];
         if (want != Kind::unknown) {
             const char* what = want == Kind::int64 ? "an int" : want == Kind::float64 ? "a float" : "a bool";

@@ -108,6 +108,27 @@ TEST(Csv, FloatsReadExactly) {
     EXPECT_TRUE(std::isinf(v[6]));
 }
 
+TEST(Csv, NumbersReadTheSameMidInputAndAtItsEnd) {
+    // Mid-input fields are parsed eight digits at a time, the input's last field
+    // byte by byte; both must agree, whatever the digit count.
+    const std::vector<std::string> values = {
+        "0", "7", "-7", "+7", "12345678", "123456789", "-1234567890123456", "123456789012345678",
+        "1234567890123456789", "9223372036854775807", "-9223372036854775808", "9223372036854775808",
+        "00000000000000000000042", "1.5", "-0.25", "12345678.87654321", "0.000000001", ".5", "5.",
+        "123456789012345678.5", "1e5", "1.5E-3", "-inf", "12a", "1.2.3", "--1", "+-1", "-", ".", "1 2"};
+    for (const auto& v : values) {
+        Frame mid = parse("x\n" + v + "\nNA\nNA\nNA\n");
+        Frame end = parse("x\n" + v);
+        ASSERT_EQ(mid.at("x").type(), end.at("x").type()) << v;
+        EXPECT_EQ(cell(mid.at("x"), 0), cell(end.at("x"), 0)) << v;
+    }
+    EXPECT_EQ(parse("x\n9223372036854775807\n").at("x").ints()[0], INT64_MAX);
+    EXPECT_EQ(parse("x\n-9223372036854775808\n").at("x").ints()[0], INT64_MIN);
+    EXPECT_EQ(parse("x\n9223372036854775808\n").at("x").type(), DType::float64);
+    EXPECT_EQ(parse("x\n00000000000000000000042\n").at("x").ints()[0], 42);
+    EXPECT_EQ(parse("x\n12345678.87654321\n").at("x").floats()[0], 12345678.87654321);
+}
+
 TEST(Csv, NegativeZeroReadsAsZero) {
     // Found by fuzzing: "-0" read as int 0 in one chunk and as float -0.0 in another
     // gave different Frames for one and two threads.
