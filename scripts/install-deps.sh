@@ -24,7 +24,7 @@ BUILD_PKGS=(
 # Peers for bench/, run with /usr/bin/python3.
 BENCH_PKGS=(
   python3-sklearn python3-xgboost python3-optuna python3-torch python3-pandas
-  python3-fastapi python3-uvicorn wrk hyperfine
+  python3-fastapi python3-uvicorn wrk hyperfine time bc
 )
 
 pkgs=("${BUILD_PKGS[@]}")
