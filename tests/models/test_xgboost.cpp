@@ -521,6 +521,18 @@ TEST(Xgboost, BadInputIsAClearError) {
     auto reg = make("decision_tree", Task::regression, 0);
     EXPECT_EQ(error_kind_of([&] { reg->load(dir.path); }, &message, &code), ErrorKind::data);
     EXPECT_EQ(code, "model_mismatch");
+    EXPECT_EQ(message, (dir.path / "model.json").string() +
+                           " holds a classification model with objective 'reg:squarederror', expected a regression "
+                           "model with objective 'reg:squarederror'");
+    auto three = make("xgboost", Task::classification, 3);
+    three->fit({blobs().train.x, blobs().train.y}, {});
+    TempDir other;
+    three->save(other.path);
+    auto two = make("xgboost", Task::classification, 2);
+    EXPECT_EQ(error_kind_of([&] { two->load(other.path); }, &message, &code), ErrorKind::data);
+    EXPECT_EQ(message, (other.path / "model.json").string() +
+                           " holds a classification model with objective 'multi:softprob' and 3 classes, expected a "
+                           "classification model with objective 'binary:logistic'");
     TempDir empty_dir;
     EXPECT_EQ(error_kind_of([&] { reg->load(empty_dir.path); }, nullptr, &code), ErrorKind::not_found);
     EXPECT_EQ(error_kind_of([&] { make("xgboost", Task::regression, 0)->save(dir.path); }, nullptr, &code),
@@ -552,14 +564,25 @@ TEST(Xgboost, TreeShapeParameters) {
     EXPECT_GE(sizes.size(), 5u);
     for (const auto& [value, rows] : sizes) EXPECT_GE(rows, 100) << value;
 
-    // The same for classification, where the hessian is p(1 - p) at the class prior.
+    // Classification trees hold class shares: each leaf's probability is the share
+    // of class 1 among its training rows, as in scikit-learn.
     const Split& m = moons();
     auto cls = fitted("decision_tree", Task::classification, 2, m, {{"min_samples_leaf", 60}});
     auto proba = cls->predict_proba(m.train.x);
-    std::map<double, int> leaves;
-    for (std::size_t i = 0; i < m.train.x.rows; ++i) leaves[proba[2 * i + 1]]++;
+    std::map<double, std::pair<int, int>> leaves;  // p -> rows, positives
+    for (std::size_t i = 0; i < m.train.x.rows; ++i) {
+        auto& [rows, positives] = leaves[proba[2 * i + 1]];
+        ++rows;
+        positives += m.train.y[i] == 1;
+    }
     EXPECT_GE(leaves.size(), 4u);
-    for (const auto& [value, rows] : leaves) EXPECT_GE(rows, 60) << value;
+    for (const auto& [p, counts] : leaves) {
+        EXPECT_GE(counts.first, 60) << p;
+        EXPECT_NEAR(p, static_cast<double>(counts.second) / counts.first, 1e-6);
+    }
+    // Grown out, a tree's leaves are pure: probabilities 0 or 1 on its training rows.
+    auto full = fitted("decision_tree", Task::classification, 3, blobs());
+    for (double p : full->predict_proba(blobs().train.x)) EXPECT_TRUE(p == 0.0 || p == 1.0) << p;
 
     auto lgbm = fitted("lightgbm", Task::regression, 0, g, {{"n_estimators", 1}, {"num_leaves", 4}});
     EXPECT_EQ(distinct(lgbm->predict(g.train.x)), 4u);
@@ -572,6 +595,28 @@ TEST(Xgboost, TreeShapeParameters) {
                       {{"n_estimators", 1}, {"bootstrap", false}, {"max_features", nullptr}, {"max_depth", 6}});
     auto same = fitted("decision_tree", Task::regression, 0, g, {{"max_depth", 6}});
     EXPECT_EQ(one->predict(g.test.x), same->predict(g.test.x));
+}
+
+TEST(Xgboost, MulticlassBoostingTakesScikitLearnSteps) {
+    // One round, one leaf (no split can leave both children half the rows), rate 1:
+    // scikit-learn's step for class c from a uniform start is k n_c / n - 1.
+    Dataset d;
+    d.x.cols = 2;
+    const int counts[3] = {300, 200, 100};
+    for (int c = 0; c < 3; ++c)
+        for (int i = 0; i < counts[c]; ++i) {
+            d.x.data.push_back(static_cast<float>(i % 7));
+            d.x.data.push_back(static_cast<float>(i % 5));
+            d.y.push_back(static_cast<float>(c));
+            ++d.x.rows;
+        }
+    auto est = make("gradient_boosting", Task::classification, 3,
+                    {{"n_estimators", 1}, {"learning_rate", 1.0}, {"min_samples_split", 1200}});
+    est->fit({d.x, d.y}, {});
+    double margin[3], sum = 0;
+    for (int c = 0; c < 3; ++c) sum += std::exp(margin[c] = 3.0 * counts[c] / 600.0 - 1.0);
+    auto proba = est->predict_proba(d.x);
+    for (int c = 0; c < 3; ++c) EXPECT_NEAR(proba[c], std::exp(margin[c]) / sum, 1e-6) << c;
 }
 
 // The catalog declarations.

@@ -19,6 +19,9 @@ namespace {
 constexpr const char* kModelFile = "model.json";
 // Booster attribute that carries best_iteration through save/load.
 constexpr const char* kBestAttr = "hone_best_iteration";
+// Booster attribute naming the task ("classification" or "regression"): a binary
+// classifier with class-share leaves has a regressor's objective.
+constexpr const char* kTaskAttr = "hone_task";
 
 // XGBoost's last error on this thread, without its timestamp, source location and
 // stack trace: "[19:17:29] src/learner.cc:81: Check failed: ..." -> "Check failed: ...".
@@ -53,20 +56,31 @@ struct DMatrixDeleter {
 };
 using DMatrixPtr = std::unique_ptr<void, DMatrixDeleter>;
 
-DMatrixPtr make_dmatrix(const data::Matrix& x, const std::vector<float>& y, int threads) {
+// numpy's __array_interface__ for a row-major float32 matrix, as XGBoost reads it
+// for in-place prediction and labels. The pointer travels as an integer.
+std::string array_interface(const float* data, std::size_t rows, std::size_t cols) {
+    return "{\"data\":[" + std::to_string(reinterpret_cast<std::uintptr_t>(data)) + ",true],\"shape\":[" +
+           std::to_string(rows) + "," + std::to_string(cols) + "],\"typestr\":\"<f4\",\"version\":3}";
+}
+
+// Features and targets. With `indicator_columns` > 0 the targets (class indices)
+// become that many 0/1 indicator columns, one regression target per class.
+DMatrixPtr make_dmatrix(const data::Matrix& x, const std::vector<float>& y, int threads,
+                        std::size_t indicator_columns) {
     DMatrixHandle handle = nullptr;
     check_fit(XGDMatrixCreateFromMat_omp(x.data.data(), x.rows, x.cols, std::nanf(""), &handle, threads),
               "cannot build the training matrix");
     DMatrixPtr out(handle);
-    check_fit(XGDMatrixSetFloatInfo(handle, "label", y.data(), y.size()), "cannot set the targets");
+    if (indicator_columns == 0) {
+        check_fit(XGDMatrixSetFloatInfo(handle, "label", y.data(), y.size()), "cannot set the targets");
+        return out;
+    }
+    std::vector<float> onehot(y.size() * indicator_columns, 0.0f);
+    for (std::size_t i = 0; i < y.size(); ++i) onehot[i * indicator_columns + static_cast<std::size_t>(y[i])] = 1.0f;
+    check_fit(XGDMatrixSetInfoFromInterface(handle, "label",
+                                            array_interface(onehot.data(), y.size(), indicator_columns).c_str()),
+              "cannot set the targets");
     return out;
-}
-
-// numpy's __array_interface__ for a row-major float32 matrix, as XGBoost's
-// in-place prediction reads it. The pointer travels as an integer.
-std::string array_interface(const data::Matrix& x) {
-    return "{\"data\":[" + std::to_string(reinterpret_cast<std::uintptr_t>(x.data.data())) + ",true],\"shape\":[" +
-           std::to_string(x.rows) + "," + std::to_string(x.cols) + "],\"typestr\":\"<f4\",\"version\":3}";
 }
 
 // Threads for XGBoost (0 = all cores): the n_jobs hyperparameter when the
@@ -162,8 +176,12 @@ void set_param(void* handle, const std::string& name, const std::string& value) 
 
 void BoosterDeleter::operator()(void* handle) const { XGBoosterFree(handle); }
 
-BoosterEstimator::BoosterEstimator(EstimatorConfig config, PlanFn plan, bool iterative)
-    : Estimator(std::move(config)), plan_(std::move(plan)), iterative_(iterative) {}
+BoosterEstimator::BoosterEstimator(EstimatorConfig config, PlanFn plan, bool iterative, ClassLeaves leaves)
+    : Estimator(std::move(config)), plan_(std::move(plan)), iterative_(iterative), leaves_(leaves) {}
+
+std::size_t BoosterEstimator::outputs_per_row() const {
+    return config_.task == Task::classification && config_.num_classes > 2 ? config_.num_classes : 1;
+}
 
 void BoosterEstimator::apply_runtime_params(void* handle) const {
     set_param(handle, "verbosity", "0");
@@ -194,7 +212,7 @@ void BoosterEstimator::fit(const FitInput& input, const Callbacks& callbacks) {
 
     // The initial prediction: the mean target for regression and the class prior
     // for binary classification (XGBoost 2's estimated intercept); softmax is
-    // indifferent to a margin shared by every class.
+    // indifferent to a margin shared by every class. Class indicators start at 1/k.
     FitShape shape{x.rows, x.cols, 1.0};
     double base_score = 0.5;
     int k = config_.num_classes;
@@ -206,16 +224,19 @@ void BoosterEstimator::fit(const FitInput& input, const Callbacks& callbacks) {
         double positives = 0;
         for (float v : input.y_train) positives += v;
         base_score = std::clamp(positives / static_cast<double>(x.rows), 1e-6, 1.0 - 1e-6);
-        shape.hessian = base_score * (1.0 - base_score);
+        if (!frequencies()) shape.hessian = base_score * (1.0 - base_score);
+    } else if (frequencies()) {
+        base_score = 1.0 / k;
     } else {
         shape.hessian = 2.0 / k * (1.0 - 1.0 / k);
     }
     BoosterPlan plan = plan_(config_, shape);
 
     int threads = thread_count(config_);
-    DMatrixPtr dtrain = make_dmatrix(x, input.y_train, threads);
+    std::size_t indicators = frequencies() && k > 2 ? static_cast<std::size_t>(k) : 0;
+    DMatrixPtr dtrain = make_dmatrix(x, input.y_train, threads, indicators);
     DMatrixPtr dvalid;
-    if (has_valid) dvalid = make_dmatrix(*input.x_valid, *input.y_valid, threads);
+    if (has_valid) dvalid = make_dmatrix(*input.x_valid, *input.y_valid, threads, indicators);
     std::vector<DMatrixHandle> cached{dtrain.get()};
     if (dvalid) cached.push_back(dvalid.get());
 
@@ -224,8 +245,9 @@ void BoosterEstimator::fit(const FitInput& input, const Callbacks& callbacks) {
     BoosterPtr booster(handle);
     apply_runtime_params(handle);
     set_param(handle, "seed", std::to_string(seed_of(config_) & 0x7fffffffffffffffULL));
-    bool report = iterative_ && static_cast<bool>(callbacks.on_round);
-    if (config_.task == Task::regression) {
+    // Per-round metrics are log loss based; frequency leaves report no rounds.
+    bool report = iterative_ && static_cast<bool>(callbacks.on_round) && !frequencies();
+    if (config_.task == Task::regression || frequencies()) {
         set_param(handle, "objective", "reg:squarederror");
         if (report)
             for (const char* m : {"rmse", "mae"}) set_param(handle, "eval_metric", m);
@@ -274,6 +296,8 @@ void BoosterEstimator::fit(const FitInput& input, const Callbacks& callbacks) {
     }
     check(XGBoosterSetAttr(booster.get(), kBestAttr, std::to_string(best).c_str()), ErrorKind::internal,
           "training_failed", "recording the best round");
+    check(XGBoosterSetAttr(booster.get(), kTaskAttr, std::string(to_string(config_.task)).c_str()),
+          ErrorKind::internal, "training_failed", "recording the task");
     booster_ = std::move(booster);
     num_features_ = x.cols;
     best_iteration_ = best;
@@ -301,13 +325,12 @@ std::vector<float> BoosterEstimator::raw_predict(const data::Matrix& x) const {
     const bst_ulong* out_shape = nullptr;
     bst_ulong out_dim = 0;
     const float* out = nullptr;
-    check(XGBoosterPredictFromDense(booster_.get(), array_interface(x).c_str(), config, nullptr, &out_shape, &out_dim,
-                                    &out),
+    check(XGBoosterPredictFromDense(booster_.get(), array_interface(x.data.data(), x.rows, x.cols).c_str(), config,
+                                    nullptr, &out_shape, &out_dim, &out),
           ErrorKind::data, "prediction_failed", "prediction");
     std::size_t n = 1;
     for (bst_ulong i = 0; i < out_dim; ++i) n *= out_shape[i];
-    std::size_t per_row = config_.task == Task::classification && config_.num_classes > 2 ? config_.num_classes : 1;
-    if (n != x.rows * per_row)
+    if (n != x.rows * outputs_per_row())
         throw Error(ErrorKind::internal, "prediction_failed",
                     "XGBoost returned " + std::to_string(n) + " values for " + std::to_string(x.rows) + " rows");
     // The buffer belongs to XGBoost's per-thread state: copy before the next call.
@@ -315,19 +338,17 @@ std::vector<float> BoosterEstimator::raw_predict(const data::Matrix& x) const {
 }
 
 std::vector<double> BoosterEstimator::predict(const data::Matrix& x) const {
-    std::vector<float> raw = raw_predict(x);
-    std::vector<double> out(x.rows);
     if (config_.task == Task::regression) {
-        for (std::size_t i = 0; i < x.rows; ++i) out[i] = raw[i];
-    } else if (config_.num_classes == 2) {
-        // argmax of [1 - p, p], ties to class 0
-        for (std::size_t i = 0; i < x.rows; ++i) out[i] = raw[i] > 0.5f ? 1.0 : 0.0;
-    } else {
-        std::size_t k = config_.num_classes;
-        for (std::size_t i = 0; i < x.rows; ++i) {
-            const float* row = raw.data() + i * k;
-            out[i] = static_cast<double>(std::max_element(row, row + k) - row);
-        }
+        std::vector<float> raw = raw_predict(x);
+        return std::vector<double>(raw.begin(), raw.end());
+    }
+    // The most probable class, ties to the lower index.
+    std::vector<double> proba = predict_proba(x);
+    std::size_t k = config_.num_classes;
+    std::vector<double> out(x.rows);
+    for (std::size_t i = 0; i < x.rows; ++i) {
+        const double* row = proba.data() + i * k;
+        out[i] = static_cast<double>(std::max_element(row, row + k) - row);
     }
     return out;
 }
@@ -339,16 +360,20 @@ std::vector<double> BoosterEstimator::predict_proba(const data::Matrix& x) const
     std::vector<double> out(x.rows * k);
     if (k == 2) {
         for (std::size_t i = 0; i < x.rows; ++i) {
-            out[2 * i] = 1.0 - raw[i];
-            out[2 * i + 1] = raw[i];
+            // Averaged class shares can stray past [0, 1] by a rounding error.
+            double p = std::clamp<double>(raw[i], 0.0, 1.0);
+            out[2 * i] = 1.0 - p;
+            out[2 * i + 1] = p;
         }
         return out;
     }
-    // softprob sums to 1 in float; renormalise so rows sum to 1 in double.
+    // softprob sums to 1 in float, and per-class shares from separate trees only
+    // nearly: renormalise so rows sum to 1 in double.
     for (std::size_t i = 0; i < x.rows; ++i) {
         double sum = 0;
-        for (std::size_t c = 0; c < k; ++c) sum += raw[i * k + c];
-        for (std::size_t c = 0; c < k; ++c) out[i * k + c] = raw[i * k + c] / sum;
+        for (std::size_t c = 0; c < k; ++c) sum += std::max<double>(raw[i * k + c], 0.0);
+        for (std::size_t c = 0; c < k; ++c)
+            out[i * k + c] = sum > 0 ? std::max<double>(raw[i * k + c], 0.0) / sum : 1.0 / static_cast<double>(k);
     }
     return out;
 }
@@ -413,22 +438,38 @@ void BoosterEstimator::load(const std::filesystem::path& dir) {
     std::string objective, want;
     int classes = 0;
     if (!saved.is_discarded()) {
-        objective = saved["learner"]["objective"].value("name", "");
-        classes = std::atoi(saved["learner"]["learner_model_param"].value("num_class", "0").c_str());
+        const auto& learner = saved["learner"];
+        objective = learner["objective"].value("name", "");
+        const auto& model = learner["learner_model_param"];
+        classes = std::atoi(model.value("num_class", "0").c_str());
+        // Class indicators are regression targets: count them as classes.
+        if (classes == 0) classes = std::atoi(model.value("num_target", "1").c_str());
+        if (classes == 1) classes = 0;
     }
     int want_classes = 0;
     if (config_.task == Task::regression) {
         want = "reg:squarederror";
+    } else if (frequencies()) {
+        want = "reg:squarederror";
+        if (config_.num_classes > 2) want_classes = config_.num_classes;
     } else if (config_.num_classes == 2) {
         want = "binary:logistic";
     } else {
         want = "multi:softprob";
         want_classes = config_.num_classes;
     }
-    if (objective != want || classes != want_classes)
+    const char* task = nullptr;
+    int has_task = 0;
+    check(XGBoosterGetAttr(handle, kTaskAttr, &task, &has_task), ErrorKind::data, "model_load_failed",
+          "reading " + path.string());
+    std::string saved_task = has_task && task ? task : "";  // empty in models hone did not write
+    std::string want_task(to_string(config_.task));
+    if (objective != want || classes != want_classes || (!saved_task.empty() && saved_task != want_task))
         throw Error(ErrorKind::data, "model_mismatch",
-                    path.string() + " holds a model with objective '" + objective + "'" +
-                        (classes ? " and " + std::to_string(classes) + " classes" : "") + ", expected '" + want + "'" +
+                    path.string() + " holds a " + (saved_task.empty() ? "" : saved_task + " ") +
+                        "model with objective '" + objective + "'" +
+                        (classes ? " and " + std::to_string(classes) + " classes" : "") + ", expected a " +
+                        want_task + " model with objective '" + want + "'" +
                         (want_classes ? " and " + std::to_string(want_classes) + " classes" : ""));
 
     bst_ulong features = 0;

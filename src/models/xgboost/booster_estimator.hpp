@@ -5,8 +5,10 @@
 // parameters: a BoosterPlan made at fit time, when the data's shape is known.
 //
 // The estimator owns the objective (binary:logistic, multi:softprob with
-// num_class, reg:squarederror), the initial prediction (base_score), the evaluation
-// metrics, threads and seed; a plan must not set those, except base_score.
+// num_class, reg:squarederror; see ClassLeaves), the initial prediction
+// (base_score), the evaluation metrics, threads (the n_jobs hyperparameter when
+// set, else EstimatorConfig::threads) and seed (random_state when set, else
+// EstimatorConfig::seed); a plan must not set those, except base_score.
 #include <functional>
 #include <memory>
 #include <string>
@@ -21,8 +23,9 @@ namespace hone::models::xgb {
 // the loss's second derivative per row at the initial prediction. Trees see sums of
 // these hessians, so a minimum number of rows per leaf (scikit-learn's
 // min_samples_leaf) is `rows * hessian` in XGBoost's min_child_weight. The hessian
-// is the same for every row at the first round: 1 for squared error, p(1 - p) for
-// binary log loss at the prior p, 2/k (1 - 1/k) for XGBoost's softmax over k classes.
+// is the same for every row at the first round: 1 for squared error (also on class
+// indicators), p(1 - p) for binary log loss at the prior p, 2/k (1 - 1/k) for
+// XGBoost's softmax over k classes.
 struct FitShape {
     std::size_t rows = 0;
     std::size_t features = 0;
@@ -38,6 +41,19 @@ struct BoosterPlan {
 
 using PlanFn = std::function<BoosterPlan(const EstimatorConfig&, const FitShape&)>;
 
+// What a classifier's leaves hold, and so where its probabilities come from.
+enum class ClassLeaves {
+    // Boosting on log loss (binary:logistic, multi:softprob): leaves hold log-odds
+    // steps, probabilities are the sigmoid / softmax of their sum.
+    log_odds,
+    // Squared error on class indicators (one regression target per class beyond
+    // two): a leaf holds the share of each class among its rows, and probabilities
+    // are those shares averaged over the trees, as scikit-learn's forests and trees
+    // give them. On indicators, squared-error splits are Gini impurity splits. Meant
+    // for one-round models (forests, single trees).
+    frequencies,
+};
+
 // XGBoost's handle, freed on destruction.
 struct BoosterDeleter {
     void operator()(void* handle) const;
@@ -48,7 +64,8 @@ class BoosterEstimator final : public Estimator {
 public:
     // `iterative`: boosting (reports each round to callbacks.on_round and honours
     // its decisions) or a single-round model (forest, tree) that reports nothing.
-    BoosterEstimator(EstimatorConfig config, PlanFn plan, bool iterative);
+    BoosterEstimator(EstimatorConfig config, PlanFn plan, bool iterative,
+                     ClassLeaves leaves = ClassLeaves::log_odds);
 
     void fit(const FitInput& input, const Callbacks& callbacks) override;
 
@@ -78,9 +95,13 @@ private:
     std::vector<float> raw_predict(const data::Matrix& x) const;
     void apply_runtime_params(void* handle) const;
     void check_fitted() const;
+    // Values per row in the raw output: 1, or num_classes for multi-class.
+    std::size_t outputs_per_row() const;
+    bool frequencies() const { return leaves_ == ClassLeaves::frequencies && config_.task == Task::classification; }
 
     PlanFn plan_;
     bool iterative_;
+    ClassLeaves leaves_;
     BoosterPtr booster_;
     std::size_t num_features_ = 0;
     int best_iteration_ = -1;

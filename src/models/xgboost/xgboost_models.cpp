@@ -18,9 +18,12 @@
 //   speed on large data with limited depth.
 // - gradient_boosting splits on histogram bins (max_bin per feature): its trees are
 //   shallow, where hist is fastest and loses next to nothing.
-// - Classification trees fit a Newton step of the log loss; with one round and equal
-//   hessians their splits rank like Gini impurity reduction, but leaf outputs are
-//   log-odds, so probabilities are smoother than scikit-learn's leaf frequencies.
+// - random_forest and decision_tree classifiers regress class indicators with squared
+//   error (ClassLeaves::frequencies): splits are Gini splits and probabilities are
+//   averaged leaf class shares, as in scikit-learn. XGBoost 1.7 grows one tree per
+//   class beyond two (one-vs-rest), where scikit-learn grows one tree for all classes.
+// - Multi-class boosting: the learning rate is rescaled to scikit-learn's and
+//   LightGBM's Newton step size (softmax_rate_factor).
 // - Bootstrap sampling (with replacement) becomes row subsampling without replacement
 //   at the expected share of distinct rows in a bootstrap sample, 1 - e^(-max_samples)
 //   (0.632 for a full-size sample).
@@ -109,8 +112,18 @@ void add_tree_shape(BoosterPlan& plan, const EstimatorConfig& c) {
     if (method == "hist") add(plan, "max_bin", text_int(num(c, "max_bin")));
 }
 
-std::unique_ptr<Estimator> booster(EstimatorConfig config, xgb::PlanFn plan, bool iterative) {
-    return std::make_unique<xgb::BoosterEstimator>(std::move(config), std::move(plan), iterative);
+std::unique_ptr<Estimator> booster(EstimatorConfig config, xgb::PlanFn plan, bool iterative,
+                                   xgb::ClassLeaves leaves = xgb::ClassLeaves::log_odds) {
+    return std::make_unique<xgb::BoosterEstimator>(std::move(config), std::move(plan), iterative, leaves);
+}
+
+// XGBoost's softmax hessian is 2p(1 - p): its Newton steps for k > 2 classes are
+// 2(k - 1)/k times shorter than scikit-learn's gradient boosting and LightGBM take
+// (their hessians are p(1 - p) scaled by (k - 1)/k and k/(k - 1) respectively). The
+// learning rate is scaled by that factor so the same rate takes the same steps.
+double softmax_rate_factor(const EstimatorConfig& c) {
+    int k = c.num_classes;
+    return c.task == Task::classification && k > 2 ? 2.0 * (k - 1) / k : 1.0;
 }
 
 // Declarations read as one chain: int_param("max_depth", 6, "doc").range(0, 1000).
@@ -350,7 +363,7 @@ AlgorithmSpec gradient_boosting_spec() {
         auto plan = [](const EstimatorConfig& c, const FitShape& shape) {
             BoosterPlan p;
             p.rounds = static_cast<int>(num(c, "n_estimators"));
-            add(p, "eta", text(num(c, "learning_rate")));
+            add(p, "eta", text(num(c, "learning_rate") * softmax_rate_factor(c)));
             add_tree_shape(p, c);
             add(p, "subsample", text(num(c, "subsample")));
             add(p, "colsample_bynode", text(feature_share(c, shape)));
@@ -410,7 +423,7 @@ AlgorithmSpec lightgbm_spec() {
             add(p, "grow_policy", "lossguide");
             add(p, "max_leaves", text_int(num(c, "num_leaves")));
             add(p, "max_depth", text_int(std::max(0.0, num(c, "max_depth"))));
-            add(p, "eta", text(num(c, "learning_rate")));
+            add(p, "eta", text(num(c, "learning_rate") * softmax_rate_factor(c)));
             double mcw = std::max(num(c, "min_child_weight"), leaf_weight(num(c, "min_child_samples"), shape));
             add(p, "min_child_weight", text(mcw));
             add(p, "gamma", text(num(c, "min_split_gain")));
@@ -472,7 +485,7 @@ AlgorithmSpec random_forest_spec() {
             add(p, "subsample", text(bootstrap ? 1.0 - std::exp(-draws) : 1.0));
             return p;
         };
-        return booster(std::move(config), plan, false);
+        return booster(std::move(config), plan, false, xgb::ClassLeaves::frequencies);
     };
     return a;
 }
@@ -507,7 +520,7 @@ AlgorithmSpec decision_tree_spec() {
             add(p, "lambda", "0");
             return p;
         };
-        return booster(std::move(config), plan, false);
+        return booster(std::move(config), plan, false, xgb::ClassLeaves::frequencies);
     };
     return a;
 }
