@@ -55,11 +55,30 @@ void add(BoosterPlan& plan, const char* name, std::string value) { plan.params.e
 // shaved so that float sums of exactly `rows` hessians still pass XGBoost's check.
 double leaf_weight(double rows, const FitShape& shape) { return rows * shape.hessian * (1.0 - 1e-4); }
 
+// For boosted classifiers: rows the model already fits well have far smaller log
+// loss hessians than at the first round, so later on a leaf of n rows weighs much
+// less than n times the first hessian, and trees would stop splitting early on small
+// data. Rows are counted at a quarter of the first round's hessian instead (binary:
+// the hessian of a row predicted at about 93%). Squared error has a constant hessian.
+double boosting_leaf_weight(double rows, const EstimatorConfig& c, const FitShape& shape) {
+    return leaf_weight(rows, shape) * (c.task == Task::classification ? 0.25 : 1.0);
+}
+
+// The L2 penalty of forests and trees, whose leaves hold plain means (regression)
+// or class shares (classification). A classifier's leaf of n rows holds its shares
+// moved toward the start value by 0.001 / (n + 0.001), as if it held a thousandth of
+// a row more: one-vs-rest class trees (XGBoost grows one per class) give many rows
+// equal pure-leaf scores for several classes, or for none, and this makes the class
+// whose leaf holds more rows win those ties. It turns a single tree's accuracy on
+// scikit-learn's digits from 0.80 to 0.86 (scikit-learn's tree: 0.83).
+std::string leaf_lambda(const EstimatorConfig& c) { return c.task == Task::classification ? "0.001" : "0"; }
+
 // scikit-learn's min_samples_split and min_samples_leaf as one min_child_weight.
-double sklearn_min_child_weight(const EstimatorConfig& c, const FitShape& shape) {
+double sklearn_min_child_weight(const EstimatorConfig& c, const FitShape& shape, bool boosting) {
     double leaf = num(c, "min_samples_leaf");
     double split = num(c, "min_samples_split");
-    return leaf_weight(std::max(leaf, std::ceil(split / 2.0)), shape);
+    double rows = std::max(leaf, std::ceil(split / 2.0));
+    return boosting ? boosting_leaf_weight(rows, c, shape) : leaf_weight(rows, shape);
 }
 
 // Share of features drawn for each split, as XGBoost's colsample_bynode, from
@@ -367,7 +386,7 @@ AlgorithmSpec gradient_boosting_spec() {
             add_tree_shape(p, c);
             add(p, "subsample", text(num(c, "subsample")));
             add(p, "colsample_bynode", text(feature_share(c, shape)));
-            add(p, "min_child_weight", text(sklearn_min_child_weight(c, shape)));
+            add(p, "min_child_weight", text(sklearn_min_child_weight(c, shape, true)));
             add(p, "lambda", "0");  // scikit-learn's leaves are plain Newton steps
             return p;
         };
@@ -424,7 +443,7 @@ AlgorithmSpec lightgbm_spec() {
             add(p, "max_leaves", text_int(num(c, "num_leaves")));
             add(p, "max_depth", text_int(std::max(0.0, num(c, "max_depth"))));
             add(p, "eta", text(num(c, "learning_rate") * softmax_rate_factor(c)));
-            double mcw = std::max(num(c, "min_child_weight"), leaf_weight(num(c, "min_child_samples"), shape));
+            double mcw = std::max(num(c, "min_child_weight"), boosting_leaf_weight(num(c, "min_child_samples"), c, shape));
             add(p, "min_child_weight", text(mcw));
             add(p, "gamma", text(num(c, "min_split_gain")));
             add(p, "subsample", text(num(c, "subsample")));
@@ -478,8 +497,8 @@ AlgorithmSpec random_forest_spec() {
             add(p, "eta", "1");  // XGBoost averages the trees of one round
             add_tree_shape(p, c);
             add(p, "colsample_bynode", text(feature_share(c, shape)));
-            add(p, "min_child_weight", text(sklearn_min_child_weight(c, shape)));
-            add(p, "lambda", "0");  // leaves are plain means (regression) or Newton steps
+            add(p, "min_child_weight", text(sklearn_min_child_weight(c, shape, false)));
+            add(p, "lambda", leaf_lambda(c));
             double draws = is_null(c, "max_samples") ? 1.0 : num(c, "max_samples");
             bool bootstrap = c.params.at("bootstrap").get<bool>();
             add(p, "subsample", text(bootstrap ? 1.0 - std::exp(-draws) : 1.0));
@@ -516,8 +535,8 @@ AlgorithmSpec decision_tree_spec() {
             add(p, "eta", "1");
             add_tree_shape(p, c);
             add(p, "colsample_bynode", text(feature_share(c, shape)));
-            add(p, "min_child_weight", text(sklearn_min_child_weight(c, shape)));
-            add(p, "lambda", "0");
+            add(p, "min_child_weight", text(sklearn_min_child_weight(c, shape, false)));
+            add(p, "lambda", leaf_lambda(c));
             return p;
         };
         return booster(std::move(config), plan, false, xgb::ClassLeaves::frequencies);
