@@ -68,7 +68,8 @@ else
   "${hone_cmd[@]}" >/dev/null  # warm the page cache
 fi
 
-# One line per run: hone wall, hone CPU, hone RSS KB, pandas RSS KB, then pandas' JSON line.
+# One line per run: hone wall, CPU, RSS KB and in-process read time (0 if unknown),
+# pandas RSS KB, then pandas' JSON line.
 : >"$out/runs"
 for ((i = 1; i <= runs; i++)); do
   t0=$(date +%s%N)
@@ -78,7 +79,9 @@ for ((i = 1; i <= runs; i++)); do
   hone=$(awk -v a="$t0" -v b="$t1" -v u="$user" -v s="$sys" -v kb="$kb" \
     'BEGIN { printf "%.4f %.2f %d", (b - a) / 1e9, u + s, kb }')
   /usr/bin/time -f '%M' -o "$out/time" "$py" "$root/bench/csv/pandas_read.py" "$data" >"$out/pd_out"
-  echo "$hone $(tail -1 "$out/time") $(cat "$out/pd_out")" >>"$out/runs"
+  # The driver also says how long read_csv alone took, in-process.
+  hone_read=$(grep -o '"read_s": [0-9.]*' "$out/hone_out" | grep -o '[0-9.]*$' || echo 0)
+  echo "$hone $hone_read $(tail -1 "$out/time") $(cat "$out/pd_out")" >>"$out/runs"
   echo "run $i/$runs: hone $hone | pandas $(cat "$out/pd_out")"
 done
 
@@ -87,9 +90,10 @@ import json, statistics, sys
 path, rows, size, what = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 runs = []
 for line in open(path):
-    wall, cpu, kb, pkb, rest = line.split(" ", 4)
+    wall, cpu, kb, hone_read, pkb, rest = line.split(" ", 5)
     d = json.loads(rest)
-    runs.append(dict(hone=float(wall), hone_cpu=float(cpu), hone_kb=float(kb), pd_kb=float(pkb),
+    runs.append(dict(hone=float(wall), hone_cpu=float(cpu), hone_kb=float(kb), hone_read=float(hone_read),
+                     pd_kb=float(pkb),
                      pd_read=d["read_s"], pd_read_cpu=d["read_cpu_s"],
                      pd_both=d["read_s"] + d["describe_s"], pd_both_cpu=d["read_cpu_s"] + d["describe_cpu_s"]))
 m = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
@@ -99,9 +103,13 @@ def line(name, wall, cpu, kb=None):
     rss = f"{kb * 1024 / 1e6:11.0f} {kb * 1024 / size:8.2f}" if kb is not None else ""
     print(f"{name:44} {wall:7.3f} {rows / wall:10,.0f} {cpu:6.2f} {rss}")
 line(f"hone: {what}", m["hone"], m["hone_cpu"], m["hone_kb"])
+if m["hone_read"] > 0:
+    print(f"{'hone: read_csv alone (in-process)':44} {m['hone_read']:7.3f} {rows / m['hone_read']:10,.0f}")
 line("pandas: read_csv", m["pd_read"], m["pd_read_cpu"], m["pd_kb"])
 line("pandas: read_csv + describe(include='all')", m["pd_both"], m["pd_both_cpu"])
-print(f"\nhone read+describe vs pandas read_csv:            {m['pd_read'] / m['hone']:5.2f}x rows/s "
+if m["hone_read"] > 0:
+    print(f"\nhone read_csv vs pandas read_csv, both in-process:  {m['pd_read'] / m['hone_read']:5.2f}x rows/s")
+print(f"hone read+describe vs pandas read_csv:            {m['pd_read'] / m['hone']:5.2f}x rows/s "
       f"({m['pd_read_cpu'] / m['hone_cpu']:.2f}x less CPU)")
 print(f"hone read+describe vs pandas read_csv+describe:   {m['pd_both'] / m['hone']:5.2f}x rows/s "
       f"({m['pd_both_cpu'] / m['hone_cpu']:.2f}x less CPU)")
