@@ -5,6 +5,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -1300,6 +1303,16 @@ Frame parse(std::string_view text, const CsvOptions& options, const std::string&
                  [&](std::size_t c) { columns[c] = join_column(c, names[c], kinds[c], chunks, rows); });
     Frame frame;
     for (auto& col : columns) frame.add(std::move(col));
+#if defined(__GLIBC__)
+    // The chunk pieces were freed, many of them inside the worker threads' malloc
+    // arenas, which glibc keeps resident; hand those pages back now (about 5% of
+    // the Frame), so whatever runs next (statistics, training) has the room.
+    if (nchunks > 1) {
+        chunks.clear();
+        chunks.shrink_to_fit();
+        ::malloc_trim(0);
+    }
+#endif
     return frame;
 }
 
