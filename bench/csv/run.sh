@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # CSV reading: hone vs pandas on the same generated file, in one run.
 #
-#   bench/csv/run.sh [BUILD_DIR]        (default: build; ROWS=1000000 RUNS=5 THREADS=)
+#   bench/csv/run.sh [BUILD_DIR]        (default: build; ROWS=1000000 RUNS=5)
+#
+# DRIVER=1 uses the stand-in driver even when the CLI is there (it also reports
+# read_csv's own time); THREADS=N sets the driver's reader threads.
 #
 # Times, as the median of RUNS runs each (the two interleaved, so load on the
 # machine hits both alike):
@@ -42,7 +45,7 @@ bytes=$(stat -c %s "$data")
 
 # hone: the CLI if it can describe a CSV file, else the stand-in driver.
 hone_cmd=()
-if [ -x "$build/hone" ] && "$build/hone" data describe "$data" --json >"$out/hone_describe.json" 2>/dev/null &&
+if [ -z "${DRIVER:-}" ] && [ -x "$build/hone" ] && "$build/hone" data describe "$data" --json >"$out/hone_describe.json" 2>/dev/null &&
    grep -q '[{[]' "$out/hone_describe.json"; then
   hone_cmd=("$build/hone" data describe "$data" --json)
   hone_what="hone data describe --json"
