@@ -6,8 +6,9 @@
 // - scikit-learn's min_samples_leaf / LightGBM's min_child_samples count rows, XGBoost's
 //   min_child_weight sums loss hessians. At the first round every row has the same
 //   hessian (FitShape::hessian), so `rows * hessian` is exact for one-round models
-//   (random_forest, decision_tree) and for squared error; in later boosting rounds
-//   confident rows weigh less, so a leaf then needs somewhat more rows.
+//   (random_forest, decision_tree) and for squared error. Boosted classifiers count
+//   rows at a quarter of it (boosting_leaf_weight), since rows fitted well weigh less
+//   in later rounds.
 // - min_samples_split has no XGBoost counterpart: a split is allowed when both
 //   children could hold ceil(min_samples_split / 2) rows.
 // - random_forest and decision_tree search exact thresholds like scikit-learn
@@ -256,7 +257,7 @@ Param min_samples_split() {
 
 Param min_samples_leaf() {
     return int_param("min_samples_leaf", 1,
-                     "Fewest rows in a leaf (as XGBoost's min_child_weight at the first round's hessian).")
+                     "Fewest rows in a leaf (as XGBoost's min_child_weight; approximate for boosted classifiers).")
         .range(1, std::nullopt)
         .tune(1, 20);
 }
@@ -414,7 +415,7 @@ AlgorithmSpec lightgbm_spec() {
             .tune(8, 256, true),
         int_param("max_depth", -1, "Deepest tree level; <= 0 = unlimited.").range(-1, 1000).tune(3, 12),
         int_param("min_child_samples", 20,
-                  "Fewest rows in a leaf (as XGBoost's min_child_weight at the first round's hessian).")
+                  "Fewest rows in a leaf (as XGBoost's min_child_weight; approximate for classifiers).")
             .range(0, std::nullopt)
             .aliases({"min_data_in_leaf", "min_data_per_leaf"})
             .tune(5, 100, true),
