@@ -6,38 +6,16 @@
 
 #include "common/error.hpp"
 #include "data/preprocess.hpp"
+#include "column_builders.hpp"
 
 using namespace hone;
 using namespace hone::data;
+using namespace hone::data::testing;
 
 namespace {
 
 using Names = std::vector<std::string>;
 using Row = std::vector<float>;
-
-Column float_col(const std::string& name, const std::vector<std::optional<double>>& values) {
-    Column c(name, DType::float64);
-    for (const auto& v : values) v ? c.push_float(*v) : c.push_null();
-    return c;
-}
-
-Column int_col(const std::string& name, const std::vector<std::optional<std::int64_t>>& values) {
-    Column c(name, DType::int64);
-    for (const auto& v : values) v ? c.push_int(*v) : c.push_null();
-    return c;
-}
-
-Column bool_col(const std::string& name, const std::vector<std::optional<bool>>& values) {
-    Column c(name, DType::boolean);
-    for (const auto& v : values) v ? c.push_bool(*v) : c.push_null();
-    return c;
-}
-
-Column string_col(const std::string& name, const std::vector<std::optional<std::string>>& values) {
-    Column c(name, DType::string);
-    for (const auto& v : values) v ? c.push_string(*v) : c.push_null();
-    return c;
-}
 
 // age: mean 30, median 20, most frequent 10 (all tie: the smallest).
 Frame train_frame() {

@@ -5,36 +5,14 @@
 #include <optional>
 
 #include "data/stats.hpp"
+#include "column_builders.hpp"
 
 using namespace hone::data;
+using namespace hone::data::testing;
 
 namespace {
 
 using Top = std::vector<std::pair<std::string, std::size_t>>;
-
-Column float_col(const std::string& name, const std::vector<std::optional<double>>& values) {
-    Column c(name, DType::float64);
-    for (const auto& v : values) v ? c.push_float(*v) : c.push_null();
-    return c;
-}
-
-Column int_col(const std::string& name, const std::vector<std::optional<std::int64_t>>& values) {
-    Column c(name, DType::int64);
-    for (const auto& v : values) v ? c.push_int(*v) : c.push_null();
-    return c;
-}
-
-Column bool_col(const std::string& name, const std::vector<std::optional<bool>>& values) {
-    Column c(name, DType::boolean);
-    for (const auto& v : values) v ? c.push_bool(*v) : c.push_null();
-    return c;
-}
-
-Column string_col(const std::string& name, const std::vector<std::optional<std::string>>& values) {
-    Column c(name, DType::string);
-    for (const auto& v : values) v ? c.push_string(*v) : c.push_null();
-    return c;
-}
 
 // Five rows, one column of each type, with a null in each.
 Frame small_frame() {
