@@ -84,24 +84,48 @@ private:
     std::size_t size_ = 0;
 };
 
-// LSD radix sort of 64-bit keys, 11 bits a pass; a pass whose digit is the same
-// for every key (the exponent bits of similar doubles, say) is skipped.
-void radix_sort(std::vector<std::uint64_t>& keys) {
+// In-place MSD radix sort of 64-bit keys (American flag sort), 11 bits a level,
+// starting at the highest bit where the keys of the range differ (so the shared
+// exponent bits of similar doubles cost nothing). In place because describe runs
+// beside the whole Frame: a second key array per thread would be the peak memory.
+void radix_sort(std::uint64_t* first, std::uint64_t* last) {
     constexpr int bits = 11;
     constexpr std::size_t buckets = std::size_t{1} << bits;
-    constexpr int passes = (64 + bits - 1) / bits;
-    const std::size_t n = keys.size();
-    std::vector<std::size_t> hist(passes * buckets, 0);
-    for (std::uint64_t k : keys)
-        for (int p = 0; p < passes; ++p) ++hist[p * buckets + ((k >> (p * bits)) & (buckets - 1))];
-    std::vector<std::uint64_t> tmp(n);
-    for (int p = 0; p < passes; ++p) {
-        std::size_t* h = &hist[p * buckets];
-        if (std::find(h, h + buckets, n) != h + buckets) continue;
-        std::size_t sum = 0;
-        for (std::size_t b = 0; b < buckets; ++b) sum += std::exchange(h[b], sum);
-        for (std::uint64_t k : keys) tmp[h[(k >> (p * bits)) & (buckets - 1)]++] = k;
-        keys.swap(tmp);
+    const std::size_t n = static_cast<std::size_t>(last - first);
+    if (n < 512) {
+        std::sort(first, last);
+        return;
+    }
+    std::uint64_t differ = 0;
+    for (const std::uint64_t* p = first; p != last; ++p) differ |= *p ^ *first;
+    if (differ == 0) return;
+    const int top = 63 - std::countl_zero(differ);
+    const int shift = std::max(0, top + 1 - bits);
+    auto digit = [&](std::uint64_t k) { return static_cast<std::size_t>(k >> shift) & (buckets - 1); };
+
+    std::vector<std::size_t> count(buckets, 0);
+    for (const std::uint64_t* p = first; p != last; ++p) ++count[digit(*p)];
+    std::vector<std::size_t> head(buckets), tail(buckets);
+    for (std::size_t b = 0, sum = 0; b < buckets; ++b) {
+        head[b] = sum;
+        sum += count[b];
+        tail[b] = sum;
+    }
+    for (std::size_t b = 0; b < buckets; ++b) {
+        while (head[b] < tail[b]) {
+            std::uint64_t k = first[head[b]];
+            std::size_t d = digit(k);
+            while (d != b) {
+                std::swap(k, first[head[d]++]);
+                d = digit(k);
+            }
+            first[head[b]++] = k;
+        }
+    }
+    if (shift == 0) return;
+    for (std::size_t b = 0, begin = 0; b < buckets; ++b) {
+        radix_sort(first + begin, first + begin + count[b]);
+        begin += count[b];
     }
 }
 
@@ -154,7 +178,7 @@ Tally tally(std::vector<std::uint64_t>& keys, std::size_t top_k) {
         t.distinct = table.size();
         table.for_each([&](std::uint64_t k, std::size_t n) { top.offer(k, n); });
     } else {
-        radix_sort(keys);
+        radix_sort(keys.data(), keys.data() + keys.size());
         for (std::size_t i = 0; i < keys.size();) {
             std::size_t j = i + 1;
             while (j < keys.size() && keys[j] == keys[i]) ++j;
