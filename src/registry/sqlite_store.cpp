@@ -47,6 +47,15 @@ Json RunRecord::to_json() const {
     return j;
 }
 
+Json TrialRow::to_json() const {
+    Json j{{"number", number}, {"status", status}, {"params", params},
+           {"value", value ? Json(*value) : Json()}, {"metrics", metrics},
+           {"intermediate_values", intermediate}, {"started_at", started_at}, {"duration_ms", duration_ms}};
+    if (!error.empty()) j["error"] = error;
+    if (!registry_key.empty()) j["registry_key"] = registry_key;
+    return j;
+}
+
 std::string default_store_location() {
     if (const char* s = std::getenv("HONE_STORE"); s && *s) return s;
     if (const char* h = std::getenv("HONE_HOME"); h && *h) return (std::filesystem::path(h) / "hone.db").string();
@@ -109,6 +118,7 @@ public:
         return t.empty() ? Json::object() : Json::parse(t);
     }
     double real(int col) const { return sqlite3_column_double(stmt_, col); }
+    bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
     std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
 
 private:
@@ -131,6 +141,11 @@ CREATE INDEX IF NOT EXISTS runs_by_job ON runs(job, ts);
 CREATE TABLE IF NOT EXISTS run_rounds(
   run_id TEXT NOT NULL, round INTEGER NOT NULL, metrics TEXT NOT NULL,
   PRIMARY KEY(run_id, round));
+CREATE TABLE IF NOT EXISTS trials(
+  study TEXT NOT NULL, number INTEGER NOT NULL, status TEXT NOT NULL, params TEXT NOT NULL,
+  value REAL, metrics TEXT, intermediate TEXT, error TEXT, started_at REAL NOT NULL,
+  duration_ms REAL NOT NULL DEFAULT 0, registry_key TEXT,
+  PRIMARY KEY(study, number));
 CREATE TABLE IF NOT EXISTS models(
   key TEXT PRIMARY KEY, name TEXT NOT NULL, version INTEGER NOT NULL, algorithm TEXT NOT NULL,
   framework TEXT NOT NULL, task TEXT NOT NULL, metrics TEXT, validation_metrics TEXT,
@@ -258,6 +273,40 @@ public:
             Json j = s.json(1);
             j["round"] = s.integer(0);
             out.push_back(j);
+        }
+        return out;
+    }
+
+    void save_trial(const TrialRow& t) override {
+        Statement s(db_,
+                    "INSERT OR REPLACE INTO trials(study, number, status, params, value, metrics, intermediate, error, "
+                    "started_at, duration_ms, registry_key) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+        s.bind(1, t.study).bind(2, t.number).bind(3, t.status).bind(4, t.params);
+        if (t.value) s.bind(5, *t.value);
+        s.bind(6, t.metrics).bind(7, t.intermediate).bind(8, t.error).bind(9, t.started_at).bind(10, t.duration_ms);
+        s.bind(11, t.registry_key).run();
+    }
+
+    std::vector<TrialRow> trials_of(const std::string& study) override {
+        Statement s(db_,
+                    "SELECT study, number, status, params, value, metrics, intermediate, error, started_at, "
+                    "duration_ms, registry_key FROM trials WHERE study = ?1 ORDER BY number");
+        s.bind(1, study);
+        std::vector<TrialRow> out;
+        while (s.step()) {
+            TrialRow t;
+            t.study = s.text(0);
+            t.number = static_cast<int>(s.integer(1));
+            t.status = s.text(2);
+            t.params = s.json(3);
+            if (!s.is_null(4)) t.value = s.real(4);
+            t.metrics = s.json(5);
+            t.intermediate = s.text(6).empty() ? Json::array() : s.json(6);
+            t.error = s.text(7);
+            t.started_at = s.real(8);
+            t.duration_ms = s.real(9);
+            t.registry_key = s.text(10);
+            out.push_back(std::move(t));
         }
         return out;
     }

@@ -62,6 +62,24 @@ struct RunRecord {
     Json to_json() const;  // seed 000's history shape: status, ts, duration_ms, metrics, ...
 };
 
+// One trial of a tuning study (the study is its tuning run, `study` its run id).
+// Written when the trial starts (status running) and again when it ends.
+struct TrialRow {
+    std::string study;
+    int number = 0;                 // 0-based, in the order trials were started
+    std::string status = "running"; // running, ok, failed, pruned
+    Json params = Json::object();   // the sampled hyperparameters
+    std::optional<double> value;    // the objective (ok) or the last intermediate value (pruned)
+    Json metrics = Json::object();  // validation metrics (cv: the fold means, with *_std)
+    Json intermediate = Json::array();  // [[round, value], ...] as reported while fitting
+    std::string error;              // failed: why
+    double started_at = 0;          // unix seconds
+    double duration_ms = 0;
+    std::string registry_key;       // when the trial's model was registered
+
+    Json to_json() const;
+};
+
 struct ModelFilter {
     std::string name;       // exact, empty = any
     std::string algorithm;  // exact, empty = any
@@ -81,6 +99,11 @@ public:
     virtual std::vector<RunRecord> runs_of(const std::string& job, int limit = 100) = 0;
     virtual void add_round(const std::string& run_id, int round, const Json& metrics) = 0;
     virtual std::vector<Json> rounds_of(const std::string& run_id) = 0;
+
+    // Inserts or replaces the trial (study, number).
+    virtual void save_trial(const TrialRow& trial) = 0;
+    // By number.
+    virtual std::vector<TrialRow> trials_of(const std::string& study) = 0;
 
     // Picks a free key for <model>_<job>_v<seconds> and the next version of the
     // model, calls `place(key)` (which must move the finished artifact into place

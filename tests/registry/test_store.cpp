@@ -125,6 +125,44 @@ TEST(Store, RunsAndRoundsPersistAcrossReopen) {
     EXPECT_EQ(store->audit_log()[0]["action"], "train");
 }
 
+TEST(Store, TrialsAreReplacedByNumberAndPersist) {
+    TempDir tmp;
+    std::string db = (tmp.path / "hone.db").string();
+    {
+        auto store = open_store(db);
+        TrialRow t;
+        t.study = "run-7";
+        t.number = 1;
+        t.params = {{"max_depth", 4}};
+        t.started_at = 100;
+        store->save_trial(t);  // running, no value yet
+        TrialRow first = t;
+        first.number = 0;
+        first.status = "pruned";
+        first.value = 0.61;
+        first.intermediate = Json::array({Json::array({0, 0.55}), Json::array({1, 0.61})});
+        store->save_trial(first);
+        t.status = "failed";
+        t.error = "boom";
+        t.duration_ms = 3.5;
+        store->save_trial(t);
+    }
+    auto store = open_store(db);
+    auto trials = store->trials_of("run-7");
+    ASSERT_EQ(trials.size(), 2u);
+    EXPECT_EQ(trials[0].number, 0);
+    EXPECT_EQ(trials[0].status, "pruned");
+    EXPECT_EQ(trials[0].value, 0.61);
+    EXPECT_EQ(trials[0].intermediate.dump(), "[[0,0.55],[1,0.61]]");
+    EXPECT_EQ(trials[1].status, "failed");
+    EXPECT_FALSE(trials[1].value.has_value());
+    EXPECT_EQ(trials[1].error, "boom");
+    EXPECT_EQ(trials[1].to_json().dump(),
+              R"({"number":1,"status":"failed","params":{"max_depth":4},"value":null,"metrics":{},)"
+              R"("intermediate_values":[],"started_at":100.0,"duration_ms":3.5,"error":"boom"})");
+    EXPECT_TRUE(store->trials_of("run-8").empty());
+}
+
 TEST(Artifacts, SealPlaceVerifyAndDetectTampering) {
     TempDir tmp;
     std::string manifest_sha;
