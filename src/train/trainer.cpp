@@ -48,45 +48,6 @@ std::vector<std::string> names_of(const auto& items) {
                 names.empty() ? "there is none" : "there are: " + join(names));
 }
 
-metrics::Task metric_task(models::Task t) {
-    return t == models::Task::classification ? metrics::Task::classification : metrics::Task::regression;
-}
-
-// The per-round key an estimator reports for a metric (estimator.hpp's names).
-std::string round_key(const std::string& canonical, models::Task task) {
-    if (canonical == "log_loss" || (canonical == "mse" && task == models::Task::regression)) return "val_loss";
-    return "val_" + canonical;
-}
-
-models::Task task_for(const lang::ModelSpec& model, const models::AlgorithmSpec& algo) {
-    std::optional<models::Task> from_type;
-    if (model.type == "classifier") from_type = models::Task::classification;
-    if (model.type == "regressor") from_type = models::Task::regression;
-    if (!from_type)
-        throw Error(ErrorKind::validation, "unsupported_model_type",
-                    "model \"" + model.name + "\" has type " + model.type +
-                        ", which the classic trainer does not train; use classifier or regressor");
-    auto implied = models::task_implied_by(model.algorithm);
-    if (implied && *implied != *from_type)
-        throw Error(ErrorKind::validation, "task_mismatch",
-                    "algorithm " + model.algorithm + " is a " +
-                        (*implied == models::Task::classification ? "classifier" : "regressor") + ", but model \"" +
-                        model.name + "\" has type " + model.type);
-    if (!algo.supports(*from_type))
-        throw Error(ErrorKind::validation, "unsupported_task",
-                    algo.name + " does not do " + std::string(models::to_string(*from_type)));
-    return *from_type;
-}
-
-std::vector<double> as_doubles(const std::vector<float>& v) { return std::vector<double>(v.begin(), v.end()); }
-
-std::vector<float> pick(const std::vector<float>& y, const std::vector<std::size_t>& rows) {
-    std::vector<float> out;
-    out.reserve(rows.size());
-    for (auto r : rows) out.push_back(y[r]);
-    return out;
-}
-
 }  // namespace
 
 void add_override(Json& into, const std::string& assignment) {
@@ -177,6 +138,56 @@ lang::TrainingSpec apply_overrides(lang::TrainingSpec spec, const Json& override
     return spec;
 }
 
+registry::ModelEntry register_trained(registry::Store& store, const TrainingSetup& setup, const FitResult& fit,
+                                     const std::string& run_id, const TrainOptions& options,
+                                     const Json& extra_metadata) {
+    const lang::TrainingSpec& spec = setup.spec;
+    const models::AlgorithmSpec& algo = *setup.algo;
+    std::string root = options.model_root.empty() ? registry::default_model_root() : options.model_root;
+    registry::ArtifactWriter writer(root);
+    fit.estimator->save(writer.dir());
+    writer.write_file("preprocess.json", setup.pre.to_json().dump(2) + "\n");
+    Json manifest;
+    manifest["format"] = "hone-model";
+    manifest["format_version"] = 1;
+    manifest["algorithm"] = algo.name;
+    manifest["library"] = algo.library;
+    manifest["task"] = std::string(models::to_string(setup.task));
+    manifest["num_classes"] = setup.num_classes();
+    manifest["classes"] = setup.target.classes;
+    manifest["target"] = spec.target;
+    manifest["target_type"] = std::string(data::to_string(setup.target_type));
+    manifest["features"] = setup.features;
+    manifest["feature_names"] = setup.pre.feature_names();
+    manifest["params"] = fit.params;
+    manifest["seed"] = spec.split.seed;
+    std::string sha = writer.seal(manifest);
+
+    registry::ModelEntry entry;
+    entry.name = spec.output_registry.empty() ? setup.model.name : spec.output_registry;
+    entry.algorithm = algo.name;
+    entry.framework = spec.framework;
+    entry.task = std::string(models::to_string(setup.task));
+    entry.metrics = setup.parts.test.empty() ? fit.validation_metrics : fit.test_metrics;
+    entry.validation_metrics = fit.validation_metrics;
+    entry.hyperparameters = fit.params;
+    entry.metadata = Json{{"training_job", spec.name},
+                          {"dataset", setup.dataset.name},
+                          {"target", spec.target},
+                          {"features", setup.features},
+                          {"classes", setup.target.classes},
+                          {"preprocessing", setup.pre.to_json()},
+                          {"objective", spec.objective}};
+    if (!spec.metadata.empty()) entry.metadata["job_metadata"] = spec.metadata;
+    for (auto it = extra_metadata.begin(); it != extra_metadata.end(); ++it) entry.metadata[it.key()] = it.value();
+    entry.feature_count = static_cast<int>(setup.pre.output_size());
+    entry.training_samples = static_cast<std::int64_t>(setup.parts.train.size());
+    entry.created_by = options.created_by;
+    entry.sha256 = sha;
+    entry.run_id = run_id;
+    return store.register_model(entry, spec.name, [&](const std::string& key) { return writer.place(key); });
+}
+
 namespace {
 
 class Run {
@@ -186,154 +197,30 @@ public:
         : file_(file), spec_(spec), store_(store), options_(options), run_id_(run_id) {}
 
     Json execute() {
-        const lang::ModelSpec& model = *file_.find_model(spec_.model);
-        const lang::DatasetSpec& dataset = *file_.find_dataset(spec_.dataset);
-        check_framework(model);
-        std::string algo_name = model.algorithm.empty() ? "random_forest" : model.algorithm;
-        const models::AlgorithmSpec& algo = models::find_algorithm(algo_name);
-        models::Task task = task_for(model, algo);
-
-        Json given = model.hyperparameters;
-        for (auto it = spec_.hyperparameters.begin(); it != spec_.hyperparameters.end(); ++it) given[it.key()] = it.value();
-        auto params = models::resolve_params(algo, given, spec_.strict);
-        for (const auto& name : params.ignored)
-            warn("hyperparameter '" + name + "' is not taken by " + algo.name + "; ignored");
-
-        // Resolve the objective and the metrics before the (slow) data load.
-        metrics::Objective objective = metrics::resolve_objective(spec_.objective, metric_task(task));
-        if (!objective.warning.empty()) warn(objective.warning);
-        std::vector<std::string> metric_names = spec_.metrics;
-        if (metric_names.empty()) metric_names = metrics::default_metrics(metric_task(task));
-        for (const auto& n : metric_names) metrics::find_metric(n, metric_task(task));
-        bool has_objective = false;
-        for (const auto& n : metric_names)
-            has_objective = has_objective || metrics::find_metric(n, metric_task(task)).name == objective.metric;
-        if (!has_objective) metric_names.push_back(objective.metric);
-
-        progress("loading");
-        data::Frame frame = data::load_dataset(dataset);
-        if (spec_.target.empty())
-            throw Error(ErrorKind::validation, "missing_target",
-                        "training \"" + spec_.name + "\" names no target column; add 'target: <column>'", {},
-                        "the dataset's columns are: " + join(frame.names()));
-        if (!frame.find(spec_.target)) {
-            std::string msg = "target column '" + spec_.target + "' is not in dataset '" + dataset.name + "'";
-            std::string near = nearest(spec_.target, frame.names());
-            if (!near.empty()) msg += "; did you mean '" + near + "'?";
-            throw Error(ErrorKind::validation, "missing_target", msg, {}, "its columns are: " + join(frame.names()));
-        }
-        std::vector<std::string> features = spec_.features;
-        if (features.empty())
-            for (const auto& n : frame.names())
-                if (n != spec_.target) features.push_back(n);
-        for (const auto& f : features) {
-            if (f == spec_.target)
-                throw Error(ErrorKind::validation, "target_in_features",
-                            "column '" + f + "' is both the target and a feature");
-            if (!frame.find(f)) {
-                std::string msg = "feature column '" + f + "' is not in dataset '" + dataset.name + "'";
-                std::string near = nearest(f, frame.names());
-                if (!near.empty()) msg += "; did you mean '" + near + "'?";
-                throw Error(ErrorKind::validation, "missing_feature", msg, {}, "its columns are: " + join(frame.names()));
-            }
-        }
-
-        bool classification = task == models::Task::classification;
-        EncodedTarget target = encode_target(frame.at(spec_.target), classification);
-        if (target.dropped_nulls > 0) {
-            warn(std::to_string(target.dropped_nulls) + " rows with no target value were left out");
-            frame = frame.take(target.rows);
-        }
-        if (classification && target.classes.size() < 2)
-            throw Error(ErrorKind::data, "single_class",
-                        "target '" + spec_.target + "' has a single class (" +
-                            (target.classes.empty() ? std::string("none") : target.classes[0]) +
-                            "); a classifier needs at least two");
-
-        progress("preprocessing");
-        const data::Column& target_col = frame.at(spec_.target);
-        data::SplitIndices parts = data::split_rows(frame.rows(), spec_.split,
-                                                    classification && spec_.split.stratify ? &target_col : nullptr);
-        data::Frame train_frame = frame.take(parts.train);
-        data::Preprocessor pre = data::Preprocessor::fit(spec_.preprocessing, features, train_frame);
-        for (const auto& w : pre.warnings()) warn(w.message);
-        data::Matrix x_train = pre.transform(train_frame);
-        data::Matrix x_valid = pre.transform(frame.take(parts.validation));
-        data::Matrix x_test = pre.transform(frame.take(parts.test));
-        std::vector<float> y_train = pick(target.y, parts.train);
-        std::vector<float> y_valid = pick(target.y, parts.validation);
-        std::vector<float> y_test = pick(target.y, parts.test);
-
-        models::EstimatorConfig config;
-        config.task = task;
-        config.num_classes = classification ? static_cast<int>(target.classes.size()) : 0;
-        config.params = params.params;
-        config.threads = options_.threads;
-        config.seed = spec_.split.seed;
-        auto estimator = models::make_estimator(algo, config);
+        PrepareOptions prepare;
+        prepare.on_stage = [this](const std::string& stage) { progress(stage); };
+        TrainingSetup setup = prepare_training(file_, spec_, prepare);
 
         progress("fitting");
-        models::Callbacks callbacks = round_callbacks(algo, task, !parts.validation.empty());
-        models::FitInput input{x_train, y_train, parts.validation.empty() ? nullptr : &x_valid,
-                               parts.validation.empty() ? nullptr : &y_valid};
-        estimator->fit(input, callbacks);
-
-        progress("evaluating");
-        auto evaluate = [&](const data::Matrix& x, const std::vector<float>& y) -> Json {
-            if (y.empty()) return Json::object();
-            std::vector<double> pred = estimator->predict(x);
-            std::vector<double> proba = estimator->has_proba() ? estimator->predict_proba(x) : std::vector<double>{};
-            std::vector<std::string> skipped;
-            auto yd = as_doubles(y);
-            return metrics::evaluate(metric_task(task), metric_names, yd, pred, proba, config.num_classes, &skipped);
+        FitHooks hooks;
+        hooks.threads = options_.threads;
+        hooks.cancelled = options_.cancelled;
+        hooks.on_round = [this](const models::RoundReport& r) {
+            store_.add_round(run_id_, r.round, r.metrics);
+            progress("fitting", r.round, r.total_rounds, r.metrics);
         };
-        Json validation_metrics = evaluate(x_valid, y_valid);
-        Json test_metrics = evaluate(x_test, y_test);
-        Json reported = parts.test.empty() ? validation_metrics : test_metrics;
-        if (!estimator->has_proba())
-            for (const char* m : {"auc", "log_loss"})
-                if (std::find(metric_names.begin(), metric_names.end(), m) != metric_names.end())
-                    warn(algo.name + " gives no probabilities, so '" + m + "' is not reported");
+        FitResult fit = fit_model(setup, Json::object(), hooks);
+        progress("evaluating");
 
-        Json importances = Json::object();
-        auto imp = estimator->feature_importances();
-        for (std::size_t i = 0; i < imp.size() && i < pre.feature_names().size(); ++i)
-            importances[pre.feature_names()[i]] = imp[i];
-
-        Json result;
-        result["status"] = "ok";
-        result["job"] = spec_.name;
-        result["model"] = model.name;
-        result["dataset"] = dataset.name;
-        result["metrics"] = reported;
-        result["validation_metrics"] = validation_metrics;
-        result["registry_key"] = nullptr;
-        result["run_id"] = run_id_;
-        result["algorithm"] = algo.name;
-        result["task"] = std::string(models::to_string(task));
-        result["target"] = spec_.target;
-        result["features"] = features;
-        result["objective"] = Json{{"name", spec_.objective},
-                                   {"metric", objective.metric},
-                                   {"direction", std::string(metrics::to_string(objective.direction))},
-                                   {"value", reported.contains(objective.metric) ? reported[objective.metric] : Json()}};
-        result["hyperparameters"] = params.params;
-        result["ignored_hyperparameters"] = params.ignored;
-        result["warnings"] = warnings_;
-        result["best_iteration"] = estimator->iterative() ? Json(estimator->best_iteration()) : Json();
-        result["training_samples"] = parts.train.size();
-        result["validation_samples"] = parts.validation.size();
-        result["test_samples"] = parts.test.size();
-        result["feature_count"] = pre.output_size();
-        if (classification) result["classes"] = target.classes;
-        result["feature_importances"] = importances;
-        result["history"] = history_;
+        for (const auto& name : fit.ignored)
+            warn("hyperparameter '" + name + "' is not taken by " + setup.algo->name + "; ignored");
+        for (const auto& w : setup.warnings) warn(w);
+        for (const auto& w : fit.warnings) warn(w);
+        Json result = describe_result(setup, fit);
 
         if (options_.register_model) {
             progress("registering");
-            registry::ModelEntry entry = register_artifact(model, dataset, algo, task, *estimator, pre, target,
-                                                           features, params.params, reported, validation_metrics,
-                                                           parts.train.size(), frame.at(spec_.target).type());
+            registry::ModelEntry entry = register_trained(store_, setup, fit, run_id_, options_);
             result["registry_key"] = entry.key;
             result["version"] = entry.version;
         }
@@ -349,107 +236,43 @@ private:
         if (options_.on_progress) options_.on_progress(Progress{stage, round, total, m});
     }
 
-    void check_framework(const lang::ModelSpec& model) {
-        for (const auto& fw : {spec_.framework, model.engine}) {
-            if (fw == "tensorflow")
-                throw Error(ErrorKind::validation, "framework_unavailable",
-                            "framework 'tensorflow' has no runtime in hone", {},
-                            "use sklearn or xgboost for classic models, pytorch for neural networks");
-            if (fw == "pytorch")
-                throw Error(ErrorKind::validation, "framework_unavailable",
-                            "the pytorch engine is not available in this build yet", {},
-                            "use sklearn or xgboost");
-        }
-    }
+    Json describe_result(const TrainingSetup& setup, const FitResult& fit) {
+        Json reported = setup.parts.test.empty() ? fit.validation_metrics : fit.test_metrics;
+        Json importances = Json::object();
+        auto imp = fit.estimator->feature_importances();
+        for (std::size_t i = 0; i < imp.size() && i < setup.pre.feature_names().size(); ++i)
+            importances[setup.pre.feature_names()[i]] = imp[i];
 
-    models::Callbacks round_callbacks(const models::AlgorithmSpec& algo, models::Task task, bool has_validation) {
-        models::Callbacks cb;
-        cb.cancelled = options_.cancelled;
-        std::optional<lang::EarlyStoppingSpec> es = spec_.early_stopping;
-        if (es && es->enabled && !algo.iterative) {
-            warn("early_stopping has no effect: " + algo.name + " does not train in rounds");
-            es.reset();
-        }
-        if (es && es->enabled && !has_validation) {
-            warn("early_stopping needs a validation split; the split has none, so every round is kept");
-            es.reset();
-        }
-        std::string key;
-        if (es && es->enabled) {
-            auto objective = metrics::resolve_objective(es->metric, metric_task(task));
-            key = round_key(objective.metric, task);
-            stopper_.emplace(*es);
-        }
-        cb.on_round = [this, key](const models::RoundReport& r) {
-            history_.push_back(Json{{"round", r.round}, {"metrics", r.metrics}});
-            store_.add_round(run_id_, r.round, r.metrics);
-            progress("fitting", r.round, r.total_rounds, r.metrics);
-            models::RoundDecision d;
-            if (!stopper_) return d;
-            if (!r.metrics.contains(key)) {
-                std::vector<std::string> available;
-                for (auto it = r.metrics.begin(); it != r.metrics.end(); ++it)
-                    if (it.key().rfind("val_", 0) == 0) available.push_back(it.key());
-                throw Error(ErrorKind::validation, "invalid_early_stopping",
-                            "early stopping metric '" + stopper_->spec().metric + "' is not reported per round", {},
-                            "per-round validation metrics: " + join(available));
-            }
-            const Json& v = r.metrics[key];
-            d.stop = stopper_->observe(r.round, v.is_number() ? v.get<double>() : std::nan(""));
-            d.best_round = stopper_->best_index();
-            return d;
-        };
-        return cb;
-    }
-
-    registry::ModelEntry register_artifact(const lang::ModelSpec& model, const lang::DatasetSpec& dataset,
-                                           const models::AlgorithmSpec& algo, models::Task task,
-                                           const models::Estimator& estimator, const data::Preprocessor& pre,
-                                           const EncodedTarget& target, const std::vector<std::string>& features,
-                                           const Json& params, const Json& metrics, const Json& validation_metrics,
-                                           std::size_t training_samples, data::DType target_type) {
-        std::string root = options_.model_root.empty() ? registry::default_model_root() : options_.model_root;
-        registry::ArtifactWriter writer(root);
-        estimator.save(writer.dir());
-        writer.write_file("preprocess.json", pre.to_json().dump(2) + "\n");
-        Json manifest;
-        manifest["format"] = "hone-model";
-        manifest["format_version"] = 1;
-        manifest["algorithm"] = algo.name;
-        manifest["library"] = algo.library;
-        manifest["task"] = std::string(models::to_string(task));
-        manifest["num_classes"] = estimator.config().num_classes;
-        manifest["classes"] = target.classes;
-        manifest["target"] = spec_.target;
-        manifest["target_type"] = std::string(data::to_string(target_type));
-        manifest["features"] = features;
-        manifest["feature_names"] = pre.feature_names();
-        manifest["params"] = params;
-        manifest["seed"] = spec_.split.seed;
-        std::string sha = writer.seal(manifest);
-
-        registry::ModelEntry entry;
-        entry.name = spec_.output_registry.empty() ? model.name : spec_.output_registry;
-        entry.algorithm = algo.name;
-        entry.framework = spec_.framework;
-        entry.task = std::string(models::to_string(task));
-        entry.metrics = metrics;
-        entry.validation_metrics = validation_metrics;
-        entry.hyperparameters = params;
-        entry.metadata = Json{{"training_job", spec_.name},
-                              {"dataset", dataset.name},
-                              {"target", spec_.target},
-                              {"features", features},
-                              {"classes", target.classes},
-                              {"preprocessing", pre.to_json()},
-                              {"objective", spec_.objective}};
-        if (!spec_.metadata.empty()) entry.metadata["job_metadata"] = spec_.metadata;
-        entry.feature_count = static_cast<int>(pre.output_size());
-        entry.training_samples = static_cast<std::int64_t>(training_samples);
-        entry.created_by = options_.created_by;
-        entry.sha256 = sha;
-        entry.run_id = run_id_;
-        return store_.register_model(entry, spec_.name, [&](const std::string& key) { return writer.place(key); });
+        Json result;
+        result["status"] = "ok";
+        result["job"] = spec_.name;
+        result["model"] = setup.model.name;
+        result["dataset"] = setup.dataset.name;
+        result["metrics"] = reported;
+        result["validation_metrics"] = fit.validation_metrics;
+        result["registry_key"] = nullptr;
+        result["run_id"] = run_id_;
+        result["algorithm"] = setup.algo->name;
+        result["task"] = std::string(models::to_string(setup.task));
+        result["target"] = spec_.target;
+        result["features"] = setup.features;
+        const metrics::Objective& objective = setup.objective;
+        result["objective"] = Json{{"name", spec_.objective},
+                                   {"metric", objective.metric},
+                                   {"direction", std::string(metrics::to_string(objective.direction))},
+                                   {"value", reported.contains(objective.metric) ? reported[objective.metric] : Json()}};
+        result["hyperparameters"] = fit.params;
+        result["ignored_hyperparameters"] = fit.ignored;
+        result["warnings"] = warnings_;
+        result["best_iteration"] = fit.estimator->iterative() ? Json(fit.estimator->best_iteration()) : Json();
+        result["training_samples"] = setup.parts.train.size();
+        result["validation_samples"] = setup.parts.validation.size();
+        result["test_samples"] = setup.parts.test.size();
+        result["feature_count"] = setup.pre.output_size();
+        if (setup.classification()) result["classes"] = setup.target.classes;
+        result["feature_importances"] = importances;
+        result["history"] = fit.history;
+        return result;
     }
 
     const lang::JobFile& file_;
@@ -458,8 +281,6 @@ private:
     const TrainOptions& options_;
     std::string run_id_;
     Json warnings_ = Json::array();
-    Json history_ = Json::array();
-    std::optional<EarlyStopper> stopper_;
 };
 
 }  // namespace

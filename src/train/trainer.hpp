@@ -15,6 +15,7 @@
 
 #include "lang/spec.hpp"
 #include "registry/store.hpp"
+#include "train/setup.hpp"
 
 namespace hone::train {
 
@@ -43,6 +44,14 @@ struct TrainOptions {
 // recorded in `store`.
 Json run_training_job(const lang::JobFile& file, const std::string& job, registry::Store& store,
                       const TrainOptions& options = {});
+
+// Writes the fitted model's artifact (model files, preprocessing, manifest) and
+// registers it under the spec's output_registry or model name; metrics are the
+// test split's (validation's when there is no test split). `extra_metadata` is
+// merged into the entry's metadata (a tuning study adds its trial).
+registry::ModelEntry register_trained(registry::Store& store, const TrainingSetup& setup, const FitResult& fit,
+                                     const std::string& run_id, const TrainOptions& options,
+                                     const Json& extra_metadata = Json::object());
 
 // The spec with overrides applied: hyperparameters are merged key by key; target,
 // features, objective, metrics, split, early_stopping, seed and strict replace

@@ -1,0 +1,270 @@
+#include "train/setup.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "common/error.hpp"
+#include "common/text.hpp"
+#include "data/source.hpp"
+#include "train/early_stopping.hpp"
+
+namespace hone::train {
+
+metrics::Task metric_task(models::Task t) {
+    return t == models::Task::classification ? metrics::Task::classification : metrics::Task::regression;
+}
+
+metrics::Task TrainingSetup::metric_task() const { return train::metric_task(task); }
+
+std::string round_key(const std::string& canonical, models::Task task) {
+    if (canonical == "log_loss" || (canonical == "mse" && task == models::Task::regression)) return "val_loss";
+    return "val_" + canonical;
+}
+
+namespace {
+
+models::Task task_for(const lang::ModelSpec& model, const models::AlgorithmSpec& algo) {
+    std::optional<models::Task> from_type;
+    if (model.type == "classifier") from_type = models::Task::classification;
+    if (model.type == "regressor") from_type = models::Task::regression;
+    if (!from_type)
+        throw Error(ErrorKind::validation, "unsupported_model_type",
+                    "model \"" + model.name + "\" has type " + model.type +
+                        ", which the classic trainer does not train; use classifier or regressor");
+    auto implied = models::task_implied_by(model.algorithm);
+    if (implied && *implied != *from_type)
+        throw Error(ErrorKind::validation, "task_mismatch",
+                    "algorithm " + model.algorithm + " is a " +
+                        (*implied == models::Task::classification ? "classifier" : "regressor") + ", but model \"" +
+                        model.name + "\" has type " + model.type);
+    if (!algo.supports(*from_type))
+        throw Error(ErrorKind::validation, "unsupported_task",
+                    algo.name + " does not do " + std::string(models::to_string(*from_type)));
+    return *from_type;
+}
+
+void check_framework(const lang::TrainingSpec& spec, const lang::ModelSpec& model) {
+    for (const auto& fw : {spec.framework, model.engine}) {
+        if (fw == "tensorflow")
+            throw Error(ErrorKind::validation, "framework_unavailable", "framework 'tensorflow' has no runtime in hone",
+                        {}, "use sklearn or xgboost for classic models, pytorch for neural networks");
+        if (fw == "pytorch")
+            throw Error(ErrorKind::validation, "framework_unavailable",
+                        "the pytorch engine is not available in this build yet", {}, "use sklearn or xgboost");
+    }
+}
+
+[[noreturn]] void missing_column(const std::string& code, const std::string& what, const std::string& name,
+                                 const lang::DatasetSpec& dataset, const data::Frame& frame) {
+    std::string msg = what + " column '" + name + "' is not in dataset '" + dataset.name + "'";
+    std::string near = nearest(name, frame.names());
+    if (!near.empty()) msg += "; did you mean '" + near + "'?";
+    throw Error(ErrorKind::validation, code, msg, {}, "its columns are: " + join(frame.names()));
+}
+
+std::vector<float> pick(const std::vector<float>& y, const std::vector<std::size_t>& rows) {
+    std::vector<float> out;
+    out.reserve(rows.size());
+    for (auto r : rows) out.push_back(y[r]);
+    return out;
+}
+
+std::vector<std::string> checked_features(const lang::TrainingSpec& spec, const lang::DatasetSpec& dataset,
+                                          const data::Frame& frame) {
+    if (spec.target.empty())
+        throw Error(ErrorKind::validation, "missing_target",
+                    "training \"" + spec.name + "\" names no target column; add 'target: <column>'", {},
+                    "the dataset's columns are: " + join(frame.names()));
+    if (!frame.find(spec.target)) missing_column("missing_target", "target", spec.target, dataset, frame);
+    std::vector<std::string> features = spec.features;
+    if (features.empty())
+        for (const auto& n : frame.names())
+            if (n != spec.target) features.push_back(n);
+    for (const auto& f : features) {
+        if (f == spec.target)
+            throw Error(ErrorKind::validation, "target_in_features", "column '" + f + "' is both the target and a feature");
+        if (!frame.find(f)) missing_column("missing_feature", "feature", f, dataset, frame);
+    }
+    return features;
+}
+
+// Folds over the training and validation rows together; each fold's
+// preprocessing is fitted on its own training rows.
+std::vector<FoldData> make_folds(const TrainingSetup& s, const data::Frame& frame, int k) {
+    std::vector<std::size_t> pool = s.parts.train;
+    pool.insert(pool.end(), s.parts.validation.begin(), s.parts.validation.end());
+    std::sort(pool.begin(), pool.end());
+    data::Frame part = frame.take(pool);
+    std::vector<data::Fold> folds =
+        s.classification() && s.spec.split.stratify
+            ? data::stratified_kfold(part.at(s.spec.target), static_cast<std::size_t>(k), s.spec.split.seed)
+            : data::kfold(part.rows(), static_cast<std::size_t>(k), s.spec.split.seed);
+    std::vector<float> y = pick(s.target.y, pool);
+    std::vector<FoldData> out;
+    for (const auto& f : folds) {
+        data::Frame train_rows = part.take(f.train);
+        data::Preprocessor pre = data::Preprocessor::fit(s.spec.preprocessing, s.features, train_rows);
+        FoldData d;
+        d.x_train = pre.transform(train_rows);
+        d.x_valid = pre.transform(part.take(f.test));
+        d.y_train = pick(y, f.train);
+        d.y_valid = pick(y, f.test);
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
+}  // namespace
+
+TrainingSetup prepare_training(const lang::JobFile& file, const lang::TrainingSpec& spec,
+                               const PrepareOptions& options) {
+    auto stage = [&](const char* name) {
+        if (options.on_stage) options.on_stage(name);
+    };
+    TrainingSetup s;
+    s.spec = spec;
+    s.model = *file.find_model(spec.model);
+    s.dataset = *file.find_dataset(spec.dataset);
+    check_framework(spec, s.model);
+    s.algo = &models::find_algorithm(s.model.algorithm.empty() ? "random_forest" : s.model.algorithm);
+    s.task = task_for(s.model, *s.algo);
+
+    s.given_params = s.model.hyperparameters;
+    for (auto it = spec.hyperparameters.begin(); it != spec.hyperparameters.end(); ++it)
+        s.given_params[it.key()] = it.value();
+    models::resolve_params(*s.algo, s.given_params, spec.strict);  // fail fast; fit_model resolves again
+
+    s.objective = metrics::resolve_objective(spec.objective, s.metric_task());
+    if (!s.objective.warning.empty()) s.warnings.push_back(s.objective.warning);
+    s.metric_names = spec.metrics;
+    if (s.metric_names.empty()) s.metric_names = metrics::default_metrics(s.metric_task());
+    bool has_objective = false;
+    for (const auto& n : s.metric_names)
+        has_objective = metrics::find_metric(n, s.metric_task()).name == s.objective.metric || has_objective;
+    if (!has_objective) s.metric_names.push_back(s.objective.metric);
+
+    stage("loading");
+    data::Frame frame = data::load_dataset(s.dataset);
+    s.features = checked_features(spec, s.dataset, frame);
+    s.target = encode_target(frame.at(spec.target), s.classification());
+    if (s.target.dropped_nulls > 0) {
+        s.warnings.push_back(std::to_string(s.target.dropped_nulls) + " rows with no target value were left out");
+        frame = frame.take(s.target.rows);
+    }
+    if (s.classification() && s.target.classes.size() < 2)
+        throw Error(ErrorKind::data, "single_class",
+                    "target '" + spec.target + "' has a single class (" +
+                        (s.target.classes.empty() ? std::string("none") : s.target.classes[0]) +
+                        "); a classifier needs at least two");
+    s.target_type = frame.at(spec.target).type();
+
+    stage("preprocessing");
+    const data::Column& target_col = frame.at(spec.target);
+    s.parts = data::split_rows(frame.rows(), spec.split, s.classification() && spec.split.stratify ? &target_col : nullptr);
+    data::Frame train_frame = frame.take(s.parts.train);
+    s.pre = data::Preprocessor::fit(spec.preprocessing, s.features, train_frame);
+    for (const auto& w : s.pre.warnings()) s.warnings.push_back(w.message);
+    s.x_train = s.pre.transform(train_frame);
+    s.x_valid = s.pre.transform(frame.take(s.parts.validation));
+    s.x_test = s.pre.transform(frame.take(s.parts.test));
+    s.y_train = pick(s.target.y, s.parts.train);
+    s.y_valid = pick(s.target.y, s.parts.validation);
+    s.y_test = pick(s.target.y, s.parts.test);
+    if (options.cv_folds > 1) s.folds = make_folds(s, frame, options.cv_folds);
+    return s;
+}
+
+namespace {
+
+std::vector<double> as_doubles(const std::vector<float>& v) { return std::vector<double>(v.begin(), v.end()); }
+
+// Early stopping as the spec says, or none (with a warning) where it cannot act.
+std::optional<EarlyStopper> make_stopper(const TrainingSetup& s, bool has_validation, Json& warnings,
+                                         std::string& key) {
+    if (!s.spec.early_stopping || !s.spec.early_stopping->enabled) return std::nullopt;
+    if (!s.algo->iterative) {
+        warnings.push_back("early_stopping has no effect: " + s.algo->name + " does not train in rounds");
+        return std::nullopt;
+    }
+    if (!has_validation) {
+        warnings.push_back("early_stopping needs a validation split; the split has none, so every round is kept");
+        return std::nullopt;
+    }
+    const lang::EarlyStoppingSpec& es = *s.spec.early_stopping;
+    key = round_key(metrics::resolve_objective(es.metric, s.metric_task()).metric, s.task);
+    return EarlyStopper(es);
+}
+
+}  // namespace
+
+FitResult fit_model(const TrainingSetup& s, const Json& hyperparameters, const FitHooks& hooks, const FoldData* fold) {
+    FitResult out;
+    Json given = s.given_params;
+    for (auto it = hyperparameters.begin(); it != hyperparameters.end(); ++it) given[it.key()] = it.value();
+    auto resolved = models::resolve_params(*s.algo, given, s.spec.strict);
+    out.params = resolved.params;
+    out.ignored = resolved.ignored;
+
+    const data::Matrix& x_train = fold ? fold->x_train : s.x_train;
+    const std::vector<float>& y_train = fold ? fold->y_train : s.y_train;
+    const data::Matrix& x_valid = fold ? fold->x_valid : s.x_valid;
+    const std::vector<float>& y_valid = fold ? fold->y_valid : s.y_valid;
+    bool has_validation = !y_valid.empty();
+
+    models::EstimatorConfig config;
+    config.task = s.task;
+    config.num_classes = s.num_classes();
+    config.params = out.params;
+    config.threads = hooks.threads;
+    config.seed = s.spec.split.seed;
+    out.estimator = models::make_estimator(*s.algo, config);
+
+    std::string key;
+    std::optional<EarlyStopper> stopper = make_stopper(s, has_validation, out.warnings, key);
+    models::Callbacks callbacks;
+    callbacks.cancelled = hooks.cancelled;
+    callbacks.on_round = [&](const models::RoundReport& r) {
+        out.history.push_back(Json{{"round", r.round}, {"metrics", r.metrics}});
+        models::RoundDecision d;
+        if (stopper) {
+            if (!r.metrics.contains(key)) {
+                std::vector<std::string> available;
+                for (auto it = r.metrics.begin(); it != r.metrics.end(); ++it)
+                    if (it.key().rfind("val_", 0) == 0) available.push_back(it.key());
+                throw Error(ErrorKind::validation, "invalid_early_stopping",
+                            "early stopping metric '" + stopper->spec().metric + "' is not reported per round", {},
+                            "per-round validation metrics: " + join(available));
+            }
+            const Json& v = r.metrics[key];
+            d.stop = stopper->observe(r.round, v.is_number() ? v.get<double>() : std::nan(""));
+            d.best_round = stopper->best_index();
+        }
+        if (hooks.on_round) hooks.on_round(r);
+        if (hooks.should_stop && hooks.should_stop(r)) {
+            out.stopped_by_hook = true;
+            d.stop = true;
+        }
+        return d;
+    };
+    models::FitInput input{x_train, y_train, has_validation ? &x_valid : nullptr, has_validation ? &y_valid : nullptr};
+    out.estimator->fit(input, callbacks);
+
+    auto evaluate = [&](const data::Matrix& x, const std::vector<float>& y) -> Json {
+        if (y.empty()) return Json::object();
+        std::vector<double> pred = out.estimator->predict(x);
+        std::vector<double> proba =
+            out.estimator->has_proba() ? out.estimator->predict_proba(x) : std::vector<double>{};
+        std::vector<std::string> skipped;
+        return metrics::evaluate(s.metric_task(), s.metric_names, as_doubles(y), pred, proba, config.num_classes,
+                                 &skipped);
+    };
+    out.validation_metrics = evaluate(x_valid, y_valid);
+    if (!fold) out.test_metrics = evaluate(s.x_test, s.y_test);
+    if (!out.estimator->has_proba())
+        for (const char* m : {"auc", "log_loss"})
+            if (std::find(s.metric_names.begin(), s.metric_names.end(), m) != s.metric_names.end())
+                out.warnings.push_back(s.algo->name + " gives no probabilities, so '" + m + "' is not reported");
+    return out;
+}
+
+}  // namespace hone::train

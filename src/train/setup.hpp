@@ -1,0 +1,105 @@
+#pragma once
+// One training spec made ready to fit, and one fit on it.
+//
+// prepare_training() does everything that does not depend on hyperparameters,
+// once: resolve the model, algorithm, task, objective and metrics (before the slow
+// data load, so a typo fails fast), load the dataset, check the target and
+// features, encode the target, split, fit the preprocessing on the training rows
+// and transform every part. fit_model() then fits one set of hyperparameters on
+// it and evaluates. A training run is one prepare and one fit; a tuning study is
+// one prepare and a fit per trial, from several threads at once (a
+// TrainingSetup is read-only once prepared).
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "data/preprocess.hpp"
+#include "data/split.hpp"
+#include "lang/spec.hpp"
+#include "metrics/registry.hpp"
+#include "models/catalog.hpp"
+#include "models/estimator.hpp"
+#include "train/labels.hpp"
+
+namespace hone::train {
+
+using Json = nlohmann::ordered_json;
+
+// One fold of cross-validation, preprocessed on its own training rows.
+struct FoldData {
+    data::Matrix x_train, x_valid;
+    std::vector<float> y_train, y_valid;
+};
+
+struct TrainingSetup {
+    lang::TrainingSpec spec;  // overrides applied
+    lang::ModelSpec model;
+    lang::DatasetSpec dataset;
+    const models::AlgorithmSpec* algo = nullptr;
+    models::Task task = models::Task::classification;
+    metrics::Objective objective;
+    std::vector<std::string> metric_names;  // the objective's metric included
+    Json given_params = Json::object();     // the model block's hyperparameters, then the spec's
+
+    std::vector<std::string> features;
+    EncodedTarget target;
+    data::DType target_type = data::DType::string;
+    data::SplitIndices parts;
+    data::Preprocessor pre;
+    data::Matrix x_train, x_valid, x_test;
+    std::vector<float> y_train, y_valid, y_test;
+    std::vector<FoldData> folds;  // only when prepared with cv_folds > 1
+
+    Json warnings = Json::array();
+
+    bool classification() const { return task == models::Task::classification; }
+    int num_classes() const { return classification() ? static_cast<int>(target.classes.size()) : 0; }
+    metrics::Task metric_task() const;
+};
+
+struct PrepareOptions {
+    int cv_folds = 0;  // > 1: also build that many (stratified for classifiers) folds of train + validation
+    std::function<void(const std::string& stage)> on_stage;  // loading, preprocessing
+};
+
+// hone::Error for every problem of the spec or the data (see trainer.hpp).
+TrainingSetup prepare_training(const lang::JobFile& file, const lang::TrainingSpec& spec,
+                               const PrepareOptions& options = {});
+
+struct FitHooks {
+    // Each round as the estimator reports it, after early stopping has seen it.
+    std::function<void(const models::RoundReport&)> on_round;
+    // True stops the fit here (a pruned trial); the result says pruned.
+    std::function<bool(const models::RoundReport&)> should_stop;
+    std::function<bool()> cancelled;
+    unsigned threads = 0;  // 0 = all cores
+};
+
+struct FitResult {
+    std::unique_ptr<models::Estimator> estimator;
+    Json params = Json::object();  // resolved: defaults filled, aliases mapped
+    std::vector<std::string> ignored;
+    Json validation_metrics = Json::object();
+    Json test_metrics = Json::object();
+    Json history = Json::array();  // [{"round": r, "metrics": {...}}, ...]
+    Json warnings = Json::array();
+    bool stopped_by_hook = false;
+};
+
+// Fits `hyperparameters` (merged over setup.given_params) on the setup's training
+// rows, early-stopping on validation as the spec says, and evaluates on validation
+// and test. With `fold` set, fits that fold instead and evaluates on its held-out
+// rows (validation_metrics; no test metrics).
+FitResult fit_model(const TrainingSetup& setup, const Json& hyperparameters, const FitHooks& hooks,
+                    const FoldData* fold = nullptr);
+
+// The per-round key an estimator reports for a metric (estimator.hpp's names):
+// "val_loss" for log_loss (and mse of regressors), else "val_<metric>".
+std::string round_key(const std::string& canonical_metric, models::Task task);
+
+metrics::Task metric_task(models::Task t);
+
+}  // namespace hone::train
