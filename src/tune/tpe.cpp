@@ -1,0 +1,441 @@
+#include "tune/tpe.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+namespace hone::tune {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kSqrt1_2 = 0.70710678118654752440;
+const double kLogSqrt2Pi = 0.5 * std::log(2 * M_PI);
+
+// Upper tail Q(z) = 1 - Phi(z), accurate far out.
+double upper_tail(double z) { return 0.5 * std::erfc(z * kSqrt1_2); }
+
+// log(Phi(b) - Phi(a)) for a <= b, computed on the side that does not cancel.
+double log_gauss_mass(double a, double b) {
+    double m;
+    if (a >= 0) m = upper_tail(a) - upper_tail(b);
+    else if (b <= 0) m = upper_tail(-b) - upper_tail(-a);
+    else m = 1 - upper_tail(-a) - upper_tail(b);
+    return m > 0 ? std::log(m) : -kInf;
+}
+
+// Inverse of the lower tail: Phi^{-1}(p), 0 < p < 1 (Acklam's approximation with one
+// Halley step, about 1e-15 relative).
+double ndtri(double p) {
+    static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+                               1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
+    static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+                               6.680131188771972e+01,  -1.328068155288572e+01};
+    static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+                               -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
+    static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                               3.754408661907416e+00};
+    if (p <= 0) return -kInf;
+    if (p >= 1) return kInf;
+    double x;
+    if (p < 0.02425) {
+        double q = std::sqrt(-2 * std::log(p));
+        x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    } else if (p <= 1 - 0.02425) {
+        double q = p - 0.5, r = q * q;
+        x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+            (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+    } else {
+        double q = std::sqrt(-2 * std::log1p(-p));
+        x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+            ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    }
+    double e = 0.5 * std::erfc(-x * kSqrt1_2) - p;
+    double u = e * std::sqrt(2 * M_PI) * std::exp(0.5 * x * x);
+    return x - u / (1 + 0.5 * x * u);
+}
+
+// A draw from N(mu, sigma) truncated to [low, high], by inverting the CDF on whichever
+// tail keeps precision.
+double truncnorm(double mu, double sigma, double low, double high, double u) {
+    double a = (low - mu) / sigma, b = (high - mu) / sigma;
+    double qa = upper_tail(a), qb = upper_tail(b);  // Q(a) >= Q(b)
+    // The lower-tail probability is 1 - Q; sample q = Q(x) uniformly in [Q(b), Q(a)].
+    double q = qb + (1 - u) * (qa - qb);
+    double z = q < 0.5 ? -ndtri(q) : ndtri(1 - q);
+    return std::clamp(mu + sigma * z, low, high);
+}
+
+// Optuna's default_gamma and default_weights, float arithmetic included
+// (0.1 * 30 is 3.0000000000000004, so gamma(30) = 4).
+int gamma_of(int n) { return std::min(static_cast<int>(std::ceil(0.1 * n)), 25); }
+
+std::vector<double> default_weights(int n) {
+    if (n < 25) return std::vector<double>(static_cast<std::size_t>(n), 1.0);
+    std::vector<double> w;
+    w.reserve(n);
+    int num = n - 25;
+    double start = 1.0 / n;
+    if (num == 1) w.push_back(start);
+    else if (num > 1) {
+        double delta = (1.0 - start) / (num - 1);
+        for (int i = 0; i < num - 1; ++i) w.push_back(start + i * delta);
+        w.push_back(1.0);
+    }
+    w.insert(w.end(), 25, 1.0);
+    return w;
+}
+
+// One searched dimension in the sampler's internal (log-)transformed coordinates.
+struct Axis {
+    std::size_t dim = 0;
+    bool categorical = false;
+    bool log = false;
+    double low = 0, high = 0;  // internal bounds, widened by half a step for steps
+    double q = 0;              // step in internal units; 0 = continuous
+    int n_choices = 0;
+};
+
+// A mixture of one component per observation plus the prior (the last component).
+struct Parzen {
+    std::size_t n = 0;             // observations; components = n + 1
+    std::vector<double> cum_w;     // cumulative normalised weights, for sampling
+    std::vector<double> base;      // per component: log weight + every axis's constant term
+    struct Col {
+        std::vector<double> mu;    // numeric: means; categorical: observed choice (prior: -1)
+        double sigma = 1, prior_sigma = 1;
+        double log_hit = 0, log_miss = 0;  // categorical: pair terms
+        double aw = 0, rowsum = 1;         // categorical: row weights
+    };
+    std::vector<Col> cols;
+};
+
+Parzen build_parzen(const std::vector<Axis>& axes, const std::vector<std::vector<double>>& values,
+                    const std::vector<std::size_t>& idx, double prior_weight) {
+    Parzen p;
+    p.n = idx.size();
+    const std::size_t m = p.n + 1;
+    std::vector<double> w = default_weights(static_cast<int>(p.n));
+    w.push_back(prior_weight);
+    double total = std::accumulate(w.begin(), w.end(), 0.0);
+    p.base.resize(m);
+    p.cum_w.resize(m);
+    double run = 0;
+    for (std::size_t i = 0; i < m; ++i) {
+        w[i] /= total;
+        run += w[i];
+        p.cum_w[i] = run;
+        p.base[i] = std::log(w[i]);
+    }
+    const double sigma0 =
+        0.2 * std::pow(static_cast<double>(std::max<std::size_t>(p.n, 1)), -1.0 / (static_cast<double>(axes.size()) + 4));
+    p.cols.resize(axes.size());
+    for (std::size_t a = 0; a < axes.size(); ++a) {
+        const Axis& ax = axes[a];
+        Parzen::Col& col = p.cols[a];
+        col.mu.resize(m);
+        for (std::size_t j = 0; j < p.n; ++j) col.mu[j] = values[a][idx[j]];
+        if (ax.categorical) {
+            const double c = ax.n_choices;
+            col.mu[p.n] = -1;
+            col.aw = prior_weight / static_cast<double>(m);
+            col.rowsum = c * col.aw + 1;
+            col.log_hit = std::log(col.aw + 1) - std::log(col.rowsum);
+            col.log_miss = std::log(col.aw) - std::log(col.rowsum);
+            p.base[p.n] += -std::log(c);
+            continue;
+        }
+        const double range = ax.high - ax.low;
+        col.mu[p.n] = 0.5 * (ax.low + ax.high);
+        col.sigma = std::clamp(sigma0 * range, range / std::min(100.0, 1.0 + static_cast<double>(m)), range);
+        col.prior_sigma = range;
+        for (std::size_t i = 0; i < m; ++i) {
+            double s = i == p.n ? col.prior_sigma : col.sigma;
+            double log_z = log_gauss_mass((ax.low - col.mu[i]) / s, (ax.high - col.mu[i]) / s);
+            p.base[i] += -log_z;
+            if (ax.q == 0) p.base[i] += -std::log(s) - kLogSqrt2Pi;
+        }
+    }
+    return p;
+}
+
+// Draws `k` candidates from the mixture: cand[a][s], internal coordinates, not yet rounded.
+std::vector<std::vector<double>> sample_parzen(const Parzen& p, const std::vector<Axis>& axes, int k, Rng& rng) {
+    std::vector<std::vector<double>> cand(axes.size(), std::vector<double>(static_cast<std::size_t>(k)));
+    for (int s = 0; s < k; ++s) {
+        double u = rng.uniform() * p.cum_w.back();
+        std::size_t comp = static_cast<std::size_t>(std::upper_bound(p.cum_w.begin(), p.cum_w.end(), u) - p.cum_w.begin());
+        comp = std::min(comp, p.n);
+        for (std::size_t a = 0; a < axes.size(); ++a) {
+            const Axis& ax = axes[a];
+            const Parzen::Col& col = p.cols[a];
+            double r = rng.uniform();
+            if (ax.categorical) {
+                int observed = static_cast<int>(col.mu[comp]);
+                double cum = 0;
+                int choice = ax.n_choices - 1;
+                for (int c = 0; c < ax.n_choices; ++c) {
+                    double prob = comp == p.n ? 1.0 / ax.n_choices : (col.aw + (c == observed ? 1 : 0)) / col.rowsum;
+                    cum += prob;
+                    if (cum >= r) {
+                        choice = c;
+                        break;
+                    }
+                }
+                cand[a][s] = choice;
+            } else {
+                double sigma = comp == p.n ? col.prior_sigma : col.sigma;
+                cand[a][s] = truncnorm(col.mu[comp], sigma, ax.low, ax.high, r);
+            }
+        }
+    }
+    return cand;
+}
+
+// log p(x) of each candidate under the mixture: a log-sum-exp over components of the
+// per-axis terms, computed one axis at a time over contiguous arrays.
+std::vector<double> log_pdf(const Parzen& p, const std::vector<Axis>& axes, const std::vector<std::vector<double>>& cand) {
+    const std::size_t k = cand.empty() ? 0 : cand[0].size();
+    const std::size_t n = p.n, m = n + 1;
+    std::vector<double> out(k);
+    std::vector<double> acc(m);
+    for (std::size_t s = 0; s < k; ++s) {
+        std::copy(p.base.begin(), p.base.end(), acc.begin());
+        for (std::size_t a = 0; a < axes.size(); ++a) {
+            const Axis& ax = axes[a];
+            const Parzen::Col& col = p.cols[a];
+            const double x = cand[a][s];
+            const double* mu = col.mu.data();
+            if (ax.categorical) {
+                for (std::size_t i = 0; i < n; ++i) acc[i] += mu[i] == x ? col.log_hit : col.log_miss;
+            } else if (ax.q == 0) {
+                const double inv = 1.0 / col.sigma;
+                for (std::size_t i = 0; i < n; ++i) {
+                    double z = (x - mu[i]) * inv;
+                    acc[i] -= 0.5 * z * z;
+                }
+                double z = (x - mu[n]) / col.prior_sigma;
+                acc[n] -= 0.5 * z * z;
+            } else {
+                const double lo = std::max(x - 0.5 * ax.q, ax.low), hi = std::min(x + 0.5 * ax.q, ax.high);
+                for (std::size_t i = 0; i < m; ++i) {
+                    double s_i = i == n ? col.prior_sigma : col.sigma;
+                    acc[i] += log_gauss_mass((lo - mu[i]) / s_i, (hi - mu[i]) / s_i);
+                }
+            }
+        }
+        double mx = *std::max_element(acc.begin(), acc.end());
+        if (!std::isfinite(mx)) {
+            out[s] = mx;
+            continue;
+        }
+        double sum = 0;
+        for (std::size_t i = 0; i < m; ++i) sum += std::exp(acc[i] - mx);
+        out[s] = mx + std::log(sum);
+    }
+    return out;
+}
+
+class TpeSampler : public Sampler {
+public:
+    TpeSampler(const SearchSpace& space, const SamplerOptions& options) : space_(space), options_(options) {
+        const auto& dims = space_.dims();
+        for (std::size_t i = 0; i < dims.size(); ++i) {
+            const Dimension& d = dims[i];
+            if (d.single()) continue;
+            Axis ax;
+            ax.dim = i;
+            if (d.kind == Dimension::Kind::categorical) {
+                ax.categorical = true;
+                ax.n_choices = static_cast<int>(d.choices.size());
+            } else if (d.log) {
+                ax.log = true;
+                bool integer = d.kind == Dimension::Kind::integer;
+                ax.low = std::log(integer ? d.low - 0.5 : d.low);
+                ax.high = std::log(integer ? d.top() + 0.5 : d.high);
+            } else if (d.effective_step() > 0) {
+                ax.q = d.effective_step();
+                ax.low = d.low - 0.5 * ax.q;
+                ax.high = d.top() + 0.5 * ax.q;
+            } else {
+                ax.low = d.low;
+                ax.high = d.high;
+            }
+            axes_.push_back(ax);
+        }
+    }
+
+    Json suggest(const std::vector<TrialRecord>& trials, int number) override {
+        Rng rng(options_.seed, static_cast<std::uint64_t>(static_cast<std::int64_t>(number)));
+
+        // The usable trials in chronological order, with their ranking keys and values.
+        std::vector<const TrialRecord*> recs;
+        recs.reserve(trials.size());
+        for (const auto& t : trials) recs.push_back(&t);
+        auto by_number = [](const TrialRecord* a, const TrialRecord* b) { return a->number < b->number; };
+        if (!std::is_sorted(recs.begin(), recs.end(), by_number)) std::stable_sort(recs.begin(), recs.end(), by_number);
+
+        const double sign = options_.direction == Direction::minimize ? 1.0 : -1.0;
+        std::vector<std::vector<double>> values(axes_.size());
+        for (auto& v : values) v.reserve(recs.size());
+        std::vector<std::pair<double, double>> keys;
+        keys.reserve(recs.size());
+        std::vector<double> row(axes_.size());
+        int n = 0;
+        for (const TrialRecord* t : recs) {
+            std::pair<double, double> key;
+            switch (t->state) {
+                case TrialState::failed: continue;
+                case TrialState::complete:
+                    if (!t->value || !std::isfinite(*t->value)) continue;
+                    key = {-kInf, sign * *t->value};
+                    break;
+                case TrialState::pruned:
+                    if (!t->value) key = {1, 0};
+                    else key = {-static_cast<double>(t->step.value_or(0)), std::isnan(*t->value) ? kInf : sign * *t->value};
+                    break;
+                case TrialState::running:
+                    if (!options_.constant_liar) continue;
+                    key = {kInf, kInf};
+                    break;
+            }
+            if (!parse(t->params, row)) continue;
+            for (std::size_t a = 0; a < axes_.size(); ++a) values[a].push_back(row[a]);
+            keys.push_back(key);
+            if (t->state != TrialState::running) ++n;
+        }
+        if (n < options_.n_startup_trials || axes_.empty()) return random_params(space_, rng);
+
+        // The best gamma(n) form l(x), the rest (running ones included) g(x); each in
+        // chronological order, which default_weights relies on.
+        std::vector<std::size_t> order(keys.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+        const std::size_t n_below = static_cast<std::size_t>(gamma_of(n));
+        std::vector<std::size_t> below(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n_below));
+        std::vector<std::size_t> above(order.begin() + static_cast<std::ptrdiff_t>(n_below), order.end());
+        std::sort(below.begin(), below.end());
+        std::sort(above.begin(), above.end());
+
+        const double prior_weight = 1.0;
+        Parzen l = build_parzen(axes_, values, below, prior_weight);
+        Parzen g = build_parzen(axes_, values, above, prior_weight);
+        auto cand = sample_parzen(l, axes_, std::max(options_.n_ei_candidates, 1), rng);
+        // Round each candidate to its step (as it will be reported) before scoring it.
+        std::vector<std::vector<double>> external(axes_.size());
+        for (std::size_t a = 0; a < axes_.size(); ++a) {
+            external[a].resize(cand[a].size());
+            for (std::size_t s = 0; s < cand[a].size(); ++s) {
+                external[a][s] = to_external(axes_[a], cand[a][s]);
+                cand[a][s] = to_internal(axes_[a], external[a][s]);
+            }
+        }
+        std::vector<double> ll = log_pdf(l, axes_, cand), lg = log_pdf(g, axes_, cand);
+        std::size_t best = 0;
+        double best_score = -kInf;
+        for (std::size_t s = 0; s < ll.size(); ++s) {
+            double score = ll[s] - lg[s];
+            if (score > best_score) {
+                best_score = score;
+                best = s;
+            }
+        }
+
+        Json out = Json::object();
+        std::size_t a = 0;
+        const auto& dims = space_.dims();
+        for (std::size_t i = 0; i < dims.size(); ++i) {
+            const Dimension& d = dims[i];
+            if (a < axes_.size() && axes_[a].dim == i) {
+                out[d.name] = d.to_param(external[a][best]);
+                ++a;
+            } else {
+                out[d.name] = d.to_param(d.kind == Dimension::Kind::categorical ? 0.0 : d.low);
+            }
+        }
+        return out;
+    }
+
+    std::vector<std::string> notes() const override {
+        return {"bayesian (TPE): the first " + std::to_string(options_.n_startup_trials) +
+                " trials are drawn at random, then each trial is the best of " + std::to_string(options_.n_ei_candidates) +
+                " candidates by l(x)/g(x)" +
+                (options_.constant_liar ? "; running trials count as the worst value (constant liar)" : "")};
+    }
+
+private:
+    // A trial's params in internal coordinates; false when one is missing or outside the space.
+    bool parse(const Json& params, std::vector<double>& row) const {
+        if (!params.is_object()) return false;
+        const auto& dims = space_.dims();
+        for (std::size_t a = 0; a < axes_.size(); ++a) {
+            const Axis& ax = axes_[a];
+            const Dimension& d = dims[ax.dim];
+            auto it = params.find(d.name);
+            if (it == params.end()) return false;
+            if (ax.categorical) {
+                int found = -1;
+                for (std::size_t c = 0; c < d.choices.size(); ++c)
+                    if (d.choices[c] == *it) {
+                        found = static_cast<int>(c);
+                        break;
+                    }
+                if (found < 0) return false;
+                row[a] = found;
+                continue;
+            }
+            if (!it->is_number()) return false;
+            double v = it->get<double>();
+            if (!(v >= d.low && v <= d.high)) return false;
+            row[a] = to_internal(ax, v);
+        }
+        return true;
+    }
+
+    double to_internal(const Axis& ax, double external) const {
+        if (ax.categorical) return external;
+        return ax.log ? std::log(external) : external;
+    }
+
+    double to_external(const Axis& ax, double internal) const {
+        if (ax.categorical) return internal;
+        const Dimension& d = space_.dims()[ax.dim];
+        double v = ax.log ? std::exp(internal) : internal;
+        if (d.effective_step() > 0) return d.snap(v);
+        return std::clamp(v, d.low, d.high);
+    }
+
+    SearchSpace space_;
+    SamplerOptions options_;
+    std::vector<Axis> axes_;
+};
+
+}  // namespace
+
+double random_value(const Dimension& d, Rng& rng) {
+    if (d.kind == Dimension::Kind::categorical) return static_cast<double>(rng.below(d.choices.size()));
+    if (d.single()) return d.low;
+    const double s = d.effective_step();
+    const bool integer = d.kind == Dimension::Kind::integer;
+    if (d.log) {
+        double lo = std::log(integer ? d.low - 0.5 : d.low), hi = std::log(integer ? d.top() + 0.5 : d.high);
+        double v = std::exp(rng.uniform(lo, hi));
+        return s > 0 ? d.snap(v) : std::clamp(v, d.low, d.high);
+    }
+    if (s > 0) return d.snap(rng.uniform(d.low - 0.5 * s, d.top() + 0.5 * s));
+    return rng.uniform(d.low, d.high);
+}
+
+Json random_params(const SearchSpace& space, Rng& rng) {
+    Json out = Json::object();
+    for (const auto& d : space.dims()) out[d.name] = d.to_param(random_value(d, rng));
+    return out;
+}
+
+std::unique_ptr<Sampler> make_tpe_sampler(const SearchSpace& space, const SamplerOptions& options) {
+    return std::make_unique<TpeSampler>(space, options);
+}
+
+}  // namespace hone::tune
