@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
     hone::cli::add_check_command(app, exit_code);
     hone::cli::add_data_command(app, exit_code);
     hone::cli::add_train_command(app, exit_code);
+    hone::cli::add_tune_commands(app, exit_code);
     hone::cli::add_predict_command(app, exit_code);
     hone::cli::add_registry_commands(app, exit_code);
     try {

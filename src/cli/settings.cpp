@@ -1,6 +1,10 @@
 #include "cli/settings.hpp"
 
 #include <cstdlib>
+#include <iostream>
+
+#include "common/error.hpp"
+#include "common/text.hpp"
 
 namespace hone::cli {
 
@@ -15,6 +19,24 @@ std::unique_ptr<registry::Store> open_settings_store(const Settings& settings) {
 
 std::string model_root(const Settings& settings) {
     return settings.model_root.empty() ? registry::default_model_root() : settings.model_root;
+}
+
+lang::LoadedJobFile load_checked_job_file(const std::string& file) {
+    auto loaded = lang::load_job_file(file);
+    std::cerr << loaded.report();
+    if (!loaded.ok())
+        throw Error(ErrorKind::validation, "invalid_job_file", "the job file has errors (see above)", Location(file));
+    return loaded;
+}
+
+std::string pick_job(const std::string& given, const std::vector<std::string>& names, const std::string& kind,
+                     const std::string& file, const std::string& command) {
+    if (!given.empty()) return given;
+    if (names.size() == 1) return names[0];
+    throw Error(ErrorKind::validation, "job_required",
+                file + " has " + std::to_string(names.size()) + " " + kind + " jobs; name one: hone " + command + " " +
+                    file + " JOB",
+                {}, names.empty() ? "" : kind + " jobs: " + join(names));
 }
 
 std::string created_by() {

@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "lang/job_file.hpp"
 #include "registry/store.hpp"
 
 namespace hone::cli {
@@ -18,6 +19,15 @@ struct Settings {
 void add_settings_options(CLI::App& cmd, Settings& settings);
 std::unique_ptr<registry::Store> open_settings_store(const Settings& settings);
 std::string model_root(const Settings& settings);
+// The job file, its warnings and errors printed to stderr; errors throw
+// hone::Error(validation, "invalid_job_file").
+lang::LoadedJobFile load_checked_job_file(const std::string& file);
+
+// `given`, or the file's only job of that kind ("training", "tuning"); several
+// and none given is hone::Error(validation, "job_required") listing them.
+std::string pick_job(const std::string& given, const std::vector<std::string>& names, const std::string& kind,
+                     const std::string& file, const std::string& command);
+
 // $USER, else "hone".
 std::string created_by();
 

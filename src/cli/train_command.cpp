@@ -100,22 +100,10 @@ void add_train_command(CLI::App& app, int& exit_code) {
     cmd->add_flag("-q,--quiet", o->quiet, "no progress output");
     add_settings_options(*cmd, o->settings);
     cmd->callback([o, &exit_code] {
-        auto loaded = lang::load_job_file(o->file);
-        std::cerr << loaded.report();
-        if (!loaded.ok())
-            throw Error(ErrorKind::validation, "invalid_job_file", "the job file has errors (see above)", Location(o->file));
-        std::string job = o->job;
-        if (job.empty()) {
-            if (loaded.spec.trainings.size() != 1) {
-                std::string names;
-                for (const auto& t : loaded.spec.trainings) names += (names.empty() ? "" : ", ") + t.name;
-                throw Error(ErrorKind::validation, "job_required",
-                            o->file + " has " + std::to_string(loaded.spec.trainings.size()) +
-                                " training jobs; name one: hone train " + o->file + " JOB",
-                            {}, names.empty() ? "" : "training jobs: " + names);
-            }
-            job = loaded.spec.trainings[0].name;
-        }
+        auto loaded = load_checked_job_file(o->file);
+        std::vector<std::string> names;
+        for (const auto& t : loaded.spec.trainings) names.push_back(t.name);
+        std::string job = pick_job(o->job, names, "training", o->file, "train");
         auto store = open_settings_store(o->settings);
         train::TrainOptions options;
         for (const auto& s : o->sets) train::add_override(options.overrides, s);

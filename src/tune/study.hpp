@@ -1,0 +1,66 @@
+#pragma once
+// A tuning study: seed 000's `tuning` job run for real. The training job it
+// names is prepared once (data loaded, split, preprocessed); then
+// `parallel_trials` workers each take the next trial from the sampler, fit it on
+// the shared data with its share of the cores, report each round's objective to
+// the pruner, and write the trial to the store when it starts and when it ends.
+//
+// The study is its tuning run in the store (the run id is the study id). A study
+// stopped by a crash is continued with `resume`: its ok, pruned and failed trials
+// are kept, trials that were running are rerun with the same parameters, and
+// max_trials counts the whole study.
+//
+// Result (seed 000's fields first): status, job, training_job, strategy,
+// total_trials, best_trial, best_hyperparameters, best_metrics,
+// best_model_registry_key; then study_id, objective, completed/pruned/failed
+// counts, duration_ms, importance, notes, warnings, errors and the trials.
+// A study whose trials all fail has status "error" and the reasons in "errors".
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "lang/spec.hpp"
+#include "registry/store.hpp"
+
+namespace hone::tune {
+
+using Json = nlohmann::ordered_json;
+
+// One line of the live view: a trial that started or ended.
+struct TrialEvent {
+    std::string kind;  // started, ended
+    Json trial;        // registry::TrialRow::to_json()
+    int finished = 0;  // trials ended so far (this process and resumed)
+    int total = 0;     // max_trials
+    Json best;         // the best ok trial so far, or null
+};
+
+struct TuneOptions {
+    // Over the tuning spec: max_trials, parallel_trials, strategy, seed, pruner,
+    // cv, grid_points, objective_metric, register.
+    Json overrides = Json::object();
+    bool resume = false;
+    std::string model_root;  // "" = registry::default_model_root()
+    unsigned threads = 0;    // all trials together; 0 = all cores
+    std::string created_by = "hone";
+    std::function<void(const TrialEvent&)> on_trial;
+    std::function<bool()> cancelled;
+};
+
+Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry::Store& store,
+                    const TuneOptions& options = {});
+
+// The spec with overrides applied; unknown keys are hone::Error(validation,
+// "invalid_override") naming the overridable ones.
+lang::TuningSpec apply_tuning_overrides(lang::TuningSpec spec, const Json& overrides);
+
+// The latest tuning run (study) of `job` in the store, if any.
+std::optional<registry::RunRecord> latest_study(registry::Store& store, const std::string& job);
+
+// How much of the objective's variance each hyperparameter explains over the
+// finished trials (one-way analysis of variance: numbers in up to 4 quantile
+// bins, categories by value), normalised to sum 1, largest first.
+Json hyperparameter_importance(const std::vector<registry::TrialRow>& trials);
+
+}  // namespace hone::tune
