@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make demo`: check the churn job file, describe its data, train the seed's
-# baseline model, list the registry and predict a few rows with the new model.
+# baseline model, list the registry, predict a few rows with the new model, then
+# run the seed's tuning study on a small budget and show its best trial.
 # The registry goes to ./.hone (override with HONE_HOME).
 set -euo pipefail
 hone=${1:-build/hone}
@@ -23,3 +24,10 @@ key=$("$hone" models list --name churn_classifier --json | sed -n 's/.*"key": "\
 head -n 6 "$here/customers.csv" > "${TMPDIR:-/tmp}/hone-demo-rows.csv"
 step "hone predict $key --input (5 customers)"
 "$hone" predict "$key" --input "${TMPDIR:-/tmp}/hone-demo-rows.csv"
+
+# The seed's study asks for 50 trials; 12 keep the demo well under a minute.
+step "hone tune examples/churn/churn.n3 optimized_churn_model --set max_trials=12"
+"$hone" tune "$here/churn.n3" optimized_churn_model --set max_trials=12
+
+step "hone best optimized_churn_model"
+"$hone" best optimized_churn_model | head -n 8
