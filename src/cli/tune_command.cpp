@@ -136,7 +136,7 @@ void add_tune_commands(CLI::App& app, int& exit_code) {
     struct Options {
         std::string file, job;
         std::vector<std::string> sets;
-        bool json = false, quiet = false, resume = false;
+        bool json = false, quiet = false, resume = false, no_register = false;
         unsigned threads = 0;
         Settings settings;
     };
@@ -149,6 +149,7 @@ void add_tune_commands(CLI::App& app, int& exit_code) {
         ->allow_extra_args(false);
     cmd->add_flag("--resume", o->resume, "continue the job's latest study (after a crash or a stop)");
     cmd->add_option("--threads", o->threads, "threads for all trials together (default: all cores)");
+    cmd->add_flag("--no-register", o->no_register, "register no model (the trials are still recorded)");
     cmd->add_flag("--json", o->json, "print the result as JSON");
     cmd->add_flag("-q,--quiet", o->quiet, "no progress output");
     add_settings_options(*cmd, o->settings);
@@ -165,6 +166,7 @@ void add_tune_commands(CLI::App& app, int& exit_code) {
             for (auto it = one.begin(); it != one.end(); ++it) options.overrides[it.key()] = it.value();
         }
         options.resume = o->resume;
+        options.register_models = !o->no_register;
         options.threads = o->threads;
         options.model_root = model_root(o->settings);
         options.created_by = created_by();

@@ -170,7 +170,7 @@ public:
 
     // Registers the best trial's model (refitted on the training split under cv).
     void register_best(const train::TrainOptions& train_options) {
-        if (best_number_ < 0 || spec_.register_models == "all") return;
+        if (best_number_ < 0 || spec_.register_models == "all" || !options_.register_models) return;
         const registry::TrialRow& best = rows_[static_cast<std::size_t>(best_number_)];
         if (!best_fit_) {
             train::FitHooks hooks;
@@ -255,7 +255,8 @@ private:
             auto started = Clock::now();
             TrialOutcome out = run_trial(n);
             std::string key;
-            if (out.status == "ok" && spec_.register_models == "all" && out.fit) key = register_now(n, *out.fit);
+            if (out.status == "ok" && spec_.register_models == "all" && options_.register_models && out.fit)
+                key = register_now(n, *out.fit);
             std::lock_guard lock(mu_);
             auto& row = rows_[static_cast<std::size_t>(n)];
             row.status = out.status;
@@ -267,7 +268,8 @@ private:
             progress_[static_cast<std::size_t>(n)].state = state_of(out.status);
             store_.save_trial(row);
             bool is_best = observe_end(row);
-            if (is_best && out.fit && spec_.register_models != "all" && spec_.cv <= 1) best_fit_ = std::move(out.fit);
+            if (is_best && out.fit && spec_.register_models != "all" && options_.register_models && spec_.cv <= 1)
+                best_fit_ = std::move(out.fit);
             ++finished_;
             emit("ended", row);
         }

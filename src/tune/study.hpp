@@ -41,6 +41,7 @@ struct TuneOptions {
     // cv, grid_points, objective_metric, register.
     Json overrides = Json::object();
     bool resume = false;
+    bool register_models = true;  // false: no model is registered, whatever the spec says
     std::string model_root;  // "" = registry::default_model_root()
     unsigned threads = 0;    // all trials together; 0 = all cores
     std::string created_by = "hone";
