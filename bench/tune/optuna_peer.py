@@ -1,0 +1,120 @@
+"""Optuna 3.1's side of bench/tune/run.sh (run with /usr/bin/python3, Debian's python3-optuna).
+
+    optuna_peer.py quality SAMPLER FUNCTION SEEDS TRIALS   one JSON line per seed, as tune_bench
+    optuna_peer.py cost N REPS                             seconds of one study.ask() after N
+                                                           complete trials (mixed10 space)
+
+The functions and spaces are the same as bench/tune/tune_bench.cpp's. SAMPLER is "tpe"
+(TPESampler(multivariate=True, constant_liar=True), defaults otherwise: 10 startup trials,
+24 EI candidates) or "random".
+"""
+import json
+import math
+import sys
+import time
+import warnings
+
+import optuna
+
+optuna.logging.set_verbosity(optuna.logging.ERROR)
+warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
+
+
+def branin(t):
+    x1 = t.suggest_float("x1", -5, 10)
+    x2 = t.suggest_float("x2", 0, 15)
+    a, b, c, r, s, tt = 1, 5.1 / (4 * math.pi ** 2), 5 / math.pi, 6, 10, 1 / (8 * math.pi)
+    return a * (x2 - b * x1 ** 2 + c * x1 - r) ** 2 + s * (1 - tt) * math.cos(x1) + s
+
+
+ALPHA = [1.0, 1.2, 3.0, 3.2]
+A = [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]]
+P = [[0.1312, 0.1696, 0.5569, 0.0124, 0.8283, 0.5886], [0.2329, 0.4135, 0.8307, 0.3736, 0.1004, 0.9991],
+     [0.2348, 0.1451, 0.3522, 0.2883, 0.3047, 0.6650], [0.4047, 0.8828, 0.8732, 0.5743, 0.1091, 0.0381]]
+
+
+def hartmann6(t):
+    x = [t.suggest_float(f"x{j}", 0, 1) for j in range(6)]
+    total = 0.0
+    for i in range(4):
+        inner = sum(A[i][j] * (x[j] - P[i][j]) ** 2 for j in range(6))
+        total += ALPHA[i] * math.exp(-inner)
+    return -total
+
+
+SHIFT = [1.5, -2.0, 0.5, 3.0, -1.0, 2.5, -3.5, 1.0]
+WEIGHT = [1.0, 1.25, 1.5, 1.75, 2.0, 2.25, 2.5, 2.75]
+PENALTY = {"a": 2.0, "b": 0.0, "c": 1.0, "d": 3.0}
+
+
+def mixed10_params(x, n, c):
+    v = sum(WEIGHT[i] * (x[i] - SHIFT[i]) ** 2 for i in range(8))
+    return v + 0.5 * (n - 3) ** 2 + PENALTY[c]
+
+
+def mixed10(t):
+    x = [t.suggest_float(f"x{i}", -5, 5) for i in range(8)]
+    n = t.suggest_int("n", -10, 10)
+    c = t.suggest_categorical("c", ["a", "b", "c", "d"])
+    return mixed10_params(x, n, c)
+
+
+FUNCTIONS = {"branin": branin, "hartmann6": hartmann6, "mixed10": mixed10}
+
+
+def make_sampler(name, seed):
+    if name == "tpe":
+        return optuna.samplers.TPESampler(multivariate=True, constant_liar=True, seed=seed)
+    if name == "random":
+        return optuna.samplers.RandomSampler(seed=seed)
+    raise SystemExit(f"unknown sampler {name}")
+
+
+def quality(sampler, fn, seeds, trials):
+    f = FUNCTIONS[fn]
+    for seed in range(seeds):
+        study = optuna.create_study(direction="minimize", sampler=make_sampler(sampler, seed))
+        trace, best = [], math.inf
+        for _ in range(trials):  # sequential, one ask/tell at a time
+            trial = study.ask()
+            value = f(trial)
+            study.tell(trial, value)
+            best = min(best, value)
+            trace.append(best)
+        print(json.dumps({"seed": seed, "trace": trace}), flush=True)
+
+
+def cost(n, reps):
+    import random
+
+    rng = random.Random(12345)
+    dists = {f"x{i}": optuna.distributions.FloatDistribution(-5, 5) for i in range(8)}
+    dists["n"] = optuna.distributions.IntDistribution(-10, 10)
+    dists["c"] = optuna.distributions.CategoricalDistribution(["a", "b", "c", "d"])
+    trials = []
+    for _ in range(n):
+        x = [rng.uniform(-5, 5) for _ in range(8)]
+        k = rng.randint(-10, 10)
+        c = rng.choice("abcd")
+        params = {f"x{i}": x[i] for i in range(8)}
+        params.update(n=k, c=c)
+        trials.append(optuna.trial.create_trial(params=params, distributions=dists, value=mixed10_params(x, k, c)))
+    study = optuna.create_study(direction="minimize", sampler=make_sampler("tpe", 1))
+    study.add_trials(trials)
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        trial = study.ask()  # samples every parameter jointly (sample_relative) here
+        times.append(time.perf_counter() - t0)
+        study.tell(trial, state=optuna.trial.TrialState.FAIL)  # keep N complete trials
+    print(json.dumps({"n": n, "seconds": times}), flush=True)
+
+
+if __name__ == "__main__":
+    a = sys.argv[1:]
+    if len(a) == 5 and a[0] == "quality":
+        quality(a[1], a[2], int(a[3]), int(a[4]))
+    elif len(a) == 3 and a[0] == "cost":
+        cost(int(a[1]), int(a[2]))
+    else:
+        raise SystemExit(__doc__)
