@@ -66,6 +66,7 @@ public:
         if (std::find(setup_.metric_names.begin(), setup_.metric_names.end(), objective_.metric) ==
             setup_.metric_names.end())
             setup_.metric_names.push_back(objective_.metric);
+        check_space(spec, *setup.algo);
         space_ = SearchSpace::from_spec(spec.search_space);
         SamplerOptions so;
         so.seed = spec.seed;
@@ -162,7 +163,9 @@ public:
         r["duration_ms"] = duration_ms;
         r["importance"] = hyperparameter_importance(rows_);
         r["notes"] = notes_;
-        r["warnings"] = setup_.warnings;
+        Json warnings = warnings_;
+        for (const auto& w : setup_.warnings) warnings.push_back(w);
+        r["warnings"] = warnings;
         if (!errors.empty()) r["errors"] = errors;
         r["trials"] = trials;
         return r;
@@ -185,8 +188,30 @@ public:
     }
 
     bool cancelled() const { return cancelled_; }
+    const Json& warnings() const { return warnings_; }
 
 private:
+    // A dimension the algorithm does not take tunes nothing: a warning, an error
+    // under strict. A categorical with one value is not a search: a warning.
+    void check_space(const lang::TuningSpec& spec, const models::AlgorithmSpec& algo) {
+        for (const auto& d : spec.search_space) {
+            if (!algo.find_param(d.name)) {
+                std::string msg = "search space key '" + d.name + "' is not a hyperparameter of " + algo.name;
+                std::vector<std::string> names;
+                for (const auto& p : algo.params) names.push_back(p.name);
+                std::string near = nearest(d.name, names);
+                if (!near.empty()) msg += "; did you mean '" + near + "'?";
+                if (setup_.spec.strict)
+                    throw Error(ErrorKind::validation, "unknown_hyperparameter", msg, {},
+                                algo.name + " takes: " + join(names));
+                warnings_.push_back(msg + "; it is sampled but has no effect");
+            }
+            if (d.type == lang::SearchDimension::Type::categorical && d.values.size() == 1)
+                warnings_.push_back("search space key '" + d.name + "' has a single value (" + d.values[0].dump() +
+                                    "): it is fixed, not searched");
+        }
+    }
+
     Json trial_metadata(const registry::TrialRow& row) const {
         return Json{{"tuning_job", spec_.name}, {"study_id", run_.id}, {"trial", row.number}};
     }
@@ -423,6 +448,7 @@ private:
     std::vector<TrialProgress> progress_;   // by number
     std::deque<int> rerun_;
     Json notes_ = Json::array();
+    Json warnings_ = Json::array();
     int best_number_ = -1;
     std::optional<double> rows_best_value_;
     std::unique_ptr<train::FitResult> best_fit_;
@@ -441,6 +467,27 @@ private:
 int positive_int(const std::string& key, const Json& v) {
     if (!v.is_number_integer() || v.get<std::int64_t>() < 1) bad_override(key, "a positive integer", v);
     return v.get<int>();
+}
+
+// The search space as stored with a study, to tell on resume whether it changed.
+Json space_json(const lang::TuningSpec& spec) { return lang::to_json(spec)["search_space"]; }
+
+void check_same_space(const registry::RunRecord& run, const lang::TuningSpec& spec) {
+    if (!run.result.contains("search_space")) return;  // a study from before spaces were recorded
+    const Json& was = run.result["search_space"];
+    Json now = space_json(spec);
+    std::vector<std::string> changes;
+    for (auto it = was.begin(); it != was.end(); ++it) {
+        if (!now.contains(it.key())) changes.push_back("'" + it.key() + "' was removed");
+        else if (now[it.key()] != it.value())
+            changes.push_back("'" + it.key() + "' changed from " + it.value().dump() + " to " + now[it.key()].dump());
+    }
+    for (auto it = now.begin(); it != now.end(); ++it)
+        if (!was.contains(it.key())) changes.push_back("'" + it.key() + "' was added");
+    if (!changes.empty())
+        throw Error(ErrorKind::conflict, "search_space_changed",
+                    "cannot resume study " + run.id + " of '" + run.job + "': its search space changed: " + join(changes, "; "),
+                    {}, "run the study anew without --resume, or restore the search space");
 }
 
 }  // namespace
@@ -574,6 +621,7 @@ Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry:
             throw Error(ErrorKind::not_found, "study_not_found", "no study of tuning job '" + job + "' to resume", {},
                         "run it without --resume first");
         run = *last;
+        check_same_space(run, spec);
         previous = store.trials_of(run.id);
         run.status = "running";
         run.error.clear();
@@ -584,6 +632,7 @@ Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry:
         run.kind = "tuning";
         run.status = "running";
         run.ts = unix_now();
+        run.result = Json{{"search_space", space_json(spec)}};
         store.save_job("tuning", job, lang::to_json(spec));
         store.insert_run(run);
     }
@@ -608,6 +657,7 @@ Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry:
         to.threads = options.threads;
         if (!study.cancelled()) study.register_best(to);
         Json result = study.result(previous_ms + ms_since(started));
+        result["search_space"] = space_json(spec);
         run.metrics = result["best_metrics"].is_object() ? result["best_metrics"] : Json::object();
         run.registry_key = result["best_model_registry_key"].is_string() ? result["best_model_registry_key"].get<std::string>() : "";
         std::string status = result["status"].get<std::string>();
@@ -615,7 +665,8 @@ Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry:
         store.audit(options.created_by, "tune", job, status, Json{{"run_id", run.id}, {"registry_key", run.registry_key}});
         return result;
     } catch (const Error& e) {
-        finish(e.kind() == ErrorKind::cancelled ? "cancelled" : "error", Json::object(), e.what());
+        finish(e.kind() == ErrorKind::cancelled ? "cancelled" : "error", Json{{"search_space", space_json(spec)}},
+               e.what());
         store.audit(options.created_by, "tune", job, "error", Json{{"run_id", run.id}, {"error", e.what()}});
         throw;
     }

@@ -289,3 +289,44 @@ TEST(Study, KillNineThenResumeLosesAndRepeatsNothing) {
     EXPECT_EQ(after[before.size() - 1].params, before.back().params);
     EXPECT_EQ(store->get_run(study)->status, "ok");
 }
+
+TEST(Study, ResumeRefusesAChangedSearchSpace) {
+    Workspace ws;
+    auto file = study_file(ws, tuning_block("    strategy: random\n    max_trials: 2\n"));
+    tune::run_tuning_job(file, "study", *ws.store, options_for(ws));
+    std::string changed = tuning_block("    strategy: random\n    max_trials: 2\n");
+    changed.replace(changed.find("max: 6"), 6, "max: 8");
+    auto file2 = study_file(ws, changed);
+    auto o = options_for(ws);
+    o.resume = true;
+    try {
+        tune::run_tuning_job(file2, "study", *ws.store, o);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), "search_space_changed");
+        std::string msg = e.what();
+        EXPECT_NE(msg.find(R"(its search space changed: 'max_depth' changed from {"type":"int","min":2.0,"max":6.0} to {"type":"int","min":2.0,"max":8.0})"),
+                  std::string::npos)
+            << msg;
+    }
+}
+
+TEST(Study, SpaceKeysTheAlgorithmDoesNotTakeWarnOrFailUnderStrict) {
+    Workspace ws;
+    std::string space =
+        "tuning \"study\":\n    training_job: baseline_churn_model\n    strategy: random\n    max_trials: 1\n"
+        "    search_space:\n        max_dept:\n            type: int\n            min: 2\n            max: 4\n"
+        "        tree_method:\n            type: categorical\n            values: [hist]\n";
+    auto r = tune::run_tuning_job(study_file(ws, space), "study", *ws.store, options_for(ws));
+    ASSERT_GE(r["warnings"].size(), 2u);
+    EXPECT_EQ(r["warnings"][0],
+              "search space key 'max_dept' is not a hyperparameter of xgboost; did you mean 'max_depth'?; it is "
+              "sampled but has no effect");
+    EXPECT_EQ(r["warnings"][1], "search space key 'tree_method' has a single value (\"hist\"): it is fixed, not searched");
+    try {
+        tune::run_tuning_job(study_file(ws, space, "    strict: true\n"), "study", *ws.store, options_for(ws));
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_STREQ(e.what(), "search space key 'max_dept' is not a hyperparameter of xgboost; did you mean 'max_depth'?");
+    }
+}
