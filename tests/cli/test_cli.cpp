@@ -129,3 +129,34 @@ TEST(Cli, PredictWithAMissingFeatureNamesIt) {
     EXPECT_NE(p.code, 0);
     EXPECT_NE(p.out.find("support_calls"), std::string::npos) << p.out;
 }
+
+TEST(Cli, TuneTheSeedStudyThenReadItsTrialsAndBest) {
+    Home home;
+    auto t = run("tune -q --json --set max_trials=4 --set parallel_trials=2 " + source("examples/churn/churn.n3") +
+                     " optimized_churn_model",
+                 home.env());
+    ASSERT_EQ(t.code, 0) << t.out;
+    auto r = nlohmann::json::parse(t.out);
+    EXPECT_EQ(r["status"], "ok");
+    EXPECT_EQ(r["training_job"], "baseline_churn_model");
+    EXPECT_EQ(r["strategy"], "random");
+    EXPECT_EQ(r["total_trials"], 4);
+    EXPECT_EQ(r["objective"]["metric"], "auc");
+    std::string key = r["best_model_registry_key"];
+
+    auto trials = run("trials optimized_churn_model", home.env());
+    ASSERT_EQ(trials.code, 0) << trials.out;
+    EXPECT_EQ(std::count(trials.out.begin(), trials.out.end(), '\n'), 6) << trials.out;  // study line, header, 4 trials
+    EXPECT_NE(trials.out.find("trial   status      value    time ms  hyperparameters"), std::string::npos);
+
+    auto best = run("best --json optimized_churn_model", home.env());
+    ASSERT_EQ(best.code, 0) << best.out;
+    auto b = nlohmann::json::parse(best.out);
+    EXPECT_EQ(b["best_trial"], r["best_trial"]);
+    EXPECT_EQ(b["best_model_registry_key"], key);
+    EXPECT_FALSE(b.contains("trials"));
+
+    auto none = run("best nothing_here", home.env());
+    EXPECT_EQ(none.code, 1) << none.out;
+    EXPECT_NE(none.out.find("error: no study of tuning job 'nothing_here' in the store"), std::string::npos) << none.out;
+}
