@@ -16,12 +16,20 @@ const double kLogSqrt2Pi = 0.5 * std::log(2 * M_PI);
 // Upper tail Q(z) = 1 - Phi(z), accurate far out.
 double upper_tail(double z) { return 0.5 * std::erfc(z * kSqrt1_2); }
 
+// Phi(b) - Phi(a) for a <= 0 <= b (a component's mass inside the bounds).
+double gauss_mass(double a, double b) {
+    constexpr double kFar = 8.5;  // past 8.5 sigma a tail is below 1e-17: 1 - tail == 1
+    return 1 - (a < -kFar ? 0.0 : upper_tail(-a)) - (b > kFar ? 0.0 : upper_tail(b));
+}
+
 // log(Phi(b) - Phi(a)) for a <= b, computed on the side that does not cancel.
 double log_gauss_mass(double a, double b) {
+    // Past 8.5 sigma a tail is below 1e-17, which 1 - tail cannot tell from 0: skip its erfc.
+    constexpr double kFar = 8.5;
     double m;
-    if (a >= 0) m = upper_tail(a) - upper_tail(b);
-    else if (b <= 0) m = upper_tail(-b) - upper_tail(-a);
-    else m = 1 - upper_tail(-a) - upper_tail(b);
+    if (a >= 0) m = upper_tail(a) - (b > 38 ? 0.0 : upper_tail(b));
+    else if (b <= 0) m = upper_tail(-b) - (a < -38 ? 0.0 : upper_tail(-a));
+    else m = 1 - (a < -kFar ? 0.0 : upper_tail(-a)) - (b > kFar ? 0.0 : upper_tail(b));
     return m > 0 ? std::log(m) : -kInf;
 }
 
@@ -115,11 +123,12 @@ struct Parzen {
         std::size_t grid_n = 0;
     };
     std::vector<Col> cols;
+    std::vector<double> mass;      // scratch: truncation masses
 };
 
-Parzen build_parzen(const std::vector<Axis>& axes, const std::vector<std::vector<double>>& values,
-                    const std::vector<std::size_t>& idx, double prior_weight) {
-    Parzen p;
+// Fills `p` (reusing its buffers) with the estimator of the observations `idx`.
+void build_parzen(Parzen& p, const std::vector<Axis>& axes, const std::vector<std::vector<double>>& values,
+                  const std::vector<std::size_t>& idx, double prior_weight) {
     p.n = idx.size();
     const std::size_t m = p.n + 1;
     std::vector<double> w = default_weights(static_cast<int>(p.n));
@@ -137,10 +146,15 @@ Parzen build_parzen(const std::vector<Axis>& axes, const std::vector<std::vector
     const double sigma0 =
         0.2 * std::pow(static_cast<double>(std::max<std::size_t>(p.n, 1)), -1.0 / (static_cast<double>(axes.size()) + 4));
     p.cols.resize(axes.size());
+    // Each component's truncation mass, multiplied over the axes and logged once at the end
+    // (every factor is at least Phi(1) - Phi(0) = 0.34: mu lies inside the bounds and
+    // sigma <= range, so the product stays far from underflow for any realistic space).
+    p.mass.assign(m, 1.0);
     for (std::size_t a = 0; a < axes.size(); ++a) {
         const Axis& ax = axes[a];
         Parzen::Col& col = p.cols[a];
         col.mu.resize(m);
+        col.mu_k.clear();
         for (std::size_t j = 0; j < p.n; ++j) col.mu[j] = values[a][idx[j]];
         if (ax.categorical) {
             const double c = ax.n_choices;
@@ -170,18 +184,17 @@ Parzen build_parzen(const std::vector<Axis>& axes, const std::vector<std::vector
                 }
             }
         }
-        for (std::size_t i = 0; i < m; ++i) {
-            double s = i == p.n ? col.prior_sigma : col.sigma;
-            double log_z = log_gauss_mass((ax.low - col.mu[i]) / s, (ax.high - col.mu[i]) / s);
-            p.base[i] += -log_z;
-            // Optuna 3.1's truncnorm.logpdf is the density of the standardised variable: it
-            // has no -log(sigma) term, which weighs the wide prior component up against the
-            // narrow ones by range / sigma per continuous dimension. Kept, as it is what
-            // Optuna does and searches better for it on the benchmark functions.
-            if (ax.q == 0) p.base[i] += -kLogSqrt2Pi;
-        }
+        const double inv = 1.0 / col.sigma;
+        for (std::size_t i = 0; i < p.n; ++i) p.mass[i] *= gauss_mass((ax.low - col.mu[i]) * inv, (ax.high - col.mu[i]) * inv);
+        p.mass[p.n] *= gauss_mass((ax.low - col.mu[p.n]) / col.prior_sigma, (ax.high - col.mu[p.n]) / col.prior_sigma);
+        // Optuna 3.1's truncnorm.logpdf is the density of the standardised variable: it has
+        // no -log(sigma) term, which weighs the wide prior component up against the narrow
+        // ones by range / sigma per continuous dimension. Kept, as it is what Optuna does
+        // (and it searches better for it on the benchmark functions).
+        if (ax.q == 0)
+            for (std::size_t i = 0; i < m; ++i) p.base[i] -= kLogSqrt2Pi;
     }
-    return p;
+    for (std::size_t i = 0; i < m; ++i) p.base[i] -= std::log(p.mass[i]);
 }
 
 // Draws `k` candidates from the mixture: cand[a][s], internal coordinates, not yet rounded.
@@ -218,64 +231,92 @@ std::vector<std::vector<double>> sample_parzen(const Parzen& p, const std::vecto
 }
 
 // log p(x) of each candidate under the mixture: a log-sum-exp over components of the
-// per-axis terms, computed one axis at a time over contiguous arrays.
+// per-axis terms. Components are taken in blocks that stay in L1 cache, each block's terms
+// summed one axis at a time over contiguous arrays, and the log-sum-exp kept online.
 std::vector<double> log_pdf(const Parzen& p, const std::vector<Axis>& axes, const std::vector<std::vector<double>>& cand) {
+    constexpr std::size_t kBlock = 512;
     const std::size_t k = cand.empty() ? 0 : cand[0].size();
     const std::size_t n = p.n, m = n + 1;
-    std::vector<double> out(k);
-    std::vector<double> acc(m);
-    std::vector<double> table;
-    for (std::size_t s = 0; s < k; ++s) {
-        std::copy(p.base.begin(), p.base.end(), acc.begin());
-        for (std::size_t a = 0; a < axes.size(); ++a) {
-            const Axis& ax = axes[a];
-            const Parzen::Col& col = p.cols[a];
+    std::vector<double> run_max(k, -kInf), run_sum(k, 0.0);
+    std::vector<double> acc(kBlock);
+    // Stepped axes: the log mass of each candidate's step for each grid value.
+    std::vector<std::vector<double>> tables(axes.size() * k);
+    for (std::size_t a = 0; a < axes.size(); ++a) {
+        const Axis& ax = axes[a];
+        const Parzen::Col& col = p.cols[a];
+        if (ax.categorical || ax.q == 0 || col.mu_k.empty()) continue;
+        const double inv = 1.0 / col.sigma;
+        for (std::size_t s = 0; s < k; ++s) {
             const double x = cand[a][s];
-            const double* mu = col.mu.data();
-            if (ax.categorical) {
-                for (std::size_t i = 0; i < n; ++i) acc[i] += mu[i] == x ? col.log_hit : col.log_miss;
-            } else if (ax.q == 0) {
-                const double inv = 1.0 / col.sigma;
-                for (std::size_t i = 0; i < n; ++i) {
-                    double z = (x - mu[i]) * inv;
-                    acc[i] -= 0.5 * z * z;
+            const double lo = std::max(x - 0.5 * ax.q, ax.low), hi = std::min(x + 0.5 * ax.q, ax.high);
+            auto& table = tables[a * k + s];
+            table.resize(col.grid_n);
+            for (std::size_t g = 0; g < col.grid_n; ++g) {
+                double mu = col.grid_low + static_cast<double>(g) * ax.q;
+                table[g] = log_gauss_mass((lo - mu) * inv, (hi - mu) * inv);
+            }
+        }
+    }
+    for (std::size_t b0 = 0; b0 < m; b0 += kBlock) {
+        const std::size_t b1 = std::min(m, b0 + kBlock), len = b1 - b0;
+        // The prior (component n) is scored apart, with its own sigma.
+        const std::size_t obs_end = std::min(b1, n), obs_len = obs_end > b0 ? obs_end - b0 : 0;
+        for (std::size_t s = 0; s < k; ++s) {
+            std::copy(p.base.begin() + static_cast<std::ptrdiff_t>(b0), p.base.begin() + static_cast<std::ptrdiff_t>(b1), acc.begin());
+            for (std::size_t a = 0; a < axes.size(); ++a) {
+                const Axis& ax = axes[a];
+                const Parzen::Col& col = p.cols[a];
+                const double x = cand[a][s];
+                const double* mu = col.mu.data() + b0;
+                double* out = acc.data();
+                if (ax.categorical) {
+                    for (std::size_t i = 0; i < obs_len; ++i) out[i] += mu[i] == x ? col.log_hit : col.log_miss;
+                    continue;  // the prior's term is in base
                 }
-                double z = (x - mu[n]) / col.prior_sigma;
-                acc[n] -= 0.5 * z * z;
-            } else {
+                if (ax.q == 0) {
+                    const double inv = 1.0 / col.sigma;
+                    for (std::size_t i = 0; i < obs_len; ++i) {
+                        double z = (x - mu[i]) * inv;
+                        out[i] -= 0.5 * z * z;
+                    }
+                    if (b1 == m) {
+                        double z = (x - col.mu[n]) / col.prior_sigma;
+                        out[len - 1] -= 0.5 * z * z;
+                    }
+                    continue;
+                }
                 // The mass of x's step under each component. Observations sit on the step
-                // grid and share one sigma, so the mass depends only on their grid index:
-                // computed once per grid value when that is cheaper than once per component.
+                // grid and share one sigma, so when the grid is small the mass is looked up
+                // by their grid index.
                 const double lo = std::max(x - 0.5 * ax.q, ax.low), hi = std::min(x + 0.5 * ax.q, ax.high);
                 const double inv = 1.0 / col.sigma;
                 if (!col.mu_k.empty()) {
-                    table.resize(col.grid_n);
-                    for (std::size_t k = 0; k < col.grid_n; ++k) {
-                        double g = col.grid_low + static_cast<double>(k) * ax.q;
-                        table[k] = log_gauss_mass((lo - g) * inv, (hi - g) * inv);
-                    }
-                    const std::int32_t* mk = col.mu_k.data();
-                    for (std::size_t i = 0; i < n; ++i)
-                        acc[i] += mk[i] >= 0 ? table[static_cast<std::size_t>(mk[i])]
-                                             : log_gauss_mass((lo - mu[i]) * inv, (hi - mu[i]) * inv);
+                    const double* table = tables[a * k + s].data();
+                    const std::int32_t* mk = col.mu_k.data() + b0;
+                    for (std::size_t i = 0; i < obs_len; ++i)
+                        out[i] += mk[i] >= 0 ? table[mk[i]] : log_gauss_mass((lo - mu[i]) * inv, (hi - mu[i]) * inv);
                 } else {
-                    for (std::size_t i = 0; i < n; ++i) acc[i] += log_gauss_mass((lo - mu[i]) * inv, (hi - mu[i]) * inv);
+                    for (std::size_t i = 0; i < obs_len; ++i) out[i] += log_gauss_mass((lo - mu[i]) * inv, (hi - mu[i]) * inv);
                 }
-                acc[n] += log_gauss_mass((lo - mu[n]) / col.prior_sigma, (hi - mu[n]) / col.prior_sigma);
+                if (b1 == m)
+                    out[len - 1] += log_gauss_mass((lo - col.mu[n]) / col.prior_sigma, (hi - col.mu[n]) / col.prior_sigma);
             }
+            double mx = *std::max_element(acc.begin(), acc.begin() + static_cast<std::ptrdiff_t>(len));
+            if (!std::isfinite(mx)) continue;  // -inf: this block adds nothing
+            if (mx > run_max[s]) {
+                run_sum[s] *= std::exp(run_max[s] - mx);
+                run_max[s] = mx;
+            }
+            // Terms below e^-50 of the largest change the sum by less than its rounding error.
+            const double top = run_max[s], cut = top - 50;
+            double sum = 0;
+            for (std::size_t i = 0; i < len; ++i)
+                if (acc[i] > cut) sum += std::exp(acc[i] - top);
+            run_sum[s] += sum;
         }
-        double mx = *std::max_element(acc.begin(), acc.end());
-        if (!std::isfinite(mx)) {
-            out[s] = mx;
-            continue;
-        }
-        // Terms below e^-50 of the largest change the sum by less than its rounding error.
-        double sum = 0;
-        const double cut = mx - 50;
-        for (std::size_t i = 0; i < m; ++i)
-            if (acc[i] > cut) sum += std::exp(acc[i] - mx);
-        out[s] = mx + std::log(sum);
     }
+    std::vector<double> out(k);
+    for (std::size_t s = 0; s < k; ++s) out[s] = std::isfinite(run_max[s]) ? run_max[s] + std::log(run_sum[s]) : run_max[s];
     return out;
 }
 
@@ -319,8 +360,9 @@ public:
         if (!std::is_sorted(recs.begin(), recs.end(), by_number)) std::stable_sort(recs.begin(), recs.end(), by_number);
 
         const double sign = options_.direction == Direction::minimize ? 1.0 : -1.0;
-        std::vector<std::vector<double>> values(axes_.size());
-        for (auto& v : values) v.reserve(recs.size());
+        auto& values = values_;
+        values.resize(axes_.size());
+        for (auto& v : values) v.clear();
         std::vector<std::pair<double, double>> keys;
         keys.reserve(recs.size());
         std::vector<double> row(axes_.size());
@@ -351,18 +393,27 @@ public:
 
         // The best gamma(n) form l(x), the rest (running ones included) g(x); each in
         // chronological order, which default_weights relies on.
+        // Ties go to the earlier trial (Optuna's stable argsort); only the best gamma(n) <= 25
+        // need ranking, so a partial sort does, and the rest stay in chronological order.
+        const std::size_t n_below = static_cast<std::size_t>(gamma_of(n));
         std::vector<std::size_t> order(keys.size());
         std::iota(order.begin(), order.end(), 0);
-        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
-        const std::size_t n_below = static_cast<std::size_t>(gamma_of(n));
+        std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n_below), order.end(),
+                          [&](std::size_t a, std::size_t b) { return keys[a] < keys[b] || (keys[a] == keys[b] && a < b); });
         std::vector<std::size_t> below(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n_below));
-        std::vector<std::size_t> above(order.begin() + static_cast<std::ptrdiff_t>(n_below), order.end());
         std::sort(below.begin(), below.end());
-        std::sort(above.begin(), above.end());
+        std::vector<std::size_t> above;
+        above.reserve(keys.size() - n_below);
+        for (std::size_t i = 0, b = 0; i < keys.size(); ++i) {
+            if (b < below.size() && below[b] == i) ++b;
+            else above.push_back(i);
+        }
 
         const double prior_weight = 1.0;
-        Parzen l = build_parzen(axes_, values, below, prior_weight);
-        Parzen g = build_parzen(axes_, values, above, prior_weight);
+        Parzen& l = below_;
+        Parzen& g = above_;
+        build_parzen(l, axes_, values, below, prior_weight);
+        build_parzen(g, axes_, values, above, prior_weight);
         auto cand = sample_parzen(l, axes_, std::max(options_.n_ei_candidates, 1), rng);
         // Round each candidate to its step (as it will be reported) before scoring it.
         std::vector<std::vector<double>> external(axes_.size());
@@ -460,6 +511,9 @@ private:
     SearchSpace space_;
     SamplerOptions options_;
     std::vector<Axis> axes_;
+    // Scratch kept between calls so that large histories do not reallocate each time.
+    Parzen below_, above_;
+    std::vector<std::vector<double>> values_;
 };
 
 }  // namespace
