@@ -3,6 +3,10 @@
     optuna_peer.py quality SAMPLER FUNCTION SEEDS TRIALS   one JSON line per seed, as tune_bench
     optuna_peer.py cost N REPS                             seconds of one study.ask() after N
                                                            complete trials (mixed10 space)
+    optuna_peer.py parity FILE                             scores hone's TPE candidates (from
+                                                           tune_bench parity) with Optuna's own
+                                                           _ParzenEstimator; prints the largest
+                                                           differences of log l and log g
 
 The functions and spaces are the same as bench/tune/tune_bench.cpp's. SAMPLER is "tpe"
 (TPESampler(multivariate=True, constant_liar=True), defaults otherwise: 10 startup trials,
@@ -110,11 +114,62 @@ def cost(n, reps):
     print(json.dumps({"n": n, "seconds": times}), flush=True)
 
 
+def distributions(fn):
+    D = optuna.distributions
+    if fn == "branin":
+        return {"x1": D.FloatDistribution(-5, 10), "x2": D.FloatDistribution(0, 15)}
+    if fn == "hartmann6":
+        return {f"x{j}": D.FloatDistribution(0, 1) for j in range(6)}
+    space = {f"x{i}": D.FloatDistribution(-5, 5) for i in range(8)}
+    space["n"] = D.IntDistribution(-10, 10)
+    space["c"] = D.CategoricalDistribution(["a", "b", "c", "d"])
+    return space
+
+
+def parity(path):
+    import numpy as np
+    from optuna.samplers._tpe.parzen_estimator import _ParzenEstimator, _ParzenEstimatorParameters
+    from optuna.samplers._tpe.sampler import default_weights
+
+    # TPESampler(multivariate=True)'s estimator parameters: consider_prior, prior_weight 1,
+    # consider_magic_clip, not consider_endpoints, default_weights.
+    params = _ParzenEstimatorParameters(True, 1.0, True, False, default_weights, True)
+    worst, checked = 0.0, 0
+    with open(path) as f:
+        for line in f:
+            rec = json.loads(line)
+            d = rec["detail"]
+            space = distributions(rec["function"])
+            names = d["axes"]
+            assert names == list(space), (names, list(space))
+
+            def columns(rows):
+                cols = {k: np.array([r[i] for r in rows], dtype=float) for i, k in enumerate(names)}
+                for k, dist in space.items():
+                    if isinstance(dist, optuna.distributions.CategoricalDistribution):
+                        cols[k] = cols[k].astype(int)
+                return cols
+
+            below = _ParzenEstimator(columns(d["below"]), space, params)
+            above = _ParzenEstimator(columns(d["above"]), space, params)
+            cand = columns(d["candidates"])
+            ll, lg = below.log_pdf(cand), above.log_pdf(cand)
+            diff = max(np.max(np.abs(ll - np.array(d["log_l"]))), np.max(np.abs(lg - np.array(d["log_g"]))))
+            same_choice = int(np.argmax(ll - lg)) == d["best"]
+            print(f"{rec['function']:<10} trial {rec['trial']:>4}: {len(d['below']):>3} below, {len(d['above']):>4} above, "
+                  f"max |log l, log g difference| {diff:.1e}, same choice: {'yes' if same_choice else 'NO'}")
+            worst = max(worst, diff)
+            checked += 1
+    print(f"{checked} suggestions checked; largest difference {worst:.1e}")
+
+
 if __name__ == "__main__":
     a = sys.argv[1:]
     if len(a) == 5 and a[0] == "quality":
         quality(a[1], a[2], int(a[3]), int(a[4]))
     elif len(a) == 3 and a[0] == "cost":
         cost(int(a[1]), int(a[2]))
+    elif len(a) == 2 and a[0] == "parity":
+        parity(a[1])
     else:
         raise SystemExit(__doc__)

@@ -58,19 +58,23 @@ def cost(out):
             continue
         hs = json.load(open(h))["seconds"]
         os_ = json.load(open(o))["seconds"]
-        rows.append((n, st.median(hs), len(hs), st.median(os_), len(os_)))
+        rows.append((n, st.median(hs), min(hs), len(hs), st.median(os_), min(os_), len(os_)))
     if not rows:
         return
     print("Sampler cost: one TPE suggestion after N complete trials (mixed10: 8 floats, 1 int, 1 categorical)")
-    print("hone: Sampler::suggest() given the N trial records; Optuna: one study.ask() (sample_relative)\n")
-    head = f"{'N':>6}  {'hone (median)':>14}  {'Optuna (median)':>16}  {'Optuna / hone':>13}"
+    print("hone: Sampler::suggest() given the N trial records; Optuna: one study.ask() (sample_relative)")
+    print("median (fastest) of the runs in brackets\n")
+    head = f"{'N':>6}  {'hone':>22}  {'Optuna 3.1':>22}  {'Optuna / hone':>13}"
     print(head)
     print("-" * len(head))
-    for n, hm, hn, om, on in rows:
-        print(f"{n:>6}  {hm * 1e3:>9.2f} ms ({hn:>2})  {om * 1e3:>10.0f} ms ({on:>2})  {om / hm:>12.0f}x")
+    for n, hm, hmin, hn, om, omin, on in rows:
+        hone = f"{hm * 1e3:.2f} ({hmin * 1e3:.2f}) ms [{hn}]"
+        opt = f"{om * 1e3:.0f} ({omin * 1e3:.0f}) ms [{on}]"
+        print(f"{n:>6}  {hone:>22}  {opt:>22}  {om / hm:>12.0f}x")
     if len(rows) == 2:
-        (n1, h1, _, o1, _), (n2, h2, _, o2, _) = rows
-        print(f"\ngrowth from {n1} to {n2} trials ({n2 // n1}x): hone {h2 / h1:.1f}x, Optuna {o2 / o1:.1f}x")
+        (n1, h1, h1min, _, o1, o1min, _), (n2, h2, h2min, _, o2, o2min, _) = rows
+        print(f"\ngrowth from {n1} to {n2} trials ({n2 // n1}x), medians (fastest): "
+              f"hone {h2 / h1:.1f}x ({h2min / h1min:.1f}x), Optuna {o2 / o1:.1f}x ({o2min / o1min:.1f}x)")
 
 
 if __name__ == "__main__":

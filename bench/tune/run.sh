@@ -4,7 +4,9 @@
 #     SEEDS seeds, hone TPE vs Optuna TPESampler(multivariate=True, constant_liar=True)
 #     and hone random vs Optuna RandomSampler, on Branin (2-d), Hartmann-6 (6-d) and
 #     mixed10 (8 floats, an int and a categorical; see tune_bench.cpp);
-#  2. sampler cost: one TPE suggestion after 1,000 and 10,000 complete trials, medians.
+#  2. sampler cost: one TPE suggestion after 1,000 and 10,000 complete trials, medians;
+# and a parity check: hone's TPE candidates at 36 points of 1,000-trial runs scored again
+# by Optuna's own _ParzenEstimator (log l and log g must agree, and so the choice).
 #
 #   bench/tune/run.sh [BUILD_DIR]      (default: build)
 #
@@ -56,10 +58,19 @@ done | xargs -P "$jobs" -I{} bash -c '{}'
 
 # 2. Cost, one process at a time so that neither side competes with the other.
 echo "cost ..." >&2
-"$driver" cost 1000 21 > "$out/hone_cost_1000.json"
-"$driver" cost 10000 11 > "$out/hone_cost_10000.json"
+"$driver" cost 1000 51 > "$out/hone_cost_1000.json"
+"$driver" cost 10000 21 > "$out/hone_cost_10000.json"
 "$py" "$peer" cost 1000 7 > "$out/optuna_cost_1000.json"
 "$py" "$peer" cost 10000 5 > "$out/optuna_cost_10000.json"
 
+# 3. Parity of the Parzen estimators.
+echo "parity ..." >&2
+for f in branin hartmann6 mixed10; do "$driver" parity "$f" 1001; done > "$out/parity.jsonl"
+"$py" "$peer" parity "$out/parity.jsonl" > "$out/parity.txt"
+
 echo
 "$py" "$root/bench/tune/report.py" "$out" "$seeds" "$trials"
+echo
+echo "Parity: hone's TPE candidates scored by Optuna's _ParzenEstimator (details in $out/parity.txt)"
+echo "  suggestions where Optuna would choose another candidate: $(grep -c 'same choice: NO' "$out/parity.txt" || true)"
+tail -n 1 "$out/parity.txt" | sed 's/^/  /'

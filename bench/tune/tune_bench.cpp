@@ -6,6 +6,9 @@
 //                                                      after every trial ("trace")
 //   tune_bench cost N REPS                             JSON: seconds of one TPE suggest() after
 //                                                      N complete trials (each rep), mixed10 space
+//   tune_bench parity FUNCTION TRIALS                  JSON lines: tpe_explain() at trials 10, 30,
+//                                                      and every 100th of a TPE run (seed 0), for
+//                                                      optuna_peer.py parity to score with Optuna
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -20,6 +23,7 @@
 #include "common/error.hpp"
 #include "tune/sampler.hpp"
 #include "tune/space.hpp"
+#include "tune/tpe.hpp"
 
 using namespace hone::tune;
 
@@ -165,6 +169,24 @@ int cost(int n, int reps) {
     return 0;
 }
 
+int parity(const std::string& fn, int trials) {
+    Problem pb = problem(fn);
+    SamplerOptions o = options(0);
+    auto sampler = make_sampler("tpe", pb.space, o);
+    std::vector<TrialRecord> history;
+    for (int i = 0; i < trials; ++i) {
+        if (i == 10 || i == 30 || (i > 0 && i % 100 == 0))
+            std::cout << Json{{"function", fn}, {"trial", i}, {"detail", tpe_explain(pb.space, o, history, i)}}.dump() << "\n";
+        TrialRecord r;
+        r.number = i;
+        r.params = sampler->suggest(history, i);
+        r.state = TrialState::complete;
+        r.value = pb.f(r.params);
+        history.push_back(std::move(r));
+    }
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -172,10 +194,11 @@ int main(int argc, char** argv) {
     try {
         if (args.size() == 5 && args[0] == "quality") return quality(args[1], args[2], std::stoi(args[3]), std::stoi(args[4]));
         if (args.size() == 3 && args[0] == "cost") return cost(std::stoi(args[1]), std::stoi(args[2]));
+        if (args.size() == 3 && args[0] == "parity") return parity(args[1], std::stoi(args[2]));
     } catch (const hone::Error& e) {
         std::fprintf(stderr, "tune_bench: %s\n", e.what());
         return 1;
     }
-    std::fprintf(stderr, "usage: tune_bench quality SAMPLER FUNCTION SEEDS TRIALS | tune_bench cost N REPS\n");
+    std::fprintf(stderr, "usage: tune_bench quality SAMPLER FUNCTION SEEDS TRIALS | cost N REPS | parity FUNCTION TRIALS\n");
     return 2;
 }

@@ -14,7 +14,11 @@
 //     ends and scored by the probability mass of their step; categoricals put weight
 //     1 + 1/(n+1) on the observed choice and 1/(n+1) on each choice;
 //   - n_ei_candidates (24) candidates are drawn from l and the one with the largest
-//     log l(x) - log g(x) is suggested, rounded to its step.
+//     log l(x) - log g(x) is suggested, rounded to its step. As in Optuna 3.1, each
+//     component's density is that of its standardised variable (no -log sigma term), which
+//     weighs the wide prior component up; on recorded histories log l and log g agree with
+//     Optuna's _ParzenEstimator.log_pdf to 1e-14.
+// Scoring is linear in the number of trials: about 1.5 us a trial for 10 dimensions.
 // Failed trials, and complete ones without a finite value, are ignored, as are trials whose
 // params do not fit the space. Draws come from an Rng seeded by (seed, trial number).
 #include <memory>
@@ -25,6 +29,14 @@
 namespace hone::tune {
 
 std::unique_ptr<Sampler> make_tpe_sampler(const SearchSpace& space, const SamplerOptions& options);
+
+// What TPE did for trial `number`, for checks against Optuna (bench/tune) and for "why this
+// point": {"params": the suggestion, "axes": the searched dimensions' names, "below" and
+// "above": the observations of l and g (one row per trial, internal coordinates: logs under
+// log, choice indices for categoricals), "candidates" (same coordinates, rounded to steps),
+// "log_l", "log_g" and "best" (the index of the chosen candidate)}. During the random
+// startup only "params" is there.
+Json tpe_explain(const SearchSpace& space, const SamplerOptions& options, const std::vector<TrialRecord>& trials, int number);
 
 // One value of a dimension drawn as Optuna's RandomSampler does: uniform (log-uniform under
 // log) over the range widened by half a step at each end for ints and stepped floats, then
