@@ -16,5 +16,7 @@ void add_predict_command(CLI::App& app, int& exit_code);
 void add_tune_commands(CLI::App& app, int& exit_code);
 // models, runs, algorithms
 void add_registry_commands(CLI::App& app, int& exit_code);
+// serve
+void add_serve_command(CLI::App& app, int& exit_code);
 
 }  // namespace hone::cli

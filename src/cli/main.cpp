@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
     hone::cli::add_tune_commands(app, exit_code);
     hone::cli::add_predict_command(app, exit_code);
     hone::cli::add_registry_commands(app, exit_code);
+    hone::cli::add_serve_command(app, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -1,0 +1,75 @@
+// `hone serve FILE... [--host H] [--port P] [--token T]`: the HTTP API over the
+// job files and the registry until SIGINT or SIGTERM, then a graceful stop.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <mutex>
+
+#include "cli/commands.hpp"
+#include "cli/settings.hpp"
+#include "common/error.hpp"
+#include "server/server.hpp"
+
+namespace hone::cli {
+
+void add_serve_command(CLI::App& app, int& exit_code) {
+    auto* cmd = app.add_subcommand("serve", "Serve the jobs of job files and the registry over HTTP");
+    struct Options {
+        std::vector<std::string> files;
+        server::ServerOptions server;
+        bool quiet = false;
+        Settings settings;
+    };
+    auto o = std::make_shared<Options>();
+    cmd->add_option("FILE", o->files, "job files whose training and tuning jobs to serve");
+    cmd->add_option("--host", o->server.host, "address to listen on (default: 127.0.0.1, loopback only)");
+    cmd->add_option("--port", o->server.port, "port to listen on; 0 picks a free one (default: 8080)");
+    cmd->add_option("--token", o->server.token,
+                    "require 'Authorization: Bearer TOKEN' on every endpoint but health (default: $HONE_TOKEN, else none)");
+    cmd->add_option("--threads", o->server.threads, "HTTP worker threads (default: max(8, cores - 1))");
+    cmd->add_option("--model-cache", o->server.model_cache, "loaded models kept for prediction (default: 8)");
+    cmd->add_flag("-q,--quiet", o->quiet, "no request log on standard error");
+    add_settings_options(*cmd, o->settings);
+    cmd->callback([o, &exit_code] {
+        std::vector<lang::JobFile> files;
+        std::size_t training = 0, tuning = 0;
+        for (const auto& f : o->files) {
+            files.push_back(load_checked_job_file(f).spec);
+            training += files.back().trainings.size();
+            tuning += files.back().tunings.size();
+        }
+        if (o->server.token.empty())
+            if (const char* t = std::getenv("HONE_TOKEN"); t && *t) o->server.token = t;
+        o->server.model_root = model_root(o->settings);
+        auto log_mu = std::make_shared<std::mutex>();
+        if (!o->quiet)
+            o->server.log = [log_mu](const std::string& line) {
+                std::lock_guard lock(*log_mu);
+                std::cerr << line << "\n";
+            };
+        auto store = open_settings_store(o->settings);
+
+        // SIGINT and SIGTERM are blocked in every thread (the server's inherit the
+        // mask) and taken here with sigwait, so the stop runs in ordinary code.
+        sigset_t signals;
+        sigemptyset(&signals);
+        sigaddset(&signals, SIGINT);
+        sigaddset(&signals, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+        server::Server srv(std::move(files), *store, o->server);
+        srv.start();
+        std::cout << "hone serve: listening on " << srv.url() << " (" << training << " training, " << tuning
+                  << " tuning jobs; Ctrl-C stops)" << std::endl;
+        int sig = 0;
+        sigwait(&signals, &sig);
+        std::cerr << "hone serve: " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ", stopping\n";
+        srv.stop();
+        pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
+        exit_code = 0;
+    });
+}
+
+}  // namespace hone::cli

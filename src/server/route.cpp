@@ -1,0 +1,60 @@
+#include "server/route.hpp"
+
+#include <algorithm>
+
+#include "common/error.hpp"
+#include "common/text.hpp"
+
+namespace hone::server {
+
+std::string Request::query_value(const std::string& name, const std::string& fallback) const {
+    auto it = query.find(name);
+    return it == query.end() ? fallback : it->second;
+}
+
+Json parse_body(const Request& req) {
+    if (trim(req.body).empty()) return Json::object();
+    Json body;
+    try {
+        body = Json::parse(req.body);
+    } catch (const Json::parse_error& e) {
+        // nlohmann's message starts with "[json.exception.parse_error.101] "; the rest is for users.
+        std::string msg = e.what();
+        if (auto close = msg.find("] "); !msg.empty() && msg.front() == '[' && close != std::string::npos)
+            msg = msg.substr(close + 2);
+        Location where;
+        where.file = "request body";
+        // e.byte is 1-based and points just past the failing character.
+        std::size_t end = std::min<std::size_t>(e.byte ? e.byte - 1 : 0, req.body.size());
+        where.line = 1;
+        where.col = 1;
+        for (std::size_t i = 0; i < end; ++i) {
+            if (req.body[i] == '\n') {
+                ++where.line;
+                where.col = 1;
+            } else {
+                ++where.col;
+            }
+        }
+        throw Error(ErrorKind::syntax, "invalid_json", "invalid JSON body: " + msg, where);
+    }
+    if (!body.is_object()) {
+        Location where;
+        where.file = "request body";
+        throw Error(ErrorKind::syntax, "invalid_json",
+                    "the body must be a JSON object, got " + std::string(body.type_name()), where);
+    }
+    return body;
+}
+
+void check_fields(const Json& body, const std::vector<std::string>& allowed, const std::string& what) {
+    for (auto it = body.begin(); it != body.end(); ++it) {
+        if (std::find(allowed.begin(), allowed.end(), it.key()) != allowed.end()) continue;
+        std::string msg = "unknown field '" + it.key() + "' in " + what;
+        std::string near = nearest(it.key(), allowed);
+        if (!near.empty()) msg += "; did you mean '" + near + "'?";
+        throw Error(ErrorKind::validation, "unknown_field", msg, {}, "expected " + join_or(allowed, "'"));
+    }
+}
+
+}  // namespace hone::server

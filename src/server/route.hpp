@@ -1,0 +1,55 @@
+#pragma once
+// The route table: what the server answers, as data. Handlers see a Request and
+// return a Response without knowing the HTTP library; the OpenAPI generator and
+// the docs page read method, pattern and summary from the same table.
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace hone::server {
+
+using Json = nlohmann::ordered_json;
+
+struct Request {
+    std::string method;  // GET, POST, PUT, DELETE
+    std::string path;    // decoded, without the query
+    std::map<std::string, std::string> params;  // {name} in the pattern -> its value
+    std::multimap<std::string, std::string> query;
+    std::string body;
+    std::string actor;   // who, for the audit log: "http:<remote address>"
+
+    // The value of query parameter `name`, or `fallback`.
+    std::string query_value(const std::string& name, const std::string& fallback = "") const;
+    // A path parameter (always present once a route matched).
+    const std::string& param(const std::string& name) const { return params.at(name); }
+};
+
+struct Response {
+    int status = 200;
+    Json body;                 // sent as JSON unless content_type is set
+    std::string content_type;  // set: `text` is sent as is with this type
+    std::string text;
+    std::vector<std::pair<std::string, std::string>> headers;
+};
+
+struct Route {
+    std::string method;
+    std::string pattern;  // "/api/training/jobs/{name}": a {name} matches one non-empty segment
+    std::string summary;  // one line, for OpenAPI and the docs page
+    bool needs_token = true;  // false: answered without the bearer token (health)
+    std::function<Response(const Request&)> handler;
+};
+
+// Bodies: "" is an empty object; anything but a JSON object is
+// hone::Error(syntax, "invalid_json") saying where it failed (line, column, byte).
+Json parse_body(const Request& req);
+
+// Keys of `body` must be among `allowed`; else hone::Error(validation,
+// "unknown_field") naming the key ("did you mean") and the allowed ones.
+void check_fields(const Json& body, const std::vector<std::string>& allowed, const std::string& what);
+
+}  // namespace hone::server

@@ -1,0 +1,333 @@
+// The HTTP plumbing: cpp-httplib accepts connections on its thread pool and
+// hands every request to one dispatcher, which matches the route table, checks
+// the token, runs the handler and turns every failure into the JSON error shape.
+#include "server/server.hpp"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "common/error.hpp"
+#include "common/text.hpp"
+#include "server/context.hpp"
+
+namespace hone::server {
+
+int http_status(ErrorKind kind) {
+    switch (kind) {
+        case ErrorKind::syntax:
+        case ErrorKind::validation: return 400;
+        case ErrorKind::not_found: return 404;
+        case ErrorKind::conflict:
+        case ErrorKind::cancelled: return 409;
+        case ErrorKind::data: return 422;
+        case ErrorKind::io: return 503;
+        case ErrorKind::internal: return 500;
+    }
+    return 500;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+Json error_body(const std::string& code, const std::string& message, const Json& details = Json::array(),
+                const std::string& hint = "") {
+    Json j{{"status", "error"}, {"error", code}, {"message", message}, {"details", details}};
+    if (!hint.empty()) j["hint"] = hint;
+    return j;
+}
+
+Response error_response(int status, const std::string& code, const std::string& message, const std::string& hint = "") {
+    Response r;
+    r.status = status;
+    r.body = error_body(code, message, Json::array(), hint);
+    return r;
+}
+
+Response error_response(const Error& e) {
+    Json details = Json::array();
+    const Location& w = e.where();
+    if (!w.empty()) {
+        Json d{{"location", w.to_string()}};
+        if (!w.file.empty()) d["file"] = w.file;
+        if (w.line > 0) d["line"] = w.line;
+        if (w.col > 0) d["col"] = w.col;
+        if (w.row >= 0) d["row"] = w.row;
+        if (!w.column.empty()) d["column"] = w.column;
+        details.push_back(d);
+    }
+    Response r;
+    r.status = http_status(e.kind());
+    r.body = error_body(e.code(), e.message(), details, e.hint());
+    return r;
+}
+
+// "/api/training/jobs/x" -> {"api", "training", "jobs", "x"}; a trailing slash is ignored.
+std::vector<std::string> split_path(std::string_view path) {
+    std::vector<std::string> out;
+    std::size_t i = 0;
+    while (i < path.size()) {
+        if (path[i] == '/') {
+            ++i;
+            continue;
+        }
+        std::size_t end = path.find('/', i);
+        if (end == std::string_view::npos) end = path.size();
+        out.emplace_back(path.substr(i, end - i));
+        i = end;
+    }
+    return out;
+}
+
+struct CompiledRoute {
+    const Route* route = nullptr;
+    std::vector<std::string> segments;  // "{name}" for a parameter
+    int literals = 0;
+
+    static bool is_param(const std::string& s) { return s.size() > 2 && s.front() == '{' && s.back() == '}'; }
+
+    bool match(const std::vector<std::string>& path, std::map<std::string, std::string>* params) const {
+        if (path.size() != segments.size()) return false;
+        for (std::size_t i = 0; i < path.size(); ++i) {
+            if (is_param(segments[i])) {
+                if (params) (*params)[segments[i].substr(1, segments[i].size() - 2)] = path[i];
+            } else if (segments[i] != path[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+};
+
+// Compares in time independent of where the strings differ. `expected` is not empty.
+bool same_secret(std::string_view given, std::string_view expected) {
+    std::size_t diff = given.size() ^ expected.size();
+    for (std::size_t i = 0; i < given.size(); ++i)
+        diff |= static_cast<unsigned char>(given[i]) ^ static_cast<unsigned char>(expected[i % expected.size()]);
+    return diff == 0;
+}
+
+// The reason phrase of the statuses the library answers by itself.
+std::string status_text(int status) {
+    switch (status) {
+        case 400: return "bad request";
+        case 404: return "not found";
+        case 405: return "method not allowed";
+        case 408: return "request timeout";
+        case 413: return "payload too large";
+        case 414: return "URI too long";
+        case 416: return "range not satisfiable";
+        case 431: return "request header fields too large";
+        default: return "HTTP error " + std::to_string(status);
+    }
+}
+
+std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+std::string format_ms(double ms) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", ms);
+    return buf;
+}
+
+}  // namespace
+
+struct Server::Impl {
+    Impl(std::vector<lang::JobFile> files, registry::Store& store, ServerOptions options)
+        : ctx(std::move(files), store, std::move(options)) {
+        for (auto& r : job_routes(ctx)) routes.push_back(std::move(r));
+        for (auto& r : model_routes(ctx)) routes.push_back(std::move(r));
+        for (const auto& r : routes) {
+            CompiledRoute c;
+            c.route = &r;
+            c.segments = split_path(r.pattern);
+            for (const auto& s : c.segments) c.literals += CompiledRoute::is_param(s) ? 0 : 1;
+            compiled.push_back(std::move(c));
+        }
+    }
+
+    Context ctx;
+    std::vector<Route> routes;            // never resized after construction
+    std::vector<CompiledRoute> compiled;  // points into routes
+    httplib::Server http;
+    std::thread thread;
+    std::atomic<bool> listen_ended{false};
+    int port = 0;
+    std::mutex lifecycle_mu;
+
+    void log(const std::string& line) const {
+        if (ctx.options.log) ctx.options.log(line);
+    }
+
+    // Why the request is not authorised, or "" when it is.
+    std::string auth_failure(const httplib::Request& req) const {
+        const std::string& token = ctx.options.token;
+        if (token.empty()) return "";
+        std::string header = req.get_header_value("Authorization");
+        if (header.empty()) return "missing bearer token";
+        if (header.size() < 7 || to_lower(header.substr(0, 7)) != "bearer ") return "not a bearer token";
+        std::string given(trim(std::string_view(header).substr(7)));
+        return same_secret(given, token) ? "" : "wrong bearer token";
+    }
+
+    Response dispatch(const httplib::Request& hreq, std::string& note) {
+        std::string method = hreq.method == "HEAD" ? "GET" : hreq.method;
+        std::vector<std::string> path = split_path(hreq.path);
+        const CompiledRoute* best = nullptr;
+        std::vector<std::string> allowed;
+        for (const auto& c : compiled) {
+            if (!c.match(path, nullptr)) continue;
+            if (c.route->method != method) {
+                if (std::find(allowed.begin(), allowed.end(), c.route->method) == allowed.end())
+                    allowed.push_back(c.route->method);
+                continue;
+            }
+            if (!best || c.literals > best->literals) best = &c;
+        }
+        if (!best || best->route->needs_token) {
+            if (std::string why = auth_failure(hreq); !why.empty()) {
+                note = why;
+                Response r = error_response(401, "unauthorized", "this endpoint needs 'Authorization: Bearer <token>' (" + why + ")");
+                r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"hone\"");
+                return r;
+            }
+        }
+        if (!best) {
+            if (!allowed.empty()) {
+                Response r = error_response(405, "method_not_allowed",
+                                            method + " is not allowed on " + hreq.path + "; allowed: " + join(allowed));
+                r.headers.emplace_back("Allow", join(allowed));
+                return r;
+            }
+            return error_response(404, "route_not_found", "no endpoint " + method + " " + hreq.path);
+        }
+
+        Request req;
+        req.method = method;
+        req.path = hreq.path;
+        best->match(path, &req.params);
+        for (const auto& [k, v] : hreq.params) req.query.emplace(k, v);
+        req.body = hreq.body;
+        req.actor = "http:" + hreq.remote_addr;
+        return best->route->handler(req);
+    }
+
+    void handle(const httplib::Request& hreq, httplib::Response& hres) {
+        auto t0 = Clock::now();
+        std::string note;
+        Response res;
+        try {
+            res = dispatch(hreq, note);
+        } catch (const Error& e) {
+            res = error_response(e);
+        } catch (const std::exception& e) {
+            res = error_response(500, "internal_error", std::string("internal error: ") + e.what(),
+                                 "this is a bug in hone; please report it with the request");
+        }
+        hres.status = res.status;
+        for (const auto& [k, v] : res.headers) hres.set_header(k.c_str(), v);
+        if (!res.content_type.empty())
+            hres.set_content(res.text, res.content_type.c_str());
+        else
+            hres.set_content(dump(res.body), "application/json");
+        double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        log(hreq.method + " " + hreq.path + " " + std::to_string(res.status) + " " + format_ms(ms) + " ms" +
+            (note.empty() ? "" : " (" + note + ")"));
+    }
+};
+
+Server::Server(std::vector<lang::JobFile> files, registry::Store& store, ServerOptions options)
+    : impl_(std::make_unique<Impl>(std::move(files), store, std::move(options))) {}
+
+Server::~Server() { stop(); }
+
+void Server::start() {
+    std::lock_guard lock(impl_->lifecycle_mu);
+    Impl& s = *impl_;
+    if (s.thread.joinable()) return;
+    const ServerOptions& o = s.ctx.options;
+    auto handler = [&s](const httplib::Request& req, httplib::Response& res) { s.handle(req, res); };
+    s.http.Get(".*", handler);
+    s.http.Post(".*", handler);
+    s.http.Put(".*", handler);
+    s.http.Patch(".*", handler);
+    s.http.Delete(".*", handler);
+    s.http.Options(".*", handler);
+    // Errors the library answers itself (413, a malformed request line, ...) get the JSON shape too.
+    s.http.set_error_handler(httplib::Server::HandlerWithResponse([&s](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        std::string code = res.status == 413 ? "payload_too_large" : res.status == 404 ? "route_not_found" : "bad_request";
+        std::string message = res.status == 413
+                                  ? "the body is larger than the limit of " + std::to_string(s.ctx.options.max_body_bytes) + " bytes"
+                                  : status_text(res.status);
+        res.set_content(dump(error_body(code, message)), "application/json");
+        s.log(req.method + " " + req.path + " " + std::to_string(res.status));
+        return httplib::Server::HandlerResponse::Handled;
+    }));
+    s.http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        res.status = 500;
+        res.set_content(dump(error_body("internal_error", "internal error")), "application/json");
+    });
+    s.http.set_payload_max_length(o.max_body_bytes);
+    s.http.set_tcp_nodelay(true);
+    // SO_REUSEADDR only: the library's default adds SO_REUSEPORT, which would let a
+    // second server bind the same port and silently take half its connections.
+    s.http.set_socket_options([](socket_t sock) {
+        int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
+    s.http.set_keep_alive_max_count(1000);
+    if (o.threads > 0) {
+        unsigned n = o.threads;
+        s.http.new_task_queue = [n] { return new httplib::ThreadPool(n); };
+    }
+
+    if (o.port == 0) {
+        s.port = s.http.bind_to_any_port(o.host);
+        if (s.port < 0) s.port = 0;
+    } else if (s.http.bind_to_port(o.host, o.port)) {
+        s.port = o.port;
+    }
+    if (s.port == 0)
+        throw Error(ErrorKind::io, "bind_failed",
+                    "cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + std::strerror(errno), {},
+                    "is another process using the port? choose another with --port");
+    s.listen_ended = false;
+    s.thread = std::thread([&s] {
+        s.http.listen_after_bind();
+        s.listen_ended = true;
+    });
+    while (!s.http.is_running() && !s.listen_ended) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    if (s.listen_ended) {
+        s.thread.join();
+        throw Error(ErrorKind::io, "bind_failed", "the server stopped as it started on " + url());
+    }
+}
+
+void Server::stop() {
+    std::lock_guard lock(impl_->lifecycle_mu);
+    Impl& s = *impl_;
+    s.ctx.stopping = true;
+    if (!s.thread.joinable()) return;
+    s.http.stop();
+    s.thread.join();
+}
+
+int Server::port() const { return impl_->port; }
+
+std::string Server::url() const {
+    const std::string& host = impl_->ctx.options.host;
+    return "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port());
+}
+
+const std::vector<Route>& Server::routes() const { return impl_->routes; }
+
+std::size_t Server::models_loaded() const { return impl_->ctx.models.loads(); }
+std::size_t Server::models_cached() const { return impl_->ctx.models.size(); }
+
+}  // namespace hone::server

@@ -1,0 +1,71 @@
+#pragma once
+// `hone serve`: the HTTP API over the job files it was started with and the
+// registry. JSON in and out; every failure answers
+//   {"status": "error", "error": "<code>", "message": "...", "details": [...]}
+// with the HTTP status of the hone::Error kind (see http_status). Seed 000's
+// endpoints answer flat JSON as its examples show; seed 004's wrap their answer
+// in {"data": ...} (DESIGN.md, "Decisions where the seeds are loose").
+//
+// The HTTP library stays inside this folder's .cpp files: this header and
+// route.hpp are all other code sees.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+#include "lang/spec.hpp"
+#include "registry/store.hpp"
+#include "server/route.hpp"
+
+namespace hone::server {
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";  // loopback unless told otherwise
+    int port = 8080;                 // 0 = any free port; Server::port() tells which
+    std::string token;               // "" = no authentication; else "Authorization: Bearer <token>"
+    std::string model_root;          // "" = registry::default_model_root()
+    unsigned threads = 0;            // HTTP worker threads; 0 = max(8, cores - 1)
+    std::size_t model_cache = 8;     // loaded models kept for prediction (least recently used go)
+    std::size_t max_body_bytes = std::size_t{64} << 20;  // larger bodies: 413
+    // One line per request (method, path, status, milliseconds, and why a 401),
+    // called from worker threads; null = no log.
+    std::function<void(const std::string&)> log;
+};
+
+class Server {
+public:
+    // `files` are loaded, error-free job files. A job name defined in two files is
+    // hone::Error(validation, "duplicate_job"). `store` must outlive the server.
+    Server(std::vector<lang::JobFile> files, registry::Store& store, ServerOptions options = {});
+    ~Server();  // stops
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Binds and serves on a thread pool; returns once requests are accepted.
+    // A port that cannot be bound is hone::Error(io, "bind_failed").
+    void start();
+    // Graceful: runs in progress see a cancellation at their next round or trial,
+    // requests being answered finish, then the workers end. Idempotent.
+    void stop();
+
+    int port() const;         // the bound port (after start)
+    std::string url() const;  // http://host:port
+
+    // Every route: method, pattern, summary, whether it needs the token.
+    const std::vector<Route>& routes() const;
+
+    // Requests load a model once and keep it; these say how often that happened.
+    std::size_t models_loaded() const;  // loads from the registry since start
+    std::size_t models_cached() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// HTTP status for an error kind: validation and syntax 400, not_found 404,
+// conflict and cancelled 409, data 422, io 503, internal 500.
+int http_status(ErrorKind kind);
+
+}  // namespace hone::server

@@ -1,0 +1,525 @@
+// `hone serve` end to end: the real server on a free loopback port, in process,
+// over a temporary SQLite registry and a job file around generated churn data,
+// called over real sockets with cpp-httplib's client.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include "data/source.hpp"
+#include "lang/job_file.hpp"
+#include "server/model_cache.hpp"
+#include "server/server.hpp"
+#include "train/predictor.hpp"
+#include "../train/churn_workspace.hpp"
+
+namespace fs = std::filesystem;
+using namespace hone;
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+const char* kToken = "s3cret-token";
+
+const char* kJobFile = R"(dataset "customer_data":
+    source: csv
+    path: customers.csv
+model "churn_classifier":
+    type: classifier
+training "baseline_churn_model":
+    model: churn_classifier
+    dataset: customer_data
+    target: churned
+    features:
+        - tenure
+        - monthly_spend
+        - support_calls
+        - contract_type
+    objective: maximize_accuracy
+    hyperparameters:
+        n_estimators: 30
+        max_depth: 8
+    metrics:
+        - accuracy
+        - f1
+        - auc
+tuning "optimized_churn_model":
+    training_job: baseline_churn_model
+    strategy: random
+    max_trials: 20
+    objective_metric: auc
+    search_space:
+        n_estimators:
+            type: int
+            min: 10
+            max: 30
+            step: 10
+        max_depth:
+            type: int
+            min: 3
+            max: 6
+)";
+
+struct Reply {
+    int status = 0;
+    Json body;
+    std::string raw;
+    httplib::Headers headers;
+};
+
+class Client {
+public:
+    Client(int port, const std::string& token) : cli_("127.0.0.1", port) {
+        cli_.set_read_timeout(300, 0);
+        if (!token.empty()) cli_.set_bearer_token_auth(token.c_str());
+    }
+
+    Reply get(const std::string& path) { return reply(cli_.Get(path.c_str())); }
+    Reply del(const std::string& path) { return reply(cli_.Delete(path.c_str())); }
+    Reply post(const std::string& path, const std::string& body) {
+        return reply(cli_.Post(path.c_str(), body, "application/json"));
+    }
+    Reply post_json(const std::string& path, const Json& body) { return post(path, body.dump()); }
+
+private:
+    static Reply reply(const httplib::Result& res) {
+        Reply r;
+        EXPECT_TRUE(res) << "no answer: " << httplib::to_string(res.error());
+        if (!res) return r;
+        r.status = res->status;
+        r.raw = res->body;
+        r.headers = res->headers;
+        r.body = Json::parse(res->body, nullptr, false);
+        EXPECT_FALSE(r.body.is_discarded()) << "not JSON: " << res->body;
+        return r;
+    }
+
+    httplib::Client cli_;
+};
+
+class ServeTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        std::ofstream(ws.dir / "churn.n3") << kJobFile;
+        auto loaded = lang::load_job_file(ws.dir / "churn.n3");
+        ASSERT_TRUE(loaded.ok()) << loaded.report();
+        server::ServerOptions options;
+        options.port = 0;
+        options.token = kToken;
+        options.model_root = (ws.dir / "models").string();
+        server = std::make_unique<server::Server>(std::vector<lang::JobFile>{loaded.spec}, *ws.store, options);
+        server->start();
+        ASSERT_GT(server->port(), 0);
+        http = std::make_unique<Client>(server->port(), kToken);
+    }
+
+    void TearDown() override { server->stop(); }
+
+    // Trains the baseline job over HTTP and answers its result.
+    Json train(const Json& body = Json::object()) {
+        Reply r = http->post_json("/api/training/jobs/baseline_churn_model/run", body);
+        EXPECT_EQ(r.status, 200) << r.raw;
+        return r.body;
+    }
+
+    test_support::Workspace ws;
+    std::unique_ptr<server::Server> server;
+    std::unique_ptr<Client> http;
+};
+
+// A cell of the generated CSV as JSON, as a client would send it.
+Json cell_json(const data::Column& c, std::size_t r) {
+    if (c.is_null(r)) return nullptr;
+    switch (c.type()) {
+        case data::DType::float64: return c.floats()[r];
+        case data::DType::int64: return c.ints()[r];
+        case data::DType::boolean: return c.bools()[r] != 0;
+        case data::DType::string: return std::string(c.string_at(r));
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+TEST_F(ServeTest, ListsJobsAndSpecsAndAnswersErrorsInOneShape) {
+    Reply jobs = http->get("/api/training/jobs");
+    EXPECT_EQ(jobs.status, 200);
+    EXPECT_EQ(jobs.body, Json::parse(R"(["baseline_churn_model"])"));
+    EXPECT_EQ(jobs.headers.find("Content-Type")->second, "application/json");
+
+    Reply spec = http->get("/api/training/jobs/baseline_churn_model");
+    EXPECT_EQ(spec.status, 200);
+    EXPECT_EQ(spec.body["name"], "baseline_churn_model");
+    EXPECT_EQ(spec.body["model"], "churn_classifier");
+    EXPECT_EQ(spec.body["dataset"], "customer_data");
+    EXPECT_EQ(spec.body["target"], "churned");
+    EXPECT_EQ(spec.body["features"], Json::parse(R"(["tenure", "monthly_spend", "support_calls", "contract_type"])"));
+    EXPECT_EQ(spec.body["hyperparameters"]["n_estimators"], 30);
+
+    EXPECT_EQ(http->get("/api/training/tuning/jobs").body, Json::parse(R"(["optimized_churn_model"])"));
+    Reply tuning = http->get("/api/training/tuning/jobs/optimized_churn_model");
+    EXPECT_EQ(tuning.body["training_job"], "baseline_churn_model");
+    EXPECT_EQ(tuning.body["strategy"], "random");
+    EXPECT_EQ(tuning.body["search_space"]["n_estimators"]["max"], 30);
+
+    // An unknown job: 404 with "did you mean" and the known names.
+    Reply unknown = http->get("/api/training/jobs/baseline_churn_modle");
+    EXPECT_EQ(unknown.status, 404);
+    EXPECT_EQ(unknown.body["status"], "error");
+    EXPECT_EQ(unknown.body["error"], "job_not_found");
+    EXPECT_EQ(unknown.body["message"],
+              "no training job 'baseline_churn_modle'; did you mean 'baseline_churn_model'?");
+    EXPECT_EQ(unknown.body["details"], Json::array());
+    EXPECT_EQ(unknown.body["hint"], "training jobs: baseline_churn_model");
+    EXPECT_EQ(http->post("/api/training/jobs/nothing_like_it/run", "{}").body["message"],
+              "no training job 'nothing_like_it'");
+    EXPECT_EQ(http->get("/api/training/tuning/jobs/baseline_churn_model/trials").body["message"],
+              "no tuning job 'baseline_churn_model'; 'baseline_churn_model' is a training job");
+
+    // Nothing has run yet.
+    Reply metrics = http->get("/api/training/jobs/baseline_churn_model/metrics");
+    EXPECT_EQ(metrics.status, 404);
+    EXPECT_EQ(metrics.body["error"], "no_runs");
+    EXPECT_EQ(http->get("/api/training/jobs/baseline_churn_model/history").body, Json::array());
+    Reply trials = http->get("/api/training/tuning/jobs/optimized_churn_model/trials");
+    EXPECT_EQ(trials.status, 404);
+    EXPECT_EQ(trials.body["error"], "study_not_found");
+
+    // Bad JSON: 400 saying where.
+    Reply bad = http->post("/api/training/jobs/baseline_churn_model/run", "{\"overrides\": {\"hyperparameters\": }}");
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_EQ(bad.body["error"], "invalid_json");
+    EXPECT_EQ(bad.body["message"],
+              "invalid JSON body: parse error at line 1, column 35: syntax error while parsing value - unexpected '}'; "
+              "expected '[', '{', or a literal");
+    ASSERT_EQ(bad.body["details"].size(), 1u);
+    EXPECT_EQ(bad.body["details"][0]["line"], 1);
+    EXPECT_EQ(bad.body["details"][0]["col"], 35);
+    Reply not_object = http->post("/api/training/jobs/baseline_churn_model/run", "[1, 2]");
+    EXPECT_EQ(not_object.status, 400);
+    EXPECT_EQ(not_object.body["message"], "the body must be a JSON object, got array");
+    Reply unknown_field = http->post("/api/training/jobs/baseline_churn_model/run", R"({"overides": {}})");
+    EXPECT_EQ(unknown_field.status, 400);
+    EXPECT_EQ(unknown_field.body["error"], "unknown_field");
+    EXPECT_EQ(unknown_field.body["message"], "unknown field 'overides' in the run request; did you mean 'overrides'?");
+    Reply bad_override = http->post("/api/training/jobs/baseline_churn_model/run", R"({"overrides": {"colour": 1}})");
+    EXPECT_EQ(bad_override.status, 400);
+    EXPECT_EQ(bad_override.body["error"], "invalid_override");
+
+    // Routes and methods that do not exist.
+    Reply no_route = http->get("/api/training/nothing");
+    EXPECT_EQ(no_route.status, 404);
+    EXPECT_EQ(no_route.body["error"], "route_not_found");
+    Reply wrong_method = http->del("/api/training/jobs");
+    EXPECT_EQ(wrong_method.status, 405);
+    EXPECT_EQ(wrong_method.body["error"], "method_not_allowed");
+    EXPECT_EQ(wrong_method.headers.find("Allow")->second, "GET");
+}
+
+TEST_F(ServeTest, TokenIsRequiredExceptForHealth) {
+    Client anonymous(server->port(), "");
+    Reply denied = anonymous.get("/api/training/jobs");
+    EXPECT_EQ(denied.status, 401);
+    EXPECT_EQ(denied.body["status"], "error");
+    EXPECT_EQ(denied.body["error"], "unauthorized");
+    EXPECT_EQ(denied.body["message"], "this endpoint needs 'Authorization: Bearer <token>' (missing bearer token)");
+    EXPECT_EQ(denied.headers.find("WWW-Authenticate")->second, "Bearer realm=\"hone\"");
+    // Unknown routes do not reveal themselves without the token either.
+    EXPECT_EQ(anonymous.get("/api/training/nothing").status, 401);
+    EXPECT_EQ(anonymous.post("/api/training/models/x/predict", "{}").status, 401);
+
+    Client wrong(server->port(), "s3cret-tokem");
+    Reply wrong_reply = wrong.get("/api/training/jobs");
+    EXPECT_EQ(wrong_reply.status, 401);
+    EXPECT_EQ(wrong_reply.body["message"], "this endpoint needs 'Authorization: Bearer <token>' (wrong bearer token)");
+
+    Reply health = anonymous.get("/api/training/health");
+    EXPECT_EQ(health.status, 200);
+    EXPECT_EQ(health.body["data"]["status"], "ok");
+    EXPECT_EQ(health.body["data"]["version"], "0.1.0");
+    EXPECT_EQ(health.body["data"]["store"]["ok"], true);
+    EXPECT_EQ(health.body["data"]["jobs"], Json::parse(R"({"training": 1, "tuning": 1})"));
+    EXPECT_GE(health.body["data"]["uptime_seconds"].get<double>(), 0.0);
+}
+
+TEST_F(ServeTest, TrainsThenServesHistoryModelsAndPredictions) {
+    Json first = train();
+    EXPECT_EQ(first["status"], "ok");
+    EXPECT_EQ(first["job"], "baseline_churn_model");
+    EXPECT_EQ(first["model"], "churn_classifier");
+    EXPECT_EQ(first["dataset"], "customer_data");
+    EXPECT_EQ(first["algorithm"], "random_forest");
+    EXPECT_EQ(first["hyperparameters"]["n_estimators"], 30);
+    EXPECT_GT(first["metrics"]["accuracy"].get<double>(), 0.80);
+    EXPECT_GT(first["metrics"]["auc"].get<double>(), 0.85);
+    EXPECT_EQ(first["training_samples"], 2100);
+    ASSERT_TRUE(first["registry_key"].is_string());
+    const std::string key = first["registry_key"];
+    EXPECT_EQ(key.rfind("churn_classifier_baseline_churn_model_v", 0), 0u);
+
+    // Seed 000's runtime overrides.
+    Json second = train(Json::parse(R"({"payload": {}, "overrides": {"hyperparameters": {"n_estimators": 10}}})"));
+    EXPECT_EQ(second["status"], "ok");
+    EXPECT_EQ(second["hyperparameters"]["n_estimators"], 10);
+    const std::string key2 = second["registry_key"];
+    EXPECT_NE(key2, key);
+
+    // History: newest first, seed 000's shape.
+    Reply history = http->get("/api/training/jobs/baseline_churn_model/history");
+    EXPECT_EQ(history.status, 200);
+    ASSERT_EQ(history.body.size(), 2u);
+    EXPECT_EQ(history.body[0]["status"], "ok");
+    EXPECT_EQ(history.body[0]["registry_key"], key2);
+    EXPECT_EQ(history.body[1]["registry_key"], key);
+    EXPECT_EQ(history.body[1]["metrics"], first["metrics"]);
+    EXPECT_GT(history.body[0]["duration_ms"].get<double>(), 0.0);
+    EXPECT_GT(history.body[0]["ts"].get<double>(), 1.6e9);
+    EXPECT_EQ(http->get("/api/training/jobs/baseline_churn_model/history?limit=1").body.size(), 1u);
+    EXPECT_EQ(http->get("/api/training/jobs/baseline_churn_model/history?limit=x").status, 400);
+
+    Reply metrics = http->get("/api/training/jobs/baseline_churn_model/metrics");
+    EXPECT_EQ(metrics.status, 200);
+    EXPECT_EQ(metrics.body["job"], "baseline_churn_model");
+    EXPECT_EQ(metrics.body["status"], "ok");
+    EXPECT_EQ(metrics.body["metrics"], second["metrics"]);
+    EXPECT_EQ(metrics.body["registry_key"], key2);
+    EXPECT_GT(metrics.body["timestamp"].get<double>(), history.body[0]["ts"].get<double>());
+
+    // The registry entry, wrapped as seed 004's endpoints are.
+    Reply entry = http->get("/api/training/models/" + key);
+    EXPECT_EQ(entry.status, 200);
+    EXPECT_EQ(entry.body["data"]["key"], key);
+    EXPECT_EQ(entry.body["data"]["version"], 1);
+    EXPECT_EQ(entry.body["data"]["metrics"], first["metrics"]);
+    EXPECT_EQ(http->get("/api/training/models/no_such_model").body["error"], "model_not_found");
+
+    // Predictions in every input format equal LoadedModel::predict on the same rows.
+    lang::DatasetSpec csv;
+    csv.name = "rows";
+    csv.source = "csv";
+    csv.path = (ws.dir / "customers.csv").string();
+    std::vector<std::size_t> picks;
+    for (std::size_t r = 0; r < 40; ++r) picks.push_back(r * 7);  // rows 0 and 37*k have a missing spend
+    data::Frame rows = data::load_dataset(csv).take(picks);
+    auto model = train::LoadedModel::load(*ws.store, key);
+    train::Predictions expected = model->predict(rows);
+    Json expected_proba = expected.proba;
+    const auto& features = model->features();
+
+    Json records = Json::array(), split_data = Json::array(), positional = Json::array();
+    for (std::size_t r = 0; r < rows.rows(); ++r) {
+        Json rec = Json::object(), values = Json::array();
+        for (const auto& f : features) {
+            rec[f] = cell_json(rows.at(f), r);
+            values.push_back(rec[f]);
+        }
+        rec["customer_id"] = cell_json(rows.at("customer_id"), r);  // extra keys are ignored
+        records.push_back(rec);
+        split_data.push_back(values);
+        positional.push_back(values);
+    }
+    std::vector<Json> bodies = {
+        Json{{"records", records}},
+        Json{{"dataframe_records", records}},
+        Json{{"dataframe_split", Json{{"columns", features}, {"data", split_data}}}},
+        Json{{"instances", positional}},
+        Json{{"instances", records}},
+    };
+    for (const auto& body : bodies) {
+        Reply p = http->post_json("/api/training/models/" + key + "/predict", body);
+        ASSERT_EQ(p.status, 200) << p.raw;
+        EXPECT_EQ(p.body["predictions"], Json(expected.values)) << body.begin().key();
+        EXPECT_EQ(p.body["probabilities"], expected_proba) << body.begin().key();
+        EXPECT_EQ(p.body["classes"], Json::parse(R"(["false", "true"])"));
+        EXPECT_TRUE(p.body["predictions"][0].is_boolean());
+    }
+    EXPECT_EQ(server->models_loaded(), 1u);  // loaded once, then cached
+
+    // A missing feature column: 422 naming it.
+    Json without = records;
+    for (auto& rec : without) rec.erase("support_calls");
+    Reply missing = http->post_json("/api/training/models/" + key + "/predict", Json{{"records", without}});
+    EXPECT_EQ(missing.status, 422);
+    EXPECT_EQ(missing.body["error"], "missing_feature");
+    EXPECT_EQ(missing.body["message"], "feature column 'support_calls' is missing from the rows");
+    EXPECT_EQ(missing.body["details"][0]["column"], "support_calls");
+    EXPECT_EQ(missing.body["hint"], "the model takes: tenure, monthly_spend, support_calls, contract_type");
+    Json typo = records;
+    typo[3].erase("tenure");
+    typo[3]["tenur"] = 5;
+    Reply one_row = http->post_json("/api/training/models/" + key + "/predict", Json{{"records", typo}});
+    EXPECT_EQ(one_row.status, 422);
+    EXPECT_EQ(one_row.body["message"], "feature column 'tenure' is missing from row 4");
+    Reply split_missing = http->post_json("/api/training/models/" + key + "/predict",
+                                     Json::parse(R"({"dataframe_split": {"columns": ["tenure", "monthly_spend", "support_call",
+                                                 "contract_type"], "data": [[1, 50.0, 2, "monthly"]]}})"));
+    EXPECT_EQ(split_missing.status, 422);
+    EXPECT_EQ(split_missing.body["message"],
+              "feature column 'support_calls' is missing from the rows; did you mean 'support_call'?");
+    Reply wrong_shape = http->post("/api/training/models/" + key + "/predict", R"({"rows": []})");
+    EXPECT_EQ(wrong_shape.status, 400);
+    EXPECT_EQ(wrong_shape.body["error"], "invalid_rows");
+    EXPECT_EQ(wrong_shape.body["message"],
+              "no rows: the body holds none of 'records', 'dataframe_split', 'dataframe_records' or 'instances'");
+    Reply short_instance = http->post("/api/training/models/" + key + "/predict", R"({"instances": [[1, 2]]})");
+    EXPECT_EQ(short_instance.status, 400);
+    EXPECT_EQ(short_instance.body["message"],
+              "instances[0] has 2 values; the model takes 4 features in this order: tenure, monthly_spend, "
+              "support_calls, contract_type");
+    Reply text_number = http->post("/api/training/models/" + key + "/predict",
+                                   R"({"records": [{"tenure": "ten", "monthly_spend": 1, "support_calls": 1, "contract_type": "annual"}]})");
+    EXPECT_EQ(text_number.status, 422);
+    EXPECT_EQ(text_number.body["error"], "feature_type_mismatch");
+
+    // Search by name, algorithm (any alias), stage and metric thresholds.
+    auto search = [&](const std::string& body) {
+        Reply r = http->post("/api/training/models/search", body);
+        EXPECT_EQ(r.status, 200) << r.raw;
+        std::vector<std::string> keys;
+        for (const auto& e : r.body["data"]) keys.push_back(e["key"]);
+        return keys;
+    };
+    EXPECT_EQ(search(R"({"name": "churn_classifier"})"), (std::vector<std::string>{key2, key}));
+    EXPECT_EQ(search("{}"), (std::vector<std::string>{key2, key}));
+    EXPECT_EQ(search(R"({"algorithm": "RandomForestClassifier", "stage": "none", "limit": 1})"),
+              (std::vector<std::string>{key2}));
+    EXPECT_EQ(search(R"({"stage": "production"})"), std::vector<std::string>{});
+    EXPECT_EQ(search(R"({"name": "other_model"})"), std::vector<std::string>{});
+    double acc1 = first["metrics"]["accuracy"], acc2 = second["metrics"]["accuracy"];
+    Json only_best{{"metrics", {{"accuracy", {{"gte", std::max(acc1, acc2)}}}}}};
+    EXPECT_EQ(search(only_best.dump()), (std::vector<std::string>{acc2 >= acc1 ? key2 : key}));
+    EXPECT_EQ(search(R"({"metrics": {"accuracy": {"gte": 0.5, "lte": 1.0}, "auc": {"gt": 0.5}}})"),
+              (std::vector<std::string>{key2, key}));
+    EXPECT_EQ(search(R"({"metrics": {"accuracy": {"gt": 1.0}}})"), std::vector<std::string>{});
+    EXPECT_EQ(search(R"({"metrics": {"r2": {"gt": 0}}})"), std::vector<std::string>{});
+    Reply bad_stage = http->post("/api/training/models/search", R"({"stage": "prod"})");
+    EXPECT_EQ(bad_stage.status, 400);
+    EXPECT_EQ(bad_stage.body["message"], "invalid stage 'prod': expected 'none', 'staging', 'production' or 'archived'");
+    Reply bad_op = http->post("/api/training/models/search", R"({"metrics": {"accuracy": {"gtee": 0.8}}})");
+    EXPECT_EQ(bad_op.status, 400);
+    EXPECT_EQ(bad_op.body["message"], "unknown condition 'gtee' on metric 'accuracy'; did you mean 'gte'?");
+    EXPECT_EQ(http->post("/api/training/models/search", R"({"algorithm": "random_forrest"})").body["error"],
+              "unknown_algorithm");
+
+    // The cache behind predict: one load per key, least recently used dropped.
+    server::ModelCache cache(*ws.store, 1);
+    auto a = cache.get(key);
+    EXPECT_EQ(cache.get(key), a);
+    EXPECT_EQ(cache.loads(), 1u);
+    auto b = cache.get(key2);
+    EXPECT_EQ(b->entry().key, key2);
+    EXPECT_EQ(cache.loads(), 2u);
+    EXPECT_EQ(cache.size(), 1u);
+    EXPECT_NE(cache.get(key), a);  // dropped for key2, loaded again
+    EXPECT_EQ(cache.loads(), 3u);
+    EXPECT_THROW(cache.get("no_such_model"), Error);
+    EXPECT_EQ(cache.size(), 1u);  // failures are not kept
+
+    // Delete: entry and files gone, later reads 404, the other model untouched.
+    std::string dir = entry.body["data"]["file_path"];
+    ASSERT_TRUE(fs::exists(dir));
+    Reply deleted = http->del("/api/training/models/" + key);
+    EXPECT_EQ(deleted.status, 200);
+    EXPECT_EQ(deleted.body, (Json{{"data", {{"key", key}, {"deleted", true}}}}));
+    EXPECT_FALSE(fs::exists(dir));
+    EXPECT_EQ(http->get("/api/training/models/" + key).status, 404);
+    EXPECT_EQ(http->post_json("/api/training/models/" + key + "/predict", Json{{"records", records}}).status, 404);
+    EXPECT_EQ(http->del("/api/training/models/" + key).status, 404);
+    EXPECT_EQ(search("{}"), (std::vector<std::string>{key2}));
+    bool audited = false;
+    for (const auto& a : ws.store->audit_log(10))
+        audited = audited || (a["action"] == "delete_model" && a["target"] == key);
+    EXPECT_TRUE(audited);
+}
+
+TEST_F(ServeTest, TunesWithOverridesThenServesTrialsAndBest) {
+    Reply run = http->post("/api/training/tuning/jobs/optimized_churn_model/run",
+                           R"({"payload": {}, "overrides": {"max_trials": 3}})");
+    ASSERT_EQ(run.status, 200) << run.raw;
+    const Json& r = run.body;
+    EXPECT_EQ(r["status"], "ok");
+    EXPECT_EQ(r["job"], "optimized_churn_model");
+    EXPECT_EQ(r["training_job"], "baseline_churn_model");
+    EXPECT_EQ(r["strategy"], "random");
+    EXPECT_EQ(r["total_trials"], 3);
+    ASSERT_TRUE(r["best_trial"].is_number_integer());
+    EXPECT_GT(r["best_metrics"]["auc"].get<double>(), 0.85);
+    ASSERT_TRUE(r["best_model_registry_key"].is_string());
+
+    Reply trials = http->get("/api/training/tuning/jobs/optimized_churn_model/trials");
+    EXPECT_EQ(trials.status, 200);
+    ASSERT_EQ(trials.body.size(), 3u);
+    std::set<int> valid_trees = {10, 20, 30};
+    double best_value = -1;
+    for (int i = 0; i < 3; ++i) {
+        const Json& t = trials.body[i];
+        EXPECT_EQ(t["trial_index"], i);
+        EXPECT_EQ(t["status"], "ok");
+        EXPECT_TRUE(valid_trees.count(t["hyperparameters"]["n_estimators"].get<int>()));
+        int depth = t["hyperparameters"]["max_depth"];
+        EXPECT_TRUE(depth >= 3 && depth <= 6);
+        EXPECT_TRUE(t["metrics"].contains("auc"));
+        best_value = std::max(best_value, t["value"].get<double>());
+    }
+
+    Reply best = http->get("/api/training/tuning/jobs/optimized_churn_model/best");
+    EXPECT_EQ(best.status, 200);
+    EXPECT_EQ(best.body["best_trial"], r["best_trial"]);
+    EXPECT_EQ(best.body["best_hyperparameters"], r["best_hyperparameters"]);
+    EXPECT_EQ(best.body["best_hyperparameters"], trials.body[r["best_trial"].get<int>()]["hyperparameters"]);
+    EXPECT_EQ(best.body["best_model_registry_key"], r["best_model_registry_key"]);
+    EXPECT_DOUBLE_EQ(best.body["best_value"].get<double>(), best_value);
+    EXPECT_FALSE(best.body.contains("trials"));
+
+    // The best model serves predictions.
+    std::string key = r["best_model_registry_key"];
+    Reply p = http->post("/api/training/models/" + key + "/predict",
+                         R"({"instances": [{"tenure": 2, "monthly_spend": 95.5, "support_calls": 7, "contract_type": "monthly"},
+                                           {"tenure": 70, "monthly_spend": 40.0, "support_calls": 0, "contract_type": "two_year"}]})");
+    EXPECT_EQ(p.status, 200) << p.raw;
+    EXPECT_EQ(p.body["predictions"], Json::parse("[true, false]"));
+}
+
+TEST(Serve, RefusesABusyPortAndDuplicateJobs) {
+    test_support::Workspace ws;
+    std::ofstream(ws.dir / "churn.n3") << kJobFile;
+    auto loaded = lang::load_job_file(ws.dir / "churn.n3");
+    ASSERT_TRUE(loaded.ok());
+    server::ServerOptions options;
+    options.port = 0;
+    server::Server first({loaded.spec}, *ws.store, options);
+    first.start();
+    options.port = first.port();
+    server::Server second({loaded.spec}, *ws.store, options);
+    try {
+        second.start();
+        ADD_FAILURE() << "bound a busy port";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), "bind_failed");
+        EXPECT_EQ(e.kind(), ErrorKind::io);
+    }
+    first.stop();
+    first.stop();  // idempotent
+
+    // Bodies over the limit: 413 in the same error shape.
+    options.port = 0;
+    options.max_body_bytes = 100;
+    server::Server small({loaded.spec}, *ws.store, options);
+    small.start();
+    Client client(small.port(), "");
+    Reply big = client.post("/api/training/models/search", std::string(200, ' '));
+    EXPECT_EQ(big.status, 413);
+    EXPECT_EQ(big.body["error"], "payload_too_large");
+    EXPECT_EQ(big.body["message"], "the body is larger than the limit of 100 bytes");
+    EXPECT_EQ(client.post("/api/training/models/search", "{}").status, 200);
+    small.stop();
+
+    try {
+        server::Server twice({loaded.spec, loaded.spec}, *ws.store, {});
+        ADD_FAILURE() << "accepted a job defined twice";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), "duplicate_job");
+    }
+}
