@@ -64,6 +64,12 @@ struct EstimatorConfig {
     std::uint64_t seed = 42;
 };
 
+// Both answers of one prediction call (see Estimator::predict_with_proba).
+struct Prediction {
+    std::vector<double> values;  // as predict()
+    std::vector<double> proba;   // as predict_proba(); empty without has_proba()
+};
+
 class Estimator {
 public:
     explicit Estimator(EstimatorConfig config) : config_(std::move(config)) {}
@@ -80,6 +86,16 @@ public:
     // rows * num_classes probabilities, row-major. Only when has_proba().
     virtual std::vector<double> predict_proba(const data::Matrix& x) const;
     virtual bool has_proba() const { return false; }
+    // predict() and, when has_proba(), predict_proba() in one call. Estimators whose
+    // classes come from their probabilities override it to compute them once; the
+    // default calls both (right for models such as SVC, whose classes are not the
+    // argmax of their probabilities).
+    virtual Prediction predict_with_proba(const data::Matrix& x) const {
+        Prediction out;
+        out.values = predict(x);
+        if (has_proba()) out.proba = predict_proba(x);
+        return out;
+    }
 
     // One value per input column, summing to 1, or empty when the model has none.
     virtual std::vector<double> feature_importances() const { return {}; }

@@ -39,8 +39,10 @@ std::shared_ptr<LoadedModel> LoadedModel::load(registry::Store& store, const std
 Predictions LoadedModel::predict(const data::Frame& frame) const {
     data::Matrix x = pre_.transform(frame);
     Predictions out;
-    std::vector<double> raw = estimator_->predict(x);
     bool classification = estimator_->config().task == models::Task::classification;
+    // Classes and probabilities in one call: tree models derive one from the other.
+    models::Prediction both = estimator_->predict_with_proba(x);
+    const std::vector<double>& raw = both.values;
     for (const auto& c : manifest_["classes"]) out.classes.push_back(c.get<std::string>());
     out.values.reserve(raw.size());
     for (double v : raw) {
@@ -50,7 +52,7 @@ Predictions LoadedModel::predict(const data::Frame& frame) const {
             out.values.push_back(v);
     }
     if (classification && estimator_->has_proba()) {
-        std::vector<double> p = estimator_->predict_proba(x);
+        const std::vector<double>& p = both.proba;
         std::size_t k = out.classes.size();
         out.proba.resize(raw.size());
         for (std::size_t r = 0; r < raw.size(); ++r) out.proba[r].assign(p.begin() + r * k, p.begin() + (r + 1) * k);

@@ -1,23 +1,32 @@
 // The XGBoost backend: the five tree algorithms on generated data (fit quality,
 // probabilities, exact save/load round trips), early stopping, cancellation,
-// concurrent prediction, and their catalog declarations.
+// concurrent prediction, native prediction (bit-identical to XGBoost's), and their
+// catalog declarations.
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <bit>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <limits>
 #include <map>
 #include <numbers>
 #include <random>
 #include <set>
+#include <sstream>
 #include <thread>
 #include <tuple>
+#include <utility>
 
 #include <unistd.h>
+#include <xgboost/c_api.h>
 
 #include "common/error.hpp"
 #include "models/catalog.hpp"
 #include "models/xgboost/booster_estimator.hpp"
+#include "models/xgboost/tree_ensemble.hpp"
 
 namespace hone::models {
 namespace {
@@ -622,6 +631,348 @@ TEST(Xgboost, MulticlassBoostingTakesScikitLearnSteps) {
     for (int c = 0; c < 3; ++c) sum += std::exp(margin[c] = 3.0 * counts[c] / 600.0 - 1.0);
     auto proba = est->predict_proba(d.x);
     for (int c = 0; c < 3; ++c) EXPECT_NEAR(proba[c], std::exp(margin[c]) / sum, 1e-6) << c;
+}
+
+// Native prediction: TreeEnsemble gives XGBoost's own floats, bit for bit.
+
+// A copy with about one value in `every` missing (NaN), anywhere.
+Dataset with_missing(Dataset d, int every, std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::uniform_int_distribution<int> pick(0, every - 1);
+    for (float& v : d.x.data)
+        if (pick(rng) == 0) v = std::nanf("");
+    return d;
+}
+
+// Rows first..first+count of `x`.
+data::Matrix rows_of(const data::Matrix& x, std::size_t first, std::size_t count) {
+    data::Matrix out;
+    out.rows = count;
+    out.cols = x.cols;
+    out.data.assign(x.data.begin() + first * x.cols, x.data.begin() + (first + count) * x.cols);
+    return out;
+}
+
+std::string read_text(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+struct BoosterHandleOwner {
+    BoosterHandle handle = nullptr;
+    ~BoosterHandleOwner() {
+        if (handle) XGBoosterFree(handle);
+    }
+};
+
+// XGBoost's in-place prediction (type 0: probabilities for classifiers), as
+// BoosterEstimator calls it for large batches.
+std::vector<float> xgboost_predict(BoosterHandle handle, const data::Matrix& x) {
+    std::string array = "{\"data\":[" + std::to_string(reinterpret_cast<std::uintptr_t>(x.data.data())) +
+                        ",true],\"shape\":[" + std::to_string(x.rows) + "," + std::to_string(x.cols) +
+                        "],\"typestr\":\"<f4\",\"version\":3}";
+    const char* config =
+        "{\"type\":0,\"training\":false,\"iteration_begin\":0,\"iteration_end\":0,\"strict_shape\":false,"
+        "\"missing\":NaN,\"cache_id\":0}";
+    const bst_ulong* shape = nullptr;
+    bst_ulong dim = 0;
+    const float* out = nullptr;
+    int rc = XGBoosterPredictFromDense(handle, array.c_str(), config, nullptr, &shape, &dim, &out);
+    EXPECT_EQ(rc, 0) << XGBGetLastError();
+    if (rc != 0) return {};
+    std::size_t n = 1;
+    for (bst_ulong i = 0; i < dim; ++i) n *= shape[i];
+    return std::vector<float>(out, out + n);
+}
+
+std::vector<float> native_predict(const xgb::TreeEnsemble& ensemble, const data::Matrix& x) {
+    std::vector<float> out(x.rows * ensemble.outputs());
+    ensemble.predict(x.data.data(), x.rows, x.cols, out.data());
+    return out;
+}
+
+// Every value bit for bit (a NaN would fail ==, a -0 pass it); reports the first
+// few differences only.
+void expect_same_floats(const std::vector<float>& got, const std::vector<float>& want) {
+    ASSERT_EQ(got.size(), want.size());
+    int reported = 0;
+    std::size_t different = 0;
+    for (std::size_t i = 0; i < got.size(); ++i) {
+        if (std::bit_cast<std::uint32_t>(got[i]) == std::bit_cast<std::uint32_t>(want[i])) continue;
+        ++different;
+        if (reported++ < 5) {
+            EXPECT_EQ(got[i], want[i]) << "value " << i;
+        }
+    }
+    EXPECT_EQ(different, 0u) << "of " << got.size() << " values";
+}
+
+const xgb::BoosterEstimator& booster_of(const Estimator& est) { return dynamic_cast<const xgb::BoosterEstimator&>(est); }
+
+// What a caller sees: classes and probabilities, or values.
+std::vector<double> outputs_of(const Estimator& est, const data::Matrix& x) {
+    return est.has_proba() ? est.predict_proba(x) : est.predict(x);
+}
+
+// The saved model through TreeEnsemble and through XGBoost's predictor, on every row;
+// then the estimator itself: one call (more than kNativeRows rows: XGBoost), batches
+// of kNativeRows rows and single rows (native) agree, and predict_with_proba gives
+// predict() and predict_proba().
+void check_native_prediction(const Estimator& est, const data::Matrix& x) {
+    ASSERT_GT(x.rows, xgb::BoosterEstimator::kNativeRows);
+    EXPECT_TRUE(booster_of(est).native_prediction());
+    TempDir dir;
+    est.save(dir.path);
+    auto ensemble = xgb::TreeEnsemble::from_json(read_text(dir.path / "model.json"));
+    ASSERT_TRUE(ensemble.has_value());
+    BoosterHandleOwner xgboost;
+    ASSERT_EQ(XGBoosterCreate(nullptr, 0, &xgboost.handle), 0);
+    ASSERT_EQ(XGBoosterLoadModel(xgboost.handle, (dir.path / "model.json").c_str()), 0);
+    XGBoosterSetParam(xgboost.handle, "nthread", "1");
+    expect_same_floats(native_predict(*ensemble, x), xgboost_predict(xgboost.handle, x));
+    // Infinite inputs (which training data cannot hold) go where XGBoost sends them.
+    data::Matrix infinite = x;
+    for (std::size_t i = 0; i < infinite.data.size(); i += 7)
+        infinite.data[i] = (i / 7) % 2 ? std::numeric_limits<float>::infinity() : -std::numeric_limits<float>::infinity();
+    expect_same_floats(native_predict(*ensemble, infinite), xgboost_predict(xgboost.handle, infinite));
+    expect_same_floats(native_predict(*ensemble, rows_of(infinite, 3, 1)),
+                       xgboost_predict(xgboost.handle, rows_of(infinite, 3, 1)));
+
+    std::vector<double> whole = outputs_of(est, x);
+    std::vector<double> batched, single;
+    for (std::size_t first = 0; first < x.rows; first += xgb::BoosterEstimator::kNativeRows) {
+        auto part = outputs_of(est, rows_of(x, first, std::min(xgb::BoosterEstimator::kNativeRows, x.rows - first)));
+        batched.insert(batched.end(), part.begin(), part.end());
+    }
+    for (std::size_t r = 0; r < x.rows; ++r) {
+        auto part = outputs_of(est, rows_of(x, r, 1));
+        single.insert(single.end(), part.begin(), part.end());
+    }
+    EXPECT_TRUE(whole == batched) << "batches of " << xgb::BoosterEstimator::kNativeRows;
+    EXPECT_TRUE(whole == single) << "single rows";
+
+    for (const data::Matrix& part : {rows_of(x, 0, 1), rows_of(x, 0, 64), x}) {
+        Prediction both = est.predict_with_proba(part);
+        EXPECT_EQ(both.values, est.predict(part));
+        if (est.has_proba())
+            EXPECT_EQ(both.proba, est.predict_proba(part));
+        else
+            EXPECT_TRUE(both.proba.empty());
+    }
+}
+
+const Dataset& moons_with_missing() {
+    static const Dataset d = with_missing(two_moons(4000, 0.25, 21), 8, 1);
+    return d;
+}
+const Dataset& blobs_with_missing() {
+    static const Dataset d = with_missing(three_blobs(3600, 23), 8, 2);
+    return d;
+}
+const Dataset& friedman_with_missing() {
+    static const Dataset d = with_missing(friedman(4000, 25), 8, 3);
+    return d;
+}
+
+class NativePredictionTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(NativePredictionTest, BitIdenticalToXgboostOnEveryTask) {
+    const std::string& algorithm = GetParam();
+    struct Task3 {
+        const char* name;
+        Task task;
+        int classes;
+        const Dataset& data;
+    };
+    for (const Task3& t : {Task3{"binary", Task::classification, 2, moons_with_missing()},
+                           Task3{"multiclass", Task::classification, 3, blobs_with_missing()},
+                           Task3{"regression", Task::regression, 0, friedman_with_missing()}}) {
+        SCOPED_TRACE(std::string(algorithm) + " " + t.name);
+        // Trained on the first 2/3 of the rows, predicted on all of them.
+        Split s = split(t.data, t.data.x.rows * 2 / 3);
+        auto est = fitted(algorithm, t.task, t.classes, s);
+        check_native_prediction(*est, t.data.x);
+        auto back = reloaded(*est, algorithm);
+        check_native_prediction(*back, t.data.x);
+        EXPECT_EQ(outputs_of(*back, t.data.x), outputs_of(*est, t.data.x));
+        EXPECT_EQ(outputs_of(*back, rows_of(t.data.x, 5, 1)), outputs_of(*est, rows_of(t.data.x, 5, 1)));
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Xgboost, NativePredictionTest,
+                         ::testing::Values("xgboost", "gradient_boosting", "lightgbm", "random_forest",
+                                           "decision_tree"),
+                         [](const auto& info) { return info.param; });
+
+TEST(XgboostNative, EarlyStoppedModelsKeepOnlyTheirBestRounds) {
+    const Dataset& d = blobs_with_missing();
+    Split s = split(d, 2400);
+    Callbacks cb;
+    cb.on_round = [](const RoundReport& r) { return RoundDecision{r.round == 9, 3}; };
+    auto est = fitted("xgboost", Task::classification, 3, s, {{"n_estimators", 40}}, cb);
+    EXPECT_EQ(booster_of(*est).rounds(), 4);
+    check_native_prediction(*est, d.x);
+}
+
+// A booster trained directly through XGBoost's C API, for models hone would not train.
+struct RawBooster {
+    BoosterHandleOwner booster;
+    DMatrixHandle dmatrix = nullptr;
+    ~RawBooster() {
+        if (dmatrix) XGDMatrixFree(dmatrix);
+    }
+    RawBooster(const Dataset& d, const std::vector<std::pair<std::string, std::string>>& params, int rounds,
+               const std::vector<const char*>& feature_types = {}) {
+        EXPECT_EQ(XGDMatrixCreateFromMat(d.x.data.data(), d.x.rows, d.x.cols, std::nanf(""), &dmatrix), 0);
+        EXPECT_EQ(XGDMatrixSetFloatInfo(dmatrix, "label", d.y.data(), d.y.size()), 0);
+        if (!feature_types.empty()) {
+            std::vector<const char*> types = feature_types;
+            EXPECT_EQ(XGDMatrixSetStrFeatureInfo(dmatrix, "feature_type", types.data(), types.size()), 0)
+                << XGBGetLastError();
+        }
+        EXPECT_EQ(XGBoosterCreate(&dmatrix, 1, &booster.handle), 0);
+        XGBoosterSetParam(booster.handle, "nthread", "1");
+        XGBoosterSetParam(booster.handle, "verbosity", "0");
+        for (const auto& [name, value] : params)
+            EXPECT_EQ(XGBoosterSetParam(booster.handle, name.c_str(), value.c_str()), 0) << name;
+        for (int i = 0; i < rounds; ++i)
+            EXPECT_EQ(XGBoosterUpdateOneIter(booster.handle, i, dmatrix), 0) << XGBGetLastError();
+    }
+    std::string json() const {
+        bst_ulong len = 0;
+        const char* text = nullptr;
+        EXPECT_EQ(XGBoosterSaveModelToBuffer(booster.handle, "{\"format\": \"json\"}", &len, &text), 0);
+        return std::string(text, len);
+    }
+};
+
+// Column 0 becomes a category 0..4 that carries the signal.
+Dataset with_category(const Dataset& d) {
+    Dataset out = d;
+    for (std::size_t r = 0; r < out.x.rows; ++r) {
+        float c = static_cast<float>(r * 7 % 5);
+        out.x.data[r * out.x.cols] = c;
+        out.y[r] += c == 3 ? 30.0f : c == 1 ? -20.0f : 0.0f;
+    }
+    return out;
+}
+
+// Any split_type other than 0 (numerical). Read from the text: XGBoost writes NaN
+// conditions for categorical splits, which is not JSON.
+bool has_categorical_split(const std::string& json) {
+    const std::string key = "\"split_type\":[";
+    for (auto at = json.find(key); at != std::string::npos; at = json.find(key, at + 1)) {
+        auto close = json.find(']', at);
+        if (json.substr(at + key.size(), close - at - key.size()).find_first_not_of("0,") != std::string::npos)
+            return true;
+    }
+    return false;
+}
+
+TEST(XgboostNative, UnsupportedModelsAreDeclined) {
+    const Dataset& moons = moons_with_missing();
+    const Dataset& reg = friedman_with_missing();
+    using Params = std::vector<std::pair<std::string, std::string>>;
+    // A supported model first, so that the declines below are about what they change.
+    EXPECT_TRUE(xgb::TreeEnsemble::from_json(RawBooster(moons, {{"objective", "binary:logistic"}}, 3).json()));
+    EXPECT_TRUE(xgb::TreeEnsemble::from_json(RawBooster(reg, {{"objective", "reg:squarederror"}}, 3).json()));
+    for (const auto& [what, data, params] :
+         {std::tuple{"dart", &moons, Params{{"objective", "binary:logistic"}, {"booster", "dart"}}},
+          std::tuple{"gblinear", &moons, Params{{"objective", "binary:logistic"}, {"booster", "gblinear"}}},
+          std::tuple{"logitraw", &moons, Params{{"objective", "binary:logitraw"}}},
+          std::tuple{"reg:logistic", &moons, Params{{"objective", "reg:logistic"}}},
+          std::tuple{"multi:softmax", &moons, Params{{"objective", "multi:softmax"}, {"num_class", "2"}}},
+          std::tuple{"absolute error", &reg, Params{{"objective", "reg:absoluteerror"}}},
+          std::tuple{"pseudo-huber", &reg, Params{{"objective", "reg:pseudohubererror"}}}}) {
+        SCOPED_TRACE(what);
+        EXPECT_FALSE(xgb::TreeEnsemble::from_json(RawBooster(*data, params, 3).json()));
+    }
+    Dataset cat = with_category(reg);
+    RawBooster categorical(cat, {{"objective", "reg:squarederror"}, {"tree_method", "hist"}}, 3,
+                           {"c", "q", "q", "q", "q", "q", "q", "q", "q", "q"});
+    EXPECT_TRUE(has_categorical_split(categorical.json()));
+    EXPECT_FALSE(xgb::TreeEnsemble::from_json(categorical.json()));
+
+    std::string good = RawBooster(moons, {{"objective", "binary:logistic"}}, 2).json();
+    EXPECT_FALSE(xgb::TreeEnsemble::from_json(good.substr(0, good.size() / 2)));
+    EXPECT_FALSE(xgb::TreeEnsemble::from_json("{}"));
+    EXPECT_FALSE(xgb::TreeEnsemble::from_json("not json"));
+    // A child pointing back at the root.
+    std::string cyclic = good;
+    auto at = cyclic.find("\"left_children\":[1");
+    ASSERT_NE(at, std::string::npos);
+    cyclic[at + 17] = '0';
+    EXPECT_FALSE(xgb::TreeEnsemble::from_json(cyclic));
+}
+
+TEST(XgboostNative, UnsupportedModelsFallBackToXgboost) {
+    // Models hone loads but TreeEnsemble declines: a dart classifier and a regressor
+    // with categorical splits. (A gblinear model loads too, but XGBoost's in-place
+    // prediction does not take it.)
+    const Dataset& moons = moons_with_missing();
+    Dataset cat = with_category(friedman_with_missing());
+    RawBooster dart(moons, {{"objective", "binary:logistic"}, {"booster", "dart"}, {"rate_drop", "0.3"}}, 5);
+    RawBooster categorical(cat, {{"objective", "reg:squarederror"}, {"tree_method", "hist"}}, 5,
+                           {"c", "q", "q", "q", "q", "q", "q", "q", "q", "q"});
+    EXPECT_TRUE(has_categorical_split(categorical.json()));
+    for (const auto& [what, raw, task, classes, x] :
+         {std::tuple{"dart", &dart, Task::classification, 2, &moons.x},
+          std::tuple{"categorical", &categorical, Task::regression, 0, &std::as_const(cat).x}}) {
+        SCOPED_TRACE(what);
+        TempDir dir;
+        ASSERT_EQ(XGBoosterSaveModel(raw->booster.handle, (dir.path / "model.json").c_str()), 0);
+        auto est = make("xgboost", task, classes);
+        est->load(dir.path);
+        EXPECT_FALSE(booster_of(*est).native_prediction());
+        std::vector<float> want = xgboost_predict(raw->booster.handle, *x);
+        for (const data::Matrix& part : {rows_of(*x, 0, 1), rows_of(*x, 0, 100), data::Matrix(*x)}) {
+            auto got = outputs_of(*est, part);
+            std::size_t k = est->has_proba() ? 2 : 1;
+            ASSERT_EQ(got.size(), part.rows * k);
+            for (std::size_t r = 0; r < part.rows; ++r)
+                EXPECT_EQ(got[r * k + k - 1], static_cast<double>(want[r])) << "row " << r;
+        }
+    }
+}
+
+TEST(XgboostNative, TransformsMatchXgboostAtExtremeMargins) {
+    // One stump whose leaves take margins from deep in the sigmoid's tails (where
+    // XGBoost 1.7 clamps the exponent) to the middle, with base scores whose margins
+    // (ProbToMargin) are not 0, loaded into XGBoost and into TreeEnsemble from the
+    // same JSON text.
+    const Dataset& moons = moons_with_missing();
+    std::string base = RawBooster(moons, {{"objective", "binary:logistic"}, {"max_depth", "1"}}, 1).json();
+    const std::string key = "\"split_conditions\":[";
+    auto at = base.find(key);
+    ASSERT_NE(at, std::string::npos);
+    auto first = base.find(',', at);  // after the root's condition
+    auto close = base.find(']', at);
+    ASSERT_EQ(std::count(base.begin() + at, base.begin() + close, ','), 2) << "a stump: root and two leaves";
+    const std::string score = "\"base_score\":\"5E-1\"";
+    ASSERT_NE(base.find(score), std::string::npos);
+    data::Matrix some = rows_of(moons.x, 0, 200);
+    for (const char* base_score : {"5E-1", "3.7E-1", "1E-2", "9.99E-1", "1.234567E-1"})
+        for (float margin : {-300.0f, -104.0f, -100.0f, -89.0f, -88.75f, -88.7f, -88.65f, -87.0f, -30.0f, -17.0f,
+                             -1e-3f, 0.0f, 0.37f, 16.6f, 17.0f, 30.0f, 88.7f, 89.0f, 200.0f}) {
+            SCOPED_TRACE(std::string(base_score) + " " + std::to_string(margin));
+            // XGBoost reads a number without fraction or exponent as an integer.
+            char left[32], right[32];
+            *std::to_chars(left, left + 31, margin, std::chars_format::scientific).ptr = 0;
+            *std::to_chars(right, right + 31, -margin / 3, std::chars_format::scientific).ptr = 0;
+            std::string text = base.substr(0, first) + "," + left + "," + right + base.substr(close);
+            text.replace(text.find(score), score.size(), std::string("\"base_score\":\"") + base_score + "\"");
+            auto ensemble = xgb::TreeEnsemble::from_json(text);
+            ASSERT_TRUE(ensemble);
+            BoosterHandleOwner xgboost;
+            ASSERT_EQ(XGBoosterCreate(nullptr, 0, &xgboost.handle), 0);
+            ASSERT_EQ(XGBoosterLoadModelFromBuffer(xgboost.handle, text.data(), text.size()), 0) << XGBGetLastError();
+            std::vector<float> want = xgboost_predict(xgboost.handle, some);
+            expect_same_floats(native_predict(*ensemble, some), want);
+            EXPECT_EQ(std::set<float>(want.begin(), want.end()).size(), margin == 0 ? 1u : 2u)
+                << "rows reach both leaves";
+        }
 }
 
 // The catalog declarations.

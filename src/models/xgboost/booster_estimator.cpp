@@ -190,6 +190,7 @@ void BoosterEstimator::apply_runtime_params(void* handle) const {
 
 void BoosterEstimator::fit(const FitInput& input, const Callbacks& callbacks) {
     booster_.reset();
+    ensemble_.reset();
     best_iteration_ = -1;
     num_features_ = 0;
 
@@ -301,6 +302,19 @@ void BoosterEstimator::fit(const FitInput& input, const Callbacks& callbacks) {
     booster_ = std::move(booster);
     num_features_ = x.cols;
     best_iteration_ = best;
+    build_ensemble();
+}
+
+void BoosterEstimator::build_ensemble() {
+    ensemble_.reset();
+    bst_ulong len = 0;
+    const char* text = nullptr;
+    // Without the model's text, prediction stays with XGBoost.
+    if (XGBoosterSaveModelToBuffer(booster_.get(), "{\"format\": \"json\"}", &len, &text) != 0) return;
+    // Only a model with the shape predictions are checked against may replace XGBoost.
+    auto ensemble = TreeEnsemble::from_json(std::string_view(text, len));
+    if (ensemble && ensemble->outputs() == outputs_per_row() && ensemble->features() == num_features_)
+        ensemble_ = std::move(ensemble);
 }
 
 void BoosterEstimator::check_fitted() const {
@@ -317,6 +331,11 @@ std::vector<float> BoosterEstimator::raw_predict(const data::Matrix& x) const {
     if (x.data.size() != x.rows * x.cols)
         throw Error(ErrorKind::internal, "shape_mismatch", "the input matrix holds fewer values than rows * cols");
     if (x.rows == 0) return {};
+    if (ensemble_ && x.rows <= kNativeRows) {
+        std::vector<float> out(x.rows * ensemble_->outputs());
+        ensemble_->predict(x.data.data(), x.rows, x.cols, out.data());
+        return out;
+    }
     // iteration_end 0 = every round in the model (sliced to the best ones after
     // early stopping); cache_id is required by XGBoost 1.7's parser.
     static const char* config =
@@ -342,24 +361,36 @@ std::vector<double> BoosterEstimator::predict(const data::Matrix& x) const {
         std::vector<float> raw = raw_predict(x);
         return std::vector<double>(raw.begin(), raw.end());
     }
+    return predict_with_proba(x).values;
+}
+
+Prediction BoosterEstimator::predict_with_proba(const data::Matrix& x) const {
+    Prediction out;
+    if (config_.task == Task::regression) {
+        out.values = predict(x);
+        return out;
+    }
+    out.proba = predict_proba(x);
     // The most probable class, ties to the lower index.
-    std::vector<double> proba = predict_proba(x);
     std::size_t k = config_.num_classes;
-    std::vector<double> out(x.rows);
+    out.values.resize(x.rows);
     for (std::size_t i = 0; i < x.rows; ++i) {
-        const double* row = proba.data() + i * k;
-        out[i] = static_cast<double>(std::max_element(row, row + k) - row);
+        const double* row = out.proba.data() + i * k;
+        out.values[i] = static_cast<double>(std::max_element(row, row + k) - row);
     }
     return out;
 }
 
 std::vector<double> BoosterEstimator::predict_proba(const data::Matrix& x) const {
     if (config_.task != Task::classification) return Estimator::predict_proba(x);
-    std::vector<float> raw = raw_predict(x);
+    return proba_from_raw(raw_predict(x), x.rows);
+}
+
+std::vector<double> BoosterEstimator::proba_from_raw(const std::vector<float>& raw, std::size_t rows) const {
     std::size_t k = config_.num_classes;
-    std::vector<double> out(x.rows * k);
+    std::vector<double> out(rows * k);
     if (k == 2) {
-        for (std::size_t i = 0; i < x.rows; ++i) {
+        for (std::size_t i = 0; i < rows; ++i) {
             // Averaged class shares can stray past [0, 1] by a rounding error.
             double p = std::clamp<double>(raw[i], 0.0, 1.0);
             out[2 * i] = 1.0 - p;
@@ -369,7 +400,7 @@ std::vector<double> BoosterEstimator::predict_proba(const data::Matrix& x) const
     }
     // softprob sums to 1 in float, and per-class shares from separate trees only
     // nearly: renormalise so rows sum to 1 in double.
-    for (std::size_t i = 0; i < x.rows; ++i) {
+    for (std::size_t i = 0; i < rows; ++i) {
         double sum = 0;
         for (std::size_t c = 0; c < k; ++c) sum += std::max<double>(raw[i * k + c], 0.0);
         for (std::size_t c = 0; c < k; ++c)
@@ -481,6 +512,7 @@ void BoosterEstimator::load(const std::filesystem::path& dir) {
     booster_ = std::move(booster);
     num_features_ = features;
     best_iteration_ = success && best ? std::atoi(best) : -1;
+    build_ensemble();
 }
 
 }  // namespace hone::models::xgb

@@ -11,11 +11,13 @@
 // EstimatorConfig::seed); a plan must not set those, except base_score.
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "models/estimator.hpp"
+#include "models/xgboost/tree_ensemble.hpp"
 
 namespace hone::models::xgb {
 
@@ -70,10 +72,22 @@ public:
     void fit(const FitInput& input, const Callbacks& callbacks) override;
 
     // Safe to call concurrently from several threads on one fitted or loaded
-    // model (XGBoost's in-place prediction keeps its buffers per thread).
+    // model (XGBoost's in-place prediction keeps its buffers per thread; the native
+    // TreeEnsemble is read-only). Batches of up to kNativeRows rows go through the
+    // TreeEnsemble when the model has one, larger ones through XGBoost's threads:
+    // both give the same floats.
     std::vector<double> predict(const data::Matrix& x) const override;
     std::vector<double> predict_proba(const data::Matrix& x) const override;
     bool has_proba() const override { return config_.task == Task::classification; }
+    // A classifier's classes are the argmax of its probabilities: computed once.
+    Prediction predict_with_proba(const data::Matrix& x) const override;
+
+    // Largest batch predicted natively, on the calling thread; larger batches go to
+    // XGBoost's predictor, which uses every core.
+    static constexpr std::size_t kNativeRows = 1024;
+    // True when the fitted or loaded model is predicted natively (TreeEnsemble);
+    // false when it uses something TreeEnsemble does not support.
+    bool native_prediction() const { return ensemble_.has_value(); }
 
     // Total gain per feature, normalised to sum 1; empty when no tree has a split.
     std::vector<double> feature_importances() const override;
@@ -93,6 +107,10 @@ public:
 private:
     // XGBoost's raw output: rows values, or rows * num_classes for multi-class.
     std::vector<float> raw_predict(const data::Matrix& x) const;
+    // Rows * num_classes probabilities from raw_predict's output.
+    std::vector<double> proba_from_raw(const std::vector<float>& raw, std::size_t rows) const;
+    // The TreeEnsemble of booster_, or nothing when it is unsupported. Never throws.
+    void build_ensemble();
     void apply_runtime_params(void* handle) const;
     void check_fitted() const;
     // Values per row in the raw output: 1, or num_classes for multi-class.
@@ -103,6 +121,7 @@ private:
     bool iterative_;
     ClassLeaves leaves_;
     BoosterPtr booster_;
+    std::optional<TreeEnsemble> ensemble_;
     std::size_t num_features_ = 0;
     int best_iteration_ = -1;
 };
