@@ -1,8 +1,9 @@
 """Optuna 3.1's side of bench/tune/run.sh (run with /usr/bin/python3, Debian's python3-optuna).
 
     optuna_peer.py quality SAMPLER FUNCTION SEEDS TRIALS   one JSON line per seed, as tune_bench
-    optuna_peer.py cost N REPS                             seconds of one study.ask() after N
-                                                           complete trials (mixed10 space)
+    optuna_peer.py cost REPS N...                          seconds of one study.ask() after N
+                                                           complete trials (mixed10 space), a
+                                                           JSON line per N
     optuna_peer.py parity FILE                             scores hone's TPE candidates (from
                                                            tune_bench parity) with Optuna's own
                                                            _ParzenEstimator; prints the largest
@@ -88,7 +89,9 @@ def quality(sampler, fn, seeds, trials):
         print(json.dumps({"seed": seed, "trace": trace}), flush=True)
 
 
-def cost(n, reps):
+def cost(reps, sizes):
+    """One study.ask() after each N complete trials (the first N of one random history),
+    the sizes interleaved rep by rep so that load on the machine hits them alike."""
     import random
 
     rng = random.Random(12345)
@@ -96,22 +99,27 @@ def cost(n, reps):
     dists["n"] = optuna.distributions.IntDistribution(-10, 10)
     dists["c"] = optuna.distributions.CategoricalDistribution(["a", "b", "c", "d"])
     trials = []
-    for _ in range(n):
+    for _ in range(max(sizes)):
         x = [rng.uniform(-5, 5) for _ in range(8)]
         k = rng.randint(-10, 10)
         c = rng.choice("abcd")
         params = {f"x{i}": x[i] for i in range(8)}
         params.update(n=k, c=c)
         trials.append(optuna.trial.create_trial(params=params, distributions=dists, value=mixed10_params(x, k, c)))
-    study = optuna.create_study(direction="minimize", sampler=make_sampler("tpe", 1))
-    study.add_trials(trials)
-    times = []
+    studies = []
+    for n in sizes:
+        study = optuna.create_study(direction="minimize", sampler=make_sampler("tpe", 1))
+        study.add_trials(trials[:n])
+        studies.append(study)
+    times = [[] for _ in sizes]
     for _ in range(reps):
-        t0 = time.perf_counter()
-        trial = study.ask()  # samples every parameter jointly (sample_relative) here
-        times.append(time.perf_counter() - t0)
-        study.tell(trial, state=optuna.trial.TrialState.FAIL)  # keep N complete trials
-    print(json.dumps({"n": n, "seconds": times}), flush=True)
+        for k, study in enumerate(studies):
+            t0 = time.perf_counter()
+            trial = study.ask()  # samples every parameter jointly (sample_relative) here
+            times[k].append(time.perf_counter() - t0)
+            study.tell(trial, state=optuna.trial.TrialState.FAIL)  # keep N complete trials
+    for n, t in zip(sizes, times):
+        print(json.dumps({"n": n, "seconds": t}), flush=True)
 
 
 def distributions(fn):
@@ -167,8 +175,8 @@ if __name__ == "__main__":
     a = sys.argv[1:]
     if len(a) == 5 and a[0] == "quality":
         quality(a[1], a[2], int(a[3]), int(a[4]))
-    elif len(a) == 3 and a[0] == "cost":
-        cost(int(a[1]), int(a[2]))
+    elif len(a) >= 3 and a[0] == "cost":
+        cost(int(a[1]), [int(x) for x in a[2:]])
     elif len(a) == 2 and a[0] == "parity":
         parity(a[1])
     else:

@@ -4,8 +4,9 @@
 //
 //   tune_bench quality SAMPLER FUNCTION SEEDS TRIALS   one JSON line per seed: the best value
 //                                                      after every trial ("trace")
-//   tune_bench cost N REPS                             JSON: seconds of one TPE suggest() after
-//                                                      N complete trials (each rep), mixed10 space
+//   tune_bench cost REPS N...                          JSON line per N: seconds of one TPE
+//                                                      suggest() after N complete trials (each
+//                                                      rep; sizes interleaved), mixed10 space
 //   tune_bench parity FUNCTION TRIALS                  JSON lines: tpe_explain() at trials 10, 30,
 //                                                      and every 100th of a TPE run (seed 0), for
 //                                                      optuna_peer.py parity to score with Optuna
@@ -144,11 +145,14 @@ int quality(const std::string& sampler_name, const std::string& fn, int seeds, i
     return 0;
 }
 
-int cost(int n, int reps) {
+// One TPE suggestion after each N complete trials (the first N of one random history),
+// the sizes interleaved rep by rep so that load on the machine hits them alike.
+int cost(int reps, const std::vector<int>& sizes) {
     Problem pb = problem("mixed10");
     auto random = make_sampler("random", pb.space, options(12345));
+    const int largest = *std::max_element(sizes.begin(), sizes.end());
     std::vector<TrialRecord> history;
-    for (int i = 0; i < n; ++i) {
+    for (int i = 0; i < largest; ++i) {
         TrialRecord r;
         r.number = i;
         r.params = random->suggest(history, i);
@@ -156,16 +160,20 @@ int cost(int n, int reps) {
         r.value = pb.f(r.params);
         history.push_back(std::move(r));
     }
+    std::vector<std::vector<TrialRecord>> prefixes;
+    for (int n : sizes) prefixes.emplace_back(history.begin(), history.begin() + n);
     auto tpe = make_sampler("tpe", pb.space, options(1));
-    Json times = Json::array();
+    std::vector<Json> times(sizes.size(), Json::array());
     for (int rep = 0; rep < reps; ++rep) {
-        auto t0 = std::chrono::steady_clock::now();
-        Json p = tpe->suggest(history, n + rep);
-        auto t1 = std::chrono::steady_clock::now();
-        if (p.empty()) return 1;
-        times.push_back(std::chrono::duration<double>(t1 - t0).count());
+        for (std::size_t k = 0; k < sizes.size(); ++k) {
+            auto t0 = std::chrono::steady_clock::now();
+            Json p = tpe->suggest(prefixes[k], sizes[k] + rep);
+            auto t1 = std::chrono::steady_clock::now();
+            if (p.empty()) return 1;
+            times[k].push_back(std::chrono::duration<double>(t1 - t0).count());
+        }
     }
-    std::cout << Json{{"n", n}, {"seconds", times}}.dump() << "\n";
+    for (std::size_t k = 0; k < sizes.size(); ++k) std::cout << Json{{"n", sizes[k]}, {"seconds", times[k]}}.dump() << "\n";
     return 0;
 }
 
@@ -193,12 +201,16 @@ int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     try {
         if (args.size() == 5 && args[0] == "quality") return quality(args[1], args[2], std::stoi(args[3]), std::stoi(args[4]));
-        if (args.size() == 3 && args[0] == "cost") return cost(std::stoi(args[1]), std::stoi(args[2]));
+        if (args.size() >= 3 && args[0] == "cost") {
+            std::vector<int> sizes;
+            for (std::size_t i = 2; i < args.size(); ++i) sizes.push_back(std::stoi(args[i]));
+            return cost(std::stoi(args[1]), sizes);
+        }
         if (args.size() == 3 && args[0] == "parity") return parity(args[1], std::stoi(args[2]));
     } catch (const hone::Error& e) {
         std::fprintf(stderr, "tune_bench: %s\n", e.what());
         return 1;
     }
-    std::fprintf(stderr, "usage: tune_bench quality SAMPLER FUNCTION SEEDS TRIALS | cost N REPS | parity FUNCTION TRIALS\n");
+    std::fprintf(stderr, "usage: tune_bench quality SAMPLER FUNCTION SEEDS TRIALS | cost REPS N... | parity FUNCTION TRIALS\n");
     return 2;
 }
