@@ -34,8 +34,9 @@ struct FitInput {
 };
 
 // One boosting round or epoch, as an iterative estimator reports it. Metric keys
-// are "train_<m>" and "val_<m>" with <m> one of: loss (log loss for classifiers,
-// mse for regressors), accuracy, auc, rmse, mae.
+// are "val_<m>" when validation data is given, else "train_<m>", with <m> one of:
+// loss (log loss for classifiers, mse for regressors), accuracy, auc (validation
+// only), rmse, mae.
 struct RoundReport {
     int round = 0;         // 0-based
     int total_rounds = 0;  // the most rounds this fit will run

@@ -254,8 +254,13 @@ void BoosterEstimator::fit(const FitInput& input, const Callbacks& callbacks) {
             for (const char* m : {"rmse", "mae"}) set_param(handle, "eval_metric", m);
     } else if (k == 2) {
         set_param(handle, "objective", "binary:logistic");
-        if (report)
-            for (const char* m : {"logloss", "error", "auc"}) set_param(handle, "eval_metric", m);
+        if (report) {
+            // AUC sorts the rows every round: only on validation rows, where
+            // early stopping or pruning may ask for it.
+            set_param(handle, "eval_metric", "logloss");
+            set_param(handle, "eval_metric", "error");
+            if (dvalid) set_param(handle, "eval_metric", "auc");
+        }
     } else {
         set_param(handle, "objective", "multi:softprob");
         set_param(handle, "num_class", std::to_string(k));
@@ -265,7 +270,11 @@ void BoosterEstimator::fit(const FitInput& input, const Callbacks& callbacks) {
     set_param(handle, "base_score", format_double(base_score));
     for (const auto& [name, value] : plan.params) set_param(handle, name, value);
 
-    const char* names[] = {"train", "val"};
+    // Per round, one set is evaluated: the validation rows when there are some
+    // (what early stopping, pruning and the history read), else the training rows.
+    // Evaluating both cost a study about a third of its time.
+    DMatrixHandle evaluated[] = {dvalid ? dvalid.get() : dtrain.get()};
+    const char* names[] = {dvalid ? "val" : "train"};
     int done = 0;
     int best = -1;
     for (int round = 0; round < plan.rounds; ++round) {
@@ -274,7 +283,7 @@ void BoosterEstimator::fit(const FitInput& input, const Callbacks& callbacks) {
         done = round + 1;
         if (!report) continue;
         const char* text = nullptr;
-        check_fit(XGBoosterEvalOneIter(handle, round, cached.data(), names, cached.size(), &text),
+        check_fit(XGBoosterEvalOneIter(handle, round, evaluated, names, 1, &text),
                   "evaluating round " + std::to_string(round));
         RoundReport r;
         r.round = round;
