@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "common/clock.hpp"
 #include "common/error.hpp"
 #include "common/text.hpp"
 #include "registry/store.hpp"
@@ -70,9 +71,6 @@ std::string default_model_root() {
 
 namespace {
 
-double now_seconds() {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 class Statement {
 public:
@@ -228,7 +226,7 @@ public:
         Statement s(db_,
                     "INSERT INTO jobs(kind, name, spec, updated_at) VALUES(?1, ?2, ?3, ?4) "
                     "ON CONFLICT(kind, name) DO UPDATE SET spec = excluded.spec, updated_at = excluded.updated_at");
-        s.bind(1, kind).bind(2, name).bind(3, spec).bind(4, now_seconds()).run();
+        s.bind(1, kind).bind(2, name).bind(3, spec).bind(4, unix_seconds()).run();
     }
 
     void insert_run(const RunRecord& r) override {
@@ -315,7 +313,7 @@ public:
                               const std::function<std::string(const std::string&)>& place) override {
         exec("BEGIN IMMEDIATE");
         try {
-            if (entry.created_at == 0) entry.created_at = now_seconds();
+            if (entry.created_at == 0) entry.created_at = unix_seconds();
             std::string base = entry.name + "_" + job + "_v" + std::to_string(static_cast<std::int64_t>(entry.created_at));
             entry.key = base;
             for (int n = 2; model_exists(entry.key); ++n) entry.key = base + "_" + std::to_string(n);
@@ -380,7 +378,7 @@ public:
     void audit(const std::string& actor, const std::string& action, const std::string& target,
                const std::string& outcome, const Json& details) override {
         Statement s(db_, "INSERT INTO audit(ts, actor, action, target, outcome, details) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
-        s.bind(1, now_seconds()).bind(2, actor).bind(3, action).bind(4, target).bind(5, outcome).bind(6, details).run();
+        s.bind(1, unix_seconds()).bind(2, actor).bind(3, action).bind(4, target).bind(5, outcome).bind(6, details).run();
     }
 
     std::vector<Json> audit_log(int limit) override {

@@ -251,12 +251,10 @@ FitResult fit_model(const TrainingSetup& s, const Json& hyperparameters, const F
 
     auto evaluate = [&](const data::Matrix& x, const std::vector<float>& y) -> Json {
         if (y.empty()) return Json::object();
-        std::vector<double> pred = out.estimator->predict(x);
-        std::vector<double> proba =
-            out.estimator->has_proba() ? out.estimator->predict_proba(x) : std::vector<double>{};
+        models::Prediction p = out.estimator->predict_with_proba(x);
         std::vector<std::string> skipped;
-        return metrics::evaluate(s.metric_task(), s.metric_names, as_doubles(y), pred, proba, config.num_classes,
-                                 &skipped);
+        return metrics::evaluate(s.metric_task(), s.metric_names, as_doubles(y), p.values, p.proba,
+                                 config.num_classes, &skipped);
     };
     out.validation_metrics = evaluate(x_valid, y_valid);
     if (!fold) out.test_metrics = evaluate(s.x_test, s.y_test);

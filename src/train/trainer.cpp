@@ -1,9 +1,8 @@
 #include "train/trainer.hpp"
 
 #include <chrono>
-#include <random>
-#include <sstream>
 
+#include "common/clock.hpp"
 #include "common/error.hpp"
 #include "common/text.hpp"
 #include "data/preprocess.hpp"
@@ -21,18 +20,6 @@ namespace hone::train {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double unix_now() {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-std::string new_run_id() {
-    std::random_device rd;
-    std::uint64_t v = (std::uint64_t(rd()) << 32) ^ rd();
-    std::ostringstream s;
-    s << "run_" << std::hex << v;
-    return s.str();
-}
 
 std::vector<std::string> names_of(const auto& items) {
     std::vector<std::string> out;
@@ -293,11 +280,11 @@ Json run_training_job(const lang::JobFile& file, const std::string& job, registr
 
     auto started = Clock::now();
     registry::RunRecord run;
-    run.id = new_run_id();
+    run.id = random_id("run");
     run.job = job;
     run.kind = "training";
     run.status = "running";
-    run.ts = unix_now();
+    run.ts = unix_seconds();
     store.save_job("training", job, lang::to_json(spec));
     store.insert_run(run);
     auto finish = [&](const std::string& status) {

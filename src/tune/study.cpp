@@ -5,10 +5,9 @@
 #include <cmath>
 #include <deque>
 #include <mutex>
-#include <random>
-#include <sstream>
 #include <thread>
 
+#include "common/clock.hpp"
 #include "common/error.hpp"
 #include "common/text.hpp"
 #include "train/early_stopping.hpp"
@@ -22,17 +21,6 @@ namespace hone::tune {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double unix_now() {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-std::string new_study_id() {
-    std::random_device rd;
-    std::ostringstream s;
-    s << "study_" << std::hex << ((std::uint64_t(rd()) << 32) ^ rd());
-    return s.str();
-}
 
 double ms_since(Clock::time_point start) {
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
@@ -271,7 +259,7 @@ private:
                 row.error.clear();
                 row.value.reset();
                 row.intermediate = Json::array();
-                row.started_at = unix_now();
+                row.started_at = unix_seconds();
                 progress_[static_cast<std::size_t>(n)].intermediate.clear();
                 progress_[static_cast<std::size_t>(n)].state = TrialState::running;
                 store_.save_trial(row);
@@ -627,11 +615,11 @@ Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry:
         run.error.clear();
         store.update_run(run);
     } else {
-        run.id = new_study_id();
+        run.id = random_id("study");
         run.job = job;
         run.kind = "tuning";
         run.status = "running";
-        run.ts = unix_now();
+        run.ts = unix_seconds();
         run.result = Json{{"search_space", space_json(spec)}};
         store.save_job("tuning", job, lang::to_json(spec));
         store.insert_run(run);
