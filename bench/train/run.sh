@@ -2,7 +2,8 @@
 # Training speed and quality, hone vs its Python peer, side by side in one run:
 # each job end to end (CSV -> split -> fit -> test metrics; hone also registers the
 # model), median wall time of RUNS runs each, and the ratio.
-#   bench/train/run.sh [BUILD_DIR] [ROWS]     (defaults: build, 200000; RUNS=3)
+#   bench/train/run.sh [BUILD_DIR] [ROWS]     (defaults: build, 200000; RUNS=3;
+#   JOBS="xgboost" runs a subset)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-build}
@@ -21,7 +22,7 @@ export HONE_HOME="$here/out/hone"
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 printf '%-20s %10s %10s %8s %10s %10s %10s %10s\n' job hone_s peer_s speedup hone_acc peer_acc hone_auc peer_auc
-for job in random_forest xgboost logistic_regression; do
+for job in ${JOBS:-random_forest xgboost logistic_regression}; do
   hone_times=() peer_times=()
   for ((i = 0; i < runs; i++)); do
     start=$(date +%s.%N)

@@ -36,7 +36,8 @@ struct FitInput {
 // One boosting round or epoch, as an iterative estimator reports it. Metric keys
 // are "val_<m>" when validation data is given, else "train_<m>", with <m> one of:
 // loss (log loss for classifiers, mse for regressors), accuracy, auc (validation
-// only), rmse, mae.
+// only), rmse, mae. Training-set metrics may be taken on some rounds only; the
+// others report progress with no metrics. Validation metrics come every round.
 struct RoundReport {
     int round = 0;         // 0-based
     int total_rounds = 0;  // the most rounds this fit will run

@@ -224,7 +224,9 @@ FitResult fit_model(const TrainingSetup& s, const Json& hyperparameters, const F
     models::Callbacks callbacks;
     callbacks.cancelled = hooks.cancelled;
     callbacks.on_round = [&](const models::RoundReport& r) {
-        out.history.push_back(Json{{"round", r.round}, {"metrics", r.metrics}});
+        // Rounds the model did not evaluate (it may thin out training-set metrics)
+        // still report progress, but leave no history entry.
+        if (!r.metrics.empty()) out.history.push_back(Json{{"round", r.round}, {"metrics", r.metrics}});
         models::RoundDecision d;
         if (stopper) {
             if (!r.metrics.contains(key)) {

@@ -193,7 +193,7 @@ public:
         hooks.threads = options_.threads;
         hooks.cancelled = options_.cancelled;
         hooks.on_round = [this](const models::RoundReport& r) {
-            store_.add_round(run_id_, r.round, r.metrics);
+            if (!r.metrics.empty()) store_.add_round(run_id_, r.round, r.metrics);
             progress("fitting", r.round, r.total_rounds, r.metrics);
         };
         FitResult fit = fit_model(setup, Json::object(), hooks);

@@ -373,6 +373,28 @@ TEST(Xgboost, RoundReportsCarryTheMetricsEstimatorHppNames) {
     EXPECT_NEAR(m["val_mae"].get<double>(), mae / pred.size(), 1e-4);
 }
 
+TEST(Xgboost, TrainingSetMetricsAreTakenOnTwentyRoundsAtMost) {
+    // Without validation rows every round still reports progress, but only every
+    // ceil(rounds / 20)-th round and the last carry training-set metrics.
+    std::vector<RoundReport> reports;
+    Callbacks cb;
+    cb.on_round = [&](const RoundReport& r) {
+        reports.push_back(r);
+        return RoundDecision{};
+    };
+    const Split& d = moons();
+    auto est = make("xgboost", Task::classification, 2, {{"n_estimators", 50}});
+    est->fit({d.train.x, d.train.y}, cb);
+    ASSERT_EQ(reports.size(), 50u);
+    std::vector<int> evaluated;
+    for (const auto& r : reports)
+        if (!r.metrics.empty()) evaluated.push_back(r.round);
+    EXPECT_EQ(evaluated, (std::vector<int>{2, 5, 8, 11, 14, 17, 20, 23, 26, 29, 32, 35, 38, 41, 44, 47, 49}));
+    std::vector<std::string> keys;
+    for (auto it = reports.back().metrics.begin(); it != reports.back().metrics.end(); ++it) keys.push_back(it.key());
+    EXPECT_EQ(keys, (std::vector<std::string>{"train_loss", "train_accuracy"}));
+}
+
 TEST(Xgboost, EarlyStoppingKeepsTheBestRound) {
     // Stop after round 7, calling round 4 the best: the model keeps rounds 0..4.
     for (const auto& [algorithm, task, classes] :

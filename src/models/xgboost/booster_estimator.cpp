@@ -272,9 +272,13 @@ void BoosterEstimator::fit(const FitInput& input, const Callbacks& callbacks) {
 
     // Per round, one set is evaluated: the validation rows when there are some
     // (what early stopping, pruning and the history read), else the training rows.
-    // Evaluating both cost a study about a third of its time.
+    // Evaluating both cost a study about a third of its time. Training-set metrics
+    // only inform, so they are taken on kTrainEvaluations rounds at most, evenly
+    // spaced and always the last: every round cost a 200-round fit a fifth of its time.
     DMatrixHandle evaluated[] = {dvalid ? dvalid.get() : dtrain.get()};
     const char* names[] = {dvalid ? "val" : "train"};
+    constexpr int kTrainEvaluations = 20;
+    int stride = dvalid ? 1 : std::max(1, (plan.rounds + kTrainEvaluations - 1) / kTrainEvaluations);
     int done = 0;
     int best = -1;
     for (int round = 0; round < plan.rounds; ++round) {
@@ -282,13 +286,15 @@ void BoosterEstimator::fit(const FitInput& input, const Callbacks& callbacks) {
         check_fit(XGBoosterUpdateOneIter(handle, round, dtrain.get()), "boosting round " + std::to_string(round));
         done = round + 1;
         if (!report) continue;
-        const char* text = nullptr;
-        check_fit(XGBoosterEvalOneIter(handle, round, evaluated, names, 1, &text),
-                  "evaluating round " + std::to_string(round));
         RoundReport r;
         r.round = round;
         r.total_rounds = plan.rounds;
-        r.metrics = ordered_metrics(parse_evaluation(text));
+        if ((round + 1) % stride == 0 || round + 1 == plan.rounds) {
+            const char* text = nullptr;
+            check_fit(XGBoosterEvalOneIter(handle, round, evaluated, names, 1, &text),
+                      "evaluating round " + std::to_string(round));
+            r.metrics = ordered_metrics(parse_evaluation(text));
+        }
         RoundDecision d = callbacks.on_round(r);
         if (d.best_round >= 0) best = std::min(d.best_round, round);
         if (d.stop) break;
