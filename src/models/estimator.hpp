@@ -36,8 +36,9 @@ struct FitInput {
 // One boosting round or epoch, as an iterative estimator reports it. Metric keys
 // are "val_<m>" when validation data is given, else "train_<m>", with <m> one of:
 // loss (log loss for classifiers, mse for regressors), accuracy, auc (validation
-// only), rmse, mae. Training-set metrics may be taken on some rounds only; the
-// others report progress with no metrics. Validation metrics come every round.
+// only), rmse, mae. Unless Callbacks::metrics_every_round asks for validation
+// metrics on every round, they may be taken on some rounds only; the others
+// report progress with no metrics.
 struct RoundReport {
     int round = 0;         // 0-based
     int total_rounds = 0;  // the most rounds this fit will run
@@ -54,6 +55,10 @@ struct RoundDecision {
 struct Callbacks {
     std::function<RoundDecision(const RoundReport&)> on_round;  // may be empty
     std::function<bool()> cancelled;                            // may be empty; checked every round
+    // Whether the caller acts on every round's validation metrics (early stopping,
+    // pruning). Otherwise metrics only inform, and an estimator may take them on
+    // some rounds only: evaluating every round is a fifth of a boosting fit.
+    bool metrics_every_round = false;
 };
 
 // Everything an estimator is constructed from. `params` are already validated and

@@ -223,6 +223,7 @@ FitResult fit_model(const TrainingSetup& s, const Json& hyperparameters, const F
     std::optional<EarlyStopper> stopper = make_stopper(s, has_validation, out.warnings, key);
     models::Callbacks callbacks;
     callbacks.cancelled = hooks.cancelled;
+    callbacks.metrics_every_round = stopper.has_value() || static_cast<bool>(hooks.should_stop);
     callbacks.on_round = [&](const models::RoundReport& r) {
         // Rounds the model did not evaluate (it may thin out training-set metrics)
         // still report progress, but leave no history entry.

@@ -72,7 +72,8 @@ TrainingSetup prepare_training(const lang::JobFile& file, const lang::TrainingSp
 struct FitHooks {
     // Each round as the estimator reports it, after early stopping has seen it.
     std::function<void(const models::RoundReport&)> on_round;
-    // True stops the fit here (a pruned trial); the result says pruned.
+    // True stops the fit here (a pruned trial); the result says pruned. Set only
+    // when it may say true: with it, validation metrics are taken every round.
     std::function<bool(const models::RoundReport&)> should_stop;
     std::function<bool()> cancelled;
     unsigned threads = 0;  // 0 = all cores

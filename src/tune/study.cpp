@@ -71,6 +71,8 @@ public:
         } else if (spec.pruner != "none" && !setup.algo->iterative) {
             notes_.push_back("pruner '" + spec.pruner + "' has nothing to act on: " + setup.algo->name +
                              " does not train in rounds");
+        } else {
+            prunes_ = spec.pruner != "none";
         }
         if (spec.early_stopping && spec.early_stopping->enabled) {
             stopper_.emplace(*spec.early_stopping);
@@ -334,7 +336,10 @@ private:
             train::FitHooks hooks;
             hooks.threads = threads_per_trial_;
             hooks.cancelled = options_.cancelled;
-            hooks.should_stop = [this, n](const models::RoundReport& r) { return report_round(n, r); };
+            if (prunes_)
+                hooks.should_stop = [this, n](const models::RoundReport& r) { return report_round(n, r); };
+            else
+                hooks.on_round = [this, n](const models::RoundReport& r) { report_round(n, r); };
             auto fit = std::make_unique<train::FitResult>(train::fit_model(setup_, params, hooks));
             const Json& scored = setup_.y_valid.empty() ? fit->test_metrics : fit->validation_metrics;
             out.metrics = scored;
@@ -424,6 +429,7 @@ private:
     SearchSpace space_;
     std::unique_ptr<Sampler> sampler_;
     std::unique_ptr<Pruner> pruner_;
+    bool prunes_ = false;  // a pruner that can act: trials report every round to it
     std::string round_key_;
     std::optional<train::EarlyStopper> stopper_;
     std::string stop_metric_;

@@ -272,13 +272,15 @@ void BoosterEstimator::fit(const FitInput& input, const Callbacks& callbacks) {
 
     // Per round, one set is evaluated: the validation rows when there are some
     // (what early stopping, pruning and the history read), else the training rows.
-    // Evaluating both cost a study about a third of its time. Training-set metrics
-    // only inform, so they are taken on kTrainEvaluations rounds at most, evenly
-    // spaced and always the last: every round cost a 200-round fit a fifth of its time.
+    // Evaluating both cost a study about a third of its time. Metrics no one acts on
+    // only inform, so they are taken on kInformativeEvaluations rounds at most,
+    // evenly spaced and always the last: every round cost a 200-round fit a fifth
+    // of its time.
     DMatrixHandle evaluated[] = {dvalid ? dvalid.get() : dtrain.get()};
     const char* names[] = {dvalid ? "val" : "train"};
-    constexpr int kTrainEvaluations = 20;
-    int stride = dvalid ? 1 : std::max(1, (plan.rounds + kTrainEvaluations - 1) / kTrainEvaluations);
+    constexpr int kInformativeEvaluations = 20;
+    bool every_round = dvalid && callbacks.metrics_every_round;
+    int stride = every_round ? 1 : std::max(1, (plan.rounds + kInformativeEvaluations - 1) / kInformativeEvaluations);
     int done = 0;
     int best = -1;
     for (int round = 0; round < plan.rounds; ++round) {
