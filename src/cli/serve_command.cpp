@@ -1,5 +1,6 @@
-// `hone serve FILE... [--host H] [--port P] [--token T]`: the HTTP API over the
-// job files and the registry until SIGINT or SIGTERM, then a graceful stop.
+// `hone serve FILE... [--host H] [--port P] [--token T] [--max-concurrent-jobs N]
+// [--data-root DIR]`: the HTTP API over the job files and the registry until
+// SIGINT or SIGTERM, then a graceful stop (running jobs end cancelled).
 #include <pthread.h>
 #include <signal.h>
 
@@ -30,6 +31,15 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                     "require 'Authorization: Bearer TOKEN' on every endpoint but health (default: $HONE_TOKEN, else none)");
     cmd->add_option("--threads", o->server.threads, "HTTP worker threads (default: max(8, cores - 1))");
     cmd->add_option("--model-cache", o->server.model_cache, "loaded models kept for prediction (default: 8)");
+    cmd->add_option("--max-concurrent-jobs", o->server.max_concurrent_jobs, "runs executing at once (default: 1)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--max-queued", o->server.max_queued_runs,
+                    "runs waiting to start; more are refused with 429 (default: 64)");
+    cmd->add_option("--job-timeout", o->server.job_timeout_seconds,
+                    "seconds a run may take before it fails as timed out (default: none)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--data-root", o->server.data_root,
+                    "folder the datasets of jobs created over HTTP must be in (default: the working directory)");
     cmd->add_flag("-q,--quiet", o->quiet, "no request log on standard error");
     add_settings_options(*cmd, o->settings);
     cmd->callback([o, &exit_code] {
@@ -49,7 +59,8 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                 std::lock_guard lock(*log_mu);
                 std::cerr << line << "\n";
             };
-        auto store = open_settings_store(o->settings);
+        // Runs and requests share the store from many threads.
+        auto store = registry::serialized(open_settings_store(o->settings));
 
         // SIGINT and SIGTERM are blocked in every thread (the server's inherit the
         // mask) and taken here with sigwait, so the stop runs in ordinary code.

@@ -9,6 +9,7 @@ std::string_view to_string(ErrorKind kind) {
         case ErrorKind::data: return "data";
         case ErrorKind::not_found: return "not_found";
         case ErrorKind::conflict: return "conflict";
+        case ErrorKind::busy: return "busy";
         case ErrorKind::io: return "io";
         case ErrorKind::cancelled: return "cancelled";
         case ErrorKind::internal: return "internal";
@@ -18,7 +19,8 @@ std::string_view to_string(ErrorKind kind) {
 
 int exit_code(ErrorKind kind) {
     switch (kind) {
-        case ErrorKind::io: return 2;
+        case ErrorKind::io:
+        case ErrorKind::busy: return 2;
         case ErrorKind::internal: return 3;
         case ErrorKind::cancelled: return 130;
         default: return 1;

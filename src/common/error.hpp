@@ -10,10 +10,11 @@
 
 namespace hone {
 
-enum class ErrorKind { syntax, validation, data, not_found, conflict, io, cancelled, internal };
+// busy: the request is fine but there is no room for it now (a full queue); retry later.
+enum class ErrorKind { syntax, validation, data, not_found, conflict, busy, io, cancelled, internal };
 
 std::string_view to_string(ErrorKind kind);
-// Process exit code for a kind: 1 for user input problems, 2 for io, 3 internal, 130 cancelled.
+// Process exit code for a kind: 1 for user input problems, 2 for io or busy, 3 internal, 130 cancelled.
 int exit_code(ErrorKind kind);
 
 // Where an error is. Every field is optional: a job file error has file/line/col,

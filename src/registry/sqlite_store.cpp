@@ -248,6 +248,15 @@ public:
         return read_run(s);
     }
 
+    std::vector<RunRecord> unfinished_runs() override {
+        Statement s(db_, (std::string("SELECT ") + run_columns +
+                          " FROM runs WHERE status IN ('pending', 'running', 'paused') ORDER BY ts, rowid")
+                             .c_str());
+        std::vector<RunRecord> out;
+        while (s.step()) out.push_back(read_run(s));
+        return out;
+    }
+
     std::vector<RunRecord> runs_of(const std::string& job, int limit) override {
         Statement s(db_, (std::string("SELECT ") + run_columns +
                           " FROM runs WHERE job = ?1 ORDER BY ts DESC, rowid DESC LIMIT ?2")

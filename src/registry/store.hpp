@@ -97,6 +97,8 @@ public:
     virtual std::optional<RunRecord> get_run(const std::string& id) = 0;
     // Newest first.
     virtual std::vector<RunRecord> runs_of(const std::string& job, int limit = 100) = 0;
+    // Runs whose status is pending, running or paused, oldest first.
+    virtual std::vector<RunRecord> unfinished_runs() = 0;
     virtual void add_round(const std::string& run_id, int round, const Json& metrics) = 0;
     virtual std::vector<Json> rounds_of(const std::string& run_id) = 0;
 
@@ -124,6 +126,11 @@ public:
 
 // A SQLite file path, or a postgresql:// URL (not yet: a clear error).
 std::unique_ptr<Store> open_store(const std::string& location);
+
+// `inner` behind one mutex: every call (a registration with its artifact
+// placement included) runs alone, so threads sharing one store never interleave
+// inside another's transaction. For the server, whose runs and requests share it.
+std::unique_ptr<Store> serialized(std::unique_ptr<Store> inner);
 
 // Where things live: flags first, then HONE_STORE / HONE_MODEL_ROOT / HONE_HOME,
 // then ./.hone/hone.db and ./.hone/models.

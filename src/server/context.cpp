@@ -9,23 +9,13 @@ namespace hone::server {
 
 namespace {
 
-void index_jobs(const std::vector<lang::JobFile>& files, const std::string& kind,
-                std::vector<std::string>& names, std::map<std::string, const lang::JobFile*>& by_name) {
-    for (const auto& file : files) {
-        std::vector<std::string> in_file;
-        if (kind == "training")
-            for (const auto& t : file.trainings) in_file.push_back(t.name);
-        else
-            for (const auto& t : file.tunings) in_file.push_back(t.name);
-        for (const auto& name : in_file) {
-            auto [it, inserted] = by_name.emplace(name, &file);
-            if (!inserted)
-                throw Error(ErrorKind::validation, "duplicate_job",
-                            kind + " job '" + name + "' is defined in both " + it->second->path + " and " + file.path,
-                            Location(file.path), "serve files whose job names differ");
-            names.push_back(name);
-        }
-    }
+std::vector<std::string> names_in(const lang::JobFile& file, const std::string& kind) {
+    std::vector<std::string> out;
+    if (kind == "training")
+        for (const auto& t : file.trainings) out.push_back(t.name);
+    else
+        for (const auto& t : file.tunings) out.push_back(t.name);
+    return out;
 }
 
 [[noreturn]] void unknown_job(const std::string& name, const std::string& kind, const std::vector<std::string>& names,
@@ -42,20 +32,63 @@ void index_jobs(const std::vector<lang::JobFile>& files, const std::string& kind
 }  // namespace
 
 Context::Context(std::vector<lang::JobFile> job_files, registry::Store& s, ServerOptions o)
-    : files(std::move(job_files)), store(s), options(std::move(o)), models(s, options.model_cache) {
-    index_jobs(files, "training", training_names, training_files);
-    index_jobs(files, "tuning", tuning_names, tuning_files);
+    : store(s),
+      options(std::move(o)),
+      models(s, options.model_cache),
+      runner(s, train::RunnerOptions{options.max_concurrent_jobs, options.max_queued_runs}) {
+    train::JobRunner::mark_interrupted(store);
+    for (auto& f : job_files) add_job_file(std::move(f));
+}
+
+void Context::add_job_file(lang::JobFile file, bool over_http) {
+    std::lock_guard lock(jobs_mu_);
+    for (const char* kind : {"training", "tuning"}) {
+        auto& by_name = std::string(kind) == "training" ? training_files_ : tuning_files_;
+        for (const auto& name : names_in(file, kind)) {
+            auto it = by_name.find(name);
+            if (it == by_name.end()) continue;
+            if (over_http)
+                throw Error(ErrorKind::conflict, "job_exists", std::string(kind) + " job '" + name + "' already exists",
+                            {}, "choose another name");
+            throw Error(ErrorKind::validation, "duplicate_job",
+                        std::string(kind) + " job '" + name + "' is defined in both " + it->second->path + " and " +
+                            file.path,
+                        Location(file.path), "serve files whose job names differ");
+        }
+    }
+    files_.push_back(std::move(file));
+    const lang::JobFile* added = &files_.back();
+    for (const auto& name : names_in(*added, "training")) {
+        training_files_[name] = added;
+        training_names_.push_back(name);
+    }
+    for (const auto& name : names_in(*added, "tuning")) {
+        tuning_files_[name] = added;
+        tuning_names_.push_back(name);
+    }
+}
+
+std::vector<std::string> Context::training_names() const {
+    std::lock_guard lock(jobs_mu_);
+    return training_names_;
+}
+
+std::vector<std::string> Context::tuning_names() const {
+    std::lock_guard lock(jobs_mu_);
+    return tuning_names_;
 }
 
 const lang::JobFile& Context::training_file(const std::string& name) const {
-    auto it = training_files.find(name);
-    if (it == training_files.end()) unknown_job(name, "training", training_names, tuning_names, "tuning");
+    std::lock_guard lock(jobs_mu_);
+    auto it = training_files_.find(name);
+    if (it == training_files_.end()) unknown_job(name, "training", training_names_, tuning_names_, "tuning");
     return *it->second;
 }
 
 const lang::JobFile& Context::tuning_file(const std::string& name) const {
-    auto it = tuning_files.find(name);
-    if (it == tuning_files.end()) unknown_job(name, "tuning", tuning_names, training_names, "training");
+    std::lock_guard lock(jobs_mu_);
+    auto it = tuning_files_.find(name);
+    if (it == tuning_files_.end()) unknown_job(name, "tuning", tuning_names_, training_names_, "training");
     return *it->second;
 }
 

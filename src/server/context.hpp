@@ -3,6 +3,7 @@
 // model cache. Internal to src/server/.
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <string>
@@ -13,38 +14,49 @@
 #include "server/model_cache.hpp"
 #include "server/route.hpp"
 #include "server/server.hpp"
+#include "train/runner.hpp"
 
 namespace hone::server {
 
 struct Context {
     Context(std::vector<lang::JobFile> job_files, registry::Store& s, ServerOptions o);
 
-    std::vector<lang::JobFile> files;  // never resized after construction: the maps point into it
     registry::Store& store;
     ServerOptions options;
     ModelCache models;
+    train::JobRunner runner;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     std::atomic<bool> stopping{false};
 
-    // Runs execute one at a time: the store's one SQLite connection cannot hold
-    // two registration transactions at once. The job queue replaces this.
-    std::mutex run_mu;
-
-    std::vector<std::string> training_names;  // declaration order, over all files
-    std::vector<std::string> tuning_names;
-    std::map<std::string, const lang::JobFile*> training_files;
-    std::map<std::string, const lang::JobFile*> tuning_files;
+    // Job names in declaration order: the served files' first, then those
+    // created over HTTP in creation order.
+    std::vector<std::string> training_names() const;
+    std::vector<std::string> tuning_names() const;
 
     // The file defining a job; an unknown name is hone::Error(not_found,
-    // "job_not_found") with "did you mean" and the known names.
+    // "job_not_found") with "did you mean" and the known names. The reference
+    // stays valid: jobs are never removed.
     const lang::JobFile& training_file(const std::string& name) const;
     const lang::JobFile& tuning_file(const std::string& name) const;
 
+    // Adds a served job file, or one created over HTTP. A job name already
+    // served: hone::Error(validation, "duplicate_job") between files,
+    // hone::Error(conflict, "job_exists") for a request.
+    void add_job_file(lang::JobFile file, bool over_http = false);
+
     std::string model_root() const;
+
+private:
+    mutable std::mutex jobs_mu_;
+    std::deque<lang::JobFile> files_;  // a deque: adding keeps references to the others valid
+    std::vector<std::string> training_names_, tuning_names_;
+    std::map<std::string, const lang::JobFile*> training_files_, tuning_files_;
 };
 
 // Seed 000's endpoints: training and tuning jobs.
 std::vector<Route> job_routes(Context& ctx);
+// The job runner's runs: state, pause/resume/cancel, event streams.
+std::vector<Route> run_routes(Context& ctx);
 // Seed 004's registry endpoints, health, and prediction.
 std::vector<Route> model_routes(Context& ctx);
 

@@ -1,9 +1,17 @@
 // Seed 000's endpoints: the training and tuning jobs of the served files, run
 // synchronously, and their results read back from the store. Flat JSON, as the
 // seed's examples show.
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 
 #include "common/error.hpp"
+#include "lang/job_file.hpp"
+#include "models/catalog.hpp"
 #include "server/context.hpp"
 #include "train/trainer.hpp"
 #include "tune/study.hpp"
@@ -77,30 +85,277 @@ Json trial_json(const registry::TrialRow& t) {
     return j;
 }
 
-Response run_training(Context& ctx, const Request& req) {
-    const std::string& name = req.param("name");
-    const lang::JobFile& file = ctx.training_file(name);
-    train::TrainOptions options;
-    options.overrides = run_overrides(req);
-    options.model_root = ctx.model_root();
-    options.created_by = req.actor;
-    options.cancelled = [&ctx] { return ctx.stopping.load(); };
-    // The trainer records the run and its audit row (created_by is the caller).
-    std::lock_guard lock(ctx.run_mu);
-    return ok(train::run_training_job(file, name, ctx.store, options));
+// Seed 004's progress fields from the trainer's: the round as current_epoch of
+// total_epochs, the estimated remaining milliseconds from the pace so far.
+class ProgressFeed {
+public:
+    explicit ProgressFeed(train::RunControl& control) : control_(control) {}
+
+    void training(const train::Progress& p) {
+        Json progress{{"stage", p.stage}};
+        if (p.round >= 0) {
+            int done = p.round + 1;
+            progress["current_epoch"] = done;
+            progress["total_epochs"] = p.total_rounds;
+            progress["percent"] = p.total_rounds > 0 ? 100.0 * done / p.total_rounds : 0.0;
+            progress["estimated_remaining"] = remaining_ms(done, p.total_rounds);
+        }
+        // Rounds without metrics (they are not taken every round) carry the latest.
+        if (!p.metrics.empty()) metrics_ = p.metrics;
+        control_.publish("progress", Json{{"progress", progress}, {"metrics", metrics_}});
+    }
+
+    void trial(const tune::TrialEvent& e) {
+        Json progress{{"stage", "tuning"},          {"current_trial", e.finished},
+                      {"total_trials", e.total},   {"current_epoch", e.finished},
+                      {"total_epochs", e.total},   {"percent", e.total > 0 ? 100.0 * e.finished / e.total : 0.0},
+                      {"estimated_remaining", remaining_ms(e.finished, e.total)}};
+        Json metrics = e.best.is_object() && e.best.contains("metrics") ? e.best["metrics"] : Json::object();
+        control_.publish("trial", Json{{"event", e.kind}, {"trial", e.trial}, {"best", e.best},
+                                       {"progress", progress}, {"metrics", metrics}});
+    }
+
+private:
+    double remaining_ms(int done, int total) {
+        if (!started_) started_ = std::chrono::steady_clock::now();
+        if (done <= 0 || total <= done) return 0.0;
+        double spent = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - *started_).count();
+        return spent / done * (total - done);
+    }
+
+    train::RunControl& control_;
+    std::optional<std::chrono::steady_clock::time_point> started_;
+    Json metrics_ = Json::object();
+};
+
+// Queues a run of a training or tuning job with the runner; returns its id.
+std::string submit(Context& ctx, const std::string& kind, const std::string& name, Json overrides,
+                   const std::string& actor) {
+    const lang::JobFile& file = kind == "training" ? ctx.training_file(name) : ctx.tuning_file(name);
+    // Overrides are checked now, so a bad one is a 400 rather than a failed run.
+    if (kind == "training") {
+        train::apply_overrides(*file.find_training(name), overrides);
+    } else {
+        tune::apply_tuning_overrides(*file.find_tuning(name), overrides);
+    }
+    train::RunSpec spec;
+    spec.job = name;
+    spec.kind = kind;
+    spec.actor = actor;
+    spec.timeout_seconds = ctx.options.job_timeout_seconds;
+    Context* c = &ctx;
+    const lang::JobFile* f = &file;
+    spec.work = [c, f, kind, name, overrides, actor](const std::string& run_id, train::RunControl& control) {
+        ProgressFeed feed(control);
+        if (kind == "training") {
+            train::TrainOptions options;
+            options.overrides = overrides;
+            options.model_root = c->model_root();
+            options.created_by = actor;
+            options.run_id = run_id;
+            options.cancelled = [&control] { return control.checkpoint(); };
+            options.on_progress = [&feed](const train::Progress& p) { feed.training(p); };
+            return train::run_training_job(*f, name, c->store, options);
+        }
+        tune::TuneOptions options;
+        options.overrides = overrides;
+        options.model_root = c->model_root();
+        options.created_by = actor;
+        options.run_id = run_id;
+        options.cancelled = [&control] { return control.checkpoint(); };
+        options.on_trial = [&feed](const tune::TrialEvent& e) { feed.trial(e); };
+        return tune::run_tuning_job(*f, name, c->store, options);
+    };
+    return ctx.runner.submit(std::move(spec));
 }
 
-Response run_tuning(Context& ctx, const Request& req) {
+// Seed 000's synchronous run: queued like any other, answered when it ends.
+Response run_now(Context& ctx, const Request& req, const std::string& kind) {
+    std::string id = submit(ctx, kind, req.param("name"), run_overrides(req), req.actor);
+    ctx.runner.wait(id);
+    ctx.runner.rethrow_failure(id);
+    return ok(ctx.runner.get(id)->result);
+}
+
+Response run_training(Context& ctx, const Request& req) { return run_now(ctx, req, "training"); }
+Response run_tuning(Context& ctx, const Request& req) { return run_now(ctx, req, "tuning"); }
+
+// Seed 004 wraps its answers in {"data": ...}.
+Response wrapped(Json data, int status = 200) {
+    Response r;
+    r.status = status;
+    r.body = Json{{"data", std::move(data)}};
+    return r;
+}
+
+void check_name(const std::string& name, const std::string& what) {
+    bool ok = !name.empty() && name.size() <= 128;
+    for (char ch : name) ok = ok && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '-');
+    if (!ok)
+        throw Error(ErrorKind::validation, "invalid_name",
+                    what + " '" + name + "' is not a name: use 1 to 128 of A-Z a-z 0-9 _ . -");
+}
+
+std::filesystem::path data_root(const Context& ctx) {
+    std::filesystem::path root = ctx.options.data_root.empty() ? std::filesystem::current_path()
+                                                               : std::filesystem::path(ctx.options.data_root);
+    return std::filesystem::weakly_canonical(std::filesystem::absolute(root));
+}
+
+// A dataset of a job created over HTTP must be a file inside the data root:
+// after resolving "..", and symbolic links as far as the path exists.
+void check_inside_data_root(const lang::DatasetSpec& d, const std::filesystem::path& root) {
+    if (d.path.empty()) return;  // postgres: a connection, not a file
+    std::filesystem::path resolved = std::filesystem::weakly_canonical(d.resolved_path());
+    auto [r, p] = std::mismatch(root.begin(), root.end(), resolved.begin(), resolved.end());
+    if (r != root.end())
+        throw Error(ErrorKind::validation, "path_outside_data_root",
+                    "dataset '" + d.name + "' path '" + d.path + "' resolves to " + resolved.string() +
+                        ", outside the data root " + root.string(),
+                    {}, "jobs created over HTTP read data under the server's --data-root only");
+}
+
+// The body of POST /api/training/jobs: seed 004's configuration (name, model,
+// trainingData, hyperparameters, ...) with the N3 training fields, or a whole job
+// file as JSON blocks. Validated exactly as `hone check` validates a file.
+lang::JobFile parse_created_job(const Context& ctx, const Request& req) {
+    Json body = parse_body(req);
+    if (body.contains("name") && body["name"].is_string()) check_name(body["name"].get<std::string>(), "job name");
+    // Seed 004 names the model by a string (a base model or algorithm).
+    if (body.contains("model") && body["model"].is_string()) {
+        std::string algorithm = body["model"].get<std::string>();
+        body["model"] = Json{{"name", body.value("name", algorithm)}, {"algorithm", algorithm}};
+        if (!body.contains("type") && !body["model"].contains("model_type")) body["model"]["model_type"] = "classifier";
+    }
+    std::filesystem::path root = data_root(ctx);
+    std::string file = (root / (body.value("name", std::string("request")) + ".json")).string();
+    lang::LoadedJobFile loaded = lang::parse_job_text(body.dump(2), file, lang::Format::json);
+    if (!loaded.ok()) {
+        throw Error(ErrorKind::validation, "invalid_job", "the job does not validate:\n" + loaded.report(), {},
+                    "the same checks as `hone check`");
+    }
+    if (loaded.spec.trainings.empty() && loaded.spec.tunings.empty())
+        throw Error(ErrorKind::validation, "invalid_job", "the request defines no training or tuning job");
+    for (const auto& t : loaded.spec.trainings) check_name(t.name, "training job");
+    for (const auto& t : loaded.spec.tunings) check_name(t.name, "tuning job");
+    for (const auto& d : loaded.spec.datasets) check_inside_data_root(d, root);
+    // Known algorithms now, so a typo is a 400 here rather than a failed run later.
+    for (const auto& m : loaded.spec.models)
+        if (!m.algorithm.empty()) models::find_algorithm(m.algorithm);
+    return std::move(loaded.spec);
+}
+
+Response create_job(Context& ctx, const Request& req) {
+    lang::JobFile file = parse_created_job(ctx, req);
+    Json created = Json::array();
+    for (const auto& t : file.trainings) created.push_back(Json{{"job_id", t.name}, {"kind", "training"}});
+    for (const auto& t : file.tunings) created.push_back(Json{{"job_id", t.name}, {"kind", "tuning"}});
+    std::string first = created[0]["job_id"];
+    ctx.add_job_file(std::move(file), true);
+    ctx.store.audit(req.actor, "create_job", first, "ok", Json{{"jobs", created}});
+    Json data{{"job_id", first}, {"status", "created"}, {"jobs", created}};
+    Response r = wrapped(std::move(data), 201);
+    r.headers.emplace_back("Location", "/api/training/jobs/" + first);
+    return r;
+}
+
+// The kind of job `name` is; an unknown name is the training lookup's 404.
+std::string kind_of(const Context& ctx, const std::string& name) {
+    auto tunings = ctx.tuning_names();
+    if (std::find(tunings.begin(), tunings.end(), name) != tunings.end()) return "tuning";
+    ctx.training_file(name);
+    return "training";
+}
+
+Response start_job(Context& ctx, const Request& req) {
     const std::string& name = req.param("name");
-    const lang::JobFile& file = ctx.tuning_file(name);
-    tune::TuneOptions options;
-    options.overrides = run_overrides(req);
-    options.model_root = ctx.model_root();
-    options.created_by = req.actor;
-    options.cancelled = [&ctx] { return ctx.stopping.load(); };
-    // The study records itself and its audit row.
-    std::lock_guard lock(ctx.run_mu);
-    return ok(tune::run_tuning_job(file, name, ctx.store, options));
+    std::string kind = kind_of(ctx, name);
+    std::string id = submit(ctx, kind, name, run_overrides(req), req.actor);
+    ctx.store.audit(req.actor, "start", name, "ok", Json{{"run_id", id}});
+    Response r = wrapped(Json{{"job_id", name}, {"run_id", id}, {"status", "pending"}}, 202);
+    r.headers.emplace_back("Location", "/api/training/runs/" + id);
+    return r;
+}
+
+// The job's run that is not finished, newest first.
+std::optional<train::RunView> active_run(Context& ctx, const std::string& name) {
+    for (auto& v : ctx.runner.list())
+        if (v.job == name && !train::finished(v.state)) return v;
+    return std::nullopt;
+}
+
+Response cancel_job(Context& ctx, const Request& req) {
+    const std::string& name = req.param("name");
+    kind_of(ctx, name);
+    auto run = active_run(ctx, name);
+    if (!run)
+        throw Error(ErrorKind::conflict, "not_running", "job '" + name + "' has no run to cancel", {},
+                    "POST /api/training/jobs/" + name + "/start starts one");
+    train::RunView v = ctx.runner.cancel(run->id);
+    ctx.store.audit(req.actor, "cancel", name, "ok", Json{{"run_id", v.id}});
+    return wrapped(v.to_json());
+}
+
+// Seed 000's flat spec, with seed 004's view of the job under "data": its
+// status (idle or the state of its latest run), progress and metrics.
+Response get_training_job(Context& ctx, const Request& req) {
+    const std::string& name = req.param("name");
+    Json out = lang::to_json(*ctx.training_file(name).find_training(name));
+    Json data{{"job_id", name}, {"status", "idle"}, {"progress", Json::object()}, {"metrics", Json::object()}};
+    for (const auto& v : ctx.runner.list()) {
+        if (v.job != name) continue;
+        data = v.to_json();
+        data.erase("result");
+        break;
+    }
+    if (data["status"] == "idle") {
+        auto runs = training_runs(ctx, name, 1);
+        if (!runs.empty()) {
+            data["status"] = train::to_string(train::state_of_status(runs.front().status));
+            data["metrics"] = runs.front().metrics;
+            data["run_id"] = runs.front().id;
+        }
+    }
+    out["data"] = std::move(data);
+    return ok(std::move(out));
+}
+
+Response statistics(Context& ctx, const Request&) {
+    struct Tally {
+        int total = 0, ok = 0, failed = 0, cancelled = 0;
+        double ms = 0;
+    };
+    Tally all;
+    std::map<std::string, Tally> by_algorithm;
+    for (const auto& name : ctx.training_names()) {
+        const lang::JobFile& file = ctx.training_file(name);
+        const lang::TrainingSpec* spec = file.find_training(name);
+        const lang::ModelSpec* model = file.find_model(spec->model);
+        std::string algorithm = model && !model->algorithm.empty() ? model->algorithm : "random_forest";
+        for (const auto& run : training_runs(ctx, name, 1000)) {
+            for (Tally* t : {&all, &by_algorithm[algorithm]}) {
+                ++t->total;
+                t->ok += run.status == "ok";
+                t->failed += run.status == "error";
+                t->cancelled += run.status == "cancelled";
+                t->ms += run.status == "ok" ? run.duration_ms : 0;
+            }
+        }
+    }
+    auto view = [](const Tally& t) {
+        return Json{{"total_jobs", t.total},
+                    {"completed", t.ok},
+                    {"failed", t.failed},
+                    {"cancelled", t.cancelled},
+                    {"success_rate", t.total ? static_cast<double>(t.ok) / t.total : 0.0},
+                    {"average_duration_ms", t.ok ? t.ms / t.ok : 0.0}};
+    };
+    Json data = view(all);
+    data["running"] = ctx.runner.running();
+    data["queued"] = ctx.runner.queued();
+    data["by_algorithm"] = Json::object();
+    for (const auto& [name, t] : by_algorithm) data["by_algorithm"][name] = view(t);
+    return wrapped(std::move(data));
 }
 
 Response training_metrics(Context& ctx, const Request& req) {
@@ -158,12 +413,18 @@ std::vector<Route> job_routes(Context& ctx) {
     };
     return {
         {"GET", "/api/training/jobs", "The names of the training jobs", true,
-         [c](const Request&) { return ok(names_json(c->training_names)); }},
-        {"GET", "/api/training/jobs/{name}", "A training job's spec", true,
-         [c](const Request& req) {
-             const std::string& name = req.param("name");
-             return ok(lang::to_json(*c->training_file(name).find_training(name)));
-         }},
+         [c](const Request&) { return ok(names_json(c->training_names())); }},
+        {"GET", "/api/training/jobs/{name}",
+         "A training job's spec, with its status, progress and metrics under \"data\"", true, with(get_training_job)},
+        {"POST", "/api/training/jobs",
+         "Create a job from JSON: seed 004's configuration or job-file blocks; validated like a job file", true,
+         with(create_job)},
+        {"POST", "/api/training/jobs/{name}/start", "Queue a run of a training or tuning job; 202 with its run id",
+         true, with(start_job)},
+        {"POST", "/api/training/jobs/{name}/cancel", "Cancel the job's pending or running run", true,
+         with(cancel_job)},
+        {"GET", "/api/training/statistics", "Runs in total, success rate, average duration, per algorithm", true,
+         with(statistics)},
         {"POST", "/api/training/jobs/{name}/run",
          "Run a training job now and answer its result; body: {\"overrides\": {...}}", true, with(run_training)},
         {"GET", "/api/training/jobs/{name}/metrics", "The metrics of a training job's latest run", true,
@@ -171,7 +432,7 @@ std::vector<Route> job_routes(Context& ctx) {
         {"GET", "/api/training/jobs/{name}/history", "A training job's runs, newest first; ?limit=N", true,
          with(training_history)},
         {"GET", "/api/training/tuning/jobs", "The names of the tuning jobs", true,
-         [c](const Request&) { return ok(names_json(c->tuning_names)); }},
+         [c](const Request&) { return ok(names_json(c->tuning_names())); }},
         {"GET", "/api/training/tuning/jobs/{name}", "A tuning job's spec", true,
          [c](const Request& req) {
              const std::string& name = req.param("name");

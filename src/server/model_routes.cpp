@@ -50,7 +50,7 @@ Response health(Context& ctx, const Request&) {
              {"version", HONE_VERSION},
              {"uptime_seconds", uptime},
              {"store", store},
-             {"jobs", Json{{"training", ctx.training_names.size()}, {"tuning", ctx.tuning_names.size()}}},
+             {"jobs", Json{{"training", ctx.training_names().size()}, {"tuning", ctx.tuning_names().size()}}},
              {"models_cached", ctx.models.size()}};
     return wrapped(std::move(out), store_ok ? 200 : 503);
 }

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -19,14 +20,20 @@ struct Request {
     std::string path;    // decoded, without the query
     std::map<std::string, std::string> params;  // {name} in the pattern -> its value
     std::multimap<std::string, std::string> query;
+    std::map<std::string, std::string> headers;  // names lower-case
     std::string body;
     std::string actor;   // who, for the audit log: "http:<remote address>"
 
     // The value of query parameter `name`, or `fallback`.
     std::string query_value(const std::string& name, const std::string& fallback = "") const;
+    // A header's value, or "" (the name in any case).
+    std::string header(const std::string& name) const;
     // A path parameter (always present once a route matched).
     const std::string& param(const std::string& name) const { return params.at(name); }
 };
+
+// Writes one chunk of a streamed answer; false once the client has gone.
+using ChunkWriter = std::function<bool(std::string_view)>;
 
 struct Response {
     int status = 200;
@@ -34,6 +41,9 @@ struct Response {
     std::string content_type;  // set: `text` is sent as is with this type
     std::string text;
     std::vector<std::pair<std::string, std::string>> headers;
+    // Set: the answer is streamed (chunked, with content_type): called once on a
+    // server thread, it writes chunks until it returns. For Server-Sent Events.
+    std::function<void(const ChunkWriter&)> stream;
 };
 
 struct Route {

@@ -24,6 +24,7 @@ int http_status(ErrorKind kind) {
         case ErrorKind::not_found: return 404;
         case ErrorKind::conflict:
         case ErrorKind::cancelled: return 409;
+        case ErrorKind::busy: return 429;
         case ErrorKind::data: return 422;
         case ErrorKind::io: return 503;
         case ErrorKind::internal: return 500;
@@ -64,6 +65,7 @@ Response error_response(const Error& e) {
     Response r;
     r.status = http_status(e.kind());
     r.body = error_body(e.code(), e.message(), details, e.hint());
+    if (r.status == 429) r.headers.emplace_back("Retry-After", "5");
     return r;
 }
 
@@ -141,6 +143,7 @@ struct Server::Impl {
     Impl(std::vector<lang::JobFile> files, registry::Store& store, ServerOptions options)
         : ctx(std::move(files), store, std::move(options)) {
         for (auto& r : job_routes(ctx)) routes.push_back(std::move(r));
+        for (auto& r : run_routes(ctx)) routes.push_back(std::move(r));
         for (auto& r : model_routes(ctx)) routes.push_back(std::move(r));
         for (const auto& r : routes) {
             CompiledRoute c;
@@ -212,6 +215,7 @@ struct Server::Impl {
         req.path = hreq.path;
         best->match(path, &req.params);
         for (const auto& [k, v] : hreq.params) req.query.emplace(k, v);
+        for (const auto& [k, v] : hreq.headers) req.headers.emplace(to_lower(k), v);
         req.body = hreq.body;
         req.actor = "http:" + hreq.remote_addr;
         return best->route->handler(req);
@@ -231,7 +235,13 @@ struct Server::Impl {
         }
         hres.status = res.status;
         for (const auto& [k, v] : res.headers) hres.set_header(k.c_str(), v);
-        if (!res.content_type.empty())
+        if (res.stream) {
+            hres.set_chunked_content_provider(res.content_type, [stream = res.stream](std::size_t, httplib::DataSink& sink) {
+                stream([&sink](std::string_view chunk) { return sink.is_writable() && sink.write(chunk.data(), chunk.size()); });
+                sink.done();
+                return true;
+            });
+        } else if (!res.content_type.empty())
             hres.set_content(res.text, res.content_type.c_str());
         else
             hres.set_content(dump(res.body), "application/json");
@@ -313,6 +323,7 @@ void Server::stop() {
     std::lock_guard lock(impl_->lifecycle_mu);
     Impl& s = *impl_;
     s.ctx.stopping = true;
+    s.ctx.runner.stop();  // running jobs end cancelled, queued ones never start
     if (!s.thread.joinable()) return;
     s.http.stop();
     s.thread.join();

@@ -28,6 +28,12 @@ struct ServerOptions {
     unsigned threads = 0;            // HTTP worker threads; 0 = max(8, cores - 1)
     std::size_t model_cache = 8;     // loaded models kept for prediction (least recently used go)
     std::size_t max_body_bytes = std::size_t{64} << 20;  // larger bodies: 413
+    int max_concurrent_jobs = 1;     // runs executing at once; more wait in the queue
+    std::size_t max_queued_runs = 64;  // runs waiting beyond it: 429 with Retry-After
+    double job_timeout_seconds = 0;  // a run longer than this fails with that reason; 0 = none
+    // Where datasets of jobs created over HTTP must live (their relative paths
+    // resolve against it); "" = the working directory.
+    std::string data_root;
     // One line per request (method, path, status, milliseconds, and why a 401),
     // called from worker threads; null = no log.
     std::function<void(const std::string&)> log;
@@ -36,7 +42,9 @@ struct ServerOptions {
 class Server {
 public:
     // `files` are loaded, error-free job files. A job name defined in two files is
-    // hone::Error(validation, "duplicate_job"). `store` must outlive the server.
+    // hone::Error(validation, "duplicate_job"). `store` must outlive the server and
+    // be safe to share between threads (registry::serialized): runs and requests
+    // use it at once. Runs the store shows unfinished are marked interrupted.
     Server(std::vector<lang::JobFile> files, registry::Store& store, ServerOptions options = {});
     ~Server();  // stops
     Server(const Server&) = delete;
@@ -65,7 +73,7 @@ private:
 };
 
 // HTTP status for an error kind: validation and syntax 400, not_found 404,
-// conflict and cancelled 409, data 422, io 503, internal 500.
+// conflict and cancelled 409, busy 429, data 422, io 503, internal 500.
 int http_status(ErrorKind kind);
 
 }  // namespace hone::server

@@ -280,13 +280,16 @@ Json run_training_job(const lang::JobFile& file, const std::string& job, registr
 
     auto started = Clock::now();
     registry::RunRecord run;
-    run.id = random_id("run");
+    run.id = options.run_id.empty() ? random_id("run") : options.run_id;
     run.job = job;
     run.kind = "training";
     run.status = "running";
     run.ts = unix_seconds();
     store.save_job("training", job, lang::to_json(spec));
-    store.insert_run(run);
+    if (options.run_id.empty())
+        store.insert_run(run);
+    else
+        store.update_run(run);
     auto finish = [&](const std::string& status) {
         run.status = status;
         run.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();

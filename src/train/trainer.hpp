@@ -37,6 +37,9 @@ struct TrainOptions {
     bool register_model = true;       // false: evaluate only (tuning trials)
     std::function<void(const Progress&)> on_progress;
     std::function<bool()> cancelled;
+    // "" = a new run row. Else the id of a row already in the store (a queued run
+    // of the job runner), which this run takes over.
+    std::string run_id;
 };
 
 // Runs training job `job` of `file`. Errors in the job's inputs (unknown

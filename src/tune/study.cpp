@@ -609,6 +609,8 @@ Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry:
     auto started = Clock::now();
     registry::RunRecord run;
     std::vector<registry::TrialRow> previous;
+    if (options.resume && !options.run_id.empty())
+        throw Error(ErrorKind::internal, "invalid_options", "a resumed study keeps its own id; run_id is for new ones");
     if (options.resume) {
         auto last = latest_study(store, job);
         if (!last)
@@ -621,14 +623,17 @@ Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry:
         run.error.clear();
         store.update_run(run);
     } else {
-        run.id = random_id("study");
+        run.id = options.run_id.empty() ? random_id("study") : options.run_id;
         run.job = job;
         run.kind = "tuning";
         run.status = "running";
         run.ts = unix_seconds();
         run.result = Json{{"search_space", space_json(spec)}};
         store.save_job("tuning", job, lang::to_json(spec));
-        store.insert_run(run);
+        if (options.run_id.empty())
+            store.insert_run(run);
+        else
+            store.update_run(run);
     }
     double previous_ms = run.duration_ms;
     auto finish = [&](const std::string& status, const Json& result, const std::string& error) {

@@ -47,6 +47,9 @@ struct TuneOptions {
     std::string created_by = "hone";
     std::function<void(const TrialEvent&)> on_trial;
     std::function<bool()> cancelled;
+    // "" = a new study row. Else the id of a row already in the store (a queued
+    // run of the job runner), which the study takes over. Not with `resume`.
+    std::string run_id;
 };
 
 Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry::Store& store,

@@ -215,7 +215,7 @@ TEST_F(ServeTest, ListsJobsAndSpecsAndAnswersErrorsInOneShape) {
     Reply wrong_method = http->del("/api/training/jobs");
     EXPECT_EQ(wrong_method.status, 405);
     EXPECT_EQ(wrong_method.body["error"], "method_not_allowed");
-    EXPECT_EQ(wrong_method.headers.find("Allow")->second, "GET");
+    EXPECT_EQ(wrong_method.headers.find("Allow")->second, "GET, POST");
 }
 
 TEST_F(ServeTest, TokenIsRequiredExceptForHealth) {

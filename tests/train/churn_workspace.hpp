@@ -45,7 +45,7 @@ struct Workspace {
                                            std::to_string(std::random_device{}()));
         fs::create_directories(dir);
         write_churn_csv(dir / "customers.csv", 3000);
-        store = registry::open_store((dir / "hone.db").string());
+        store = registry::serialized(registry::open_store((dir / "hone.db").string()));
     }
     ~Workspace() { fs::remove_all(dir); }
 

@@ -1,0 +1,405 @@
+// The job runner over HTTP, end to end: jobs created from JSON, runs queued with
+// 202, their lifecycle (pending, running, paused, completed, failed, cancelled),
+// the Server-Sent Events stream read to its end, cancel and pause mid-run, the
+// queue's limits, timeouts, the data root, and runs interrupted by a restart.
+// The real server on a free loopback port, called over real sockets.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "server/server.hpp"
+#include "../train/churn_workspace.hpp"
+
+namespace fs = std::filesystem;
+using namespace hone;
+using Json = nlohmann::ordered_json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Reply {
+    int status = 0;
+    Json body;
+    std::string raw;
+    httplib::Headers headers;
+};
+
+struct SseEvent {
+    std::string id, type;
+    Json data;
+};
+
+class Client {
+public:
+    explicit Client(int port) : cli_("127.0.0.1", port) { cli_.set_read_timeout(120, 0); }
+
+    Reply get(const std::string& path) { return reply(cli_.Get(path.c_str())); }
+    Reply post(const std::string& path, const Json& body = Json::object()) {
+        return reply(cli_.Post(path.c_str(), body.dump(), "application/json"));
+    }
+    Reply post_text(const std::string& path, const std::string& body) {
+        return reply(cli_.Post(path.c_str(), body, "application/json"));
+    }
+
+    // Reads a text/event-stream to its end and parses its frames.
+    std::vector<SseEvent> events(const std::string& path, std::string* content_type = nullptr) {
+        std::string text;
+        auto res = cli_.Get(path.c_str(), [&](const char* data, std::size_t n) {
+            text.append(data, n);
+            return true;
+        });
+        EXPECT_TRUE(res) << httplib::to_string(res.error());
+        if (res && content_type) *content_type = res->get_header_value("Content-Type");
+        std::vector<SseEvent> out;
+        std::size_t at = 0;
+        while (at < text.size()) {
+            std::size_t end = text.find("\n\n", at);
+            if (end == std::string::npos) break;
+            std::string frame = text.substr(at, end - at);
+            at = end + 2;
+            if (frame.rfind(":", 0) == 0) continue;  // a comment
+            SseEvent e;
+            std::size_t line = 0;
+            while (line < frame.size()) {
+                std::size_t nl = frame.find('\n', line);
+                if (nl == std::string::npos) nl = frame.size();
+                std::string l = frame.substr(line, nl - line);
+                if (l.rfind("id: ", 0) == 0) e.id = l.substr(4);
+                if (l.rfind("event: ", 0) == 0) e.type = l.substr(7);
+                if (l.rfind("data: ", 0) == 0) e.data = Json::parse(l.substr(6));
+                line = nl + 1;
+            }
+            out.push_back(std::move(e));
+        }
+        return out;
+    }
+
+private:
+    static Reply reply(const httplib::Result& res) {
+        Reply r;
+        EXPECT_TRUE(res) << "no answer: " << httplib::to_string(res.error());
+        if (!res) return r;
+        r.status = res->status;
+        r.raw = res->body;
+        r.headers = res->headers;
+        r.body = Json::parse(res->body, nullptr, false);
+        return r;
+    }
+
+    httplib::Client cli_;
+};
+
+// Seed 004's configuration for an xgboost job on the churn data.
+Json job_body(const std::string& name, int rounds) {
+    return Json{{"name", name},
+                {"model", {{"name", name + "_model"}, {"model_type", "classifier"}, {"algorithm", "xgboost"}}},
+                {"trainingData", {{"source", "csv"}, {"path", "customers.csv"}, {"validation_split", 0.2}}},
+                {"target", "churned"},
+                {"objective", "maximize_accuracy"},
+                {"hyperparameters", {{"n_estimators", rounds}, {"learning_rate", 0.001}}}};
+}
+
+class RunsTest : public ::testing::Test {
+protected:
+    void start(server::ServerOptions options = {}) {
+        options.port = 0;
+        options.model_root = (ws.dir / "models").string();
+        options.data_root = ws.dir.string();
+        server = std::make_unique<server::Server>(std::vector<lang::JobFile>{}, *ws.store, options);
+        server->start();
+        http = std::make_unique<Client>(server->port());
+    }
+    void SetUp() override { start(); }
+    void TearDown() override {
+        if (server) server->stop();
+    }
+
+    void create(const std::string& name, int rounds) {
+        Reply r = http->post("/api/training/jobs", job_body(name, rounds));
+        ASSERT_EQ(r.status, 201) << r.raw;
+    }
+    std::string start_run(const std::string& name) {
+        Reply r = http->post("/api/training/jobs/" + name + "/start");
+        EXPECT_EQ(r.status, 202) << r.raw;
+        return r.body["data"]["run_id"].get<std::string>();
+    }
+    Json run(const std::string& id) {
+        Reply r = http->get("/api/training/runs/" + id);
+        EXPECT_EQ(r.status, 200) << r.raw;
+        return r.body["data"];
+    }
+    // Polls until `pred(run)` holds; fails after `limit`.
+    Json wait_for(const std::string& id, const std::function<bool(const Json&)>& pred,
+                  std::chrono::milliseconds limit = std::chrono::seconds(60)) {
+        auto until = Clock::now() + limit;
+        for (;;) {
+            Json r = run(id);
+            if (pred(r)) return r;
+            if (Clock::now() > until) {
+                ADD_FAILURE() << "run " << id << " never reached the state; last: " << r.dump();
+                return r;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    }
+    static int epoch(const Json& r) { return r["progress"].value("current_epoch", 0); }
+
+    test_support::Workspace ws;
+    std::unique_ptr<server::Server> server;
+    std::unique_ptr<Client> http;
+};
+
+TEST_F(RunsTest, CreatedJobRunsAndItsEventStreamEndsWithTheResult) {
+    Reply created = http->post("/api/training/jobs", job_body("quick", 30));
+    ASSERT_EQ(created.status, 201) << created.raw;
+    EXPECT_EQ(created.body["data"]["job_id"], "quick");
+    EXPECT_EQ(created.body["data"]["status"], "created");
+    Reply again = http->post("/api/training/jobs", job_body("quick", 30));
+    EXPECT_EQ(again.status, 409);
+    EXPECT_EQ(again.body["error"], "job_exists");
+
+    std::string id = start_run("quick");
+    std::string type;
+    auto events = http->events("/api/training/runs/" + id + "/events", &type);
+    EXPECT_EQ(type, "text/event-stream");
+    ASSERT_GE(events.size(), 3u);
+    EXPECT_EQ(events.front().type, "status");
+    EXPECT_EQ(events.front().data["status"], "pending");
+    EXPECT_EQ(events.back().type, "end");
+    EXPECT_EQ(events.back().data["status"], "completed");
+    std::vector<int> epochs;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        EXPECT_EQ(events[i].id, std::to_string(i + 1));
+        EXPECT_EQ(events[i].data["job_id"], "quick");
+        EXPECT_EQ(events[i].data["jobId"], "quick");
+        EXPECT_EQ(events[i].data["run_id"], id);
+        if (events[i].type == "progress" && events[i].data["progress"].contains("current_epoch")) {
+            int epoch = events[i].data["progress"]["current_epoch"];
+            epochs.push_back(epoch);
+            EXPECT_EQ(events[i].data["progress"]["total_epochs"], 30);
+            EXPECT_TRUE(events[i].data["progress"]["estimated_remaining"].is_number());
+            // Metrics are taken every other round here (30 rounds, 20 evaluations at
+            // most); each event carries the latest.
+            if (epoch >= 2) EXPECT_TRUE(events[i].data["metrics"].contains("val_loss")) << events[i].data.dump();
+        }
+    }
+    std::vector<int> expected(30);
+    for (int i = 0; i < 30; ++i) expected[i] = i + 1;
+    EXPECT_EQ(epochs, expected);
+
+    Json done = run(id);
+    EXPECT_EQ(done["status"], "completed");
+    EXPECT_TRUE(done["result"]["registry_key"].is_string());
+    EXPECT_GT(done["metrics"]["accuracy"].get<double>(), 0.6);
+    // Resuming the stream after the last event gives nothing more but the end.
+    auto rest = http->events("/api/training/runs/" + id + "/events?after=" + events.back().id);
+    EXPECT_TRUE(rest.empty());
+    // The run is a row in the store with seed 000's status.
+    auto record = ws.store->get_run(id);
+    ASSERT_TRUE(record);
+    EXPECT_EQ(record->status, "ok");
+    // Seed 004's view of the job and the statistics.
+    Reply job = http->get("/api/training/jobs/quick");
+    EXPECT_EQ(job.body["data"]["status"], "completed");
+    Reply stats = http->get("/api/training/statistics");
+    EXPECT_EQ(stats.body["data"]["total_jobs"], 1);
+    EXPECT_EQ(stats.body["data"]["success_rate"], 1.0);
+    EXPECT_EQ(stats.body["data"]["by_algorithm"]["xgboost"]["completed"], 1);
+}
+
+TEST_F(RunsTest, CancelStopsARunWithinASecond) {
+    create("slow", 1000000);
+    std::string id = start_run("slow");
+    wait_for(id, [](const Json& r) { return epoch(r) >= 3; });
+    Reply twice = http->post("/api/training/jobs/slow/start");
+    EXPECT_EQ(twice.status, 409);
+    EXPECT_EQ(twice.body["error"], "job_running");
+
+    auto asked = Clock::now();
+    Reply cancel = http->post("/api/training/runs/" + id + "/cancel");
+    EXPECT_EQ(cancel.status, 200) << cancel.raw;
+    Json done = wait_for(id, [](const Json& r) { return r["status"] == "cancelled"; });
+    EXPECT_LT(Clock::now() - asked, std::chrono::seconds(1));
+    EXPECT_EQ(done["status"], "cancelled");
+    EXPECT_EQ(ws.store->get_run(id)->status, "cancelled");
+    EXPECT_TRUE(ws.store->list_models().empty()) << "a cancelled run registers nothing";
+
+    Reply late = http->post("/api/training/runs/" + id + "/cancel");
+    EXPECT_EQ(late.status, 409);
+    EXPECT_EQ(late.body["error"], "run_finished");
+    EXPECT_EQ(http->post("/api/training/runs/run_nope/cancel").status, 404);
+    EXPECT_EQ(http->get("/api/training/runs/run_nope").body["error"], "run_not_found");
+}
+
+TEST_F(RunsTest, PauseHoldsBetweenRoundsAndResumeContinuesTheSameRun) {
+    create("slow", 1000000);
+    std::string id = start_run("slow");
+    wait_for(id, [](const Json& r) { return epoch(r) >= 3; });
+    Reply pause = http->post("/api/training/runs/" + id + "/pause");
+    EXPECT_EQ(pause.status, 200) << pause.raw;
+    Json paused = wait_for(id, [](const Json& r) { return r["status"] == "paused"; }, std::chrono::seconds(1));
+    int held = epoch(paused);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(epoch(run(id)), held) << "no round runs while paused";
+    EXPECT_EQ(http->post("/api/training/runs/" + id + "/pause").status, 200);
+
+    EXPECT_EQ(http->post("/api/training/runs/" + id + "/resume").status, 200);
+    Json going = wait_for(id, [&](const Json& r) { return r["status"] == "running" && epoch(r) > held + 2; });
+    EXPECT_EQ(going["run_id"], id);
+    Reply again = http->post("/api/training/runs/" + id + "/resume");
+    EXPECT_EQ(again.status, 409);
+    EXPECT_EQ(again.body["error"], "run_not_paused");
+    EXPECT_EQ(http->post("/api/training/jobs/slow/cancel").status, 200);
+    wait_for(id, [](const Json& r) { return r["status"] == "cancelled"; });
+}
+
+TEST_F(RunsTest, TheQueueHonoursItsLimits) {
+    server->stop();
+    server::ServerOptions options;
+    options.max_concurrent_jobs = 1;
+    options.max_queued_runs = 1;
+    start(options);
+    create("slow", 1000000);
+    create("second", 10);
+    create("third", 10);
+    std::string first = start_run("slow");
+    wait_for(first, [](const Json& r) { return r["status"] == "running"; });
+    std::string second = start_run("second");
+    EXPECT_EQ(run(second)["status"], "pending");
+    Reply full = http->post("/api/training/jobs/third/start");
+    EXPECT_EQ(full.status, 429);
+    EXPECT_EQ(full.body["error"], "queue_full");
+    EXPECT_EQ(full.headers.find("Retry-After")->second, "5");
+
+    // A queued run cancelled never starts; the running one is untouched.
+    Reply cancel = http->post("/api/training/runs/" + second + "/cancel");
+    EXPECT_EQ(cancel.body["data"]["status"], "cancelled");
+    EXPECT_EQ(cancel.body["data"]["error"], "cancelled before it started");
+    EXPECT_EQ(run(first)["status"], "running");
+    EXPECT_EQ(ws.store->get_run(second)->status, "cancelled");
+    http->post("/api/training/runs/" + first + "/cancel");
+    wait_for(first, [](const Json& r) { return r["status"] == "cancelled"; });
+}
+
+TEST_F(RunsTest, ARunPastTheTimeoutFailsWithThatReason) {
+    server->stop();
+    server::ServerOptions options;
+    options.job_timeout_seconds = 0.5;
+    start(options);
+    create("slow", 1000000);
+    std::string id = start_run("slow");
+    Json done = wait_for(id, [](const Json& r) { return r["status"] == "failed"; }, std::chrono::seconds(20));
+    EXPECT_EQ(done["error"], "timed out after 0.5 s");
+    EXPECT_EQ(ws.store->get_run(id)->status, "error");
+    EXPECT_EQ(ws.store->get_run(id)->error, "timed out after 0.5 s");
+}
+
+TEST_F(RunsTest, AStudyStreamsOneEventPerTrial) {
+    Json body = job_body("base", 5);
+    Reply created = http->post("/api/training/jobs", body);
+    ASSERT_EQ(created.status, 201) << created.raw;
+    // A study over it, created as job-file blocks in JSON.
+    Json study{{"datasets", {{"d", {{"source", "csv"}, {"path", "customers.csv"}}}}},
+               {"models", {{"m", {{"type", "classifier"}, {"algorithm", "xgboost"}}}}},
+               {"trainings",
+                {{"t", {{"model", "m"}, {"dataset", "d"}, {"target", "churned"}, {"objective", "maximize_accuracy"}}}}},
+               {"tunings",
+                {{"s",
+                  {{"training_job", "t"},
+                   {"strategy", "random"},
+                   {"max_trials", 3},
+                   {"search_space", {{"max_depth", {{"type", "int"}, {"min", 2}, {"max", 4}}}}}}}}}};
+    Reply made = http->post("/api/training/jobs", study);
+    ASSERT_EQ(made.status, 201) << made.raw;
+    std::string id = start_run("s");
+    auto events = http->events("/api/training/runs/" + id + "/events");
+    int ended = 0;
+    for (const auto& e : events)
+        if (e.type == "trial" && e.data["event"] == "ended") {
+            ++ended;
+            EXPECT_EQ(e.data["progress"]["total_trials"], 3);
+            EXPECT_EQ(e.data["progress"]["current_trial"], ended);
+        }
+    EXPECT_EQ(ended, 3);
+    ASSERT_FALSE(events.empty());
+    EXPECT_EQ(events.back().data["status"], "completed");
+    EXPECT_EQ(run(id)["result"]["total_trials"], 3);
+}
+
+TEST_F(RunsTest, JobsOverHttpReadDataOnlyUnderTheDataRoot) {
+    std::ofstream(ws.dir / "outside.csv") << "a,b\n1,2\n";
+    fs::create_directories(ws.dir / "root");
+    // Restart with the data root one level down.
+    server->stop();
+    server::ServerOptions options;
+    options.data_root = (ws.dir / "root").string();
+    options.port = 0;
+    options.model_root = (ws.dir / "models").string();
+    server = std::make_unique<server::Server>(std::vector<lang::JobFile>{}, *ws.store, options);
+    server->start();
+    http = std::make_unique<Client>(server->port());
+    fs::create_symlink(ws.dir / "customers.csv", ws.dir / "root" / "link.csv");
+    fs::copy_file(ws.dir / "customers.csv", ws.dir / "root" / "inside.csv");
+
+    for (const std::string& path : {std::string("../outside.csv"), (ws.dir / "outside.csv").string(),
+                                    std::string("link.csv"), std::string("/etc/passwd")}) {
+        Json body = job_body("escape", 5);
+        body["trainingData"]["path"] = path;
+        Reply r = http->post("/api/training/jobs", body);
+        EXPECT_EQ(r.status, 400) << path << ": " << r.raw;
+        EXPECT_EQ(r.body["error"], "path_outside_data_root") << path;
+    }
+    Json inside = job_body("inside", 5);
+    inside["trainingData"]["path"] = "inside.csv";
+    EXPECT_EQ(http->post("/api/training/jobs", inside).status, 201);
+
+    Reply bad_name = http->post("/api/training/jobs", job_body("no/slash", 5));
+    EXPECT_EQ(bad_name.status, 400);
+    EXPECT_EQ(bad_name.body["error"], "invalid_name");
+    Reply broken = http->post_text("/api/training/jobs", "{\"name\": ");
+    EXPECT_EQ(broken.status, 400);
+    EXPECT_EQ(broken.body["error"], "invalid_json");
+    Json unknown_algorithm = job_body("odd", 5);
+    unknown_algorithm["model"]["algorithm"] = "random_forrest";
+    Reply invalid = http->post("/api/training/jobs", unknown_algorithm);
+    EXPECT_EQ(invalid.status, 400) << invalid.raw;
+    EXPECT_EQ(invalid.body["error"], "unknown_algorithm");
+    EXPECT_EQ(invalid.body["message"], "unknown algorithm 'random_forrest'; did you mean 'random_forest'?");
+    Json no_objective = job_body("odd", 5);
+    no_objective.erase("objective");
+    Reply unchecked = http->post("/api/training/jobs", no_objective);
+    EXPECT_EQ(unchecked.status, 400);
+    EXPECT_EQ(unchecked.body["error"], "invalid_job");
+    // The message is `hone check`'s: file:line:col, the source line, a caret.
+    std::string where = (ws.dir / "root" / "odd.json").string() + ":2:11: error: training \"odd\" is missing required field 'objective'";
+    EXPECT_NE(unchecked.body["message"].get<std::string>().find(where), std::string::npos) << unchecked.raw;
+}
+
+TEST_F(RunsTest, AStopCancelsRunningJobsAndARestartMarksLostRunsInterrupted) {
+    create("slow", 1000000);
+    std::string id = start_run("slow");
+    wait_for(id, [](const Json& r) { return epoch(r) >= 2; });
+    server->stop();
+    auto record = ws.store->get_run(id);
+    ASSERT_TRUE(record);
+    EXPECT_EQ(record->status, "cancelled");
+    EXPECT_EQ(record->error.rfind("training was cancelled", 0), 0u) << record->error;
+
+    // A run some crashed process left "running".
+    registry::RunRecord lost;
+    lost.id = "run_lost";
+    lost.job = "slow";
+    lost.status = "running";
+    lost.ts = 1;
+    ws.store->insert_run(lost);
+    start();
+    Json view = run("run_lost");
+    EXPECT_EQ(view["status"], "failed");
+    EXPECT_EQ(view["error"], "interrupted: the server stopped before the run finished");
+    EXPECT_EQ(run(id)["status"], "cancelled") << "finished runs are left as they were";
+}
+
+}  // namespace
