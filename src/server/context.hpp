@@ -12,6 +12,7 @@
 #include "lang/spec.hpp"
 #include "registry/store.hpp"
 #include "server/model_cache.hpp"
+#include "server/prometheus.hpp"
 #include "server/route.hpp"
 #include "server/server.hpp"
 #include "train/runner.hpp"
@@ -25,6 +26,7 @@ struct Context {
     ServerOptions options;
     ModelCache models;
     train::JobRunner runner;
+    ServerMetrics metrics;  // for GET /metrics
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     std::atomic<bool> stopping{false};
 
@@ -55,6 +57,9 @@ private:
 
 // Seed 000's endpoints: training and tuning jobs.
 std::vector<Route> job_routes(Context& ctx);
+// What describes the server: OpenAPI document, docs page, Prometheus metrics.
+// `routes` is the whole table, this group's routes included once returned.
+std::vector<Route> meta_routes(Context& ctx, const std::vector<Route>& routes);
 // The job runner's runs: state, pause/resume/cancel, event streams.
 std::vector<Route> run_routes(Context& ctx);
 // Seed 004's registry endpoints, health, and prediction.

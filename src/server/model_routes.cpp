@@ -166,7 +166,11 @@ Response predict(Context& ctx, const Request& req) {
     const std::string& key = req.param("key");
     auto model = ctx.models.get(key);
     Json body = parse_body(req);
-    train::Predictions p = model->predict(rows_to_frame(body, model->features()));
+    data::Frame rows = rows_to_frame(body, model->features());
+    auto t0 = std::chrono::steady_clock::now();
+    train::Predictions p = model->predict(rows);
+    std::size_t n = p.values.size();
+    ctx.metrics.record_prediction(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), n, n);
     Json out{{"predictions", p.values}};
     if (!p.proba.empty()) out["probabilities"] = p.proba;
     if (!p.classes.empty()) out["classes"] = p.classes;

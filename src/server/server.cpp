@@ -145,6 +145,8 @@ struct Server::Impl {
         for (auto& r : job_routes(ctx)) routes.push_back(std::move(r));
         for (auto& r : run_routes(ctx)) routes.push_back(std::move(r));
         for (auto& r : model_routes(ctx)) routes.push_back(std::move(r));
+        // Last: the OpenAPI document describes every route, its own included.
+        for (auto& r : meta_routes(ctx, routes)) routes.push_back(std::move(r));
         for (const auto& r : routes) {
             CompiledRoute c;
             c.route = &r;
@@ -178,7 +180,9 @@ struct Server::Impl {
         return same_secret(given, token) ? "" : "wrong bearer token";
     }
 
-    Response dispatch(const httplib::Request& hreq, std::string& note) {
+    // `pattern` is set to the matched route's pattern ("unmatched" otherwise): the
+    // metrics label, which stays bounded whatever paths clients send.
+    Response dispatch(const httplib::Request& hreq, std::string& note, std::string& pattern) {
         std::string method = hreq.method == "HEAD" ? "GET" : hreq.method;
         std::vector<std::string> path = split_path(hreq.path);
         const CompiledRoute* best = nullptr;
@@ -192,6 +196,7 @@ struct Server::Impl {
             }
             if (!best || c.literals > best->literals) best = &c;
         }
+        if (best) pattern = best->route->pattern;
         if (!best || best->route->needs_token) {
             if (std::string why = auth_failure(hreq); !why.empty()) {
                 note = why;
@@ -224,9 +229,10 @@ struct Server::Impl {
     void handle(const httplib::Request& hreq, httplib::Response& hres) {
         auto t0 = Clock::now();
         std::string note;
+        std::string pattern = "unmatched";
         Response res;
         try {
-            res = dispatch(hreq, note);
+            res = dispatch(hreq, note, pattern);
         } catch (const Error& e) {
             res = error_response(e);
         } catch (const std::exception& e) {
@@ -246,6 +252,7 @@ struct Server::Impl {
         else
             hres.set_content(dump(res.body), "application/json");
         double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        ctx.metrics.record_request(hreq.method, pattern, res.status, ms / 1000);
         log(hreq.method + " " + hreq.path + " " + std::to_string(res.status) + " " + format_ms(ms) + " ms" +
             (note.empty() ? "" : " (" + note + ")"));
     }

@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
 
+#include "common/text.hpp"
 #include "data/source.hpp"
 #include "lang/job_file.hpp"
 #include "server/model_cache.hpp"
@@ -242,6 +244,42 @@ TEST_F(ServeTest, TokenIsRequiredExceptForHealth) {
     EXPECT_EQ(health.body["data"]["store"]["ok"], true);
     EXPECT_EQ(health.body["data"]["jobs"], Json::parse(R"({"training": 1, "tuning": 1})"));
     EXPECT_GE(health.body["data"]["uptime_seconds"].get<double>(), 0.0);
+}
+
+TEST_F(ServeTest, DescribesItselfInOpenApiDocsAndPrometheusMetricsWithoutTheToken) {
+    train();
+    httplib::Client anonymous("127.0.0.1", server->port());
+    auto spec = anonymous.Get("/api/openapi.json");
+    ASSERT_TRUE(spec);
+    EXPECT_EQ(spec->status, 200);
+    Json doc = Json::parse(spec->body);
+    EXPECT_EQ(doc["openapi"], "3.0.3");
+    // Every route of the table is there, with its methods.
+    for (const auto& r : server->routes()) {
+        std::string method = to_lower(r.method);
+        EXPECT_TRUE(doc["paths"].contains(r.pattern) && doc["paths"][r.pattern].contains(method))
+            << r.method << " " << r.pattern;
+    }
+    EXPECT_EQ(doc["paths"]["/api/training/runs/{id}/events"]["get"]["parameters"][0]["name"], "id");
+    auto algorithms = doc["components"]["schemas"]["Algorithm"]["enum"];
+    EXPECT_NE(std::find(algorithms.begin(), algorithms.end(), "xgboost"), algorithms.end());
+
+    auto page = anonymous.Get("/api/docs");
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->status, 200);
+    EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
+    EXPECT_NE(page->body.find("/api/training/runs/{id}/events"), std::string::npos);
+
+    auto metrics = anonymous.Get("/metrics");
+    ASSERT_TRUE(metrics);
+    EXPECT_EQ(metrics->status, 200);
+    EXPECT_EQ(metrics->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+    const std::string& m = metrics->body;
+    EXPECT_NE(m.find("hone_http_requests_total{method=\"POST\",route=\"/api/training/jobs/{name}/run\",status=\"200\"} 1\n"),
+              std::string::npos) << m;
+    EXPECT_NE(m.find("hone_http_requests_total{method=\"GET\",route=\"/api/openapi.json\",status=\"200\"} 1\n"),
+              std::string::npos) << m;
+    EXPECT_NE(m.find("hone_runs{status=\"completed\"} 1\n"), std::string::npos) << m;
 }
 
 TEST_F(ServeTest, TrainsThenServesHistoryModelsAndPredictions) {
