@@ -160,6 +160,101 @@ Response search_models(Context& ctx, const Request& req) {
     return wrapped(std::move(out));
 }
 
+// Body: {"stage": "none" | "staging" | "production" | "archived"}.
+Response update_model(Context& ctx, const Request& req) {
+    const std::string& key = req.param("key");
+    Json body = parse_body(req);
+    check_fields(body, {"stage"}, "the model update");
+    require_model(ctx, key);
+    std::string stage = string_field(body, "stage");
+    if (stage.empty()) throw Error(ErrorKind::validation, "invalid_field", "the update needs 'stage'");
+    ctx.store.set_stage(key, stage);
+    ctx.store.audit(req.actor, "update_model", key, "ok", Json{{"stage", stage}});
+    return wrapped(require_model(ctx, key).to_json());
+}
+
+// Body: {"keys": [k1, k2, ...]}. Metrics and hyperparameters side by side, each
+// metric's delta against the first model, and which hyperparameters differ.
+Response compare_models(Context& ctx, const Request& req) {
+    Json body = parse_body(req);
+    check_fields(body, {"keys"}, "the comparison");
+    if (!body.contains("keys") || !body["keys"].is_array() || body["keys"].size() < 2)
+        throw Error(ErrorKind::validation, "invalid_field", "'keys' must list at least two model keys");
+    std::vector<registry::ModelEntry> entries;
+    for (const auto& k : body["keys"]) {
+        if (!k.is_string()) throw Error(ErrorKind::validation, "invalid_field", "'keys' must hold strings");
+        entries.push_back(require_model(ctx, k.get<std::string>()));
+    }
+    Json models = Json::array(), metrics = Json::object(), deltas = Json::object(), params = Json::object();
+    const registry::ModelEntry& base = entries.front();
+    for (const auto& e : entries) {
+        models.push_back(Json{{"key", e.key}, {"name", e.name}, {"version", e.version}, {"algorithm", e.algorithm},
+                              {"stage", e.stage}, {"created_at", e.created_at}});
+        for (auto it = e.metrics.begin(); it != e.metrics.end(); ++it) {
+            metrics[it.key()][e.key] = it.value();
+            if (it->is_number() && base.metrics.contains(it.key()) && base.metrics[it.key()].is_number())
+                deltas[it.key()][e.key] = it->get<double>() - base.metrics[it.key()].get<double>();
+        }
+        for (auto it = e.hyperparameters.begin(); it != e.hyperparameters.end(); ++it)
+            params[it.key()]["values"][e.key] = it.value();
+    }
+    for (auto it = params.begin(); it != params.end(); ++it) {
+        const Json& values = it.value()["values"];
+        bool differs = values.size() != entries.size();
+        for (auto v = values.begin(); v != values.end(); ++v) differs = differs || *v != *values.begin();
+        it.value()["differs"] = differs;
+    }
+    return wrapped(Json{{"baseline", base.key}, {"models", models}, {"metrics", metrics}, {"deltas", deltas},
+                        {"hyperparameters", params}});
+}
+
+// Body: {"target": "local"} (the default). Local: load the model into the
+// serving set, check it answers, then make it the production version of its
+// name and archive the one before. A model that fails to load or answer leaves
+// the previous production version serving. Other targets: 501.
+Response deploy_model(Context& ctx, const Request& req) {
+    const std::string& key = req.param("key");
+    Json body = parse_body(req);
+    check_fields(body, {"target", "deployment_target"}, "the deployment");
+    std::string target = string_field(body, body.contains("deployment_target") ? "deployment_target" : "target");
+    if (target.empty()) target = "local";
+    registry::ModelEntry entry = require_model(ctx, key);
+    if (target != "local") {
+        Response r = wrapped(Json::object(), 501);
+        r.body = Json{{"status", "error"}, {"error", "not_implemented"},
+                      {"message", "deployment target '" + target + "' is not available; only 'local' is"},
+                      {"details", Json::array()}};
+        ctx.store.audit(req.actor, "deploy", key, "error", Json{{"target", target}});
+        return r;
+    }
+    registry::ModelFilter same;
+    same.name = entry.name;
+    same.stage = "production";
+    std::vector<std::string> previous;
+    for (const auto& e : ctx.store.list_models(same))
+        if (e.key != key) previous.push_back(e.key);
+    try {
+        ctx.models.evict(key);  // load afresh from disk: the checksums are verified now
+        auto model = ctx.models.get(key);
+        // One row of missing values: the whole path, preprocessing included, answers.
+        Json row = Json::object();
+        for (const auto& f : model->features()) row[f] = nullptr;
+        model->predict(rows_to_frame(Json{{"records", Json::array({row})}}, model->features()));
+    } catch (const Error& e) {
+        ctx.models.evict(key);
+        ctx.store.audit(req.actor, "deploy", key, "error", Json{{"error", e.what()}, {"kept", previous}});
+        throw Error(e.kind(), "deploy_failed", "model '" + key + "' failed its health check: " + e.what(), {},
+                    previous.empty() ? "nothing was serving before" : "still serving " + join(previous));
+    }
+    ctx.store.set_stage(key, "production");
+    for (const auto& k : previous) ctx.store.set_stage(k, "archived");
+    ctx.store.audit(req.actor, "deploy", key, "ok", Json{{"target", target}, {"archived", previous}});
+    Json archived = Json::array();
+    for (const auto& k : previous) archived.push_back(k);
+    return wrapped(Json{{"key", key}, {"target", "local"}, {"status", "deployed"}, {"stage", "production"},
+                        {"archived", archived}});
+}
+
 // MLflow's scoring shape: {"predictions": [...]}, plus per-class probabilities
 // (columns in the order of "classes") for classifiers that have them.
 Response predict(Context& ctx, const Request& req) {
@@ -195,6 +290,13 @@ std::vector<Route> model_routes(Context& ctx) {
          with(search_models)},
         {"GET", "/api/training/models/{key}", "A registered model's entry", true, with(get_model)},
         {"DELETE", "/api/training/models/{key}", "Delete a registered model and its files", true, with(delete_model)},
+        {"PUT", "/api/training/models/{key}", "Update a registered model: {\"stage\": ...}", true, with(update_model)},
+        {"POST", "/api/training/models/compare",
+         "Compare models: metrics and hyperparameters side by side, deltas against the first", true,
+         with(compare_models)},
+        {"POST", "/api/training/deploy/{key}",
+         "Deploy a model locally: load, health-check, make it production (the previous one is archived)", true,
+         with(deploy_model)},
         {"POST", "/api/training/models/{key}/predict",
          "Predict rows sent as records, dataframe_split, dataframe_records or instances", true, with(predict)},
     };

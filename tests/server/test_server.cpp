@@ -84,6 +84,9 @@ public:
         return reply(cli_.Post(path.c_str(), body, "application/json"));
     }
     Reply post_json(const std::string& path, const Json& body) { return post(path, body.dump()); }
+    Reply put_json(const std::string& path, const Json& body) {
+        return reply(cli_.Put(path.c_str(), body.dump(), "application/json"));
+    }
 
 private:
     static Reply reply(const httplib::Result& res) {
@@ -280,6 +283,52 @@ TEST_F(ServeTest, DescribesItselfInOpenApiDocsAndPrometheusMetricsWithoutTheToke
     EXPECT_NE(m.find("hone_http_requests_total{method=\"GET\",route=\"/api/openapi.json\",status=\"200\"} 1\n"),
               std::string::npos) << m;
     EXPECT_NE(m.find("hone_runs{status=\"completed\"} 1\n"), std::string::npos) << m;
+}
+
+TEST_F(ServeTest, ComparesUpdatesAndDeploysModels) {
+    std::string a = train()["registry_key"];
+    std::string b = train(Json{{"overrides", {{"hyperparameters", {{"n_estimators", 10}}}}}})["registry_key"];
+    Reply cmp = http->post_json("/api/training/models/compare", Json{{"keys", {a, b}}});
+    ASSERT_EQ(cmp.status, 200) << cmp.raw;
+    const Json& d = cmp.body["data"];
+    EXPECT_EQ(d["baseline"], a);
+    EXPECT_EQ(d["deltas"]["accuracy"][a], 0.0);
+    EXPECT_DOUBLE_EQ(d["deltas"]["accuracy"][b].get<double>(),
+                     d["metrics"]["accuracy"][b].get<double>() - d["metrics"]["accuracy"][a].get<double>());
+    EXPECT_EQ(d["hyperparameters"]["n_estimators"]["values"][a], 30);
+    EXPECT_EQ(d["hyperparameters"]["n_estimators"]["values"][b], 10);
+    EXPECT_EQ(d["hyperparameters"]["n_estimators"]["differs"], true);
+    EXPECT_EQ(d["hyperparameters"]["max_depth"]["differs"], false);
+    EXPECT_EQ(http->post_json("/api/training/models/compare", Json{{"keys", {a, "nope"}}}).status, 404);
+    EXPECT_EQ(http->post_json("/api/training/models/compare", Json{{"keys", {a}}}).status, 400);
+
+    Reply staged = http->put_json("/api/training/models/" + a, Json{{"stage", "staging"}});
+    EXPECT_EQ(staged.status, 200) << staged.raw;
+    EXPECT_EQ(staged.body["data"]["stage"], "staging");
+    Reply bad_stage = http->put_json("/api/training/models/" + a, Json{{"stage", "live"}});
+    EXPECT_EQ(bad_stage.status, 400);
+    EXPECT_EQ(bad_stage.body["message"], "invalid stage 'live': expected 'none', 'staging', 'production' or 'archived'");
+
+    Reply first = http->post_json("/api/training/deploy/" + a, Json::object());
+    ASSERT_EQ(first.status, 200) << first.raw;
+    EXPECT_EQ(first.body["data"]["stage"], "production");
+    Reply second = http->post_json("/api/training/deploy/" + b, Json{{"target", "local"}});
+    ASSERT_EQ(second.status, 200) << second.raw;
+    EXPECT_EQ(second.body["data"]["archived"], Json::array({a}));
+    EXPECT_EQ(ws.store->get_model(a)->stage, "archived");
+    EXPECT_EQ(ws.store->get_model(b)->stage, "production");
+    Reply elsewhere = http->post_json("/api/training/deploy/" + b, Json{{"target", "sagemaker"}});
+    EXPECT_EQ(elsewhere.status, 501);
+    EXPECT_EQ(elsewhere.body["error"], "not_implemented");
+
+    // A tampered artifact fails its health check; the production version stays.
+    auto entry = *ws.store->get_model(a);
+    for (const auto& f : fs::directory_iterator(entry.file_path))
+        if (f.path().filename() != "manifest.json") std::ofstream(f.path(), std::ios::app) << "x";
+    Reply broken = http->post_json("/api/training/deploy/" + a, Json::object());
+    EXPECT_GE(broken.status, 400) << broken.raw;
+    EXPECT_EQ(broken.body["error"], "deploy_failed");
+    EXPECT_EQ(ws.store->get_model(b)->stage, "production");
 }
 
 TEST_F(ServeTest, TrainsThenServesHistoryModelsAndPredictions) {
