@@ -92,6 +92,20 @@ const lang::JobFile& Context::tuning_file(const std::string& name) const {
     return *it->second;
 }
 
+const lang::DatasetSpec& Context::dataset(const std::string& name) const {
+    std::lock_guard lock(jobs_mu_);
+    std::vector<std::string> names;
+    for (const auto& f : files_)
+        for (const auto& d : f.datasets) {
+            if (d.name == name) return d;
+            names.push_back(d.name);
+        }
+    std::string msg = "no dataset '" + name + "'";
+    if (std::string near = nearest(name, names); !near.empty()) msg += "; did you mean '" + near + "'?";
+    throw Error(ErrorKind::not_found, "dataset_not_found", msg, {},
+                names.empty() ? "the server has no datasets" : "datasets: " + join(names));
+}
+
 std::string Context::model_root() const {
     return options.model_root.empty() ? registry::default_model_root() : options.model_root;
 }

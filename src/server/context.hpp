@@ -48,6 +48,10 @@ struct Context {
 
     std::string model_root() const;
 
+    // A dataset block of the served or created files, by name; an unknown name
+    // is hone::Error(not_found, "dataset_not_found") listing the known ones.
+    const lang::DatasetSpec& dataset(const std::string& name) const;
+
 private:
     mutable std::mutex jobs_mu_;
     std::deque<lang::JobFile> files_;  // a deque: adding keeps references to the others valid

@@ -10,6 +10,7 @@
 #include "models/catalog.hpp"
 #include "server/context.hpp"
 #include "server/rows.hpp"
+#include "data/source.hpp"
 
 #ifndef HONE_VERSION
 #define HONE_VERSION "0.0.0"
@@ -255,6 +256,42 @@ Response deploy_model(Context& ctx, const Request& req) {
                         {"archived", archived}});
 }
 
+// Body: {"dataset": "<a dataset of the served files>"} or rows in any format
+// of rows.hpp holding the target column too; optional "metrics": [...].
+Response evaluate_model(Context& ctx, const Request& req) {
+    const std::string& key = req.param("key");
+    auto model = ctx.models.get(key);
+    Json body = parse_body(req);
+    std::vector<std::string> names;
+    if (body.contains("metrics")) {
+        if (!body["metrics"].is_array())
+            throw Error(ErrorKind::validation, "invalid_field", "'metrics' must list metric names");
+        for (const auto& m : body["metrics"]) {
+            if (!m.is_string()) throw Error(ErrorKind::validation, "invalid_field", "'metrics' must list metric names");
+            names.push_back(m.get<std::string>());
+        }
+        body.erase("metrics");
+    }
+    std::string target = model->entry().metadata.value("target", std::string());
+    data::Frame rows;
+    std::string source;
+    if (body.contains("dataset")) {
+        check_fields(body, {"dataset"}, "the evaluation");
+        source = string_field(body, "dataset");
+        rows = data::load_dataset(ctx.dataset(source));
+    } else {
+        std::vector<std::string> columns = model->features();
+        columns.push_back(target);
+        rows = rows_to_frame(body, columns);
+        source = "request";
+    }
+    Json out = model->evaluate(rows, names);
+    out["model"] = key;
+    out["dataset"] = source;
+    ctx.store.audit(req.actor, "evaluate", key, "ok", Json{{"dataset", source}, {"rows", out["rows"]}});
+    return wrapped(std::move(out));
+}
+
 // MLflow's scoring shape: {"predictions": [...]}, plus per-class probabilities
 // (columns in the order of "classes") for classifiers that have them.
 Response predict(Context& ctx, const Request& req) {
@@ -294,6 +331,8 @@ std::vector<Route> model_routes(Context& ctx) {
         {"POST", "/api/training/models/compare",
          "Compare models: metrics and hyperparameters side by side, deltas against the first", true,
          with(compare_models)},
+        {"POST", "/api/training/evaluate/{key}",
+         "A model's metrics on a named dataset or on posted rows that hold the target", true, with(evaluate_model)},
         {"POST", "/api/training/deploy/{key}",
          "Deploy a model locally: load, health-check, make it production (the previous one is archived)", true,
          with(deploy_model)},

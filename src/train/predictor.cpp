@@ -1,9 +1,12 @@
 #include "train/predictor.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
 #include "common/error.hpp"
+#include "common/text.hpp"
+#include "metrics/registry.hpp"
 #include "models/catalog.hpp"
 #include "registry/artifacts.hpp"
 #include "train/labels.hpp"
@@ -58,6 +61,46 @@ Predictions LoadedModel::predict(const data::Frame& frame) const {
         for (std::size_t r = 0; r < raw.size(); ++r) out.proba[r].assign(p.begin() + r * k, p.begin() + (r + 1) * k);
     }
     return out;
+}
+
+Json LoadedModel::evaluate(const data::Frame& frame, const std::vector<std::string>& metric_names) const {
+    std::string target = entry_.metadata.value("target", std::string());
+    const data::Column* column = frame.find(target);
+    if (!column)
+        throw Error(ErrorKind::validation, "missing_column",
+                    "the rows have no target column '" + target + "' to evaluate against", {},
+                    "send the column the model was trained to predict");
+    bool classification = estimator_->config().task == models::Task::classification;
+    std::vector<std::string> classes;
+    for (const auto& c : manifest_["classes"]) classes.push_back(c.get<std::string>());
+    std::vector<double> y_true;
+    std::vector<std::size_t> kept;
+    for (std::size_t r = 0; r < column->size(); ++r) {
+        if (column->is_null(r)) continue;
+        if (!classification) {
+            y_true.push_back(column->as_double(r));
+        } else {
+            std::string label = column->to_text(r);
+            auto it = std::find(classes.begin(), classes.end(), label);
+            if (it == classes.end()) {
+                Location where;
+                where.row = static_cast<std::int64_t>(r) + 1;
+                where.column = target;
+                throw Error(ErrorKind::data, "unknown_class",
+                            "target value '" + label + "' is not a class the model knows", where,
+                            "classes: " + join(classes));
+            }
+            y_true.push_back(static_cast<double>(it - classes.begin()));
+        }
+        kept.push_back(r);
+    }
+    if (kept.empty()) throw Error(ErrorKind::data, "no_rows", "no row has a target value to evaluate against");
+    data::Matrix x = pre_.transform(frame.take(kept));
+    models::Prediction p = estimator_->predict_with_proba(x);
+    auto task = classification ? metrics::Task::classification : metrics::Task::regression;
+    Json m = metrics::evaluate(task, metric_names, y_true, p.values, p.proba,
+                               classification ? static_cast<int>(classes.size()) : 0);
+    return Json{{"metrics", m}, {"rows", kept.size()}, {"target", target}};
 }
 
 }  // namespace hone::train

@@ -32,6 +32,13 @@ public:
     // Rows of `frame` (it must hold every feature column; others are ignored).
     Predictions predict(const data::Frame& frame) const;
 
+    // The model's metrics on labelled rows: `frame` holds the features and the
+    // target column the model was trained on. `metric_names` empty = the task's
+    // defaults. Rows whose target is null are left out; a class the model never
+    // saw is hone::Error(data, "unknown_class") naming the row and the value.
+    // Answers {"metrics": {...}, "rows": n, "target": name}.
+    Json evaluate(const data::Frame& frame, const std::vector<std::string>& metric_names) const;
+
     const registry::ModelEntry& entry() const { return entry_; }
     const std::vector<std::string>& features() const { return pre_.input_columns(); }
 

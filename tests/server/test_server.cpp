@@ -331,6 +331,47 @@ TEST_F(ServeTest, ComparesUpdatesAndDeploysModels) {
     EXPECT_EQ(ws.store->get_model(b)->stage, "production");
 }
 
+TEST_F(ServeTest, EvaluatesAModelOnANamedDatasetOrOnPostedRows) {
+    std::string key = train()["registry_key"];
+    Reply named = http->post_json("/api/training/evaluate/" + key,
+                                  Json{{"dataset", "customer_data"}, {"metrics", {"accuracy", "auc"}}});
+    ASSERT_EQ(named.status, 200) << named.raw;
+    EXPECT_EQ(named.body["data"]["rows"], 3000);
+    EXPECT_EQ(named.body["data"]["target"], "churned");
+    EXPECT_GT(named.body["data"]["metrics"]["accuracy"].get<double>(), 0.75);
+    EXPECT_GT(named.body["data"]["metrics"]["auc"].get<double>(), 0.8);
+
+    // The same numbers as computing them here from LoadedModel::predict.
+    lang::DatasetSpec csv;
+    csv.name = "rows";
+    csv.source = "csv";
+    csv.path = (ws.dir / "customers.csv").string();
+    data::Frame rows = data::load_dataset(csv).take({0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11});
+    auto model = train::LoadedModel::load(*ws.store, key);
+    train::Predictions p = model->predict(rows);
+    Json records = Json::array();
+    int correct = 0;
+    for (std::size_t r = 0; r < rows.rows(); ++r) {
+        Json rec = Json::object();
+        for (const auto& f : model->features()) rec[f] = cell_json(rows.at(f), r);
+        rec["churned"] = cell_json(rows.at("churned"), r);
+        correct += p.values[r] == rec["churned"];
+        records.push_back(rec);
+    }
+    Reply posted = http->post_json("/api/training/evaluate/" + key, Json{{"records", records}, {"metrics", {"accuracy"}}});
+    ASSERT_EQ(posted.status, 200) << posted.raw;
+    EXPECT_EQ(posted.body["data"]["rows"], 12);
+    EXPECT_DOUBLE_EQ(posted.body["data"]["metrics"]["accuracy"].get<double>(), correct / 12.0);
+
+    for (auto& rec : records) rec.erase("churned");
+    Reply no_target = http->post_json("/api/training/evaluate/" + key, Json{{"records", records}});
+    EXPECT_EQ(no_target.status, 422) << no_target.raw;
+    EXPECT_EQ(no_target.body["error"], "missing_feature");
+    Reply no_dataset = http->post_json("/api/training/evaluate/" + key, Json{{"dataset", "customer_dat"}});
+    EXPECT_EQ(no_dataset.status, 404);
+    EXPECT_EQ(no_dataset.body["message"], "no dataset 'customer_dat'; did you mean 'customer_data'?");
+}
+
 TEST_F(ServeTest, TrainsThenServesHistoryModelsAndPredictions) {
     Json first = train();
     EXPECT_EQ(first["status"], "ok");
