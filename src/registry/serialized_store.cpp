@@ -49,6 +49,9 @@ public:
     void set_stage(const std::string& key, const std::string& stage) override {
         call([&] { inner_->set_stage(key, stage); });
     }
+    void set_metadata(const std::string& key, const Json& metadata) override {
+        call([&] { inner_->set_metadata(key, metadata); });
+    }
     void audit(const std::string& actor, const std::string& action, const std::string& target,
                const std::string& outcome, const Json& details) override {
         call([&] { inner_->audit(actor, action, target, outcome, details); });

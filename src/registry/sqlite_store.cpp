@@ -384,6 +384,12 @@ public:
         if (sqlite3_changes(db_) == 0) throw Error(ErrorKind::not_found, "model_not_found", "no model '" + key + "'");
     }
 
+    void set_metadata(const std::string& key, const Json& metadata) override {
+        Statement s(db_, "UPDATE models SET metadata = ?2 WHERE key = ?1");
+        s.bind(1, key).bind(2, metadata).run();
+        if (sqlite3_changes(db_) == 0) throw Error(ErrorKind::not_found, "model_not_found", "no model '" + key + "'");
+    }
+
     void audit(const std::string& actor, const std::string& action, const std::string& target,
                const std::string& outcome, const Json& details) override {
         Statement s(db_, "INSERT INTO audit(ts, actor, action, target, outcome, details) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");

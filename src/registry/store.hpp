@@ -118,6 +118,8 @@ public:
     virtual std::vector<ModelEntry> list_models(const ModelFilter& filter = {}) = 0;
     virtual bool delete_model(const std::string& key) = 0;
     virtual void set_stage(const std::string& key, const std::string& stage) = 0;
+    // Replaces the entry's metadata document (tags, description, ...).
+    virtual void set_metadata(const std::string& key, const Json& metadata) = 0;
 
     virtual void audit(const std::string& actor, const std::string& action, const std::string& target,
                        const std::string& outcome, const Json& details = Json::object()) = 0;

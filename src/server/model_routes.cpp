@@ -1,6 +1,7 @@
 // The registry over HTTP (seed 004's endpoints, answers wrapped in {"data": ...}),
 // the health check, and prediction with a registered model.
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <limits>
@@ -10,6 +11,7 @@
 #include "models/catalog.hpp"
 #include "server/context.hpp"
 #include "server/rows.hpp"
+#include "registry/artifacts.hpp"
 #include "data/source.hpp"
 
 #ifndef HONE_VERSION
@@ -96,16 +98,40 @@ std::string string_field(const Json& body, const char* key) {
     return body[key].get<std::string>();
 }
 
+// Tags are an object of string values: {"team": "growth"}.
+// With `allow_null`, a null value stands for "remove this tag".
+Json tags_field(const Json& body, bool allow_null = false) {
+    const Json& tags = body["tags"];
+    bool ok = tags.is_object();
+    for (auto it = tags.begin(); ok && it != tags.end(); ++it) ok = it->is_string() || (allow_null && it->is_null());
+    if (!ok)
+        throw Error(ErrorKind::validation, "invalid_field",
+                    "'tags' must be an object of strings such as {\"team\": \"growth\"}");
+    return tags;
+}
+
 // Body: name, algorithm (catalog name or alias), stage, task, training_job
 // (exact matches), metrics ({"accuracy": {"gte": 0.8}}; ops gt, gte, lt, lte,
 // eq; a model without the metric does not match), limit. Newest first.
 Response search_models(Context& ctx, const Request& req) {
     Json body = parse_body(req);
-    check_fields(body, {"name", "algorithm", "stage", "task", "training_job", "metrics", "limit"}, "the search");
+    check_fields(body, {"name", "algorithm", "stage", "task", "training_job", "metrics", "tags", "limit"}, "the search");
+    Json tags = body.contains("tags") ? tags_field(body) : Json::object();
     registry::ModelFilter filter;
     filter.name = string_field(body, "name");
     filter.algorithm = string_field(body, "algorithm");
-    if (!filter.algorithm.empty()) filter.algorithm = models::find_algorithm(filter.algorithm).name;
+    // A catalog name or alias is matched by its canonical name; another name only
+    // when some registered model has it (the model_type of external models), so a
+    // typo is still an error listing the algorithms.
+    if (!filter.algorithm.empty()) {
+        try {
+            filter.algorithm = models::find_algorithm(filter.algorithm).name;
+        } catch (const Error&) {
+            registry::ModelFilter external;
+            external.algorithm = filter.algorithm;
+            if (ctx.store.list_models(external).empty()) throw;
+        }
+    }
     filter.stage = string_field(body, "stage");
     const auto& stages = registry::stages();
     if (!filter.stage.empty() && std::find(stages.begin(), stages.end(), filter.stage) == stages.end())
@@ -156,22 +182,79 @@ Response search_models(Context& ctx, const Request& req) {
         if (!training_job.empty() && e.metadata.value("training_job", std::string()) != training_job) continue;
         bool all = true;
         for (const auto& t : thresholds) all = all && t.holds(e.metrics);
+        for (auto it = tags.begin(); all && it != tags.end(); ++it)
+            all = e.metadata.contains("tags") && e.metadata["tags"].value(it.key(), std::string()) == it.value();
         if (all) out.push_back(e.to_json());
     }
     return wrapped(std::move(out));
 }
 
-// Body: {"stage": "none" | "staging" | "production" | "archived"}.
+// Body: any of "stage" (none, staging, production, archived), "tags" (merged
+// into the model's; a null value removes a tag), "description".
 Response update_model(Context& ctx, const Request& req) {
     const std::string& key = req.param("key");
     Json body = parse_body(req);
-    check_fields(body, {"stage"}, "the model update");
-    require_model(ctx, key);
+    check_fields(body, {"stage", "tags", "description"}, "the model update");
+    if (body.empty()) throw Error(ErrorKind::validation, "invalid_field", "the update needs stage, tags or description");
+    registry::ModelEntry entry = require_model(ctx, key);
     std::string stage = string_field(body, "stage");
-    if (stage.empty()) throw Error(ErrorKind::validation, "invalid_field", "the update needs 'stage'");
-    ctx.store.set_stage(key, stage);
-    ctx.store.audit(req.actor, "update_model", key, "ok", Json{{"stage", stage}});
+    if (!stage.empty()) ctx.store.set_stage(key, stage);
+    if (body.contains("tags") || body.contains("description")) {
+        Json metadata = entry.metadata;
+        if (body.contains("tags")) {
+            Json tags = tags_field(body, true);
+            if (!metadata.contains("tags")) metadata["tags"] = Json::object();
+            for (auto it = tags.begin(); it != tags.end(); ++it) {
+                if (it->is_null())
+                    metadata["tags"].erase(it.key());
+                else
+                    metadata["tags"][it.key()] = it.value();
+            }
+        }
+        if (body.contains("description")) metadata["description"] = string_field(body, "description");
+        ctx.store.set_metadata(key, metadata);
+    }
+    ctx.store.audit(req.actor, "update_model", key, "ok", body);
     return wrapped(require_model(ctx, key).to_json());
+}
+
+// Seed 004's registration of a model made elsewhere: name, version,
+// description, model_type, size_mb, parameter_count, architecture,
+// performance_metrics, tags. It is a registry entry with its description as the
+// artifact (framework "external"): searchable, comparable, stageable, but with
+// no model file to predict with.
+Response register_external(Context& ctx, const Request& req) {
+    Json body = parse_body(req);
+    check_fields(body, {"name", "version", "description", "model_type", "size_mb", "parameter_count", "architecture",
+                        "performance_metrics", "tags", "metadata"},
+                 "the model registration");
+    std::string name = string_field(body, "name");
+    bool ok = !name.empty() && name.size() <= 128;
+    for (char ch : name) ok = ok && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '-');
+    if (!ok)
+        throw Error(ErrorKind::validation, "invalid_name",
+                    "model name '" + name + "' is not a name: use 1 to 128 of A-Z a-z 0-9 _ . -");
+    registry::ModelEntry entry;
+    entry.name = name;
+    entry.algorithm = body.contains("model_type") ? string_field(body, "model_type") : "external";
+    entry.framework = "external";
+    if (body.contains("performance_metrics")) {
+        if (!body["performance_metrics"].is_object())
+            throw Error(ErrorKind::validation, "invalid_field", "'performance_metrics' must be an object of numbers");
+        entry.metrics = body["performance_metrics"];
+    }
+    entry.metadata = Json{{"registered_via", "api"}};
+    for (const char* k : {"version", "description", "size_mb", "parameter_count", "architecture", "metadata"})
+        if (body.contains(k)) entry.metadata[k == std::string("version") ? "version_label" : k] = body[k];
+    if (body.contains("tags")) entry.metadata["tags"] = tags_field(body);
+    entry.created_by = req.actor;
+    registry::ArtifactWriter writer(ctx.model_root());
+    writer.write_file("description.json", body.dump(2));
+    entry.sha256 = writer.seal(Json{{"external", true}, {"name", name}});
+    registry::ModelEntry stored =
+        ctx.store.register_model(entry, "external", [&](const std::string& key) { return writer.place(key); });
+    ctx.store.audit(req.actor, "register_model", stored.key, "ok", Json{{"name", name}});
+    return wrapped(stored.to_json(), 201);
 }
 
 // Body: {"keys": [k1, k2, ...]}. Metrics and hyperparameters side by side, each
@@ -216,7 +299,8 @@ Response compare_models(Context& ctx, const Request& req) {
 Response deploy_model(Context& ctx, const Request& req) {
     const std::string& key = req.param("key");
     Json body = parse_body(req);
-    check_fields(body, {"target", "deployment_target"}, "the deployment");
+    // auto_rollback and health_check_timeout are seed 004's; rolling back is what local deploys always do.
+    check_fields(body, {"target", "deployment_target", "auto_rollback", "health_check_timeout"}, "the deployment");
     std::string target = string_field(body, body.contains("deployment_target") ? "deployment_target" : "target");
     if (target.empty()) target = "local";
     registry::ModelEntry entry = require_model(ctx, key);
@@ -327,7 +411,10 @@ std::vector<Route> model_routes(Context& ctx) {
          with(search_models)},
         {"GET", "/api/training/models/{key}", "A registered model's entry", true, with(get_model)},
         {"DELETE", "/api/training/models/{key}", "Delete a registered model and its files", true, with(delete_model)},
-        {"PUT", "/api/training/models/{key}", "Update a registered model: {\"stage\": ...}", true, with(update_model)},
+        {"PUT", "/api/training/models/{key}", "Update a registered model: stage, tags, description", true,
+         with(update_model)},
+        {"POST", "/api/training/models", "Register a model made elsewhere from seed 004's description (no model file)",
+         true, with(register_external)},
         {"POST", "/api/training/models/compare",
          "Compare models: metrics and hyperparameters side by side, deltas against the first", true,
          with(compare_models)},

@@ -22,6 +22,10 @@ std::shared_ptr<LoadedModel> LoadedModel::load(registry::Store& store, const std
     model->entry_ = *entry;
     std::filesystem::path dir = entry->file_path;
     model->manifest_ = registry::verify_artifact(dir, entry->sha256);
+    if (model->manifest_.value("external", false))
+        throw Error(ErrorKind::validation, "not_servable",
+                    "model '" + key + "' was registered as a description (POST /api/training/models); it has no "
+                    "model file hone can load", {}, "train it with hone to predict with it");
     std::ifstream in(dir / "preprocess.json");
     std::stringstream text;
     text << in.rdbuf();

@@ -372,6 +372,56 @@ TEST_F(ServeTest, EvaluatesAModelOnANamedDatasetOrOnPostedRows) {
     EXPECT_EQ(no_dataset.body["message"], "no dataset 'customer_dat'; did you mean 'customer_data'?");
 }
 
+TEST_F(ServeTest, RegistersExternalModelsAndTagsAndSearchesByTags) {
+    Json described{{"name", "custom_conversational_model"},
+                   {"version", "1.0.0"},
+                   {"description", "Fine-tuned conversational model"},
+                   {"model_type", "fine_tuned"},
+                   {"size_mb", 2048},
+                   {"parameter_count", 355000000},
+                   {"architecture", {{"model_family", "GPT"}, {"layers", 24}}},
+                   {"performance_metrics", {{"accuracy", 0.87}, {"f1_score", 0.84}}}};
+    Reply made = http->post_json("/api/training/models", described);
+    ASSERT_EQ(made.status, 201) << made.raw;
+    const Json& e = made.body["data"];
+    std::string external = e["key"];
+    EXPECT_EQ(external.rfind("custom_conversational_model_external_v", 0), 0u) << external;
+    EXPECT_EQ(e["framework"], "external");
+    EXPECT_EQ(e["algorithm"], "fine_tuned");
+    EXPECT_EQ(e["version"], 1);
+    EXPECT_EQ(e["metrics"]["accuracy"], 0.87);
+    EXPECT_EQ(e["metadata"]["version_label"], "1.0.0");
+    EXPECT_EQ(e["metadata"]["architecture"]["layers"], 24);
+    Reply predict = http->post_json("/api/training/models/" + external + "/predict", Json{{"records", Json::array()}});
+    EXPECT_EQ(predict.status, 400);
+    EXPECT_EQ(predict.body["error"], "not_servable");
+    EXPECT_EQ(http->post_json("/api/training/models", Json{{"name", "a b"}}).status, 400);
+    EXPECT_EQ(http->post_json("/api/training/models", Json{{"name", "x"}, {"colour", 1}}).body["error"], "unknown_field");
+
+    std::string trained = train()["registry_key"];
+    Reply tagged = http->put_json("/api/training/models/" + trained,
+                                  Json{{"tags", {{"team", "growth"}, {"tier", "gold"}}}, {"description", "baseline"}});
+    ASSERT_EQ(tagged.status, 200) << tagged.raw;
+    EXPECT_EQ(tagged.body["data"]["metadata"]["tags"], Json({{"team", "growth"}, {"tier", "gold"}}));
+    EXPECT_EQ(tagged.body["data"]["metadata"]["description"], "baseline");
+    EXPECT_EQ(tagged.body["data"]["metadata"]["target"], "churned") << "other metadata is kept";
+    Reply untagged = http->put_json("/api/training/models/" + trained, Json{{"tags", {{"tier", nullptr}}}});
+    EXPECT_EQ(untagged.body["data"]["metadata"]["tags"], Json({{"team", "growth"}}));
+    EXPECT_EQ(http->put_json("/api/training/models/" + trained, Json{{"tags", {{"n", 1}}}}).status, 400);
+
+    auto keys = [&](const Json& q) {
+        std::vector<std::string> out;
+        Reply r = http->post_json("/api/training/models/search", q);
+        EXPECT_EQ(r.status, 200) << r.raw;
+        for (const auto& m : r.body["data"]) out.push_back(m["key"]);
+        return out;
+    };
+    EXPECT_EQ(keys(Json{{"tags", {{"team", "growth"}}}}), std::vector<std::string>{trained});
+    EXPECT_TRUE(keys(Json{{"tags", {{"team", "other"}}}}).empty());
+    EXPECT_EQ(keys(Json{{"algorithm", "fine_tuned"}}), std::vector<std::string>{external});
+    EXPECT_EQ(keys(Json{{"metrics", {{"f1_score", {{"gte", 0.8}}}}}}), std::vector<std::string>{external});
+}
+
 TEST_F(ServeTest, TrainsThenServesHistoryModelsAndPredictions) {
     Json first = train();
     EXPECT_EQ(first["status"], "ok");
