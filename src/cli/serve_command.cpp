@@ -31,6 +31,11 @@ void add_serve_command(CLI::App& app, int& exit_code) {
                     "require 'Authorization: Bearer TOKEN' on every endpoint but health (default: $HONE_TOKEN, else none)");
     cmd->add_option("--threads", o->server.threads, "HTTP worker threads (default: max(8, cores - 1))");
     cmd->add_option("--model-cache", o->server.model_cache, "loaded models kept for prediction (default: 8)");
+    cmd->add_option("--batch-max-rows", o->server.batch_max_rows,
+                    "most rows of concurrent prediction requests predicted together (default: 1024)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--batch-wait-us", o->server.batch_max_wait_us,
+                    "microseconds a prediction waits for others to batch with (default: 0, only batch under load)");
     cmd->add_option("--max-concurrent-jobs", o->server.max_concurrent_jobs, "runs executing at once (default: 1)")
         ->check(CLI::PositiveNumber);
     cmd->add_option("--max-queued", o->server.max_queued_runs,

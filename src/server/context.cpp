@@ -35,6 +35,7 @@ Context::Context(std::vector<lang::JobFile> job_files, registry::Store& s, Serve
     : store(s),
       options(std::move(o)),
       models(s, options.model_cache),
+      batcher(options.batch_max_rows, std::chrono::microseconds(options.batch_max_wait_us)),
       runner(s, train::RunnerOptions{options.max_concurrent_jobs, options.max_queued_runs}) {
     train::JobRunner::mark_interrupted(store);
     for (auto& f : job_files) add_job_file(std::move(f));

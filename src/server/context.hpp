@@ -11,6 +11,7 @@
 
 #include "lang/spec.hpp"
 #include "registry/store.hpp"
+#include "server/batcher.hpp"
 #include "server/model_cache.hpp"
 #include "server/prometheus.hpp"
 #include "server/route.hpp"
@@ -25,6 +26,7 @@ struct Context {
     registry::Store& store;
     ServerOptions options;
     ModelCache models;
+    PredictionBatcher batcher;
     train::JobRunner runner;
     ServerMetrics metrics;  // for GET /metrics
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

@@ -382,11 +382,11 @@ Response predict(Context& ctx, const Request& req) {
     const std::string& key = req.param("key");
     auto model = ctx.models.get(key);
     Json body = parse_body(req);
-    data::Frame rows = rows_to_frame(body, model->features());
-    auto t0 = std::chrono::steady_clock::now();
-    train::Predictions p = model->predict(rows);
-    std::size_t n = p.values.size();
-    ctx.metrics.record_prediction(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), n, n);
+    data::Matrix x = model->prepare(rows_to_frame(body, model->features()));
+    std::size_t n = x.rows;
+    PredictionBatcher::Answer answer = ctx.batcher.predict(key, model, std::move(x));
+    const train::Predictions& p = answer.predictions;
+    ctx.metrics.record_prediction(answer.seconds, n, answer.batch_rows);
     Json out{{"predictions", p.values}};
     if (!p.proba.empty()) out["probabilities"] = p.proba;
     if (!p.classes.empty()) out["classes"] = p.classes;

@@ -27,6 +27,10 @@ struct ServerOptions {
     std::string model_root;          // "" = registry::default_model_root()
     unsigned threads = 0;            // HTTP worker threads; 0 = max(8, cores - 1)
     std::size_t model_cache = 8;     // loaded models kept for prediction (least recently used go)
+    // Prediction batching (server/batcher.hpp): the most rows predicted at once,
+    // and how long the first request of a batch waits for others (0 = never).
+    std::size_t batch_max_rows = 1024;
+    unsigned batch_max_wait_us = 0;
     std::size_t max_body_bytes = std::size_t{64} << 20;  // larger bodies: 413
     int max_concurrent_jobs = 1;     // runs executing at once; more wait in the queue
     std::size_t max_queued_runs = 64;  // runs waiting beyond it: 429 with Retry-After

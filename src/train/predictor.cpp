@@ -43,8 +43,11 @@ std::shared_ptr<LoadedModel> LoadedModel::load(registry::Store& store, const std
     return model;
 }
 
-Predictions LoadedModel::predict(const data::Frame& frame) const {
-    data::Matrix x = pre_.transform(frame);
+data::Matrix LoadedModel::prepare(const data::Frame& frame) const { return pre_.transform(frame); }
+
+Predictions LoadedModel::predict(const data::Frame& frame) const { return predict(prepare(frame)); }
+
+Predictions LoadedModel::predict(const data::Matrix& x) const {
     Predictions out;
     bool classification = estimator_->config().task == models::Task::classification;
     // Classes and probabilities in one call: tree models derive one from the other.

@@ -31,6 +31,11 @@ public:
 
     // Rows of `frame` (it must hold every feature column; others are ignored).
     Predictions predict(const data::Frame& frame) const;
+    // The two halves of predict(frame): the preprocessed feature matrix, and the
+    // predictions for one. Matrices of several requests may be stacked and
+    // predicted at once (the server's batching).
+    data::Matrix prepare(const data::Frame& frame) const;
+    Predictions predict(const data::Matrix& x) const;
 
     // The model's metrics on labelled rows: `frame` holds the features and the
     // target column the model was trained on. `metric_names` empty = the task's

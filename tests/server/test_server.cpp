@@ -8,10 +8,12 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <thread>
 
 #include "common/text.hpp"
 #include "data/source.hpp"
 #include "lang/job_file.hpp"
+#include "server/batcher.hpp"
 #include "server/model_cache.hpp"
 #include "server/server.hpp"
 #include "train/predictor.hpp"
@@ -420,6 +422,45 @@ TEST_F(ServeTest, RegistersExternalModelsAndTagsAndSearchesByTags) {
     EXPECT_TRUE(keys(Json{{"tags", {{"team", "other"}}}}).empty());
     EXPECT_EQ(keys(Json{{"algorithm", "fine_tuned"}}), std::vector<std::string>{external});
     EXPECT_EQ(keys(Json{{"metrics", {{"f1_score", {{"gte", 0.8}}}}}}), std::vector<std::string>{external});
+}
+
+TEST_F(ServeTest, BatchedPredictionsEqualEachRequestPredictedAlone) {
+    std::string key = train()["registry_key"];
+    auto model = train::LoadedModel::load(*ws.store, key);
+    lang::DatasetSpec csv;
+    csv.name = "rows";
+    csv.source = "csv";
+    csv.path = (ws.dir / "customers.csv").string();
+    data::Frame all = data::load_dataset(csv);
+    // 16 requests of 1..16 rows from 8 threads; the first of a batch waits 5 ms.
+    server::PredictionBatcher batcher(24, std::chrono::microseconds(5000));
+    std::vector<std::vector<std::size_t>> picks(16);
+    for (std::size_t i = 0; i < picks.size(); ++i)
+        for (std::size_t r = 0; r <= i; ++r) picks[i].push_back(i * 100 + r);
+    std::vector<server::PredictionBatcher::Answer> answers(picks.size());
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t)
+        threads.emplace_back([&, t] {
+            for (std::size_t i = static_cast<std::size_t>(t); i < picks.size(); i += 8)
+                answers[i] = batcher.predict(key, model, model->prepare(all.take(picks[i])));
+        });
+    for (auto& t : threads) t.join();
+    bool batched = false;
+    for (std::size_t i = 0; i < picks.size(); ++i) {
+        train::Predictions alone = model->predict(all.take(picks[i]));
+        EXPECT_EQ(answers[i].predictions.values, alone.values) << i;
+        EXPECT_EQ(answers[i].predictions.proba, alone.proba) << i;
+        EXPECT_EQ(answers[i].predictions.classes, alone.classes);
+        EXPECT_LE(answers[i].batch_rows, std::max<std::size_t>(24, picks[i].size()));
+        batched = batched || answers[i].batch_rows > picks[i].size();
+    }
+    EXPECT_TRUE(batched) << "requests waiting together were predicted together";
+    // One request over the row limit runs alone.
+    std::vector<std::size_t> many(40);
+    for (std::size_t r = 0; r < many.size(); ++r) many[r] = r;
+    auto big = batcher.predict(key, model, model->prepare(all.take(many)));
+    EXPECT_EQ(big.batch_rows, 40u);
+    EXPECT_EQ(big.predictions.values, model->predict(all.take(many)).values);
 }
 
 TEST_F(ServeTest, TrainsThenServesHistoryModelsAndPredictions) {
