@@ -29,7 +29,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--port", o->server.port, "port to listen on; 0 picks a free one (default: 8080)");
     cmd->add_option("--token", o->server.token,
                     "require 'Authorization: Bearer TOKEN' on every endpoint but health (default: $HONE_TOKEN, else none)");
-    cmd->add_option("--threads", o->server.threads, "HTTP worker threads (default: max(8, cores - 1))");
+    cmd->add_option("--threads", o->server.threads, "HTTP worker threads, one per open connection (default: max(64, 4 x cores))");
     cmd->add_option("--model-cache", o->server.model_cache, "loaded models kept for prediction (default: 8)");
     cmd->add_option("--batch-max-rows", o->server.batch_max_rows,
                     "most rows of concurrent prediction requests predicted together (default: 1024)")

@@ -299,8 +299,8 @@ void Server::start() {
         ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     });
     s.http.set_keep_alive_max_count(1000);
-    if (o.threads > 0) {
-        unsigned n = o.threads;
+    {
+        unsigned n = o.threads > 0 ? o.threads : std::max(64u, 4 * std::max(1u, std::thread::hardware_concurrency()));
         s.http.new_task_queue = [n] { return new httplib::ThreadPool(n); };
     }
 

@@ -25,7 +25,10 @@ struct ServerOptions {
     int port = 8080;                 // 0 = any free port; Server::port() tells which
     std::string token;               // "" = no authentication; else "Authorization: Bearer <token>"
     std::string model_root;          // "" = registry::default_model_root()
-    unsigned threads = 0;            // HTTP worker threads; 0 = max(8, cores - 1)
+    // HTTP worker threads; 0 = max(64, 4 * cores). A keep-alive connection holds
+    // its thread between requests, so fewer threads than client connections leave
+    // the rest waiting whole seconds; idle threads cost next to nothing.
+    unsigned threads = 0;
     std::size_t model_cache = 8;     // loaded models kept for prediction (least recently used go)
     // Prediction batching (server/batcher.hpp): the most rows predicted at once,
     // and how long the first request of a batch waits for others (0 = never).
