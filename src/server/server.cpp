@@ -182,6 +182,29 @@ struct Server::Impl {
 
     // `pattern` is set to the matched route's pattern ("unmatched" otherwise): the
     // metrics label, which stays bounded whatever paths clients send.
+    // Handlers audit what they change; refused changes and refused credentials
+    // are audited here, so every mutating call leaves a row whatever its outcome.
+    void audit_refusal(const httplib::Request& hreq, const std::string& pattern, const Response& res) {
+        if (res.status < 400) return;
+        bool unauthorized = res.status == 401;
+        if (!unauthorized && (hreq.method == "GET" || hreq.method == "HEAD" || !mutating(pattern))) return;
+        std::string code = res.body.is_object() ? res.body.value("error", std::string()) : std::string();
+        try {
+            ctx.store.audit("http:" + hreq.remote_addr, unauthorized ? "unauthorized" : hreq.method + " " + pattern,
+                            hreq.path, "error", Json{{"status", res.status}, {"error", code}});
+        } catch (const std::exception& e) {
+            log("audit failed: " + std::string(e.what()));
+        }
+    }
+
+    // POSTs that only read: predictions, searches, comparisons, evaluations.
+    static bool mutating(const std::string& pattern) {
+        for (std::string_view reader : {"/predict", "/search", "/compare"})
+            if (pattern.size() >= reader.size() && pattern.compare(pattern.size() - reader.size(), reader.size(), reader) == 0)
+                return false;
+        return pattern != "unmatched" && pattern.find("/evaluate/") == std::string::npos;
+    }
+
     Response dispatch(const httplib::Request& hreq, std::string& note, std::string& pattern) {
         std::string method = hreq.method == "HEAD" ? "GET" : hreq.method;
         std::vector<std::string> path = split_path(hreq.path);
@@ -253,6 +276,7 @@ struct Server::Impl {
             hres.set_content(dump(res.body), "application/json");
         double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
         ctx.metrics.record_request(hreq.method, pattern, res.status, ms / 1000);
+        audit_refusal(hreq, pattern, res);
         log(hreq.method + " " + hreq.path + " " + std::to_string(res.status) + " " + format_ms(ms) + " ms" +
             (note.empty() ? "" : " (" + note + ")"));
     }

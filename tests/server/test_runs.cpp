@@ -217,6 +217,12 @@ TEST_F(RunsTest, CancelStopsARunWithinASecond) {
     Reply twice = http->post("/api/training/jobs/slow/start");
     EXPECT_EQ(twice.status, 409);
     EXPECT_EQ(twice.body["error"], "job_running");
+    auto audit = ws.store->audit_log(1);
+    ASSERT_EQ(audit.size(), 1u);
+    EXPECT_EQ(audit[0]["action"], "POST /api/training/jobs/{name}/start");
+    EXPECT_EQ(audit[0]["target"], "/api/training/jobs/slow/start");
+    EXPECT_EQ(audit[0]["outcome"], "error");
+    EXPECT_EQ(audit[0]["details"]["error"], "job_running");
 
     auto asked = Clock::now();
     Reply cancel = http->post("/api/training/runs/" + id + "/cancel");

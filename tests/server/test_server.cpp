@@ -241,6 +241,12 @@ TEST_F(ServeTest, TokenIsRequiredExceptForHealth) {
     Reply wrong_reply = wrong.get("/api/training/jobs");
     EXPECT_EQ(wrong_reply.status, 401);
     EXPECT_EQ(wrong_reply.body["message"], "this endpoint needs 'Authorization: Bearer <token>' (wrong bearer token)");
+    // Each refusal is an audit row.
+    std::vector<std::string> refused;
+    for (const auto& a : ws.store->audit_log(50))
+        if (a["action"] == "unauthorized") refused.push_back(a["target"]);
+    EXPECT_EQ(refused, (std::vector<std::string>{"/api/training/jobs", "/api/training/models/x/predict",
+                                                 "/api/training/nothing", "/api/training/jobs"}));
 
     Reply health = anonymous.get("/api/training/health");
     EXPECT_EQ(health.status, 200);
