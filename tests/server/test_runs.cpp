@@ -6,9 +6,20 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <thread>
+
+#include "train/predictor.hpp"
 
 #include "server/server.hpp"
 #include "../train/churn_workspace.hpp"
@@ -406,6 +417,147 @@ TEST_F(RunsTest, AStopCancelsRunningJobsAndARestartMarksLostRunsInterrupted) {
     EXPECT_EQ(view["status"], "failed");
     EXPECT_EQ(view["error"], "interrupted: the server stopped before the run finished");
     EXPECT_EQ(run(id)["status"], "cancelled") << "finished runs are left as they were";
+}
+
+// `hone serve` as its own process on a free port, over the workspace's files.
+class ServeProcess {
+public:
+    ServeProcess(const fs::path& job_file, const fs::path& db, const fs::path& models) {
+        port_ = free_port();
+        std::string port = std::to_string(port_);
+        pid_ = ::fork();
+        if (pid_ == 0) {
+            ::execl(HONE_BINARY, HONE_BINARY, "serve", job_file.c_str(), "--port", port.c_str(), "--store", db.c_str(),
+                    "--model-root", models.c_str(), "-q", static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+        http = std::make_unique<Client>(port_);
+        for (int i = 0; i < 300; ++i) {
+            httplib::Client probe("127.0.0.1", port_);
+            probe.set_connection_timeout(1, 0);
+            probe.set_read_timeout(1, 0);
+            if (auto r = probe.Get("/api/training/health"); r && r->status == 200) return;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        ADD_FAILURE() << "hone serve did not answer on port " << port_;
+    }
+    ~ServeProcess() {
+        if (pid_ > 0) signal_and_wait(SIGKILL);
+    }
+    // The exit status as waitpid gives it.
+    int signal_and_wait(int sig) {
+        ::kill(pid_, sig);
+        int status = 0;
+        ::waitpid(pid_, &status, 0);
+        pid_ = -1;
+        return status;
+    }
+    std::unique_ptr<Client> http;
+
+private:
+    // A port the kernel just handed out and that is closed again.
+    static int free_port() {
+        int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        addr.sin_port = 0;
+        socklen_t len = sizeof addr;
+        if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+            ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+            ADD_FAILURE() << "no free port: " << std::strerror(errno);
+        ::close(fd);
+        return ntohs(addr.sin_port);
+    }
+    int port_ = 0;
+    pid_t pid_ = -1;
+};
+
+const char* kServedJobs = R"(dataset "customer_data":
+    source: csv
+    path: customers.csv
+model "quick_model":
+    type: classifier
+    algorithm: xgboost
+    hyperparameters:
+        n_estimators: 20
+model "slow_model":
+    type: classifier
+    algorithm: xgboost
+    hyperparameters:
+        n_estimators: 1000000
+        learning_rate: 0.001
+training "quick":
+    model: quick_model
+    dataset: customer_data
+    target: churned
+    objective: maximize_accuracy
+training "slow":
+    model: slow_model
+    dataset: customer_data
+    target: churned
+    objective: maximize_accuracy
+)";
+
+Json wait_running(Client& http, const std::string& id) {
+    for (int i = 0; i < 600; ++i) {
+        Json r = http.get("/api/training/runs/" + id).body["data"];
+        if (r["progress"].value("current_epoch", 0) >= 2) return r;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ADD_FAILURE() << "run " << id << " never got going";
+    return Json();
+}
+
+TEST(ServeProcessTest, KillNineLeavesRunsInterruptedAndEverythingFinishedIntact) {
+    test_support::Workspace ws;
+    std::ofstream(ws.dir / "jobs.n3") << kServedJobs;
+    fs::path db = ws.dir / "served.db", models = ws.dir / "models";
+    std::string quick_key, slow_id;
+    {
+        ServeProcess serve(ws.dir / "jobs.n3", db, models);
+        Reply quick = serve.http->post("/api/training/jobs/quick/run");
+        ASSERT_EQ(quick.status, 200) << quick.raw;
+        quick_key = quick.body["registry_key"];
+        Reply started = serve.http->post("/api/training/jobs/slow/start");
+        ASSERT_EQ(started.status, 202) << started.raw;
+        slow_id = started.body["data"]["run_id"];
+        wait_running(*serve.http, slow_id);
+        int status = serve.signal_and_wait(SIGKILL);
+        ASSERT_TRUE(WIFSIGNALED(status));
+    }
+    auto store = registry::serialized(registry::open_store(db.string()));
+    EXPECT_EQ(store->get_run(slow_id)->status, "running") << "what the killed process left";
+    {
+        ServeProcess again(ws.dir / "jobs.n3", db, models);
+        Json slow = again.http->get("/api/training/runs/" + slow_id).body["data"];
+        EXPECT_EQ(slow["status"], "failed");
+        EXPECT_EQ(slow["error"], "interrupted: the server stopped before the run finished");
+        Reply history = again.http->get("/api/training/jobs/quick/history");
+        ASSERT_EQ(history.body.size(), 1u);
+        EXPECT_EQ(history.body[0]["status"], "ok");
+    }
+    // The model finished before the kill loads and predicts, checksums verified.
+    auto model = train::LoadedModel::load(*store, quick_key);
+    EXPECT_EQ(model->entry().key, quick_key);
+    EXPECT_EQ(store->list_models().size(), 1u) << "the killed run registered nothing";
+}
+
+TEST(ServeProcessTest, SigtermCancelsRunningJobsAndExitsCleanly) {
+    test_support::Workspace ws;
+    std::ofstream(ws.dir / "jobs.n3") << kServedJobs;
+    fs::path db = ws.dir / "served.db";
+    ServeProcess serve(ws.dir / "jobs.n3", db, ws.dir / "models");
+    Reply started = serve.http->post("/api/training/jobs/slow/start");
+    ASSERT_EQ(started.status, 202) << started.raw;
+    std::string id = started.body["data"]["run_id"];
+    wait_running(*serve.http, id);
+    int status = serve.signal_and_wait(SIGTERM);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+    auto store = registry::open_store(db.string());
+    EXPECT_EQ(store->get_run(id)->status, "cancelled");
+    EXPECT_TRUE(store->list_models().empty());
 }
 
 }  // namespace
