@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every benchmark under bench/, one after the other (what `make bench` runs):
-# csv, quality, train, predict, tune (when it exists), then any other bench/*/run.sh.
+# csv, quality, train, predict, tune (when it exists), serve, then any other
+# bench/*/run.sh.
 # Each gets a header; a failing benchmark is reported and the rest still run; the
 # exit status is non-zero when any failed. Takes a long while: run one benchmark's
 # run.sh directly to see just that one.
@@ -14,7 +15,7 @@ build_arg=${1:-$root/build}
 build=$(cd "$build_arg" 2>/dev/null && pwd) ||
   { echo "run-all.sh: no build directory $build_arg; run 'make build' first" >&2; exit 2; }
 
-order=(csv quality train predict tune)
+order=(csv quality train predict tune serve)
 benches=()
 for name in "${order[@]}"; do
   [[ -f "$root/bench/$name/run.sh" ]] && benches+=("$name")

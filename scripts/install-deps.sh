@@ -25,6 +25,7 @@ BUILD_PKGS=(
 BENCH_PKGS=(
   python3-sklearn python3-xgboost python3-optuna python3-torch python3-pandas
   python3-fastapi python3-uvicorn wrk hyperfine time bc
+  python3-uvloop python3-httptools curl  # bench/serve: uvicorn's fast loop and HTTP parser
 )
 
 pkgs=("${BUILD_PKGS[@]}")
