@@ -12,10 +12,7 @@ std::string Request::query_value(const std::string& name, const std::string& fal
     return it == query.end() ? fallback : it->second;
 }
 
-std::string Request::header(const std::string& name) const {
-    auto it = headers.find(to_lower(name));
-    return it == headers.end() ? "" : it->second;
-}
+std::string Request::header(const std::string& name) const { return header_source ? header_source(name) : ""; }
 
 Json parse_body(const Request& req) {
     if (trim(req.body).empty()) return Json::object();

@@ -20,7 +20,8 @@ struct Request {
     std::string path;    // decoded, without the query
     std::map<std::string, std::string> params;  // {name} in the pattern -> its value
     std::multimap<std::string, std::string> query;
-    std::map<std::string, std::string> headers;  // names lower-case
+    // Looks a header up by name (any case); set by the server for the request's life.
+    std::function<std::string(const std::string&)> header_source;
     std::string body;
     std::string actor;   // who, for the audit log: "http:<remote address>"
 

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <limits>
 #include <thread>
 
 #include "common/error.hpp"
@@ -163,6 +164,7 @@ struct Server::Impl {
     std::thread thread;
     std::atomic<bool> listen_ended{false};
     int port = 0;
+    socket_t listen_sock = -1;
     std::mutex lifecycle_mu;
 
     void log(const std::string& line) const {
@@ -243,7 +245,7 @@ struct Server::Impl {
         req.path = hreq.path;
         best->match(path, &req.params);
         for (const auto& [k, v] : hreq.params) req.query.emplace(k, v);
-        for (const auto& [k, v] : hreq.headers) req.headers.emplace(to_lower(k), v);
+        req.header_source = [&hreq](const std::string& name) { return hreq.get_header_value(name.c_str()); };
         req.body = hreq.body;
         req.actor = "http:" + hreq.remote_addr;
         return best->route->handler(req);
@@ -277,7 +279,9 @@ struct Server::Impl {
         double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
         ctx.metrics.record_request(hreq.method, pattern, res.status, ms / 1000);
         audit_refusal(hreq, pattern, res);
-        log(hreq.method + " " + hreq.path + " " + std::to_string(res.status) + " " + format_ms(ms) + " ms" +
+        // The line is built only when someone reads it: the hot path is one row a request.
+        if (ctx.options.log)
+            log(hreq.method + " " + hreq.path + " " + std::to_string(res.status) + " " + format_ms(ms) + " ms" +
             (note.empty() ? "" : " (" + note + ")"));
     }
 };
@@ -318,11 +322,16 @@ void Server::start() {
     s.http.set_tcp_nodelay(true);
     // SO_REUSEADDR only: the library's default adds SO_REUSEPORT, which would let a
     // second server bind the same port and silently take half its connections.
-    s.http.set_socket_options([](socket_t sock) {
+    // The socket is kept to raise its listen backlog once bound (below).
+    s.listen_sock = -1;
+    s.http.set_socket_options([&s](socket_t sock) {
         int yes = 1;
         ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        s.listen_sock = sock;
     });
-    s.http.set_keep_alive_max_count(1000);
+    // A connection serves requests until it idles out: closing busy ones after a
+    // count made all clients reconnect in bursts.
+    s.http.set_keep_alive_max_count(std::numeric_limits<int>::max());
     {
         unsigned n = o.threads > 0 ? o.threads : std::max(64u, 4 * std::max(1u, std::thread::hardware_concurrency()));
         s.http.new_task_queue = [n] { return new httplib::ThreadPool(n); };
@@ -334,6 +343,10 @@ void Server::start() {
     } else if (s.http.bind_to_port(o.host, o.port)) {
         s.port = o.port;
     }
+    // The library listens with a backlog of 5: a burst of new connections beyond
+    // it had its handshakes dropped and retried a second later. Listening again on
+    // the bound socket raises the backlog (Linux keeps the socket, new length).
+    if (s.port != 0 && s.listen_sock >= 0) ::listen(s.listen_sock, SOMAXCONN);
     if (s.port == 0)
         throw Error(ErrorKind::io, "bind_failed",
                     "cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + std::strerror(errno), {},
