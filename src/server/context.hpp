@@ -66,6 +66,8 @@ std::vector<Route> job_routes(Context& ctx);
 // What describes the server: OpenAPI document, docs page, Prometheus metrics.
 // `routes` is the whole table, this group's routes included once returned.
 std::vector<Route> meta_routes(Context& ctx, const std::vector<Route>& routes);
+// Seed 004's synthetic data from prompt templates.
+std::vector<Route> synthetic_routes(Context& ctx);
 // The job runner's runs: state, pause/resume/cancel, event streams.
 std::vector<Route> run_routes(Context& ctx);
 // Seed 004's registry endpoints, health, and prediction.

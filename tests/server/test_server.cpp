@@ -469,6 +469,37 @@ TEST_F(ServeTest, BatchedPredictionsEqualEachRequestPredictedAlone) {
     EXPECT_EQ(big.predictions.values, model->predict(all.take(many)).values);
 }
 
+TEST_F(ServeTest, SyntheticDataFillsPromptTemplates) {
+    // Seed 004's own request: its placeholders have no values to fill them with.
+    Json seed_request{{"template_prompts",
+                       {"How can I help you with {topic}?", "What would you like to know about {subject}?",
+                        "Let me explain {concept} to you."}},
+                      {"generation_config",
+                       {{"num_samples", 5}, {"temperature", 0.7}, {"max_tokens", 512}, {"quality_filter", true}}},
+                      {"output_format", "jsonl"}};
+    Reply missing = http->post_json("/api/training/synthetic-data", seed_request);
+    EXPECT_EQ(missing.status, 400);
+    EXPECT_EQ(missing.body["error"], "missing_variables");
+    EXPECT_EQ(missing.body["message"], "the templates use placeholders with no values: concept, subject, topic");
+
+    seed_request["variables"] = {{"topic", {"billing", "shipping"}}, {"subject", {"refunds"}}, {"concept", {"tenure"}}};
+    Reply made = http->post_json("/api/training/synthetic-data", seed_request);
+    ASSERT_EQ(made.status, 200) << made.raw;
+    const Json& d = made.body["data"];
+    EXPECT_EQ(d["num_samples"], 5);
+    EXPECT_EQ(d["warnings"].size(), 3u);
+    std::string content = d["content"];
+    std::vector<std::string> lines;
+    for (std::size_t at = 0, nl; (nl = content.find('\n', at)) != std::string::npos; at = nl + 1)
+        lines.push_back(content.substr(at, nl - at));
+    ASSERT_EQ(lines.size(), 5u);
+    std::set<std::string> allowed = {"How can I help you with billing?", "How can I help you with shipping?",
+                                     "What would you like to know about refunds?", "Let me explain tenure to you."};
+    for (const auto& l : lines) EXPECT_TRUE(allowed.count(Json::parse(l)["text"].get<std::string>())) << l;
+    // The same seed, the same samples.
+    EXPECT_EQ(http->post_json("/api/training/synthetic-data", seed_request).body["data"]["content"], content);
+}
+
 TEST_F(ServeTest, TrainsThenServesHistoryModelsAndPredictions) {
     Json first = train();
     EXPECT_EQ(first["status"], "ok");
