@@ -180,22 +180,6 @@ Response run_now(Context& ctx, const Request& req, const std::string& kind) {
 Response run_training(Context& ctx, const Request& req) { return run_now(ctx, req, "training"); }
 Response run_tuning(Context& ctx, const Request& req) { return run_now(ctx, req, "tuning"); }
 
-// Seed 004 wraps its answers in {"data": ...}.
-Response wrapped(Json data, int status = 200) {
-    Response r;
-    r.status = status;
-    r.body = Json{{"data", std::move(data)}};
-    return r;
-}
-
-void check_name(const std::string& name, const std::string& what) {
-    bool ok = !name.empty() && name.size() <= 128;
-    for (char ch : name) ok = ok && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '-');
-    if (!ok)
-        throw Error(ErrorKind::validation, "invalid_name",
-                    what + " '" + name + "' is not a name: use 1 to 128 of A-Z a-z 0-9 _ . -");
-}
-
 std::filesystem::path data_root(const Context& ctx) {
     std::filesystem::path root = ctx.options.data_root.empty() ? std::filesystem::current_path()
                                                                : std::filesystem::path(ctx.options.data_root);

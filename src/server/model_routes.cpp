@@ -22,13 +22,6 @@ namespace hone::server {
 
 namespace {
 
-Response wrapped(Json payload, int status = 200) {
-    Response r;
-    r.status = status;
-    r.body = Json{{"data", std::move(payload)}};
-    return r;
-}
-
 registry::ModelEntry require_model(Context& ctx, const std::string& key) {
     auto entry = ctx.store.get_model(key);
     if (!entry)
@@ -229,11 +222,7 @@ Response register_external(Context& ctx, const Request& req) {
                         "performance_metrics", "tags", "metadata"},
                  "the model registration");
     std::string name = string_field(body, "name");
-    bool ok = !name.empty() && name.size() <= 128;
-    for (char ch : name) ok = ok && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '-');
-    if (!ok)
-        throw Error(ErrorKind::validation, "invalid_name",
-                    "model name '" + name + "' is not a name: use 1 to 128 of A-Z a-z 0-9 _ . -");
+    check_name(name, "model name");
     registry::ModelEntry entry;
     entry.name = name;
     entry.algorithm = body.contains("model_type") ? string_field(body, "model_type") : "external";

@@ -1,6 +1,7 @@
 #include "server/route.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include "common/error.hpp"
 #include "common/text.hpp"
@@ -13,6 +14,21 @@ std::string Request::query_value(const std::string& name, const std::string& fal
 }
 
 std::string Request::header(const std::string& name) const { return header_source ? header_source(name) : ""; }
+
+Response wrapped(Json data, int status) {
+    Response r;
+    r.status = status;
+    r.body = Json{{"data", std::move(data)}};
+    return r;
+}
+
+void check_name(const std::string& name, const std::string& what) {
+    bool ok = !name.empty() && name.size() <= 128;
+    for (char ch : name) ok = ok && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '-');
+    if (!ok)
+        throw Error(ErrorKind::validation, "invalid_name",
+                    what + " '" + name + "' is not a name: use 1 to 128 of A-Z a-z 0-9 _ . -");
+}
 
 Json parse_body(const Request& req) {
     if (trim(req.body).empty()) return Json::object();

@@ -59,6 +59,13 @@ struct Route {
 // hone::Error(syntax, "invalid_json") saying where it failed (line, column, byte).
 Json parse_body(const Request& req);
 
+// Seed 004's answer shape: {"data": data}.
+Response wrapped(Json data, int status = 200);
+
+// Names of jobs and models created over HTTP are 1 to 128 of [A-Za-z0-9_.-];
+// else hone::Error(validation, "invalid_name") saying so about `what`.
+void check_name(const std::string& name, const std::string& what);
+
 // Keys of `body` must be among `allowed`; else hone::Error(validation,
 // "unknown_field") naming the key ("did you mean") and the allowed ones.
 void check_fields(const Json& body, const std::vector<std::string>& allowed, const std::string& what);

@@ -10,12 +10,6 @@ namespace hone::server {
 
 namespace {
 
-Response wrapped(Json data) {
-    Response r;
-    r.body = Json{{"data", std::move(data)}};
-    return r;
-}
-
 Response get_run(Context& ctx, const Request& req) {
     const std::string& id = req.param("id");
     if (auto v = ctx.runner.get(id)) return wrapped(v->to_json());

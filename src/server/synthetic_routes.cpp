@@ -100,15 +100,11 @@ Response synthetic_data(Context&, const Request& req) {
         }
         samples.push_back(Json{{"text", text}, {"template", which}, {"variables", filled}});
     }
-    Response r;
-    if (format == "jsonl") {
-        std::string lines;
-        for (const auto& s : samples) lines += s.dump() + "\n";
-        r.body = Json{{"data", {{"num_samples", n}, {"format", "jsonl"}, {"content", lines}, {"warnings", warnings}}}};
-    } else {
-        r.body = Json{{"data", {{"num_samples", n}, {"format", "json"}, {"samples", samples}, {"warnings", warnings}}}};
-    }
-    return r;
+    if (format == "json")
+        return wrapped(Json{{"num_samples", n}, {"format", "json"}, {"samples", samples}, {"warnings", warnings}});
+    std::string lines;
+    for (const auto& s : samples) lines += s.dump() + "\n";
+    return wrapped(Json{{"num_samples", n}, {"format", "jsonl"}, {"content", lines}, {"warnings", warnings}});
 }
 
 }  // namespace
