@@ -24,6 +24,9 @@ public:
     void save_job(const std::string& kind, const std::string& name, const Json& spec) override {
         return call([&] { inner_->save_job(kind, name, spec); });
     }
+    std::vector<std::pair<std::string, Json>> jobs_of_kind(const std::string& kind) override {
+        return call([&] { return inner_->jobs_of_kind(kind); });
+    }
     void insert_run(const RunRecord& run) override { call([&] { inner_->insert_run(run); }); }
     void update_run(const RunRecord& run) override { call([&] { inner_->update_run(run); }); }
     std::optional<RunRecord> get_run(const std::string& id) override { return call([&] { return inner_->get_run(id); }); }

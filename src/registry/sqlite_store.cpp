@@ -229,6 +229,14 @@ public:
         s.bind(1, kind).bind(2, name).bind(3, spec).bind(4, unix_seconds()).run();
     }
 
+    std::vector<std::pair<std::string, Json>> jobs_of_kind(const std::string& kind) override {
+        Statement s(db_, "SELECT name, spec FROM jobs WHERE kind = ?1 ORDER BY rowid");
+        s.bind(1, kind);
+        std::vector<std::pair<std::string, Json>> out;
+        while (s.step()) out.emplace_back(s.text(0), s.json(1));
+        return out;
+    }
+
     void insert_run(const RunRecord& r) override {
         Statement s(db_, "INSERT INTO runs(id, job, kind, status, ts, duration_ms, metrics, result, error, registry_key) "
                          "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -91,6 +92,8 @@ public:
     virtual ~Store() = default;
 
     virtual void save_job(const std::string& kind, const std::string& name, const Json& spec) = 0;
+    // The saved jobs of `kind` as (name, spec), in the order first saved.
+    virtual std::vector<std::pair<std::string, Json>> jobs_of_kind(const std::string& kind) = 0;
 
     virtual void insert_run(const RunRecord& run) = 0;
     virtual void update_run(const RunRecord& run) = 0;

@@ -61,6 +61,10 @@ private:
     std::map<std::string, const lang::JobFile*> training_files_, tuning_files_;
 };
 
+// Serves again the jobs earlier servers on this store created over HTTP; one
+// that no longer validates (a dataset moved out of the data root, a name now
+// taken by a served file) is logged and left out. Returns how many were.
+int restore_created_jobs(Context& ctx);
 // Seed 000's endpoints: training and tuning jobs.
 std::vector<Route> job_routes(Context& ctx);
 // What describes the server: OpenAPI document, docs page, Prometheus metrics.

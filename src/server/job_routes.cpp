@@ -202,8 +202,7 @@ void check_inside_data_root(const lang::DatasetSpec& d, const std::filesystem::p
 // The body of POST /api/training/jobs: seed 004's configuration (name, model,
 // trainingData, hyperparameters, ...) with the N3 training fields, or a whole job
 // file as JSON blocks. Validated exactly as `hone check` validates a file.
-lang::JobFile parse_created_job(const Context& ctx, const Request& req) {
-    Json body = parse_body(req);
+lang::JobFile parse_created_job(const Context& ctx, Json body) {
     if (body.contains("name") && body["name"].is_string()) check_name(body["name"].get<std::string>(), "job name");
     // Seed 004 names the model by a string (a base model or algorithm).
     if (body.contains("model") && body["model"].is_string()) {
@@ -230,12 +229,15 @@ lang::JobFile parse_created_job(const Context& ctx, const Request& req) {
 }
 
 Response create_job(Context& ctx, const Request& req) {
-    lang::JobFile file = parse_created_job(ctx, req);
+    Json body = parse_body(req);
+    lang::JobFile file = parse_created_job(ctx, body);
     Json created = Json::array();
     for (const auto& t : file.trainings) created.push_back(Json{{"job_id", t.name}, {"kind", "training"}});
     for (const auto& t : file.tunings) created.push_back(Json{{"job_id", t.name}, {"kind", "tuning"}});
     std::string first = created[0]["job_id"];
     ctx.add_job_file(std::move(file), true);
+    // Kept as sent, so a restarted server validates and serves it again.
+    ctx.store.save_job("created", first, body);
     ctx.store.audit(req.actor, "create_job", first, "ok", Json{{"jobs", created}});
     Json data{{"job_id", first}, {"status", "created"}, {"jobs", created}};
     Response r = wrapped(std::move(data), 201);
@@ -389,6 +391,19 @@ Response tuning_best(Context& ctx, const Request& req) {
 }
 
 }  // namespace
+
+int restore_created_jobs(Context& ctx) {
+    int restored = 0;
+    for (const auto& [name, body] : ctx.store.jobs_of_kind("created")) {
+        try {
+            ctx.add_job_file(parse_created_job(ctx, body), true);
+            ++restored;
+        } catch (const Error& e) {
+            if (ctx.options.log) ctx.options.log("job '" + name + "' created over HTTP is not served: " + e.what());
+        }
+    }
+    return restored;
+}
 
 std::vector<Route> job_routes(Context& ctx) {
     Context* c = &ctx;

@@ -143,6 +143,7 @@ std::string format_ms(double ms) {
 struct Server::Impl {
     Impl(std::vector<lang::JobFile> files, registry::Store& store, ServerOptions options)
         : ctx(std::move(files), store, std::move(options)) {
+        restore_created_jobs(ctx);
         for (auto& r : job_routes(ctx)) routes.push_back(std::move(r));
         for (auto& r : run_routes(ctx)) routes.push_back(std::move(r));
         for (auto& r : model_routes(ctx)) routes.push_back(std::move(r));

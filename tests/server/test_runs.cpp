@@ -395,6 +395,18 @@ TEST_F(RunsTest, JobsOverHttpReadDataOnlyUnderTheDataRoot) {
     EXPECT_NE(unchecked.body["message"].get<std::string>().find(where), std::string::npos) << unchecked.raw;
 }
 
+TEST_F(RunsTest, JobsCreatedOverHttpAreServedAgainAfterARestart) {
+    create("kept", 5);
+    server->stop();
+    start();
+    Reply names = http->get("/api/training/jobs");
+    EXPECT_EQ(names.body, Json::array({"kept"}));
+    Reply again = http->post("/api/training/jobs", job_body("kept", 5));
+    EXPECT_EQ(again.status, 409) << "the name is still taken";
+    std::string id = start_run("kept");
+    EXPECT_EQ(wait_for(id, [](const Json& r) { return r["status"] == "completed"; })["status"], "completed");
+}
+
 TEST_F(RunsTest, AStopCancelsRunningJobsAndARestartMarksLostRunsInterrupted) {
     create("slow", 1000000);
     std::string id = start_run("slow");
