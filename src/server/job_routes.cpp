@@ -92,6 +92,8 @@ public:
     explicit ProgressFeed(train::RunControl& control) : control_(control) {}
 
     void training(const train::Progress& p) {
+        // The pace is the fit's: loading and preprocessing come before it.
+        if (p.stage == "fitting" && p.round < 0) started_ = std::chrono::steady_clock::now();
         Json progress{{"stage", p.stage}};
         if (p.round >= 0) {
             int done = p.round + 1;
@@ -116,15 +118,14 @@ public:
     }
 
 private:
-    double remaining_ms(int done, int total) {
-        if (!started_) started_ = std::chrono::steady_clock::now();
+    double remaining_ms(int done, int total) const {
         if (done <= 0 || total <= done) return 0.0;
-        double spent = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - *started_).count();
+        double spent = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
         return spent / done * (total - done);
     }
 
     train::RunControl& control_;
-    std::optional<std::chrono::steady_clock::time_point> started_;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     Json metrics_ = Json::object();
 };
 
@@ -287,21 +288,17 @@ Response cancel_job(Context& ctx, const Request& req) {
 Response get_training_job(Context& ctx, const Request& req) {
     const std::string& name = req.param("name");
     Json out = lang::to_json(*ctx.training_file(name).find_training(name));
-    Json data{{"job_id", name}, {"status", "idle"}, {"progress", Json::object()}, {"metrics", Json::object()}};
-    for (const auto& v : ctx.runner.list()) {
-        if (v.job != name) continue;
-        data = v.to_json();
-        data.erase("result");
-        break;
-    }
-    if (data["status"] == "idle") {
-        auto runs = training_runs(ctx, name, 1);
-        if (!runs.empty()) {
-            data["status"] = train::to_string(train::state_of_status(runs.front().status));
-            data["metrics"] = runs.front().metrics;
-            data["run_id"] = runs.front().id;
+    std::optional<train::RunView> latest;
+    for (auto& v : ctx.runner.list())
+        if (v.job == name && v.kind == "training") {
+            latest = std::move(v);
+            break;
         }
-    }
+    if (!latest)  // none on this server: the store's latest
+        if (auto runs = training_runs(ctx, name, 1); !runs.empty()) latest = train::view_of(runs.front());
+    Json data = latest ? latest->to_json()
+                       : Json{{"job_id", name}, {"status", "idle"}, {"progress", Json::object()}, {"metrics", Json::object()}};
+    data.erase("result");
     out["data"] = std::move(data);
     return ok(std::move(out));
 }
@@ -317,7 +314,12 @@ Response statistics(Context& ctx, const Request&) {
         const lang::JobFile& file = ctx.training_file(name);
         const lang::TrainingSpec* spec = file.find_training(name);
         const lang::ModelSpec* model = file.find_model(spec->model);
-        std::string algorithm = model && !model->algorithm.empty() ? model->algorithm : "random_forest";
+        // The catalog's name, so aliases count together; a name it does not know as written.
+        std::string algorithm = model ? model->algorithm : "";
+        try {
+            if (model) algorithm = train::algorithm_of(*model).name;
+        } catch (const Error&) {
+        }
         for (const auto& run : training_runs(ctx, name, 1000)) {
             for (Tally* t : {&all, &by_algorithm[algorithm]}) {
                 ++t->total;

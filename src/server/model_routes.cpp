@@ -397,7 +397,7 @@ std::vector<Route> model_routes(Context& ctx) {
          with(health)},
         {"POST", "/api/training/models/search",
          "Registered models by name, algorithm, stage, task, training_job and metric thresholds", true,
-         with(search_models)},
+         with(search_models), true},
         {"GET", "/api/training/models/{key}", "A registered model's entry", true, with(get_model)},
         {"DELETE", "/api/training/models/{key}", "Delete a registered model and its files", true, with(delete_model)},
         {"PUT", "/api/training/models/{key}", "Update a registered model: stage, tags, description", true,
@@ -406,14 +406,15 @@ std::vector<Route> model_routes(Context& ctx) {
          true, with(register_external)},
         {"POST", "/api/training/models/compare",
          "Compare models: metrics and hyperparameters side by side, deltas against the first", true,
-         with(compare_models)},
+         with(compare_models), true},
         {"POST", "/api/training/evaluate/{key}",
-         "A model's metrics on a named dataset or on posted rows that hold the target", true, with(evaluate_model)},
+         "A model's metrics on a named dataset or on posted rows that hold the target", true, with(evaluate_model),
+         true},
         {"POST", "/api/training/deploy/{key}",
          "Deploy a model locally: load, health-check, make it production (the previous one is archived)", true,
          with(deploy_model)},
         {"POST", "/api/training/models/{key}/predict",
-         "Predict rows sent as records, dataframe_split, dataframe_records or instances", true, with(predict)},
+         "Predict rows sent as records, dataframe_split, dataframe_records or instances", true, with(predict), true},
     };
 }
 

@@ -53,6 +53,10 @@ struct Route {
     std::string summary;  // one line, for OpenAPI and the docs page
     bool needs_token = true;  // false: answered without the bearer token (health)
     std::function<Response(const Request&)> handler;
+    // A POST that only reads (predict, search, compare, evaluate): not audited.
+    bool reads_only = false;
+
+    bool changes_state() const { return method != "GET" && !reads_only; }
 };
 
 // Bodies: "" is an empty object; anything but a JSON object is

@@ -14,17 +14,7 @@ Response get_run(Context& ctx, const Request& req) {
     const std::string& id = req.param("id");
     if (auto v = ctx.runner.get(id)) return wrapped(v->to_json());
     // A run of an earlier server process: what the store kept.
-    if (auto record = ctx.store.get_run(id)) {
-        Json j{{"run_id", record->id},
-               {"job_id", record->job},
-               {"kind", record->kind},
-               {"status", train::to_string(train::state_of_status(record->status))},
-               {"created_at", record->ts},
-               {"metrics", record->metrics}};
-        if (!record->error.empty()) j["error"] = record->error;
-        if (!record->result.empty()) j["result"] = record->result;
-        return wrapped(std::move(j));
-    }
+    if (auto record = ctx.store.get_run(id)) return wrapped(train::view_of(*record).to_json());
     throw Error(ErrorKind::not_found, "run_not_found", "no run '" + id + "'", {},
                 "GET /api/training/runs lists the runs of this server");
 }

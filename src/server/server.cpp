@@ -184,32 +184,24 @@ struct Server::Impl {
         return same_secret(given, token) ? "" : "wrong bearer token";
     }
 
-    // `pattern` is set to the matched route's pattern ("unmatched" otherwise): the
-    // metrics label, which stays bounded whatever paths clients send.
     // Handlers audit what they change; refused changes and refused credentials
     // are audited here, so every mutating call leaves a row whatever its outcome.
-    void audit_refusal(const httplib::Request& hreq, const std::string& pattern, const Response& res) {
+    void audit_refusal(const httplib::Request& hreq, const Route* route, const Response& res) {
         if (res.status < 400) return;
         bool unauthorized = res.status == 401;
-        if (!unauthorized && (hreq.method == "GET" || hreq.method == "HEAD" || !mutating(pattern))) return;
+        if (!unauthorized && (!route || !route->changes_state())) return;
         std::string code = res.body.is_object() ? res.body.value("error", std::string()) : std::string();
         try {
-            ctx.store.audit("http:" + hreq.remote_addr, unauthorized ? "unauthorized" : hreq.method + " " + pattern,
-                            hreq.path, "error", Json{{"status", res.status}, {"error", code}});
+            ctx.store.audit("http:" + hreq.remote_addr,
+                            unauthorized ? "unauthorized" : route->method + " " + route->pattern, hreq.path, "error",
+                            Json{{"status", res.status}, {"error", code}});
         } catch (const std::exception& e) {
             log("audit failed: " + std::string(e.what()));
         }
     }
 
-    // POSTs that only read: predictions, searches, comparisons, evaluations.
-    static bool mutating(const std::string& pattern) {
-        for (std::string_view reader : {"/predict", "/search", "/compare"})
-            if (pattern.size() >= reader.size() && pattern.compare(pattern.size() - reader.size(), reader.size(), reader) == 0)
-                return false;
-        return pattern != "unmatched" && pattern.find("/evaluate/") == std::string::npos;
-    }
-
-    Response dispatch(const httplib::Request& hreq, std::string& note, std::string& pattern) {
+    // `matched` is set to the route the path and method matched, if any.
+    Response dispatch(const httplib::Request& hreq, std::string& note, const Route*& matched) {
         std::string method = hreq.method == "HEAD" ? "GET" : hreq.method;
         std::vector<std::string> path = split_path(hreq.path);
         const CompiledRoute* best = nullptr;
@@ -223,7 +215,7 @@ struct Server::Impl {
             }
             if (!best || c.literals > best->literals) best = &c;
         }
-        if (best) pattern = best->route->pattern;
+        if (best) matched = best->route;
         if (!best || best->route->needs_token) {
             if (std::string why = auth_failure(hreq); !why.empty()) {
                 note = why;
@@ -256,10 +248,10 @@ struct Server::Impl {
     void handle(const httplib::Request& hreq, httplib::Response& hres) {
         auto t0 = Clock::now();
         std::string note;
-        std::string pattern = "unmatched";
+        const Route* matched = nullptr;
         Response res;
         try {
-            res = dispatch(hreq, note, pattern);
+            res = dispatch(hreq, note, matched);
         } catch (const Error& e) {
             res = error_response(e);
         } catch (const std::exception& e) {
@@ -279,8 +271,10 @@ struct Server::Impl {
         else
             hres.set_content(dump(res.body), "application/json");
         double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-        ctx.metrics.record_request(hreq.method, pattern, res.status, ms / 1000);
-        audit_refusal(hreq, pattern, res);
+        // The route's pattern, not the path, labels the metrics: series stay bounded
+        // whatever paths clients send.
+        ctx.metrics.record_request(hreq.method, matched ? matched->pattern : "unmatched", res.status, ms / 1000);
+        audit_refusal(hreq, matched, res);
         // The line is built only when someone reads it: the hot path is one row a request.
         if (ctx.options.log)
             log(hreq.method + " " + hreq.path + " " + std::to_string(res.status) + " " + format_ms(ms) + " ms" +

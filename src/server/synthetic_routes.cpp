@@ -16,16 +16,24 @@ namespace hone::server {
 
 namespace {
 
-// "{topic} and {subject}" -> {"topic", "subject"}.
-std::set<std::string> placeholders(const std::string& text) {
-    std::set<std::string> out;
-    for (std::size_t at = text.find('{'); at != std::string::npos; at = text.find('{', at + 1)) {
-        std::size_t end = text.find('}', at);
-        if (end == std::string::npos) break;
-        out.insert(text.substr(at + 1, end - at - 1));
+// A template split at its {placeholders}: text[0] names[0] text[1] ... text[n].
+struct Template {
+    std::vector<std::string> text, names;
+
+    explicit Template(const std::string& t) {
+        for (std::size_t at = 0;;) {
+            std::size_t open = t.find('{', at);
+            std::size_t close = open == std::string::npos ? open : t.find('}', open);
+            if (close == std::string::npos) {
+                text.push_back(t.substr(at));
+                return;
+            }
+            text.push_back(t.substr(at, open - at));
+            names.push_back(t.substr(open + 1, close - open - 1));
+            at = close + 1;
+        }
     }
-    return out;
-}
+};
 
 std::vector<std::string> strings_of(const Json& value, const std::string& what) {
     std::vector<std::string> out;
@@ -42,7 +50,8 @@ Response synthetic_data(Context&, const Request& req) {
     check_fields(body, {"template_prompts", "variables", "generation_config", "output_format"}, "the request");
     if (!body.contains("template_prompts"))
         throw Error(ErrorKind::validation, "invalid_field", "the request needs 'template_prompts'");
-    std::vector<std::string> templates = strings_of(body["template_prompts"], "'template_prompts'");
+    std::vector<Template> templates;
+    for (const auto& t : strings_of(body["template_prompts"], "'template_prompts'")) templates.emplace_back(t);
     std::map<std::string, std::vector<std::string>> variables;
     if (body.contains("variables")) {
         if (!body["variables"].is_object())
@@ -53,8 +62,8 @@ Response synthetic_data(Context&, const Request& req) {
     }
     std::set<std::string> missing;
     for (const auto& t : templates)
-        for (const auto& p : placeholders(t))
-            if (!variables.count(p)) missing.insert(p);
+        for (const auto& name : t.names)
+            if (!variables.count(name)) missing.insert(name);
     if (!missing.empty())
         throw Error(ErrorKind::validation, "missing_variables",
                     "the templates use placeholders with no values: " + join(std::vector<std::string>(missing.begin(), missing.end())),
@@ -82,21 +91,14 @@ Response synthetic_data(Context&, const Request& req) {
     Json samples = Json::array();
     for (std::size_t i = 0; i < n; ++i) {
         std::size_t which = pick(templates.size());
-        std::string text;
+        const Template& t = templates[which];
+        std::string text = t.text[0];
         Json filled = Json::object();
-        const std::string& t = templates[which];
-        for (std::size_t at = 0; at < t.size();) {
-            std::size_t open = t.find('{', at), close = open == std::string::npos ? open : t.find('}', open);
-            if (close == std::string::npos) {
-                text += t.substr(at);
-                break;
-            }
-            std::string name = t.substr(open + 1, close - open - 1);
-            const auto& values = variables.at(name);
+        for (std::size_t k = 0; k < t.names.size(); ++k) {
+            const auto& values = variables.at(t.names[k]);
             const std::string& v = values[pick(values.size())];
-            text += t.substr(at, open - at) + v;
-            filled[name] = v;
-            at = close + 1;
+            text += v + t.text[k + 1];
+            filled[t.names[k]] = v;
         }
         samples.push_back(Json{{"text", text}, {"template", which}, {"variables", filled}});
     }
@@ -114,7 +116,7 @@ std::vector<Route> synthetic_routes(Context& ctx) {
     return {
         {"POST", "/api/training/synthetic-data",
          "Samples from prompt templates with their {placeholders} filled from \"variables\" (no language model)", true,
-         [c](const Request& req) { return synthetic_data(*c, req); }},
+         [c](const Request& req) { return synthetic_data(*c, req); }, true},
     };
 }
 

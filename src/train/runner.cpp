@@ -41,6 +41,19 @@ Json RunView::to_json() const {
     return j;
 }
 
+RunView view_of(const registry::RunRecord& record) {
+    RunView v;
+    v.id = record.id;
+    v.job = record.job;
+    v.kind = record.kind;
+    v.state = state_of_status(record.status);
+    v.created_at = record.ts;
+    v.metrics = record.metrics;
+    if (!record.result.empty()) v.result = record.result;
+    v.error = record.error;
+    return v;
+}
+
 // One run's shared state. Every field is guarded by `mu`.
 struct RunControl::Run {
     RunSpec spec;
@@ -52,6 +65,7 @@ struct RunControl::Run {
     std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
     bool timed_out = false;
     std::exception_ptr failure;  // why it failed or was cancelled
+    Json result;                 // when completed; kept out of `view`, which list() copies
     mutable std::mutex mu;
     mutable std::condition_variable cv;  // pause/resume/cancel, new events, the end
 
@@ -159,7 +173,9 @@ std::optional<RunView> JobRunner::get(const std::string& id) const {
     auto it = runs_.find(id);
     if (it == runs_.end()) return std::nullopt;
     std::lock_guard rlock(it->second->mu);
-    return it->second->view;
+    RunView v = it->second->view;
+    v.result = it->second->result;
+    return v;
 }
 
 std::vector<RunView> JobRunner::list() const {
@@ -315,6 +331,7 @@ void JobRunner::worker() {
             queue_.pop_front();
         }
         execute(run);
+        forget_old_runs();
     }
 }
 
@@ -361,14 +378,37 @@ void JobRunner::execute(const RunPtr& run) {
     run->view.error = error;
     run->failure = failure;
     if (end == RunState::completed) {
-        run->view.result = result;
         if (result.contains("metrics")) run->view.metrics = result["metrics"];
         else if (result.contains("best_metrics")) run->view.metrics = result["best_metrics"];
+        run->result = std::move(result);
     }
     run->set_state(end);
     Json last = Json::object();
     if (!error.empty()) last["error"] = error;
     run->add_event("end", std::move(last));
+}
+
+void JobRunner::forget_old_runs() {
+    std::lock_guard lock(mu_);
+    std::size_t finished_runs = 0;
+    for (const auto& run : order_) {
+        std::lock_guard rlock(run->mu);
+        finished_runs += finished(run->view.state);
+    }
+    for (auto it = order_.begin(); it != order_.end() && finished_runs > options_.keep_finished;) {
+        bool done;
+        {
+            std::lock_guard rlock((*it)->mu);
+            done = finished((*it)->view.state);
+        }
+        if (!done) {
+            ++it;
+            continue;
+        }
+        runs_.erase((*it)->view.id);
+        it = order_.erase(it);
+        --finished_runs;
+    }
 }
 
 void JobRunner::settle_record(const std::string& id, RunState end, const std::string& error, bool overrule) {

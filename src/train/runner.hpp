@@ -71,14 +71,20 @@ struct RunView {
     double created_at = 0, started_at = 0, finished_at = 0;  // unix seconds; 0 = not yet
     Json progress = Json::object();  // the latest progress event's "progress"
     Json metrics = Json::object();   // the latest metrics seen (while running) or the result's
-    Json result;                     // when completed
+    Json result;                     // when completed; only get() and view_of() fill it
     std::string error;               // when failed or cancelled
     Json to_json() const;
 };
 
+// A run as the store kept it (one of an earlier server process, say).
+RunView view_of(const registry::RunRecord& record);
+
 struct RunnerOptions {
     int max_concurrent = 1;     // runs at once
     std::size_t max_queued = 64;  // pending runs beyond it: hone::Error(busy)
+    // Finished runs kept in memory (view and events); older ones are forgotten
+    // here and remain in the store.
+    std::size_t keep_finished = 1000;
 };
 
 class RunControl {
@@ -114,7 +120,7 @@ public:
     std::string submit(RunSpec spec);
 
     std::optional<RunView> get(const std::string& id) const;
-    // Runs this runner has seen, newest first.
+    // Runs this runner holds, newest first, without their result documents.
     std::vector<RunView> list() const;
     // Waits until the run has finished (or `timeout` passed) and returns its view.
     RunView wait(const std::string& id, std::chrono::milliseconds timeout = std::chrono::hours(24 * 365));
@@ -149,6 +155,7 @@ private:
     void worker();
     void execute(const RunPtr& run);
     void settle_record(const std::string& id, RunState end, const std::string& error, bool overrule);
+    void forget_old_runs();
 
     registry::Store& store_;
     RunnerOptions options_;

@@ -16,6 +16,10 @@ metrics::Task metric_task(models::Task t) {
 
 metrics::Task TrainingSetup::metric_task() const { return train::metric_task(task); }
 
+const models::AlgorithmSpec& algorithm_of(const lang::ModelSpec& model) {
+    return models::find_algorithm(model.algorithm.empty() ? "random_forest" : model.algorithm);
+}
+
 std::string round_key(const std::string& canonical, models::Task task) {
     if (canonical == "log_loss" || (canonical == "mse" && task == models::Task::regression)) return "val_loss";
     return "val_" + canonical;
@@ -126,7 +130,7 @@ TrainingSetup prepare_training(const lang::JobFile& file, const lang::TrainingSp
     s.model = *file.find_model(spec.model);
     s.dataset = *file.find_dataset(spec.dataset);
     check_framework(spec, s.model);
-    s.algo = &models::find_algorithm(s.model.algorithm.empty() ? "random_forest" : s.model.algorithm);
+    s.algo = &algorithm_of(s.model);
     s.task = task_for(s.model, *s.algo);
 
     s.given_params = s.model.hyperparameters;

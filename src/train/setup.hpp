@@ -101,6 +101,10 @@ FitResult fit_model(const TrainingSetup& setup, const Json& hyperparameters, con
 // "val_loss" for log_loss (and mse of regressors), else "val_<metric>".
 std::string round_key(const std::string& canonical_metric, models::Task task);
 
+// The catalog algorithm a model block names; none named is a random forest
+// (DESIGN.md). An unknown name throws as models::find_algorithm.
+const models::AlgorithmSpec& algorithm_of(const lang::ModelSpec& model);
+
 metrics::Task metric_task(models::Task t);
 
 }  // namespace hone::train

@@ -23,6 +23,7 @@
 
 #include "server/server.hpp"
 #include "../train/churn_workspace.hpp"
+#include "http_client.hpp"
 
 namespace fs = std::filesystem;
 using namespace hone;
@@ -31,77 +32,8 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-struct Reply {
-    int status = 0;
-    Json body;
-    std::string raw;
-    httplib::Headers headers;
-};
-
-struct SseEvent {
-    std::string id, type;
-    Json data;
-};
-
-class Client {
-public:
-    explicit Client(int port) : cli_("127.0.0.1", port) { cli_.set_read_timeout(120, 0); }
-
-    Reply get(const std::string& path) { return reply(cli_.Get(path.c_str())); }
-    Reply post(const std::string& path, const Json& body = Json::object()) {
-        return reply(cli_.Post(path.c_str(), body.dump(), "application/json"));
-    }
-    Reply post_text(const std::string& path, const std::string& body) {
-        return reply(cli_.Post(path.c_str(), body, "application/json"));
-    }
-
-    // Reads a text/event-stream to its end and parses its frames.
-    std::vector<SseEvent> events(const std::string& path, std::string* content_type = nullptr) {
-        std::string text;
-        auto res = cli_.Get(path.c_str(), [&](const char* data, std::size_t n) {
-            text.append(data, n);
-            return true;
-        });
-        EXPECT_TRUE(res) << httplib::to_string(res.error());
-        if (res && content_type) *content_type = res->get_header_value("Content-Type");
-        std::vector<SseEvent> out;
-        std::size_t at = 0;
-        while (at < text.size()) {
-            std::size_t end = text.find("\n\n", at);
-            if (end == std::string::npos) break;
-            std::string frame = text.substr(at, end - at);
-            at = end + 2;
-            if (frame.rfind(":", 0) == 0) continue;  // a comment
-            SseEvent e;
-            std::size_t line = 0;
-            while (line < frame.size()) {
-                std::size_t nl = frame.find('\n', line);
-                if (nl == std::string::npos) nl = frame.size();
-                std::string l = frame.substr(line, nl - line);
-                if (l.rfind("id: ", 0) == 0) e.id = l.substr(4);
-                if (l.rfind("event: ", 0) == 0) e.type = l.substr(7);
-                if (l.rfind("data: ", 0) == 0) e.data = Json::parse(l.substr(6));
-                line = nl + 1;
-            }
-            out.push_back(std::move(e));
-        }
-        return out;
-    }
-
-private:
-    static Reply reply(const httplib::Result& res) {
-        Reply r;
-        EXPECT_TRUE(res) << "no answer: " << httplib::to_string(res.error());
-        if (!res) return r;
-        r.status = res->status;
-        r.raw = res->body;
-        r.headers = res->headers;
-        r.body = Json::parse(res->body, nullptr, false);
-        return r;
-    }
-
-    httplib::Client cli_;
-};
+using test_support::Client;
+using test_support::Reply;
 
 // Seed 004's configuration for an xgboost job on the churn data.
 Json job_body(const std::string& name, int rounds) {
@@ -129,11 +61,11 @@ protected:
     }
 
     void create(const std::string& name, int rounds) {
-        Reply r = http->post("/api/training/jobs", job_body(name, rounds));
+        Reply r = http->post_json("/api/training/jobs", job_body(name, rounds));
         ASSERT_EQ(r.status, 201) << r.raw;
     }
     std::string start_run(const std::string& name) {
-        Reply r = http->post("/api/training/jobs/" + name + "/start");
+        Reply r = http->post_json("/api/training/jobs/" + name + "/start");
         EXPECT_EQ(r.status, 202) << r.raw;
         return r.body["data"]["run_id"].get<std::string>();
     }
@@ -164,11 +96,11 @@ protected:
 };
 
 TEST_F(RunsTest, CreatedJobRunsAndItsEventStreamEndsWithTheResult) {
-    Reply created = http->post("/api/training/jobs", job_body("quick", 30));
+    Reply created = http->post_json("/api/training/jobs", job_body("quick", 30));
     ASSERT_EQ(created.status, 201) << created.raw;
     EXPECT_EQ(created.body["data"]["job_id"], "quick");
     EXPECT_EQ(created.body["data"]["status"], "created");
-    Reply again = http->post("/api/training/jobs", job_body("quick", 30));
+    Reply again = http->post_json("/api/training/jobs", job_body("quick", 30));
     EXPECT_EQ(again.status, 409);
     EXPECT_EQ(again.body["error"], "job_exists");
 
@@ -225,7 +157,7 @@ TEST_F(RunsTest, CancelStopsARunWithinASecond) {
     create("slow", 1000000);
     std::string id = start_run("slow");
     wait_for(id, [](const Json& r) { return epoch(r) >= 3; });
-    Reply twice = http->post("/api/training/jobs/slow/start");
+    Reply twice = http->post_json("/api/training/jobs/slow/start");
     EXPECT_EQ(twice.status, 409);
     EXPECT_EQ(twice.body["error"], "job_running");
     auto audit = ws.store->audit_log(1);
@@ -236,7 +168,7 @@ TEST_F(RunsTest, CancelStopsARunWithinASecond) {
     EXPECT_EQ(audit[0]["details"]["error"], "job_running");
 
     auto asked = Clock::now();
-    Reply cancel = http->post("/api/training/runs/" + id + "/cancel");
+    Reply cancel = http->post_json("/api/training/runs/" + id + "/cancel");
     EXPECT_EQ(cancel.status, 200) << cancel.raw;
     Json done = wait_for(id, [](const Json& r) { return r["status"] == "cancelled"; });
     EXPECT_LT(Clock::now() - asked, std::chrono::seconds(1));
@@ -244,10 +176,10 @@ TEST_F(RunsTest, CancelStopsARunWithinASecond) {
     EXPECT_EQ(ws.store->get_run(id)->status, "cancelled");
     EXPECT_TRUE(ws.store->list_models().empty()) << "a cancelled run registers nothing";
 
-    Reply late = http->post("/api/training/runs/" + id + "/cancel");
+    Reply late = http->post_json("/api/training/runs/" + id + "/cancel");
     EXPECT_EQ(late.status, 409);
     EXPECT_EQ(late.body["error"], "run_finished");
-    EXPECT_EQ(http->post("/api/training/runs/run_nope/cancel").status, 404);
+    EXPECT_EQ(http->post_json("/api/training/runs/run_nope/cancel").status, 404);
     EXPECT_EQ(http->get("/api/training/runs/run_nope").body["error"], "run_not_found");
 }
 
@@ -255,21 +187,21 @@ TEST_F(RunsTest, PauseHoldsBetweenRoundsAndResumeContinuesTheSameRun) {
     create("slow", 1000000);
     std::string id = start_run("slow");
     wait_for(id, [](const Json& r) { return epoch(r) >= 3; });
-    Reply pause = http->post("/api/training/runs/" + id + "/pause");
+    Reply pause = http->post_json("/api/training/runs/" + id + "/pause");
     EXPECT_EQ(pause.status, 200) << pause.raw;
     Json paused = wait_for(id, [](const Json& r) { return r["status"] == "paused"; }, std::chrono::seconds(1));
     int held = epoch(paused);
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     EXPECT_EQ(epoch(run(id)), held) << "no round runs while paused";
-    EXPECT_EQ(http->post("/api/training/runs/" + id + "/pause").status, 200);
+    EXPECT_EQ(http->post_json("/api/training/runs/" + id + "/pause").status, 200);
 
-    EXPECT_EQ(http->post("/api/training/runs/" + id + "/resume").status, 200);
+    EXPECT_EQ(http->post_json("/api/training/runs/" + id + "/resume").status, 200);
     Json going = wait_for(id, [&](const Json& r) { return r["status"] == "running" && epoch(r) > held + 2; });
     EXPECT_EQ(going["run_id"], id);
-    Reply again = http->post("/api/training/runs/" + id + "/resume");
+    Reply again = http->post_json("/api/training/runs/" + id + "/resume");
     EXPECT_EQ(again.status, 409);
     EXPECT_EQ(again.body["error"], "run_not_paused");
-    EXPECT_EQ(http->post("/api/training/jobs/slow/cancel").status, 200);
+    EXPECT_EQ(http->post_json("/api/training/jobs/slow/cancel").status, 200);
     wait_for(id, [](const Json& r) { return r["status"] == "cancelled"; });
 }
 
@@ -286,18 +218,18 @@ TEST_F(RunsTest, TheQueueHonoursItsLimits) {
     wait_for(first, [](const Json& r) { return r["status"] == "running"; });
     std::string second = start_run("second");
     EXPECT_EQ(run(second)["status"], "pending");
-    Reply full = http->post("/api/training/jobs/third/start");
+    Reply full = http->post_json("/api/training/jobs/third/start");
     EXPECT_EQ(full.status, 429);
     EXPECT_EQ(full.body["error"], "queue_full");
     EXPECT_EQ(full.headers.find("Retry-After")->second, "5");
 
     // A queued run cancelled never starts; the running one is untouched.
-    Reply cancel = http->post("/api/training/runs/" + second + "/cancel");
+    Reply cancel = http->post_json("/api/training/runs/" + second + "/cancel");
     EXPECT_EQ(cancel.body["data"]["status"], "cancelled");
     EXPECT_EQ(cancel.body["data"]["error"], "cancelled before it started");
     EXPECT_EQ(run(first)["status"], "running");
     EXPECT_EQ(ws.store->get_run(second)->status, "cancelled");
-    http->post("/api/training/runs/" + first + "/cancel");
+    http->post_json("/api/training/runs/" + first + "/cancel");
     wait_for(first, [](const Json& r) { return r["status"] == "cancelled"; });
 }
 
@@ -316,7 +248,7 @@ TEST_F(RunsTest, ARunPastTheTimeoutFailsWithThatReason) {
 
 TEST_F(RunsTest, AStudyStreamsOneEventPerTrial) {
     Json body = job_body("base", 5);
-    Reply created = http->post("/api/training/jobs", body);
+    Reply created = http->post_json("/api/training/jobs", body);
     ASSERT_EQ(created.status, 201) << created.raw;
     // A study over it, created as job-file blocks in JSON.
     Json study{{"datasets", {{"d", {{"source", "csv"}, {"path", "customers.csv"}}}}},
@@ -329,7 +261,7 @@ TEST_F(RunsTest, AStudyStreamsOneEventPerTrial) {
                    {"strategy", "random"},
                    {"max_trials", 3},
                    {"search_space", {{"max_depth", {{"type", "int"}, {"min", 2}, {"max", 4}}}}}}}}}};
-    Reply made = http->post("/api/training/jobs", study);
+    Reply made = http->post_json("/api/training/jobs", study);
     ASSERT_EQ(made.status, 201) << made.raw;
     std::string id = start_run("s");
     auto events = http->events("/api/training/runs/" + id + "/events");
@@ -365,29 +297,29 @@ TEST_F(RunsTest, JobsOverHttpReadDataOnlyUnderTheDataRoot) {
                                     std::string("link.csv"), std::string("/etc/passwd")}) {
         Json body = job_body("escape", 5);
         body["trainingData"]["path"] = path;
-        Reply r = http->post("/api/training/jobs", body);
+        Reply r = http->post_json("/api/training/jobs", body);
         EXPECT_EQ(r.status, 400) << path << ": " << r.raw;
         EXPECT_EQ(r.body["error"], "path_outside_data_root") << path;
     }
     Json inside = job_body("inside", 5);
     inside["trainingData"]["path"] = "inside.csv";
-    EXPECT_EQ(http->post("/api/training/jobs", inside).status, 201);
+    EXPECT_EQ(http->post_json("/api/training/jobs", inside).status, 201);
 
-    Reply bad_name = http->post("/api/training/jobs", job_body("no/slash", 5));
+    Reply bad_name = http->post_json("/api/training/jobs", job_body("no/slash", 5));
     EXPECT_EQ(bad_name.status, 400);
     EXPECT_EQ(bad_name.body["error"], "invalid_name");
-    Reply broken = http->post_text("/api/training/jobs", "{\"name\": ");
+    Reply broken = http->post("/api/training/jobs", "{\"name\": ");
     EXPECT_EQ(broken.status, 400);
     EXPECT_EQ(broken.body["error"], "invalid_json");
     Json unknown_algorithm = job_body("odd", 5);
     unknown_algorithm["model"]["algorithm"] = "random_forrest";
-    Reply invalid = http->post("/api/training/jobs", unknown_algorithm);
+    Reply invalid = http->post_json("/api/training/jobs", unknown_algorithm);
     EXPECT_EQ(invalid.status, 400) << invalid.raw;
     EXPECT_EQ(invalid.body["error"], "unknown_algorithm");
     EXPECT_EQ(invalid.body["message"], "unknown algorithm 'random_forrest'; did you mean 'random_forest'?");
     Json no_objective = job_body("odd", 5);
     no_objective.erase("objective");
-    Reply unchecked = http->post("/api/training/jobs", no_objective);
+    Reply unchecked = http->post_json("/api/training/jobs", no_objective);
     EXPECT_EQ(unchecked.status, 400);
     EXPECT_EQ(unchecked.body["error"], "invalid_job");
     // The message is `hone check`'s: file:line:col, the source line, a caret.
@@ -401,7 +333,7 @@ TEST_F(RunsTest, JobsCreatedOverHttpAreServedAgainAfterARestart) {
     start();
     Reply names = http->get("/api/training/jobs");
     EXPECT_EQ(names.body, Json::array({"kept"}));
-    Reply again = http->post("/api/training/jobs", job_body("kept", 5));
+    Reply again = http->post_json("/api/training/jobs", job_body("kept", 5));
     EXPECT_EQ(again.status, 409) << "the name is still taken";
     std::string id = start_run("kept");
     EXPECT_EQ(wait_for(id, [](const Json& r) { return r["status"] == "completed"; })["status"], "completed");
@@ -528,10 +460,10 @@ TEST(ServeProcessTest, KillNineLeavesRunsInterruptedAndEverythingFinishedIntact)
     std::string quick_key, slow_id;
     {
         ServeProcess serve(ws.dir / "jobs.n3", db, models);
-        Reply quick = serve.http->post("/api/training/jobs/quick/run");
+        Reply quick = serve.http->post_json("/api/training/jobs/quick/run");
         ASSERT_EQ(quick.status, 200) << quick.raw;
         quick_key = quick.body["registry_key"];
-        Reply started = serve.http->post("/api/training/jobs/slow/start");
+        Reply started = serve.http->post_json("/api/training/jobs/slow/start");
         ASSERT_EQ(started.status, 202) << started.raw;
         slow_id = started.body["data"]["run_id"];
         wait_running(*serve.http, slow_id);
@@ -560,7 +492,7 @@ TEST(ServeProcessTest, SigtermCancelsRunningJobsAndExitsCleanly) {
     std::ofstream(ws.dir / "jobs.n3") << kServedJobs;
     fs::path db = ws.dir / "served.db";
     ServeProcess serve(ws.dir / "jobs.n3", db, ws.dir / "models");
-    Reply started = serve.http->post("/api/training/jobs/slow/start");
+    Reply started = serve.http->post_json("/api/training/jobs/slow/start");
     ASSERT_EQ(started.status, 202) << started.raw;
     std::string id = started.body["data"]["run_id"];
     wait_running(*serve.http, id);

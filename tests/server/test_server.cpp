@@ -18,6 +18,7 @@
 #include "server/server.hpp"
 #include "train/predictor.hpp"
 #include "../train/churn_workspace.hpp"
+#include "http_client.hpp"
 
 namespace fs = std::filesystem;
 using namespace hone;
@@ -66,45 +67,8 @@ tuning "optimized_churn_model":
             max: 6
 )";
 
-struct Reply {
-    int status = 0;
-    Json body;
-    std::string raw;
-    httplib::Headers headers;
-};
-
-class Client {
-public:
-    Client(int port, const std::string& token) : cli_("127.0.0.1", port) {
-        cli_.set_read_timeout(300, 0);
-        if (!token.empty()) cli_.set_bearer_token_auth(token.c_str());
-    }
-
-    Reply get(const std::string& path) { return reply(cli_.Get(path.c_str())); }
-    Reply del(const std::string& path) { return reply(cli_.Delete(path.c_str())); }
-    Reply post(const std::string& path, const std::string& body) {
-        return reply(cli_.Post(path.c_str(), body, "application/json"));
-    }
-    Reply post_json(const std::string& path, const Json& body) { return post(path, body.dump()); }
-    Reply put_json(const std::string& path, const Json& body) {
-        return reply(cli_.Put(path.c_str(), body.dump(), "application/json"));
-    }
-
-private:
-    static Reply reply(const httplib::Result& res) {
-        Reply r;
-        EXPECT_TRUE(res) << "no answer: " << httplib::to_string(res.error());
-        if (!res) return r;
-        r.status = res->status;
-        r.raw = res->body;
-        r.headers = res->headers;
-        r.body = Json::parse(res->body, nullptr, false);
-        EXPECT_FALSE(r.body.is_discarded()) << "not JSON: " << res->body;
-        return r;
-    }
-
-    httplib::Client cli_;
-};
+using test_support::Client;
+using test_support::Reply;
 
 class ServeTest : public ::testing::Test {
 protected:
