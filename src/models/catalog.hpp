@@ -49,6 +49,7 @@ struct AlgorithmSpec {
     std::string doc;                     // one line
     std::vector<ParamSpec> params;
     bool iterative = false;              // trains in rounds; early stopping applies
+    bool quantizable = false;            // Estimator::quantize stores its weights at int8/float16
     std::function<std::unique_ptr<Estimator>(EstimatorConfig)> make;
 
     bool supports(Task t) const;
@@ -60,6 +61,8 @@ const std::vector<AlgorithmSpec>& algorithms();
 // By catalog name or alias, case-insensitively. Unknown: hone::Error(validation,
 // "unknown_algorithm") listing the valid names, with the nearest one.
 const AlgorithmSpec& find_algorithm(std::string_view name);
+// The names of the algorithms whose models can be quantized.
+std::vector<std::string> quantizable_algorithms();
 // The task a name implies (a class name such as LinearRegression), if any.
 std::optional<Task> task_implied_by(std::string_view name);
 

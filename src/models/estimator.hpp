@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/preprocess.hpp"
+#include "models/quantize.hpp"
 
 namespace hone::models {
 
@@ -111,6 +112,14 @@ public:
     virtual bool iterative() const { return false; }
     // The round kept after early stopping (0-based), or -1.
     virtual int best_iteration() const { return -1; }
+
+    // Stores the fitted weights at `precision` from now on (see quantize.hpp):
+    // predictions use the stored weights, save() writes them in that form and
+    // load() reads it back. Returns {"precision", "weights": how many were
+    // quantized, "max_abs_error": the largest change of one weight}. Intercepts
+    // stay in full precision. Algorithms whose catalog entry is `quantizable`
+    // implement it; the others throw hone::Error(validation, "not_quantizable").
+    virtual Json quantize(Precision precision);
 
     // Writes the model in the library's own format into `dir` (which exists) and
     // returns the file names written. load() reads what save() wrote.

@@ -79,6 +79,12 @@ std::vector<std::string> Context::tuning_names() const {
     return tuning_names_;
 }
 
+const lang::JobFile* Context::find_training_file(const std::string& name) const {
+    std::lock_guard lock(jobs_mu_);
+    auto it = training_files_.find(name);
+    return it == training_files_.end() ? nullptr : it->second;
+}
+
 const lang::JobFile& Context::training_file(const std::string& name) const {
     std::lock_guard lock(jobs_mu_);
     auto it = training_files_.find(name);

@@ -42,6 +42,8 @@ struct Context {
     // stays valid: jobs are never removed.
     const lang::JobFile& training_file(const std::string& name) const;
     const lang::JobFile& tuning_file(const std::string& name) const;
+    // The file defining a training job, or null.
+    const lang::JobFile* find_training_file(const std::string& name) const;
 
     // Adds a served job file, or one created over HTTP. A job name already
     // served: hone::Error(validation, "duplicate_job") between files,

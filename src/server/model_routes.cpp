@@ -13,6 +13,7 @@
 #include "server/rows.hpp"
 #include "registry/artifacts.hpp"
 #include "data/source.hpp"
+#include "train/compress.hpp"
 
 #ifndef HONE_VERSION
 #define HONE_VERSION "0.0.0"
@@ -365,6 +366,31 @@ Response evaluate_model(Context& ctx, const Request& req) {
     return wrapped(std::move(out));
 }
 
+// Seed 004's model compression. Body: {"compression_type": "quantization",
+// "precision": "int8" | "float16"} (those are the defaults). A new version of the
+// model is registered; the answer (train/compress.hpp) measures both versions on
+// the training job's held-out rows when the server serves that job.
+Response compress_model(Context& ctx, const Request& req) {
+    const std::string& key = req.param("key");
+    Json body = parse_body(req);
+    check_fields(body, {"compression_type", "precision"}, "the compression");
+    std::string type = string_field(body, "compression_type");
+    if (!type.empty() && type != "quantization")
+        throw Error(ErrorKind::validation, "invalid_compression",
+                    "unknown compression_type '" + type + "': expected 'quantization'");
+    std::string precision = string_field(body, "precision");
+    train::CompressOptions options;
+    options.precision = models::parse_precision(precision.empty() ? "int8" : precision);
+    options.model_root = ctx.model_root();
+    options.created_by = req.actor;
+    auto entry = ctx.store.get_model(key);
+    if (entry) options.job_file = ctx.find_training_file(entry->metadata.value("training_job", std::string()));
+    train::CompressResult result = train::compress_model(ctx.store, key, options);
+    ctx.store.audit(req.actor, "compress", key, "ok",
+                    Json{{"key", result.entry.key}, {"precision", result.report["precision"]}});
+    return wrapped(std::move(result.report), 201);
+}
+
 // MLflow's scoring shape: {"predictions": [...]}, plus per-class probabilities
 // (columns in the order of "classes") for classifiers that have them.
 Response predict(Context& ctx, const Request& req) {
@@ -413,6 +439,10 @@ std::vector<Route> model_routes(Context& ctx) {
         {"POST", "/api/training/deploy/{key}",
          "Deploy a model locally: load, health-check, make it production (the previous one is archived)", true,
          with(deploy_model)},
+        {"POST", "/api/training/models/{key}/compress",
+         "Quantize a linear model's weights to int8 or float16 and register it as the next version, measured "
+         "against the original",
+         true, with(compress_model)},
         {"POST", "/api/training/models/{key}/predict",
          "Predict rows sent as records, dataframe_split, dataframe_records or instances", true, with(predict), true},
     };

@@ -13,32 +13,46 @@
 
 namespace hone::train {
 
-std::shared_ptr<LoadedModel> LoadedModel::load(registry::Store& store, const std::string& key) {
+std::unique_ptr<models::Estimator> load_estimator(const Json& manifest, const std::filesystem::path& dir) {
+    const auto& algo = models::find_algorithm(manifest["algorithm"].get<std::string>());
+    models::EstimatorConfig config;
+    config.task = manifest["task"] == "classification" ? models::Task::classification : models::Task::regression;
+    config.num_classes = manifest["num_classes"].get<int>();
+    config.params = manifest["params"];
+    config.seed = manifest["seed"].get<std::uint64_t>();
+    auto estimator = models::make_estimator(algo, config);
+    estimator->load(dir);
+    return estimator;
+}
+
+registry::ModelEntry require_model(registry::Store& store, const std::string& key) {
     auto entry = store.get_model(key);
     if (!entry)
         throw Error(ErrorKind::not_found, "model_not_found", "no model '" + key + "' in the registry", {},
                     "'hone models list' shows the registered models");
-    auto model = std::make_shared<LoadedModel>();
-    model->entry_ = *entry;
-    std::filesystem::path dir = entry->file_path;
-    model->manifest_ = registry::verify_artifact(dir, entry->sha256);
-    if (model->manifest_.value("external", false))
+    return *entry;
+}
+
+Json loadable_manifest(const registry::ModelEntry& entry) {
+    Json manifest = registry::verify_artifact(entry.file_path, entry.sha256);
+    if (manifest.value("external", false))
         throw Error(ErrorKind::validation, "not_servable",
-                    "model '" + key + "' was registered as a description (POST /api/training/models); it has no "
-                    "model file hone can load", {}, "train it with hone to predict with it");
+                    "model '" + entry.key + "' was registered as a description (POST /api/training/models); it has "
+                    "no model file hone can load", {}, "train it with hone to predict with it");
+    return manifest;
+}
+
+std::shared_ptr<LoadedModel> LoadedModel::load(registry::Store& store, const std::string& key) {
+    auto model = std::make_shared<LoadedModel>();
+    model->entry_ = require_model(store, key);
+    std::filesystem::path dir = model->entry_.file_path;
+    model->manifest_ = loadable_manifest(model->entry_);
     std::ifstream in(dir / "preprocess.json");
     std::stringstream text;
     text << in.rdbuf();
     model->pre_ = data::Preprocessor::from_json(nlohmann::ordered_json::parse(text.str()));
+    model->estimator_ = load_estimator(model->manifest_, dir);
     const auto& m = model->manifest_;
-    const auto& algo = models::find_algorithm(m["algorithm"].get<std::string>());
-    models::EstimatorConfig config;
-    config.task = m["task"] == "classification" ? models::Task::classification : models::Task::regression;
-    config.num_classes = m["num_classes"].get<int>();
-    config.params = m["params"];
-    config.seed = m["seed"].get<std::uint64_t>();
-    model->estimator_ = models::make_estimator(algo, config);
-    model->estimator_->load(dir);
     if (auto t = data::parse_dtype(m["target_type"].get<std::string>())) model->target_type_ = *t;
     return model;
 }

@@ -2,6 +2,7 @@
 // A registered model, loaded for prediction: its artifact verified against the
 // registry's checksum, its preprocessing replayed exactly, its estimator reloaded
 // from the library's own file. Safe to share between threads (predict is const).
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +23,15 @@ struct Predictions {
     std::vector<std::vector<double>> proba;   // per row, per class; empty without probabilities
     std::vector<std::string> classes;         // class labels, in probability column order
 };
+
+// The entry of `key`; unknown is hone::Error(not_found, "model_not_found").
+registry::ModelEntry require_model(registry::Store& store, const std::string& key);
+// The entry's manifest, its files verified against their checksums; an entry
+// registered as a description only is hone::Error(validation, "not_servable").
+Json loadable_manifest(const registry::ModelEntry& entry);
+// The estimator of an artifact directory whose manifest (already verified) is
+// `manifest`, loaded from its library's files.
+std::unique_ptr<models::Estimator> load_estimator(const Json& manifest, const std::filesystem::path& dir);
 
 class LoadedModel {
 public:

@@ -583,3 +583,105 @@ TEST(LinearRegression, NoisyFitScores) {
         EXPECT_GT(r2(e->predict(test.x), test.y), 0.95) << name;
     }
 }
+
+// --- quantization (compress) ---
+
+TEST(Quantize, Int8ScalesEachColumnAndRoundsToNearest) {
+    // Column 0 spans +-1.27 (scale 0.01), column 1 is all zeros (scale 0).
+    QuantizedMatrix q({1.27, 0.0, -0.5, 0.0, 0.004, 0.0, 0.006, 0.0}, 4, 2, Precision::int8);
+    std::vector<double> v = q.values();
+    ASSERT_EQ(v.size(), 8u);
+    EXPECT_DOUBLE_EQ(v[0], 127 * (1.27 / 127));
+    EXPECT_DOUBLE_EQ(v[2], -50 * (1.27 / 127));
+    EXPECT_DOUBLE_EQ(v[4], 0.0);                // 0.4 steps rounds to 0
+    EXPECT_DOUBLE_EQ(v[6], 1 * (1.27 / 127));   // 0.6 steps rounds to 1
+    for (std::size_t i = 1; i < 8; i += 2) EXPECT_EQ(v[i], 0.0);
+    EXPECT_NEAR(q.max_abs_error(), 0.004, 1e-12);
+    Json j = q.to_json("w.int8");
+    EXPECT_EQ(j.dump(), R"({"precision":"int8","rows":4,"cols":2,"file":"w.int8","scales":[0.01,0.0]})");
+}
+
+TEST(Quantize, Float16RoundsToNearestEven) {
+    QuantizedMatrix q({0.1, 1.0, -2.5, 65504.0, 1e-8}, 5, 1, Precision::float16);
+    EXPECT_EQ(q.values(), (std::vector<double>{0.0999755859375, 1.0, -2.5, 65504.0, 0.0}));
+    expect_error([] { QuantizedMatrix({1.0, 70000.0}, 2, 1, Precision::float16); }, "not_quantizable",
+                 "weight 1 is 70000, beyond float16's range (65504)");
+}
+
+TEST(Quantize, FileRoundTripAndDamagedFiles) {
+    TempDir dir;
+    QuantizedMatrix q({0.3, -0.7, 0.1, 0.9, -0.2, 0.5}, 3, 2, Precision::int8);
+    q.write(dir.path / "w.int8");
+    EXPECT_EQ(std::filesystem::file_size(dir.path / "w.int8"), 6u);
+    auto back = QuantizedMatrix::read(q.to_json("w.int8"), dir.path / "w.int8");
+    EXPECT_EQ(back.values(), q.values());
+    {
+        std::ofstream out(dir.path / "w.int8", std::ios::binary | std::ios::app);
+        out << 'x';
+    }
+    expect_error([&] { QuantizedMatrix::read(q.to_json("w.int8"), dir.path / "w.int8"); }, "invalid_model",
+                 (dir.path / "w.int8").string() + ": holds 7 bytes, expected 6");
+    expect_error([] { parse_precision("int4"); }, "invalid_precision",
+                 "unknown precision 'int4': expected 'int8' or 'float16'");
+    EXPECT_EQ(parse_precision("fp16"), Precision::float16);
+}
+
+// Quantized, every linear model keeps its accuracy, shrinks its files and
+// predicts identically after a save/load round trip.
+TEST(Quantize, LinearModelsKeepTheirAccuracyAndRoundTrip) {
+    auto train = three_class_set(900, 3), test = three_class_set(450, 4);
+    for (const std::string name : {"logistic_regression", "linear_svc"}) {
+        for (Precision p : {Precision::int8, Precision::float16}) {
+            auto e = fitted(name, Json::object(), train, Task::classification, 3);
+            double before = accuracy(e->predict(test.x), test.y);
+            Json report = e->quantize(p);
+            EXPECT_EQ(report["weights"], 15) << name;  // 5 features x 3 one-vs-rest vectors
+            EXPECT_GT(report["max_abs_error"].get<double>(), 0.0);
+            EXPECT_NEAR(accuracy(e->predict(test.x), test.y), before, 0.01) << name;
+            TempDir dir;
+            auto files = e->save(dir.path);
+            std::string weights = "weights." + std::string(to_string(p));
+            EXPECT_EQ(files, (std::vector<std::string>{weights, "model.json"}));
+            EXPECT_EQ(std::filesystem::file_size(dir.path / weights), 15 * bytes_per_value(p));
+            EXPECT_FALSE(std::filesystem::exists(dir.path / "model.liblinear"));
+            expect_round_trip(name, *e, test.x);
+        }
+    }
+    auto reg = regression_set(500, 7, 0.1), reg_test = regression_set(200, 8, 0.1);
+    for (const std::string name : {"linear_regression", "ridge", "linear_svr"}) {
+        auto e = fitted(name, Json::object(), reg, Task::regression, 0);
+        double before = r2(e->predict(reg_test.x), reg_test.y);
+        e->quantize(Precision::int8);
+        EXPECT_NEAR(r2(e->predict(reg_test.x), reg_test.y), before, 0.01) << name;
+        expect_round_trip(name, *e, reg_test.x);
+    }
+}
+
+TEST(Quantize, BinaryModelWithInterceptKeepsTheBiasExact) {
+    auto train = binary_set(800, 1), test = binary_set(400, 2);
+    auto e = fitted("logistic_regression", Json::object(), train, Task::classification, 2);
+    TempDir full;
+    e->save(full.path);
+    Json report = e->quantize(Precision::int8);
+    EXPECT_EQ(report["weights"], 4);  // the bias weight is not among them
+    TempDir dir;
+    e->save(dir.path);
+    Json meta = read_json(dir.path / "model.json");
+    EXPECT_EQ(meta["liblinear"]["nr_feature"], 4);
+    ASSERT_EQ(meta["liblinear"]["bias_weights"].size(), 1u);
+    // LIBLINEAR's text file ends with the bias weight, written with %.17g.
+    std::ifstream text(full.path / "model.liblinear");
+    std::string line, last;
+    while (std::getline(text, line))
+        if (!line.empty()) last = line;
+    EXPECT_DOUBLE_EQ(meta["liblinear"]["bias_weights"][0].get<double>(), std::stod(last));
+    expect_round_trip("logistic_regression", *e, test.x);
+}
+
+TEST(Quantize, TreeModelsSayTheyCannot) {
+    auto train = binary_set(200, 1);
+    auto e = fitted("random_forest", Json{{"n_estimators", 5}}, train, Task::classification, 2);
+    expect_error([&] { e->quantize(Precision::int8); }, "not_quantizable", "this model has no weights to quantize");
+    EXPECT_EQ(quantizable_algorithms(),
+              (std::vector<std::string>{"logistic_regression", "linear_svc", "linear_svr", "linear_regression", "ridge"}));
+}

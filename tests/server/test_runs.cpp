@@ -126,7 +126,9 @@ TEST_F(RunsTest, CreatedJobRunsAndItsEventStreamEndsWithTheResult) {
             EXPECT_TRUE(events[i].data["progress"]["estimated_remaining"].is_number());
             // Metrics are taken every other round here (30 rounds, 20 evaluations at
             // most); each event carries the latest.
-            if (epoch >= 2) EXPECT_TRUE(events[i].data["metrics"].contains("val_loss")) << events[i].data.dump();
+            if (epoch >= 2) {
+                EXPECT_TRUE(events[i].data["metrics"].contains("val_loss")) << events[i].data.dump();
+            }
         }
     }
     std::vector<int> expected(30);

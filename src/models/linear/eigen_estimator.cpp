@@ -10,6 +10,8 @@
 //    minimum-norm least squares when the system is singular (alpha = 0).
 // Everything is computed in double; the model is the coefficients and intercept,
 // saved in JSON with full precision so a reloaded model predicts bit-identically.
+#include <optional>
+
 #include <Eigen/Dense>
 
 #include "common/error.hpp"
@@ -89,13 +91,32 @@ public:
 
     std::vector<double> feature_importances() const override { return solver::coefficient_importances({coef_}); }
 
+    Json quantize(Precision precision) override {
+        if (coef_.empty()) throw Error(ErrorKind::internal, "not_fitted", algorithm_ + " is quantized before fit");
+        QuantizedMatrix q(coef_, coef_.size(), 1, precision);
+        coef_ = q.values();
+        quantized_ = std::move(q);
+        return Json{{"precision", std::string(to_string(precision))},
+                    {"weights", coef_.size()},
+                    {"max_abs_error", quantized_->max_abs_error()}};
+    }
+
+    // model.json holds the coefficients, or once quantized names the file that does.
     std::vector<std::string> save(const std::filesystem::path& dir) const override {
         if (coef_.empty()) throw Error(ErrorKind::internal, "not_fitted", algorithm_ + " is saved before fit");
         Json j = solver::model_meta(format_name, algorithm_, config_, coef_.size());
-        j["coef"] = coef_;
+        std::vector<std::string> files = {model_file};
+        if (quantized_) {
+            std::string file = "coef." + std::string(to_string(quantized_->precision()));
+            quantized_->write(dir / file);
+            j["quantized"] = quantized_->to_json(file);
+            files.push_back(file);
+        } else {
+            j["coef"] = coef_;
+        }
         j["intercept"] = intercept_;
         solver::write_json_file(dir / model_file, j);
-        return {model_file};
+        return files;
     }
 
     void load(const std::filesystem::path& dir) override {
@@ -103,9 +124,15 @@ public:
         Json j = solver::read_json_file(path);
         std::size_t n = solver::check_model_meta(j, format_name, algorithm_, config_, path);
         std::vector<double> coef;
+        std::optional<QuantizedMatrix> quantized;
         double intercept = 0;
         try {
-            coef = j.at("coef").get<std::vector<double>>();
+            if (j.contains("quantized")) {
+                quantized = QuantizedMatrix::read(j["quantized"], dir / j["quantized"].at("file").get<std::string>());
+                coef = quantized->values();
+            } else {
+                coef = j.at("coef").get<std::vector<double>>();
+            }
             intercept = j.at("intercept").get<double>();
         } catch (const nlohmann::json::exception& e) {
             throw Error(ErrorKind::data, "invalid_model", path.string() + ": unexpected content: " + e.what());
@@ -116,6 +143,7 @@ public:
                             std::to_string(n) + " features");
         coef_ = std::move(coef);
         intercept_ = intercept;
+        quantized_ = std::move(quantized);
     }
 
 private:
@@ -123,6 +151,7 @@ private:
     std::string algorithm_;
     std::vector<double> coef_;
     double intercept_ = 0;
+    std::optional<QuantizedMatrix> quantized_;  // set once quantized: what save() writes
 };
 
 }  // namespace

@@ -8,9 +8,12 @@
 //    which is what predict_probability computes and scikit-learn does for liblinear.
 // The fitted model is LIBLINEAR's own `struct model`, saved with save_model: it
 // writes every weight with %.17g and reads with %lf, so a reloaded model predicts
-// bit-identically.
+// bit-identically. A quantized model (compress) is saved as its weights file and
+// a description of the rest, and loads into the same struct.
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 
 #include <linear.h>
 
@@ -24,6 +27,7 @@ namespace {
 constexpr const char* model_file = "model.liblinear";
 constexpr const char* meta_file = "model.json";
 constexpr const char* format_name = "liblinear";
+constexpr const char* quantized_file = "weights.";  // + precision
 
 void quiet(const char*) {}
 
@@ -170,10 +174,7 @@ public:
     // classifiers; one weight vector for binary and regression models.
     std::vector<double> feature_importances() const override {
         if (!model_) return {};
-        int nr_class = get_nr_class(model_.get());
-        bool one_vector = check_regression_model(model_.get()) ||
-                          (nr_class == 2 && model_->param.solver_type != MCSVM_CS);
-        int nr_w = one_vector ? 1 : nr_class;
+        auto nr_w = static_cast<int>(weight_vectors());
         std::vector<std::vector<double>> coef(static_cast<std::size_t>(nr_w), std::vector<double>(n_features_));
         for (int c = 0; c < nr_w; ++c)
             for (std::size_t j = 0; j < n_features_; ++j)
@@ -181,32 +182,63 @@ public:
         return solver::coefficient_importances(coef);
     }
 
+    // The feature weights (every row of w but the bias feature's) are quantized,
+    // one scale per weight vector; the bias row stays in double precision.
+    Json quantize(Precision precision) override {
+        require_model();
+        std::size_t nr_w = weight_vectors(), rows = static_cast<std::size_t>(model_->nr_feature);
+        std::vector<double> w(model_->w, model_->w + rows * nr_w);
+        QuantizedMatrix q(w, rows, nr_w, precision);
+        std::vector<double> stored = q.values();
+        std::copy(stored.begin(), stored.end(), model_->w);
+        quantized_ = std::move(q);
+        return Json{{"precision", std::string(to_string(precision))},
+                    {"weights", rows * nr_w},
+                    {"max_abs_error", quantized_->max_abs_error()}};
+    }
+
+    // LIBLINEAR's own text file, or, once quantized, the weights file beside a
+    // description in model.json of what LIBLINEAR's file would say besides them.
     std::vector<std::string> save(const std::filesystem::path& dir) const override {
         require_model();
+        Json meta = solver::model_meta(format_name, algorithm_, config_, n_features_);
+        if (quantized_) {
+            std::string file = quantized_file + std::string(to_string(quantized_->precision()));
+            quantized_->write(dir / file);
+            meta["quantized"] = quantized_->to_json(file);
+            meta["liblinear"] = header_json();
+            solver::write_json_file(dir / meta_file, meta);
+            return {file, meta_file};
+        }
         auto path = dir / model_file;
         {
             auto lock = solver::lock_c_library_state();
             if (save_model(path.c_str(), model_.get()) != 0)
                 throw Error(ErrorKind::io, "write_failed", "cannot write " + path.string());
         }
-        solver::write_json_file(dir / meta_file, solver::model_meta(format_name, algorithm_, config_, n_features_));
+        solver::write_json_file(dir / meta_file, meta);
         return {model_file, meta_file};
     }
 
     void load(const std::filesystem::path& dir) override {
         auto meta_path = dir / meta_file;
-        std::size_t n = solver::check_model_meta(solver::read_json_file(meta_path), format_name, algorithm_, config_,
-                                                 meta_path);
-        auto path = dir / model_file;
-        solver::require_file(path);
-        std::unique_ptr<::model, ModelDeleter> loaded;
-        {
-            auto lock = solver::lock_c_library_state();
-            loaded.reset(load_model(path.c_str()));
-        }
+        Json meta = solver::read_json_file(meta_path);
+        std::size_t n = solver::check_model_meta(meta, format_name, algorithm_, config_, meta_path);
+        auto path = meta.contains("quantized") ? meta_path : dir / model_file;
         auto bad = [&](const std::string& why) {
             return Error(ErrorKind::data, "invalid_model", path.string() + ": " + why);
         };
+        std::unique_ptr<::model, ModelDeleter> loaded;
+        std::optional<QuantizedMatrix> quantized;
+        if (meta.contains("quantized")) {
+            std::string file = meta["quantized"].value("file", std::string());
+            quantized = QuantizedMatrix::read(meta["quantized"], dir / file);
+            loaded = from_header(meta.value("liblinear", Json()), *quantized, bad);
+        } else {
+            solver::require_file(path);
+            auto lock = solver::lock_c_library_state();
+            loaded.reset(load_model(path.c_str()));
+        }
         if (!loaded) throw bad("not a LIBLINEAR model");
         if (loaded->nr_feature != static_cast<int>(n))
             throw bad("has " + std::to_string(loaded->nr_feature) + " features, its " + meta_file + " says " +
@@ -221,6 +253,7 @@ public:
         if (has_proba() && !check_probability_model(loaded.get())) throw bad("not a logistic model");
         model_ = std::move(loaded);
         n_features_ = n;
+        quantized_ = std::move(quantized);
     }
 
 private:
@@ -232,6 +265,60 @@ private:
     SolverPair solvers_;
     std::unique_ptr<::model, ModelDeleter> model_;
     std::size_t n_features_ = 0;
+    std::optional<QuantizedMatrix> quantized_;  // set once quantized: what save() writes
+
+    // Weight vectors in w: one for binary and regression models (but Crammer-Singer), else one per class.
+    std::size_t weight_vectors() const {
+        bool one = model_->nr_class == 2 && model_->param.solver_type != MCSVM_CS;
+        return one ? 1 : static_cast<std::size_t>(model_->nr_class);
+    }
+
+    // What save_model writes besides the feature weights.
+    Json header_json() const {
+        std::size_t nr_w = weight_vectors(), rows = static_cast<std::size_t>(model_->nr_feature);
+        Json h{{"solver_type", model_->param.solver_type}, {"nr_class", model_->nr_class},
+               {"nr_feature", model_->nr_feature}, {"bias", model_->bias}};
+        h["label"] = model_->label ? std::vector<int>(model_->label, model_->label + model_->nr_class)
+                                   : std::vector<int>();
+        h["bias_weights"] = model_->bias >= 0 ? std::vector<double>(model_->w + rows * nr_w,
+                                                                    model_->w + (rows + 1) * nr_w)
+                                              : std::vector<double>();
+        return h;
+    }
+
+    // A `struct model` laid out as load_model lays it out (malloc'ed w and label,
+    // which free_and_destroy_model frees), from header_json() and the weights.
+    template <class Bad>
+    static std::unique_ptr<::model, ModelDeleter> from_header(const Json& h, const QuantizedMatrix& q, Bad bad) {
+        std::unique_ptr<::model, ModelDeleter> m(static_cast<::model*>(std::calloc(1, sizeof(::model))));
+        std::vector<int> label;
+        std::vector<double> bias_weights;
+        try {
+            m->param.solver_type = h.at("solver_type").get<int>();
+            m->nr_class = h.at("nr_class").get<int>();
+            m->nr_feature = h.at("nr_feature").get<int>();
+            m->bias = h.at("bias").get<double>();
+            label = h.at("label").get<std::vector<int>>();
+            bias_weights = h.at("bias_weights").get<std::vector<double>>();
+        } catch (const nlohmann::json::exception& e) {
+            throw bad(std::string("unexpected content: ") + e.what());
+        }
+        bool one = m->nr_class == 2 && m->param.solver_type != MCSVM_CS;
+        std::size_t nr_w = one ? 1 : static_cast<std::size_t>(std::max(m->nr_class, 0));
+        std::size_t rows = static_cast<std::size_t>(std::max(m->nr_feature, 0));
+        if (q.rows() != rows || q.cols() != nr_w) throw bad("the weights' shape does not match the model");
+        if (bias_weights.size() != (m->bias >= 0 ? nr_w : 0)) throw bad("unexpected bias weights");
+        if (!label.empty() && label.size() != static_cast<std::size_t>(m->nr_class)) throw bad("unexpected labels");
+        std::vector<double> w = q.values();
+        w.insert(w.end(), bias_weights.begin(), bias_weights.end());
+        m->w = static_cast<double*>(std::malloc(w.size() * sizeof(double)));
+        std::copy(w.begin(), w.end(), m->w);
+        if (!label.empty()) {
+            m->label = static_cast<int*>(std::malloc(label.size() * sizeof(int)));
+            std::copy(label.begin(), label.end(), m->label);
+        }
+        return m;
+    }
 
     SolverPair solver_pair() const {
         switch (kind_) {

@@ -22,6 +22,7 @@ ParamSpec dual_auto(std::string doc) {
 AlgorithmSpec logistic_regression() {
     AlgorithmSpec a;
     a.name = "logistic_regression";
+    a.quantizable = true;
     a.aliases = {{"LogisticRegression", Task::classification}, {"logreg", std::nullopt}};
     a.tasks = {Task::classification};
     a.library = "LIBLINEAR";
@@ -53,6 +54,7 @@ AlgorithmSpec logistic_regression() {
 AlgorithmSpec linear_svc() {
     AlgorithmSpec a;
     a.name = "linear_svc";
+    a.quantizable = true;
     a.aliases = {{"LinearSVC", Task::classification}};
     a.tasks = {Task::classification};
     a.library = "LIBLINEAR";
@@ -86,6 +88,7 @@ AlgorithmSpec linear_svc() {
 AlgorithmSpec linear_svr() {
     AlgorithmSpec a;
     a.name = "linear_svr";
+    a.quantizable = true;
     a.aliases = {{"LinearSVR", Task::regression}};
     a.tasks = {Task::regression};
     a.library = "LIBLINEAR";
@@ -114,6 +117,7 @@ AlgorithmSpec linear_svr() {
 AlgorithmSpec linear_regression() {
     AlgorithmSpec a;
     a.name = "linear_regression";
+    a.quantizable = true;
     a.aliases = {{"LinearRegression", Task::regression}, {"ols", std::nullopt}};
     a.tasks = {Task::regression};
     a.library = "Eigen";
@@ -127,6 +131,7 @@ AlgorithmSpec linear_regression() {
 AlgorithmSpec ridge() {
     AlgorithmSpec a;
     a.name = "ridge";
+    a.quantizable = true;
     a.aliases = {{"Ridge", Task::regression}};
     a.tasks = {Task::regression};
     a.library = "Eigen";
