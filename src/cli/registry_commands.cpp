@@ -1,4 +1,4 @@
-// `hone models list|show|delete|stage`, `hone runs JOB`, `hone algorithms [NAME]`:
+// `hone models list|show|delete|stage|compress`, `hone runs JOB`, `hone algorithms [NAME]`:
 // reading the registry and the catalog.
 #include <cstdio>
 #include <iomanip>
@@ -10,6 +10,8 @@
 #include "common/error.hpp"
 #include "common/text.hpp"
 #include "models/catalog.hpp"
+#include "train/compress.hpp"
+#include "train/predictor.hpp"
 
 namespace hone::cli {
 
@@ -51,15 +53,67 @@ void print_table(const std::vector<std::vector<std::string>>& rows) {
     }
 }
 
-registry::ModelEntry require_model(registry::Store& store, const std::string& key) {
-    auto m = store.get_model(key);
-    if (!m) throw Error(ErrorKind::not_found, "model_not_found", "no model '" + key + "' in the registry", {},
-                        "'hone models list' shows the registered models");
-    return *m;
+using train::require_model;
+
+void print_compression(const Json& r) {
+    std::cout << "registered " << r["key"].get<std::string>() << " (version " << r["version"] << "), "
+              << r["precision"].get<std::string>() << " weights of " << r["parent"].get<std::string>() << "\n";
+    std::cout << "  model files: " << r["model_bytes"]["before"] << " -> " << r["model_bytes"]["after"]
+              << " bytes; largest weight change " << format_double(r["max_abs_error"].get<double>()) << "\n";
+    const Json& e = r["evaluation"];
+    if (e.is_null()) {
+        std::cout << "  " << r["note"].get<std::string>() << " (--job FILE measures it)\n";
+    } else {
+        std::cout << "  on " << e["rows"] << " " << e["split"].get<std::string>() << " rows, "
+                  << format_double(100 * e["unchanged_predictions"].get<double>()) << "% predictions unchanged:\n";
+        std::vector<std::vector<std::string>> rows = {{"  METRIC", "BEFORE", "AFTER", "DELTA"}};
+        for (auto it = e["metrics_after"].begin(); it != e["metrics_after"].end(); ++it) {
+            auto num = [](const Json& v) { return v.is_number() ? format_double(v.get<double>()) : std::string("-"); };
+            rows.push_back({"  " + it.key(), num(e["metrics_before"][it.key()]), num(it.value()),
+                            num(e["delta"].value(it.key(), Json()))});
+        }
+        print_table(rows);
+    }
+    for (const auto& w : r["warnings"]) std::cerr << "warning: " << w.get<std::string>() << "\n";
+}
+
+void add_compress(CLI::App& models, const std::shared_ptr<Settings>& settings, int& exit_code) {
+    auto* cmd = models.add_subcommand(
+        "compress", "Quantize a linear model's weights (int8 or float16) into its next version, measured against it");
+    struct Options {
+        std::string key, precision = "int8", job_file, type = "quantization";
+        bool json = false;
+    };
+    auto o = std::make_shared<Options>();
+    cmd->add_option("KEY", o->key, "registry key")->required();
+    cmd->add_option("--precision", o->precision, "int8 (default) or float16");
+    cmd->add_option("--job", o->job_file,
+                    "the job file that trained the model: both versions are measured on its held-out rows");
+    cmd->add_flag("--json", o->json, "print the report as JSON");
+    cmd->callback([=, &exit_code] {
+        train::CompressOptions options;
+        options.precision = models::parse_precision(o->precision);
+        options.model_root = model_root(*settings);
+        options.created_by = created_by();
+        lang::LoadedJobFile file;
+        if (!o->job_file.empty()) {
+            file = load_checked_job_file(o->job_file);
+            options.job_file = &file.spec;
+        }
+        auto store = open_settings_store(*settings);
+        train::CompressResult result = train::compress_model(*store, o->key, options);
+        store->audit(created_by(), "compress", o->key, "ok",
+                     Json{{"key", result.entry.key}, {"precision", result.report["precision"]}});
+        if (o->json)
+            std::cout << result.report.dump(2) << "\n";
+        else
+            print_compression(result.report);
+        exit_code = 0;
+    });
 }
 
 void add_models(CLI::App& app, int& exit_code) {
-    auto* models = app.add_subcommand("models", "List, show, stage and delete registered models");
+    auto* models = app.add_subcommand("models", "List, show, stage, compress and delete registered models");
     models->require_subcommand(1);
     auto settings = std::make_shared<Settings>();
     add_settings_options(*models, *settings);
@@ -125,6 +179,8 @@ void add_models(CLI::App& app, int& exit_code) {
         std::cout << *stage_key << " is now in " << *stage_name << "\n";
         exit_code = 0;
     });
+
+    add_compress(*models, settings, exit_code);
 }
 
 void add_runs(CLI::App& app, int& exit_code) {

@@ -45,9 +45,8 @@ void require_quantizable(const registry::ModelEntry& entry, const Json& manifest
     std::string quantizable = join(models::quantizable_algorithms());
     if (!algo.quantizable)
         throw Error(ErrorKind::validation, "not_quantizable",
-                    "model '" + entry.key + "' is a " + algo.name +
-                        ": quantization stores the weights of linear models (" + quantizable +
-                        "); a tree model's splits and leaves are not weights to scale",
+                    "model '" + entry.key + "' (" + algo.name + ") cannot be quantized: quantization stores the "
+                        "weights of linear models (" + quantizable + "); a tree's split thresholds are not weights",
                     {}, "compress a model of one of those algorithms");
     if (manifest.contains("compression"))
         throw Error(ErrorKind::validation, "not_quantizable",
@@ -149,6 +148,11 @@ CompressResult compress_model(registry::Store& store, const std::string& key, co
                 {"max_abs_error", quantized["max_abs_error"]},
                 {"model_bytes", Json{{"before", before}, {"after", after}}},
                 {"size_ratio", before > 0 ? static_cast<double>(after) / static_cast<double>(before) : 1.0}};
+    report["warnings"] = Json::array();
+    if (after >= before)
+        report["warnings"].push_back("the model has " + quantized["weights"].dump() +
+                                     " weights, too few for quantization to make its files smaller than the "
+                                     "description it needs beside them");
     if (measured) {
         report["evaluation"] = Json{{"split", measured->split},
                                     {"rows", measured->rows},

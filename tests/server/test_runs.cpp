@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
+#include <random>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -278,6 +280,96 @@ TEST_F(RunsTest, AStudyStreamsOneEventPerTrial) {
     ASSERT_FALSE(events.empty());
     EXPECT_EQ(events.back().data["status"], "completed");
     EXPECT_EQ(run(id)["result"]["total_trials"], 3);
+}
+
+// Seed 004's compression: a linear model's weights quantized, registered as the
+// next version, measured against the original on the job's own test rows.
+TEST_F(RunsTest, CompressQuantizesALinearModelIntoItsNextVersion) {
+    // 200 features, a linear signal in the first 20.
+    std::mt19937_64 rng(9);
+    std::normal_distribution<double> normal;
+    std::ofstream csv(ws.dir / "wide.csv");
+    for (int c = 0; c < 200; ++c) csv << "x" << c << ",";
+    csv << "label\n";
+    std::vector<std::vector<double>> first_rows;
+    for (int r = 0; r < 1000; ++r) {
+        std::vector<double> row(200);
+        double score = 0;
+        for (int c = 0; c < 200; ++c) {
+            row[c] = std::round(normal(rng) * 1000) / 1000;
+            if (c < 20) score += (c % 2 ? 1.0 : -1.0) * row[c];
+            csv << row[c] << ",";
+        }
+        csv << (score + normal(rng) > 0 ? "yes" : "no") << "\n";
+        if (r < 2) first_rows.push_back(row);
+    }
+    csv.close();
+    Json body = job_body("linear", 0);
+    body["model"]["algorithm"] = "logistic_regression";
+    body["trainingData"]["path"] = "wide.csv";
+    body["target"] = "label";
+    body.erase("hyperparameters");
+    ASSERT_EQ(http->post_json("/api/training/jobs", body).status, 201);
+    Reply trained = http->post_json("/api/training/jobs/linear/run");
+    ASSERT_EQ(trained.status, 200) << trained.raw;
+    std::string original = trained.body["registry_key"];
+
+    Reply r = http->post_json("/api/training/models/" + original + "/compress",
+                              Json{{"compression_type", "quantization"}, {"precision", "int8"}});
+    ASSERT_EQ(r.status, 201) << r.raw;
+    const Json& d = r.body["data"];
+    std::string key = d["key"];
+    EXPECT_EQ(d["parent"], original);
+    EXPECT_EQ(d["name"], "linear_model");
+    EXPECT_EQ(d["version"], 2);
+    EXPECT_EQ(d["precision"], "int8");
+    EXPECT_EQ(d["warnings"], Json::array());
+    EXPECT_LT(d["model_bytes"]["after"].get<double>(), d["model_bytes"]["before"].get<double>() / 4) << d.dump();
+    // The original's metrics, measured again on the rebuilt test rows, are the registered ones.
+    const Json& e = d["evaluation"];
+    EXPECT_EQ(e["split"], "validation");  // the job holds out no test rows
+    EXPECT_EQ(e["metrics_before"], ws.store->get_model(original)->metrics);
+    EXPECT_LE(std::abs(e["delta"]["accuracy"].get<double>()), 0.01) << e.dump();
+    EXPECT_GE(e["unchanged_predictions"].get<double>(), 0.98);
+    auto entry = ws.store->get_model(key);
+    ASSERT_TRUE(entry);
+    EXPECT_EQ(entry->metrics, e["metrics_after"]);
+    EXPECT_EQ(entry->metadata["compression"]["parent"], original);
+
+    // The compressed version serves predictions close to the original's.
+    Json rows{{"instances", first_rows}};
+    Reply a = http->post_json("/api/training/models/" + original + "/predict", rows);
+    Reply b = http->post_json("/api/training/models/" + key + "/predict", rows);
+    ASSERT_EQ(b.status, 200) << b.raw;
+    for (std::size_t i = 0; i < 2; ++i) {
+        EXPECT_EQ(b.body["predictions"][i], a.body["predictions"][i]);
+        EXPECT_NEAR(b.body["probabilities"][i][0].get<double>(), a.body["probabilities"][i][0].get<double>(), 0.01);
+    }
+    EXPECT_EQ(ws.store->audit_log(1).front()["action"], "compress");
+
+    Reply again = http->post_json("/api/training/models/" + key + "/compress");
+    EXPECT_EQ(again.status, 400);
+    EXPECT_EQ(again.body["message"], "model '" + key + "' is already compressed (int8, from '" + original + "')");
+    Reply precision = http->post_json("/api/training/models/" + original + "/compress", Json{{"precision", "int4"}});
+    EXPECT_EQ(precision.status, 400);
+    EXPECT_EQ(precision.body["message"], "unknown precision 'int4': expected 'int8' or 'float16'");
+    Reply type = http->post_json("/api/training/models/" + original + "/compress",
+                                 Json{{"compression_type", "pruning"}});
+    EXPECT_EQ(type.status, 400);
+    EXPECT_EQ(type.body["message"], "unknown compression_type 'pruning': expected 'quantization'");
+    EXPECT_EQ(http->post_json("/api/training/models/nope/compress").status, 404);
+
+    ASSERT_EQ(http->post_json("/api/training/jobs", job_body("trees", 5)).status, 201);
+    std::string trees = http->post_json("/api/training/jobs/trees/run").body["registry_key"];
+    Reply tree = http->post_json("/api/training/models/" + trees + "/compress");
+    EXPECT_EQ(tree.status, 400);
+    EXPECT_EQ(tree.body["message"],
+              "model '" + trees + "' (xgboost) cannot be quantized: quantization stores the weights of linear models "
+              "(logistic_regression, linear_svc, linear_svr, linear_regression, ridge); a tree's split thresholds "
+              "are not weights");
+    Reply half = http->post_json("/api/training/models/" + original + "/compress", Json{{"precision", "float16"}});
+    ASSERT_EQ(half.status, 201) << half.raw;
+    EXPECT_EQ(half.body["data"]["version"], 3);
 }
 
 TEST_F(RunsTest, JobsOverHttpReadDataOnlyUnderTheDataRoot) {
