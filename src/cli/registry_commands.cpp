@@ -237,7 +237,8 @@ void add_algorithms(CLI::App& app, int& exit_code) {
                 for (const auto& a : models::algorithms()) {
                     Json names = Json::array();
                     for (const auto& n : a.aliases) names.push_back(n.name);
-                    out.push_back(Json{{"name", a.name}, {"aliases", names}, {"library", a.library}, {"doc", a.doc}});
+                    out.push_back(Json{{"name", a.name}, {"aliases", names}, {"library", a.library}, {"doc", a.doc},
+                                       {"quantizable", a.quantizable}});
                 }
                 std::cout << out.dump(2) << "\n";
             } else {

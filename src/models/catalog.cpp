@@ -200,6 +200,7 @@ std::string algorithms_markdown() {
     }
     for (const auto& a : algorithms()) {
         md << "\n## " << a.name << "\n\n" << a.doc << (a.iterative ? " Trains in rounds: early stopping applies." : "")
+           << (a.quantizable ? " Its weights can be quantized to int8 or float16 (`hone models compress`)." : "")
            << "\n\n| parameter | type | default | valid | aliases | meaning |\n| --- | --- | --- | --- | --- | --- |\n";
         for (const auto& p : a.params) {
             std::vector<std::string> aliases;
