@@ -420,7 +420,7 @@ std::vector<Route> model_routes(Context& ctx) {
     };
     return {
         {"GET", "/api/training/health", "Health: status, version, uptime, whether the store answers", false,
-         with(health)},
+         with(health), false, true},
         {"POST", "/api/training/models/search",
          "Registered models by name, algorithm, stage, task, training_job and metric thresholds", true,
          with(search_models), true},
@@ -444,7 +444,8 @@ std::vector<Route> model_routes(Context& ctx) {
          "against the original",
          true, with(compress_model)},
         {"POST", "/api/training/models/{key}/predict",
-         "Predict rows sent as records, dataframe_split, dataframe_records or instances", true, with(predict), true},
+         "Predict rows sent as records, dataframe_split, dataframe_records or instances", true, with(predict), true,
+         true},
     };
 }
 

@@ -55,6 +55,9 @@ struct Route {
     std::function<Response(const Request&)> handler;
     // A POST that only reads (predict, search, compare, evaluate): not audited.
     bool reads_only = false;
+    // Also answered on the prediction port (predict_listener.hpp): the handler
+    // never blocks, so it may run on an event loop thread.
+    bool data_plane = false;
 
     bool changes_state() const { return method != "GET" && !reads_only; }
 };

@@ -15,6 +15,7 @@
 #include "common/error.hpp"
 #include "common/text.hpp"
 #include "server/context.hpp"
+#include "server/predict_listener.hpp"
 
 namespace hone::server {
 
@@ -168,16 +169,17 @@ struct Server::Impl {
     int port = 0;
     socket_t listen_sock = -1;
     std::mutex lifecycle_mu;
+    std::unique_ptr<PredictListener> predict;  // the data plane, when asked for
 
     void log(const std::string& line) const {
         if (ctx.options.log) ctx.options.log(line);
     }
 
     // Why the request is not authorised, or "" when it is.
-    std::string auth_failure(const httplib::Request& req) const {
+    std::string auth_failure(const RawRequest& req) const {
         const std::string& token = ctx.options.token;
         if (token.empty()) return "";
-        std::string header = req.get_header_value("Authorization");
+        std::string header = req.header("authorization");
         if (header.empty()) return "missing bearer token";
         if (header.size() < 7 || to_lower(header.substr(0, 7)) != "bearer ") return "not a bearer token";
         std::string given(trim(std::string_view(header).substr(7)));
@@ -186,28 +188,41 @@ struct Server::Impl {
 
     // Handlers audit what they change; refused changes and refused credentials
     // are audited here, so every mutating call leaves a row whatever its outcome.
-    void audit_refusal(const httplib::Request& hreq, const Route* route, const Response& res) {
+    void audit_refusal(const RawRequest& raw, const Route* route, const Response& res) {
         if (res.status < 400) return;
         bool unauthorized = res.status == 401;
         if (!unauthorized && (!route || !route->changes_state())) return;
         std::string code = res.body.is_object() ? res.body.value("error", std::string()) : std::string();
         try {
-            ctx.store.audit("http:" + hreq.remote_addr,
-                            unauthorized ? "unauthorized" : route->method + " " + route->pattern, hreq.path, "error",
-                            Json{{"status", res.status}, {"error", code}});
+            ctx.store.audit("http:" + raw.remote, unauthorized ? "unauthorized" : route->method + " " + route->pattern,
+                            raw.path, "error", Json{{"status", res.status}, {"error", code}});
         } catch (const std::exception& e) {
             log("audit failed: " + std::string(e.what()));
         }
     }
 
-    // `matched` is set to the route the path and method matched, if any.
-    Response dispatch(const httplib::Request& hreq, std::string& note, const Route*& matched) {
-        std::string method = hreq.method == "HEAD" ? "GET" : hreq.method;
-        std::vector<std::string> path = split_path(hreq.path);
+    // The routes the prediction port answers, for its 404s.
+    std::string data_plane_routes() const {
+        std::vector<std::string> names;
+        for (const auto& r : routes)
+            if (r.data_plane) names.push_back(r.method + " " + r.pattern);
+        return join(names);
+    }
+
+    // `matched` is set to the route the path and method matched, if any. On the
+    // prediction port (`data_plane`) only data-plane routes match.
+    Response dispatch(RawRequest& raw, bool data_plane, std::string& note, const Route*& matched) {
+        std::string method = raw.method == "HEAD" ? "GET" : raw.method;
+        std::vector<std::string> path = split_path(raw.path);
         const CompiledRoute* best = nullptr;
         std::vector<std::string> allowed;
+        bool elsewhere = false;  // a route of the control plane would answer
         for (const auto& c : compiled) {
             if (!c.match(path, nullptr)) continue;
+            if (data_plane && !c.route->data_plane) {
+                elsewhere = true;
+                continue;
+            }
             if (c.route->method != method) {
                 if (std::find(allowed.begin(), allowed.end(), c.route->method) == allowed.end())
                     allowed.push_back(c.route->method);
@@ -217,7 +232,7 @@ struct Server::Impl {
         }
         if (best) matched = best->route;
         if (!best || best->route->needs_token) {
-            if (std::string why = auth_failure(hreq); !why.empty()) {
+            if (std::string why = auth_failure(raw); !why.empty()) {
                 note = why;
                 Response r = error_response(401, "unauthorized", "this endpoint needs 'Authorization: Bearer <token>' (" + why + ")");
                 r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"hone\"");
@@ -227,37 +242,65 @@ struct Server::Impl {
         if (!best) {
             if (!allowed.empty()) {
                 Response r = error_response(405, "method_not_allowed",
-                                            method + " is not allowed on " + hreq.path + "; allowed: " + join(allowed));
+                                            method + " is not allowed on " + raw.path + "; allowed: " + join(allowed));
                 r.headers.emplace_back("Allow", join(allowed));
                 return r;
             }
-            return error_response(404, "route_not_found", "no endpoint " + method + " " + hreq.path);
+            if (data_plane && elsewhere)
+                return error_response(404, "route_not_found",
+                                      "no endpoint " + method + " " + raw.path + " on the prediction port", 
+                                      "it answers " + data_plane_routes() + "; the rest of the API is on port " +
+                                          std::to_string(port));
+            return error_response(404, "route_not_found", "no endpoint " + method + " " + raw.path);
         }
 
         Request req;
         req.method = method;
-        req.path = hreq.path;
+        req.path = raw.path;
         best->match(path, &req.params);
-        for (const auto& [k, v] : hreq.params) req.query.emplace(k, v);
-        req.header_source = [&hreq](const std::string& name) { return hreq.get_header_value(name.c_str()); };
-        req.body = hreq.body;
-        req.actor = "http:" + hreq.remote_addr;
+        req.query = std::move(raw.query);
+        req.header_source = [&raw](const std::string& name) { return raw.header(to_lower(name)); };
+        req.body = std::move(raw.body);
+        req.actor = "http:" + raw.remote;
         return best->route->handler(req);
     }
 
-    void handle(const httplib::Request& hreq, httplib::Response& hres) {
+    // One request, whichever port it came on: routed, answered (every failure in
+    // the JSON error shape), measured, audited when refused, logged.
+    Response serve(RawRequest& raw, bool data_plane) {
         auto t0 = Clock::now();
         std::string note;
         const Route* matched = nullptr;
         Response res;
         try {
-            res = dispatch(hreq, note, matched);
+            res = dispatch(raw, data_plane, note, matched);
         } catch (const Error& e) {
             res = error_response(e);
         } catch (const std::exception& e) {
             res = error_response(500, "internal_error", std::string("internal error: ") + e.what(),
                                  "this is a bug in hone; please report it with the request");
         }
+        double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        // The route's pattern, not the path, labels the metrics: series stay bounded
+        // whatever paths clients send.
+        ctx.metrics.record_request(raw.method, matched ? matched->pattern : "unmatched", res.status, ms / 1000);
+        audit_refusal(raw, matched, res);
+        // The line is built only when someone reads it: the hot path is one row a request.
+        if (ctx.options.log)
+            log(raw.method + " " + raw.path + " " + std::to_string(res.status) + " " + format_ms(ms) + " ms" +
+                (note.empty() ? "" : " (" + note + ")") + (data_plane ? " [prediction port]" : ""));
+        return res;
+    }
+
+    void handle(const httplib::Request& hreq, httplib::Response& hres) {
+        RawRequest raw;
+        raw.method = hreq.method;
+        raw.path = hreq.path;
+        for (const auto& [k, v] : hreq.params) raw.query.emplace(k, v);
+        for (const auto& [k, v] : hreq.headers) raw.headers.emplace(to_lower(k), v);
+        raw.body = hreq.body;
+        raw.remote = hreq.remote_addr;
+        Response res = serve(raw, false);
         hres.status = res.status;
         for (const auto& [k, v] : res.headers) hres.set_header(k.c_str(), v);
         if (res.stream) {
@@ -270,15 +313,6 @@ struct Server::Impl {
             hres.set_content(res.text, res.content_type.c_str());
         else
             hres.set_content(dump(res.body), "application/json");
-        double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-        // The route's pattern, not the path, labels the metrics: series stay bounded
-        // whatever paths clients send.
-        ctx.metrics.record_request(hreq.method, matched ? matched->pattern : "unmatched", res.status, ms / 1000);
-        audit_refusal(hreq, matched, res);
-        // The line is built only when someone reads it: the hot path is one row a request.
-        if (ctx.options.log)
-            log(hreq.method + " " + hreq.path + " " + std::to_string(res.status) + " " + format_ms(ms) + " ms" +
-            (note.empty() ? "" : " (" + note + ")"));
     }
 };
 
@@ -357,6 +391,22 @@ void Server::start() {
         s.thread.join();
         throw Error(ErrorKind::io, "bind_failed", "the server stopped as it started on " + url());
     }
+    if (o.predict_port >= 0) {
+        ListenerOptions lo;
+        lo.host = o.host;
+        lo.port = o.predict_port;
+        lo.threads = o.predict_threads;
+        lo.max_body_bytes = o.max_body_bytes;
+        s.predict = std::make_unique<PredictListener>(lo, [&s](RawRequest& r) { return s.serve(r, true); });
+        try {
+            s.predict->start();
+        } catch (...) {
+            s.http.stop();
+            s.thread.join();
+            s.predict.reset();
+            throw;
+        }
+    }
 }
 
 void Server::stop() {
@@ -364,12 +414,15 @@ void Server::stop() {
     Impl& s = *impl_;
     s.ctx.stopping = true;
     s.ctx.runner.stop();  // running jobs end cancelled, queued ones never start
+    if (s.predict) s.predict->stop();
     if (!s.thread.joinable()) return;
     s.http.stop();
     s.thread.join();
 }
 
 int Server::port() const { return impl_->port; }
+
+int Server::predict_port() const { return impl_->predict ? impl_->predict->port() : 0; }
 
 std::string Server::url() const {
     const std::string& host = impl_->ctx.options.host;

@@ -35,6 +35,11 @@ struct ServerOptions {
     std::size_t batch_max_rows = 1024;
     unsigned batch_max_wait_us = 0;
     std::size_t max_body_bytes = std::size_t{64} << 20;  // larger bodies: 413
+    // A second port for predictions and health only (predict_listener.hpp: an
+    // event loop per core instead of a thread per connection): -1 = none, 0 = any
+    // free port (Server::predict_port() tells which). predict_threads 0 = one per core.
+    int predict_port = -1;
+    unsigned predict_threads = 0;
     int max_concurrent_jobs = 1;     // runs executing at once; more wait in the queue
     std::size_t max_queued_runs = 64;  // runs waiting beyond it: 429 with Retry-After
     double job_timeout_seconds = 0;  // a run longer than this fails with that reason; 0 = none
@@ -65,6 +70,7 @@ public:
     void stop();
 
     int port() const;         // the bound port (after start)
+    int predict_port() const; // the prediction port (after start), or 0 when there is none
     std::string url() const;  // http://host:port
 
     // Every route: method, pattern, summary, whether it needs the token.
