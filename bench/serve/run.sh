@@ -5,7 +5,7 @@
 #   bench/serve/run.sh [BUILD_DIR]      (default: build)
 #
 #   DURATION=10     seconds of each timed wrk run
-#   RUNS=3          timed runs per side, interleaved (hone, peer, peer, hone, ...)
+#   RUNS=3          timed runs per side, interleaved (the order rotates each run)
 #   CONNECTIONS=64  wrk connections (keep-alive), over WRK_THREADS=2 wrk threads
 #   WARMUP=3        seconds of untimed wrk load on each side first
 #   WRK_TIMEOUT=10s a request slower than this counts as a socket timeout
@@ -19,14 +19,16 @@
 #     request bodies: 1,000 one-row {"records": [{"f0": ..., ...}]} bodies.
 #  2. `hone train job.n3 serve_xgboost --json -q`: an XGBoost classifier, 100 rounds;
 #     its registry key from the JSON, its artifact directory from `hone models show`.
-#  3. Starts `hone serve job.n3` and peer_app.py (FastAPI 0.92 + uvicorn 0.17 under
+#  3. Starts `hone serve job.n3 --predict-port P` and peer_app.py (FastAPI 0.92 + uvicorn 0.17 under
 #     /usr/bin/python3, PEER_WORKERS workers, loading the model file hone wrote) on
 #     free loopback ports, waits for GET /api/training/health on both, and check.py
 #     checks hone's answers and that the peer's equal them (probabilities to 1e-6).
 #  4. wrk (predict.lua) posts one row a request to
 #     POST /api/training/models/{key}/predict: WARMUP seconds on each side, then RUNS
 #     timed runs of DURATION seconds per side, interleaved. Prints every run, then
-#     the medians and the ratios: throughput hone/peer, p99 peer/hone.
+#     the medians and the ratios: throughput hone/peer, p99 peer/hone. Two hone
+#     sides: "hone" is the prediction port (an event loop per core), "hone_api" the
+#     same server's API port (cpp-httplib, a thread per connection).
 # Both servers are stopped on exit. wrk and the server share the machine's cores.
 set -euo pipefail
 
@@ -112,24 +114,29 @@ echo "model: $key (xgboost, 100 rounds), artifacts in $model_dir"
 
 # 3. The servers.
 hone_port=$(free_port)
-"$hone" serve "$here/job.n3" --host 127.0.0.1 --port "$hone_port" -q ${hone_threads:+--threads "$hone_threads"} \
-  > "$out/hone-serve.log" 2>&1 &
+predict_port=$(free_port)
+[[ "$predict_port" != "$hone_port" ]] || predict_port=$(free_port)
+"$hone" serve "$here/job.n3" --host 127.0.0.1 --port "$hone_port" --predict-port "$predict_port" -q \
+  ${hone_threads:+--threads "$hone_threads"} > "$out/hone-serve.log" 2>&1 &
 hone_pid=$!
 peer_port=$(free_port)
-[[ "$peer_port" != "$hone_port" ]] || peer_port=$(free_port)
+while [[ "$peer_port" == "$hone_port" || "$peer_port" == "$predict_port" ]]; do peer_port=$(free_port); done
 MODEL_DIR="$model_dir" MODEL_KEY="$key" "$py" -m uvicorn peer_app:app --app-dir "$here" \
   --host 127.0.0.1 --port "$peer_port" --workers "$peer_workers" --loop "$peer_loop" --http "$peer_http" \
   --no-access-log --log-level warning > "$out/peer-serve.log" 2>&1 &
 peer_pid=$!
-hone_url="http://127.0.0.1:$hone_port"
+api_url="http://127.0.0.1:$hone_port"
+hone_url="http://127.0.0.1:$predict_port"
 peer_url="http://127.0.0.1:$peer_port"
-wait_health "$hone_url" "$hone_pid" "hone serve" "$out/hone-serve.log"
+wait_health "$api_url" "$hone_pid" "hone serve" "$out/hone-serve.log"
 wait_health "$peer_url" "$peer_pid" "the peer" "$out/peer-serve.log"
 versions=$("$py" -c 'import fastapi, uvicorn, xgboost; print(f"FastAPI {fastapi.__version__}, uvicorn {uvicorn.__version__}, XGBoost {xgboost.__version__}")')
 default_threads=$("$hone" serve --help | grep -o -- '--threads.*' | grep -o '(default: [^)]*)*)' | sed 's/^(default: //; s/)$//' || true)
-echo "hone: $hone_url, hone serve with ${hone_threads:-${default_threads:-its default number of}} HTTP threads"
+echo "hone: $hone_url, hone serve's prediction port (an event loop per core)"
+echo "hone_api: $api_url, the same server's API port (cpp-httplib, ${hone_threads:-${default_threads:-its default number of}} HTTP threads)"
 echo "peer: $peer_url, $versions; $peer_workers uvicorn workers ($peer_loop, $peer_http) on $cores cores"
 "$py" "$here/check.py" "$hone_url" "$peer_url" "$key" "$bodies"
+"$py" "$here/check.py" "$api_url" "$peer_url" "$key" "$bodies"
 
 # 4. The load.
 path="/api/training/models/$key/predict"
@@ -150,8 +157,8 @@ load() {  # SIDE URL SECONDS FILE: one wrk run; its RESULT line into FILE, accep
   [[ -s "$4" ]] || { echo "run.sh: no result from wrk on $1:" >&2; cat "$4.txt" >&2; exit 1; }
 }
 echo "wrk: $connections connections, $wrk_threads threads, ${duration} s a run, one row a request, $runs runs a side (interleaved), ${warmup} s warm-up"
-load hone "$hone_url" "$warmup" "$out/warmup-hone"
-load peer "$peer_url" "$warmup" "$out/warmup-peer"
+declare -A url=([hone]=$hone_url [hone_api]=$api_url [peer]=$peer_url)
+for side in hone hone_api peer; do load "$side" "${url[$side]}" "$warmup" "$out/warmup-$side"; done
 
 fields() {  # RESULT_FILE -> req/s p50_ms p99_ms status_errors socket_errors overflows
   "$py" -c 'import json, sys
@@ -161,15 +168,18 @@ print("%.1f %.3f %.3f %d %d %d" % (r["requests"] / (r["duration_us"] / 1e6), r["
       r["status_errors"], r["connect"] + r["read"] + r["write"] + r["timeout"], ovf))' "$1"
 }
 declare -A rps p50 p99 errs
-row() { printf '%-6s %-4s %11s %9s %9s %14s %10s\n' "$@"; }
+row() { printf '%-8s %-4s %11s %9s %9s %14s %10s\n' "$@"; }
 echo
 row side run "requests/s" "p50 ms" "p99 ms" "errors http/io" "accept ovf"
 for ((i = 1; i <= runs; i++)); do
-  if ((i % 2)); then order="hone peer"; else order="peer hone"; fi
+  case $((i % 3)) in
+    1) order="hone hone_api peer" ;;
+    2) order="peer hone hone_api" ;;
+    0) order="hone_api peer hone" ;;
+  esac
   for side in $order; do
-    [[ $side == hone ]] && url=$hone_url || url=$peer_url
     sleep 1
-    load "$side" "$url" "$duration" "$out/run-$side-$i"
+    load "$side" "${url[$side]}" "$duration" "$out/run-$side-$i"
     read -r r a b e s o < <(fields "$out/run-$side-$i")
     rps[$side]+="$r " p50[$side]+="$a " p99[$side]+="$b " errs[$side]+="$e/$s/$o "
     row "$side" "$i" "$r" "$a" "$b" "$e/$s" "$o"
@@ -180,7 +190,7 @@ med() { printf '%s\n' $1 | median; }
 echo
 echo "medians of $runs runs, ${duration} s each, $connections connections ($cores cores shared by wrk and the server):"
 row side "" "requests/s" "p50 ms" "p99 ms" "errors http/io" "accept ovf"
-for side in hone peer; do
+for side in hone hone_api peer; do
   e=0 s=0 o=0
   for x in ${errs[$side]}; do
     IFS=/ read -r a b c <<< "$x"
@@ -189,8 +199,10 @@ for side in hone peer; do
   row "$side" "" "$(printf %.1f "$(med "${rps[$side]}")")" "$(printf %.3f "$(med "${p50[$side]}")")" \
     "$(printf %.3f "$(med "${p99[$side]}")")" "$e/$s" "$o"
 done
-awk -v hr="$(med "${rps[hone]}")" -v pr="$(med "${rps[peer]}")" -v hp="$(med "${p99[hone]}")" -v pp="$(med "${p99[peer]}")" \
-  'BEGIN {printf "throughput hone/peer %.2fx, p99 peer/hone %.2fx\n", hr / pr, pp / hp}'
+for side in hone hone_api; do
+  awk -v s="$side" -v hr="$(med "${rps[$side]}")" -v pr="$(med "${rps[peer]}")" -v hp="$(med "${p99[$side]}")" \
+    -v pp="$(med "${p99[peer]}")" 'BEGIN {printf "throughput %s/peer %.2fx, p99 peer/%s %.2fx\n", s, hr / pr, s, pp / hp}'
+done
 echo "errors: responses >= 400 / socket errors (timeouts: over $wrk_timeout), summed over the runs."
 echo "accept ovf: handshakes the kernel dropped while the run went on because a listening socket's accept"
 echo "queue was full (/proc/net/netstat ListenOverflows), summed; each stalls a connection about 1 s."
