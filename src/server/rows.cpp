@@ -31,20 +31,29 @@ const char* kind_name(const Json& v) {
 
 // Per feature, per row: the value sent (nullptr = absent from that row).
 struct Cells {
-    std::vector<std::string> features;
+    const std::vector<std::string>& features;
     std::vector<std::vector<const Json*>> by_feature;
     std::vector<std::string> seen;  // column names the request used, for "did you mean"
+    const Json* first_record = nullptr;  // its keys are the names used, when records were sent
     std::size_t rows = 0;
 
     explicit Cells(const std::vector<std::string>& f) : features(f), by_feature(f.size()) {}
 
+    // Records usually list the features in the model's order: the key at the
+    // same position is tried before a search (an ordered object's find is linear).
     void add_record(const Json& rec) {
+        auto next = rec.begin();
         for (std::size_t f = 0; f < features.size(); ++f) {
-            auto it = rec.find(features[f]);
-            by_feature[f].push_back(it == rec.end() ? nullptr : &*it);
+            const Json* value = nullptr;
+            if (next != rec.end() && next.key() == features[f]) {
+                value = &*next;
+                ++next;
+            } else if (auto it = rec.find(features[f]); it != rec.end()) {
+                value = &*it;
+            }
+            by_feature[f].push_back(value);
         }
-        if (rows == 0)
-            for (auto it = rec.begin(); it != rec.end(); ++it) seen.push_back(it.key());
+        if (rows == 0) first_record = &rec;
         ++rows;
     }
 
@@ -125,6 +134,9 @@ void check_complete(const Cells& cells) {
         missing.push_back(cells.features[f]);
     }
     if (missing.empty()) return;
+    std::vector<std::string> seen = cells.seen;
+    if (cells.first_record)
+        for (auto it = cells.first_record->begin(); it != cells.first_record->end(); ++it) seen.push_back(it.key());
     Location where;
     where.column = missing.front();
     where.row = first_row;
@@ -132,7 +144,7 @@ void check_complete(const Cells& cells) {
     if (missing.size() == 1) {
         msg = "feature column '" + missing.front() + "' is missing from " +
               (first_row > 0 ? "row " + std::to_string(first_row) : std::string("the rows"));
-        std::string near = nearest(missing.front(), cells.seen);
+        std::string near = nearest(missing.front(), seen);
         if (!near.empty() && near != missing.front()) msg += "; did you mean '" + near + "'?";
     } else {
         std::vector<std::string> quoted;

@@ -158,11 +158,16 @@ struct Server::Impl {
             for (const auto& s : c.segments) c.literals += CompiledRoute::is_param(s) ? 0 : 1;
             compiled.push_back(std::move(c));
         }
+        for (const auto& c : compiled) {
+            all_compiled.push_back(&c);
+            if (c.route->data_plane) data_plane_compiled.push_back(&c);
+        }
     }
 
     Context ctx;
     std::vector<Route> routes;            // never resized after construction
     std::vector<CompiledRoute> compiled;  // points into routes
+    std::vector<const CompiledRoute*> all_compiled, data_plane_compiled;  // into compiled
     httplib::Server http;
     std::thread thread;
     std::atomic<bool> listen_ended{false};
@@ -216,13 +221,9 @@ struct Server::Impl {
         std::vector<std::string> path = split_path(raw.path);
         const CompiledRoute* best = nullptr;
         std::vector<std::string> allowed;
-        bool elsewhere = false;  // a route of the control plane would answer
-        for (const auto& c : compiled) {
+        for (const CompiledRoute* cp : data_plane ? data_plane_compiled : all_compiled) {
+            const CompiledRoute& c = *cp;
             if (!c.match(path, nullptr)) continue;
-            if (data_plane && !c.route->data_plane) {
-                elsewhere = true;
-                continue;
-            }
             if (c.route->method != method) {
                 if (std::find(allowed.begin(), allowed.end(), c.route->method) == allowed.end())
                     allowed.push_back(c.route->method);
@@ -246,7 +247,10 @@ struct Server::Impl {
                 r.headers.emplace_back("Allow", join(allowed));
                 return r;
             }
-            if (data_plane && elsewhere)
+            bool elsewhere = data_plane && std::any_of(compiled.begin(), compiled.end(), [&](const CompiledRoute& c) {
+                return c.match(path, nullptr);
+            });  // a route of the API port would answer
+            if (elsewhere)
                 return error_response(404, "route_not_found",
                                       "no endpoint " + method + " " + raw.path + " on the prediction port", 
                                       "it answers " + data_plane_routes() + "; the rest of the API is on port " +
