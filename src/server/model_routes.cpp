@@ -396,8 +396,8 @@ Response compress_model(Context& ctx, const Request& req) {
 Response predict(Context& ctx, const Request& req) {
     const std::string& key = req.param("key");
     auto model = ctx.models.get(key);
-    Json body = parse_body(req);
-    data::Matrix x = model->prepare(rows_to_frame(body, model->features()));
+    std::optional<data::Frame> plain = fast_rows_to_frame(req.body, model->features());
+    data::Matrix x = model->prepare(plain ? *plain : rows_to_frame(parse_body(req), model->features()));
     std::size_t n = x.rows;
     PredictionBatcher::Answer answer = ctx.batcher.predict(key, model, std::move(x));
     const train::Predictions& p = answer.predictions;

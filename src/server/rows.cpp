@@ -1,5 +1,6 @@
 #include "server/rows.hpp"
 
+#include <charconv>
 #include <cstdint>
 #include <limits>
 #include <unordered_map>
@@ -233,6 +234,227 @@ data::Frame rows_to_frame(const Json& body, const std::vector<std::string>& feat
 
     data::Frame frame;
     for (std::size_t f = 0; f < features.size(); ++f) frame.add(build_column(features[f], cells.by_feature[f]));
+    return frame;
+}
+
+}  // namespace hone::server
+
+namespace hone::server {
+
+namespace {
+
+// One scalar of a fast-parsed body.
+struct Cell {
+    enum Kind : std::uint8_t { absent, null, boolean, integer, fraction, text } kind = absent;
+    bool flag = false;
+    std::int64_t i = 0;
+    double d = 0;
+    std::string_view s;
+};
+
+// A cursor over JSON text that reads only what a plain prediction body holds;
+// every read answers false for anything else, and the caller gives up.
+class Scanner {
+public:
+    explicit Scanner(std::string_view text) : t_(text) {}
+
+    void skip_ws() {
+        while (p_ < t_.size() && (t_[p_] == ' ' || t_[p_] == '\n' || t_[p_] == '\r' || t_[p_] == '\t')) ++p_;
+    }
+    bool eat(char c) {
+        skip_ws();
+        if (p_ < t_.size() && t_[p_] == c) {
+            ++p_;
+            return true;
+        }
+        return false;
+    }
+    bool peek(char c) {
+        skip_ws();
+        return p_ < t_.size() && t_[p_] == c;
+    }
+    bool at_end() {
+        skip_ws();
+        return p_ == t_.size();
+    }
+    // A string without escapes, control characters or non-ASCII bytes (which the
+    // full parser checks as UTF-8).
+    bool string(std::string_view& out) {
+        if (!eat('"')) return false;
+        std::size_t start = p_;
+        while (p_ < t_.size()) {
+            auto c = static_cast<unsigned char>(t_[p_]);
+            if (c == '"') {
+                out = t_.substr(start, p_ - start);
+                ++p_;
+                return true;
+            }
+            if (c == '\\' || c < 0x20 || c >= 0x80) return false;
+            ++p_;
+        }
+        return false;
+    }
+    bool scalar(Cell& cell) {
+        skip_ws();
+        if (p_ >= t_.size()) return false;
+        char c = t_[p_];
+        if (c == '"') {
+            cell.kind = Cell::text;
+            return string(cell.s);
+        }
+        if (word("null")) {
+            cell.kind = Cell::null;
+            return true;
+        }
+        if (word("true") || word("false")) {
+            cell.kind = Cell::boolean;
+            cell.flag = t_[p_ - 1] == 'e' && t_[p_ - 2] == 'u';
+            return true;
+        }
+        return number(cell);
+    }
+
+private:
+    bool word(std::string_view w) {
+        if (t_.substr(p_, w.size()) != w) return false;
+        p_ += w.size();
+        return true;
+    }
+    static bool digit(char c) { return c >= '0' && c <= '9'; }
+    // JSON's number grammar exactly: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+    bool number(Cell& cell) {
+        std::size_t start = p_, i = p_;
+        if (i < t_.size() && t_[i] == '-') ++i;
+        if (i >= t_.size() || !digit(t_[i])) return false;
+        if (t_[i] == '0') ++i;
+        else
+            while (i < t_.size() && digit(t_[i])) ++i;
+        bool integral = true;
+        if (i < t_.size() && t_[i] == '.') {
+            integral = false;
+            if (++i >= t_.size() || !digit(t_[i])) return false;
+            while (i < t_.size() && digit(t_[i])) ++i;
+        }
+        if (i < t_.size() && (t_[i] == 'e' || t_[i] == 'E')) {
+            integral = false;
+            if (++i < t_.size() && (t_[i] == '+' || t_[i] == '-')) ++i;
+            if (i >= t_.size() || !digit(t_[i])) return false;
+            while (i < t_.size() && digit(t_[i])) ++i;
+        }
+        const char* first = t_.data() + start;
+        const char* last = t_.data() + i;
+        if (integral) {
+            auto [end, ec] = std::from_chars(first, last, cell.i);
+            if (ec != std::errc() || end != last) return false;  // beyond int64: the full parser decides
+            cell.kind = Cell::integer;
+        } else {
+            auto [end, ec] = std::from_chars(first, last, cell.d);
+            if (ec != std::errc() || end != last) return false;
+            cell.kind = Cell::fraction;
+        }
+        p_ = i;
+        return true;
+    }
+
+    std::string_view t_;
+    std::size_t p_ = 0;
+};
+
+// Reads one record's values into row `r` of `cells` (features x rows).
+bool scan_record(Scanner& in, const std::vector<std::string>& features, std::vector<Cell>& row) {
+    if (!in.eat('{')) return false;
+    if (in.eat('}')) return true;
+    std::size_t next = 0;  // records usually list the features in the model's order
+    do {
+        std::string_view key;
+        if (!in.string(key) || !in.eat(':')) return false;
+        std::size_t f = features.size();
+        if (next < features.size() && features[next] == key) {
+            f = next++;
+        } else {
+            for (std::size_t k = 0; k < features.size(); ++k)
+                if (features[k] == key) f = k;
+        }
+        Cell cell;
+        if (!in.scalar(cell)) return false;  // nested values: the full parser decides
+        if (f < features.size()) {
+            if (row[f].kind != Cell::absent) return false;  // a key twice
+            row[f] = cell;
+        }
+    } while (in.eat(','));
+    return in.eat('}');
+}
+
+bool scan_positional(Scanner& in, std::vector<Cell>& row) {
+    if (!in.eat('[')) return false;
+    std::size_t f = 0;
+    if (!in.eat(']')) {
+        do {
+            if (f >= row.size() || !in.scalar(row[f++])) return false;
+        } while (in.eat(','));
+        if (!in.eat(']')) return false;
+    }
+    return f == row.size();
+}
+
+// The column rows_to_frame would build, or false when it would need its string
+// conversions of numbers and booleans (left to it, so the text is the same).
+bool build_fast_column(const std::string& name, const std::vector<Cell>& cells, std::size_t stride,
+                       std::size_t offset, data::Frame& frame) {
+    bool boolean = false, integer = false, fraction = false, text = false;
+    for (std::size_t at = offset; at < cells.size(); at += stride) {
+        switch (cells[at].kind) {
+            case Cell::absent: return false;
+            case Cell::boolean: boolean = true; break;
+            case Cell::integer: integer = true; break;
+            case Cell::fraction: fraction = true; break;
+            case Cell::text: text = true; break;
+            case Cell::null: break;
+        }
+    }
+    if ((text && (boolean || integer || fraction)) || (boolean && (integer || fraction))) return false;
+    data::DType type = text ? data::DType::string
+                       : boolean ? data::DType::boolean
+                       : integer && !fraction ? data::DType::int64
+                                              : data::DType::float64;
+    data::Column col(name, type);
+    col.reserve(cells.size() / stride);
+    for (std::size_t at = offset; at < cells.size(); at += stride) {
+        const Cell& c = cells[at];
+        if (c.kind == Cell::null) col.push_null();
+        else if (type == data::DType::string) col.push_string(c.s);
+        else if (type == data::DType::boolean) col.push_bool(c.flag);
+        else if (type == data::DType::int64) col.push_int(c.i);
+        else col.push_float(c.kind == Cell::integer ? static_cast<double>(c.i) : c.d);
+    }
+    frame.add(std::move(col));
+    return true;
+}
+
+}  // namespace
+
+std::optional<data::Frame> fast_rows_to_frame(std::string_view body, const std::vector<std::string>& features) {
+    Scanner in(body);
+    std::string_view format;
+    if (!in.eat('{') || !in.string(format) || !in.eat(':') || !in.eat('[')) return std::nullopt;
+    bool records = format == "records" || format == "dataframe_records";
+    if (!records && format != "instances") return std::nullopt;
+    std::size_t n = features.size();
+    std::vector<Cell> cells;  // row-major, n a row
+    std::size_t rows = 0;
+    if (in.peek(']')) return std::nullopt;  // no rows: rows_to_frame words the error
+    do {
+        cells.resize((rows + 1) * n);
+        std::vector<Cell> row(n);
+        bool ok = in.peek('[') && !records ? scan_positional(in, row) : scan_record(in, features, row);
+        if (!ok) return std::nullopt;
+        std::copy(row.begin(), row.end(), cells.begin() + static_cast<std::ptrdiff_t>(rows * n));
+        ++rows;
+    } while (in.eat(','));
+    if (!in.eat(']') || !in.eat('}') || !in.at_end()) return std::nullopt;
+    data::Frame frame;
+    for (std::size_t f = 0; f < n; ++f)
+        if (!build_fast_column(features[f], cells, n, f, frame)) return std::nullopt;
     return frame;
 }
 

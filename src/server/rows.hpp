@@ -21,7 +21,9 @@
 // hone::Error(validation, "invalid_rows"); a feature missing from the rows is
 // hone::Error(data, "missing_feature") naming it (and "did you mean" among the
 // columns sent), with the column and first row in its location.
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -34,5 +36,15 @@ namespace hone::server {
 const std::vector<std::string>& row_formats();
 
 data::Frame rows_to_frame(const nlohmann::ordered_json& body, const std::vector<std::string>& features);
+
+// The same Frame as rows_to_frame(parse(body), features), read straight from the
+// text, for the bodies a prediction client usually sends: "records",
+// "dataframe_records" or "instances" of scalar values, strings without escapes
+// or non-ASCII bytes, every feature in every row, each column of one kind (or
+// null). nullopt for anything else (other shapes, errors, columns that mix
+// numbers with strings or booleans): the caller then parses the whole body and
+// calls rows_to_frame, which reads every shape and words every error. Skipping
+// the JSON document halves the time of a one-row request.
+std::optional<data::Frame> fast_rows_to_frame(std::string_view body, const std::vector<std::string>& features);
 
 }  // namespace hone::server
