@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <limits>
 
@@ -391,6 +392,57 @@ Response compress_model(Context& ctx, const Request& req) {
     return wrapped(std::move(result.report), 201);
 }
 
+// A double as nlohmann::json writes it (shortest round trip; NaN and infinities
+// as null), so answers read the same whichever way they were written.
+void append_number(std::string& out, double v) {
+    if (!std::isfinite(v)) {
+        out += "null";
+        return;
+    }
+    char buf[64];
+    char* end = nlohmann::detail::to_chars(buf, buf + sizeof buf, v);
+    out.append(buf, end);
+}
+
+// The answer of predict as text: what dumping the document {"predictions",
+// "probabilities", "classes", "model"} gives, without building it (a one-row
+// request spent a tenth of its time there).
+std::string prediction_json(const train::Predictions& p, const std::string& key) {
+    std::string out;
+    out.reserve(64 + p.values.size() * (16 + 24 * p.classes.size()));
+    out += "{\"predictions\":[";
+    for (std::size_t i = 0; i < p.values.size(); ++i) {
+        if (i) out += ',';
+        if (p.values[i].is_number_float()) append_number(out, p.values[i].get<double>());
+        else out += p.values[i].dump();
+    }
+    out += ']';
+    if (!p.proba.empty()) {
+        out += ",\"probabilities\":[";
+        for (std::size_t r = 0; r < p.proba.size(); ++r) {
+            out += r ? ",[" : "[";
+            for (std::size_t k = 0; k < p.proba[r].size(); ++k) {
+                if (k) out += ',';
+                append_number(out, p.proba[r][k]);
+            }
+            out += ']';
+        }
+        out += ']';
+    }
+    if (!p.classes.empty()) {
+        out += ",\"classes\":[";
+        for (std::size_t k = 0; k < p.classes.size(); ++k) {
+            if (k) out += ',';
+            out += Json(p.classes[k]).dump();
+        }
+        out += ']';
+    }
+    out += ",\"model\":";
+    out += Json(key).dump();
+    out += '}';
+    return out;
+}
+
 // MLflow's scoring shape: {"predictions": [...]}, plus per-class probabilities
 // (columns in the order of "classes") for classifiers that have them.
 Response predict(Context& ctx, const Request& req) {
@@ -402,12 +454,9 @@ Response predict(Context& ctx, const Request& req) {
     PredictionBatcher::Answer answer = ctx.batcher.predict(key, model, std::move(x));
     const train::Predictions& p = answer.predictions;
     ctx.metrics.record_prediction(answer.seconds, n, answer.batch_rows);
-    Json out{{"predictions", p.values}};
-    if (!p.proba.empty()) out["probabilities"] = p.proba;
-    if (!p.classes.empty()) out["classes"] = p.classes;
-    out["model"] = key;
     Response r;
-    r.body = std::move(out);
+    r.content_type = "application/json";
+    r.text = prediction_json(p, key);
     return r;
 }
 

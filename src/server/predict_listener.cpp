@@ -174,6 +174,7 @@ struct PredictListener::Impl {
             return Parse::error;
         }
         req = RawRequest{};
+        req.headers.reserve(8);
         req.method = std::string(line.substr(0, sp1));
         std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
         std::string_view version = line.substr(sp2 + 1);
@@ -202,7 +203,7 @@ struct PredictListener::Impl {
                 err = error_answer(400, "bad_request", "a header line has no name: '" + std::string(h.substr(0, 80)) + "'");
                 return Parse::error;
             }
-            req.headers.emplace(to_lower(h.substr(0, colon)), std::string(trim(h.substr(colon + 1))));
+            req.headers.emplace_back(to_lower(h.substr(0, colon)), std::string(trim(h.substr(colon + 1))));
             pos = end + 2;
         }
         std::string connection = to_lower(req.header("connection"));

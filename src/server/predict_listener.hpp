@@ -23,6 +23,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "server/route.hpp"
 
@@ -33,13 +35,15 @@ struct RawRequest {
     std::string method;
     std::string path;  // percent-decoded, without the query
     std::multimap<std::string, std::string> query;
-    std::multimap<std::string, std::string> headers;  // names lower-cased
+    std::vector<std::pair<std::string, std::string>> headers;  // in order, names lower-cased
     std::string body;
     std::string remote;  // the peer's address
 
+    // The first value of a header, or "".
     std::string header(const std::string& lower_name) const {
-        auto it = headers.find(lower_name);
-        return it == headers.end() ? std::string() : it->second;
+        for (const auto& [k, v] : headers)
+            if (k == lower_name) return v;
+        return std::string();
     }
 };
 

@@ -301,7 +301,7 @@ struct Server::Impl {
         raw.method = hreq.method;
         raw.path = hreq.path;
         for (const auto& [k, v] : hreq.params) raw.query.emplace(k, v);
-        for (const auto& [k, v] : hreq.headers) raw.headers.emplace(to_lower(k), v);
+        for (const auto& [k, v] : hreq.headers) raw.headers.emplace_back(to_lower(k), v);
         raw.body = hreq.body;
         raw.remote = hreq.remote_addr;
         Response res = serve(raw, false);

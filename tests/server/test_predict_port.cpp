@@ -129,6 +129,8 @@ TEST_F(PredictPortTest, AnswersPredictionsAndHealthAsTheMainPortDoes) {
         ASSERT_EQ(b.status, 200) << b.raw;
         EXPECT_EQ(b.body, a.body);
         EXPECT_EQ(b.headers.find("Content-Type")->second, "application/json");
+        // Written as text, it reads exactly as the JSON library would write it.
+        EXPECT_EQ(b.raw, b.body.dump());
     }
     Reply health = Client(server->predict_port()).get("/api/training/health");
     EXPECT_EQ(health.status, 200);
