@@ -450,8 +450,11 @@ void Preprocessor::finish() {
 Matrix Preprocessor::transform(const Frame& frame) const {
     std::vector<const Column*> cols;
     std::vector<std::string> missing;
-    for (const auto& s : steps_) {
-        const Column* c = frame.find(s.column);
+    const auto& columns = frame.columns();
+    for (std::size_t si = 0; si < steps_.size(); ++si) {
+        const Step& s = steps_[si];
+        // Frames usually hold the columns in the fitted order: looked up by position first.
+        const Column* c = si < columns.size() && columns[si].name() == s.column ? &columns[si] : frame.find(s.column);
         if (!c) missing.push_back(s.column);
         cols.push_back(c);
     }

@@ -52,6 +52,10 @@ void PredictionBatcher::run(const train::LoadedModel& model, std::vector<Pending
             all = model.predict(stacked);
         }
         double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        if (batch.size() == 1) {  // the usual case when idle: the answer is all of it
+            batch.front()->answer = Answer{std::move(all), rows, seconds};
+            return;
+        }
         std::size_t at = 0;
         for (auto* p : batch) {
             train::Predictions& mine = p->answer.predictions;

@@ -1,11 +1,14 @@
 #include "server/model_cache.hpp"
 
+#include <optional>
+
 namespace hone::server {
 
 ModelCache::ModelCache(registry::Store& store, std::size_t capacity) : store_(store), capacity_(capacity ? capacity : 1) {}
 
 std::shared_ptr<const train::LoadedModel> ModelCache::get(const std::string& key) {
-    std::promise<std::shared_ptr<const train::LoadedModel>> promise;
+    // Made only on a miss: a promise allocates its shared state, and a hit is the hot path.
+    std::optional<std::promise<std::shared_ptr<const train::LoadedModel>>> promise;
     Future future;
     std::uint64_t id = 0;
     bool load_here = false;
@@ -18,7 +21,8 @@ std::shared_ptr<const train::LoadedModel> ModelCache::get(const std::string& key
         } else {
             load_here = true;
             id = ++next_id_;
-            future = promise.get_future().share();
+            promise.emplace();
+            future = promise->get_future().share();
             lru_.push_front(key);
             slots_.emplace(key, Slot{future, lru_.begin(), id});
         }
@@ -31,7 +35,7 @@ std::shared_ptr<const train::LoadedModel> ModelCache::get(const std::string& key
     try {
         model = train::LoadedModel::load(store_, key);
     } catch (...) {
-        promise.set_exception(std::current_exception());
+        promise->set_exception(std::current_exception());
         std::lock_guard lock(mu_);
         auto it = slots_.find(key);
         // Only our own failed slot goes, so the next request tries again.
@@ -42,7 +46,7 @@ std::shared_ptr<const train::LoadedModel> ModelCache::get(const std::string& key
         throw;
     }
     ++loads_;
-    promise.set_value(model);
+    promise->set_value(model);
     // Room is made only once a load succeeded, so requests for unknown keys never
     // push out models in use.
     std::lock_guard lock(mu_);
