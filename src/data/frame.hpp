@@ -91,6 +91,8 @@ public:
 
     // Adds a column; its size must match rows() unless the frame is empty.
     void add(Column c);
+    // Room for `n` columns, so adding them moves none.
+    void reserve(std::size_t n) { columns_.reserve(n); }
     const Column* find(std::string_view name) const;
     Column* find_mut(std::string_view name);
     // Throws hone::Error(not_found) listing the columns there are.

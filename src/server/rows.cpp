@@ -233,6 +233,7 @@ data::Frame rows_to_frame(const Json& body, const std::vector<std::string>& feat
     check_complete(cells);
 
     data::Frame frame;
+    frame.reserve(features.size());
     for (std::size_t f = 0; f < features.size(); ++f) frame.add(build_column(features[f], cells.by_feature[f]));
     return frame;
 }
@@ -453,6 +454,7 @@ std::optional<data::Frame> fast_rows_to_frame(std::string_view body, const std::
     } while (in.eat(','));
     if (!in.eat(']') || !in.eat('}') || !in.at_end()) return std::nullopt;
     data::Frame frame;
+    frame.reserve(n);
     for (std::size_t f = 0; f < n; ++f)
         if (!build_fast_column(features[f], cells, n, f, frame)) return std::nullopt;
     return frame;
