@@ -160,3 +160,49 @@ TEST(Cli, TuneTheSeedStudyThenReadItsTrialsAndBest) {
     EXPECT_EQ(none.code, 1) << none.out;
     EXPECT_NE(none.out.find("error: no study of tuning job 'nothing_here' in the store"), std::string::npos) << none.out;
 }
+
+TEST(Cli, CompressALinearModelAndRefuseATreeModel) {
+    Home home;
+    fs::path job = home.dir / "linear.n3";
+    std::ofstream(job) << "dataset \"customers\":\n    source: csv\n    path: " << source("examples/churn/customers.csv")
+                       << "\nmodel \"linear\":\n    type: classifier\n    algorithm: logistic_regression\n"
+                          "training \"linear_churn\":\n    model: linear\n    dataset: customers\n    target: churned\n"
+                          "    features:\n        - tenure\n        - monthly_spend\n        - support_calls\n"
+                          "    objective: maximize_accuracy\n";
+    auto t = run("train --json -q " + job.string(), home.env());
+    ASSERT_EQ(t.code, 0) << t.out;
+    std::string key = nlohmann::json::parse(t.out)["registry_key"];
+
+    auto c = run("models compress " + key + " --job " + job.string() + " --json", home.env());
+    ASSERT_EQ(c.code, 0) << c.out;
+    auto report = nlohmann::json::parse(c.out);
+    EXPECT_EQ(report["parent"], key);
+    EXPECT_EQ(report["version"], 2);
+    EXPECT_EQ(report["weights"], 3);
+    EXPECT_EQ(report["evaluation"]["split"], "test");
+    auto shown = nlohmann::json::parse(run("models show " + key, home.env()).out);
+    EXPECT_EQ(report["evaluation"]["metrics_before"], shown["metrics"]);
+    // Three weights: the description beside them outweighs what int8 saves.
+    EXPECT_EQ(report["warnings"].size(), 1u);
+
+    auto half = run("models compress " + key + " --precision float16", home.env());
+    ASSERT_EQ(half.code, 0) << half.out;
+    EXPECT_NE(half.out.find("(version 3), float16 weights of " + key), std::string::npos) << half.out;
+    EXPECT_NE(half.out.find("not measured: the training job 'linear_churn' that made the model was not given "
+                            "(--job FILE measures it)"),
+              std::string::npos)
+        << half.out;
+    EXPECT_NE(half.out.find("warning: the model has 3 weights, too few"), std::string::npos) << half.out;
+
+    auto trees = run("train --json -q --set hyperparameters.n_estimators=5 " + source("examples/churn/churn.n3") +
+                         " baseline_churn_model",
+                     home.env());
+    ASSERT_EQ(trees.code, 0) << trees.out;
+    std::string tree_key = nlohmann::json::parse(trees.out)["registry_key"];
+    auto refused = run("models compress " + tree_key, home.env());
+    EXPECT_EQ(refused.code, 1);
+    EXPECT_NE(refused.out.find("model '" + tree_key + "' (random_forest) cannot be quantized"), std::string::npos)
+        << refused.out;
+    auto bad = run("models compress " + key + " --precision int4", home.env());
+    EXPECT_NE(bad.out.find("unknown precision 'int4': expected 'int8' or 'float16'"), std::string::npos) << bad.out;
+}
