@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <mutex>
 #include <thread>
@@ -126,7 +127,8 @@ struct Connection {
     std::size_t written = 0;
     bool close_after_write = false;
     bool sent_continue = false;
-    bool want_write = false;  // EPOLLOUT registered
+    std::uint32_t interest = EPOLLIN | EPOLLRDHUP;  // the events registered for it
+    bool eof = false;  // the client closed its side: only writing is left
     Clock::time_point last_active = Clock::now();
 };
 
@@ -258,7 +260,12 @@ struct PredictListener::Impl {
                 c.close_after_write = true;
                 break;
             }
-            Response res = handler(req);
+            Response res;
+            try {
+                res = handler(req);
+            } catch (const std::exception& e) {  // the handler's contract says never; a loop thread must not die
+                res = error_answer(500, "internal_error", std::string("internal error: ") + e.what());
+            }
             c.out += serialize(res, !keep_alive);
             if (!keep_alive) c.close_after_write = true;
         }
@@ -319,13 +326,16 @@ struct PredictListener::Impl {
             ::close(fd);
             conns.erase(fd);
         };
-        auto set_write_interest = [&](Connection& c, bool want) {
-            if (c.want_write == want) return;
+        // Reading until the client closes its side (after that a level-triggered
+        // EPOLLRDHUP would fire on every wait), writing while output is pending.
+        auto update_interest = [&](Connection& c) {
+            std::uint32_t want = (c.eof ? 0u : EPOLLIN | EPOLLRDHUP) | (c.out.empty() ? 0u : EPOLLOUT);
+            if (want == c.interest) return;
             epoll_event e{};
-            e.events = EPOLLIN | EPOLLRDHUP | (want ? EPOLLOUT : 0u);
+            e.events = want;
             e.data.fd = c.fd;
             ::epoll_ctl(ep, EPOLL_CTL_MOD, c.fd, &e);
-            c.want_write = want;
+            c.interest = want;
         };
         std::vector<epoll_event> events(256);
         auto last_sweep = Clock::now();
@@ -371,7 +381,7 @@ struct PredictListener::Impl {
                     }
                     if (c.out.empty() || c.written == c.out.size()) answer_buffered(c);
                     if (!readable && c.out.empty()) open = false;
-                    if (!readable) c.close_after_write = true;
+                    if (!readable) c.close_after_write = c.eof = true;
                 }
                 if (open) open = flush(c);
                 if (!open) {
@@ -386,7 +396,7 @@ struct PredictListener::Impl {
                         continue;
                     }
                 }
-                set_write_interest(c, !c.out.empty());
+                update_interest(c);
             }
             auto now = Clock::now();
             if (now - last_sweep >= std::chrono::seconds(1)) {
