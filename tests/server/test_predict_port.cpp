@@ -25,25 +25,6 @@ namespace {
 
 const char* kToken = "predict-token";
 
-const char* kJobFile = R"(dataset "customer_data":
-    source: csv
-    path: customers.csv
-model "churn_classifier":
-    type: classifier
-    algorithm: xgboost
-training "baseline_churn_model":
-    model: churn_classifier
-    dataset: customer_data
-    target: churned
-    features:
-        - tenure
-        - monthly_spend
-        - support_calls
-        - contract_type
-    objective: maximize_accuracy
-    hyperparameters:
-        n_estimators: 20
-)";
 
 int connect_to(int port) {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -90,16 +71,15 @@ std::string post(const std::string& path, const std::string& body, const std::st
 class PredictPortTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        std::ofstream(ws.dir / "churn.n3") << kJobFile;
-        auto loaded = lang::load_job_file(ws.dir / "churn.n3");
-        ASSERT_TRUE(loaded.ok()) << loaded.report();
         server::ServerOptions options;
         options.port = 0;
         options.predict_port = 0;
         options.token = kToken;
         options.model_root = (ws.dir / "models").string();
         options.max_body_bytes = 100000;
-        server = std::make_unique<server::Server>(std::vector<lang::JobFile>{loaded.spec}, *ws.store, options);
+        server = std::make_unique<server::Server>(
+            std::vector<lang::JobFile>{ws.job("    algorithm: xgboost\n", "    hyperparameters:\n        n_estimators: 20\n")},
+            *ws.store, options);
         server->start();
         ASSERT_GT(server->predict_port(), 0);
         ASSERT_NE(server->predict_port(), server->port());
