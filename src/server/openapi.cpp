@@ -101,6 +101,7 @@ Json operation(const Route& r, const std::string& method, const std::string& id,
     // An empty list (not an absent key) says explicitly that no token is needed.
     op["security"] = Json::array();
     if (r.needs_token) op["security"].push_back(Json{{"bearer", Json::array()}});
+    if (r.data_plane) op["x-hone-prediction-port"] = true;
     op["responses"] = responses();
     return op;
 }
@@ -201,7 +202,8 @@ Json openapi_document(const std::vector<Route>& routes, const std::string& versi
     doc["info"] = Json{{"title", "hone"},
                        {"version", version},
                        {"description", "Trains, tunes, registers and serves models. Operations that need the token "
-                                       "take it as 'Authorization: Bearer <token>'."}};
+                                       "take it as 'Authorization: Bearer <token>'. Operations marked x-hone-prediction-port are "
+                                       "also answered on the port of 'hone serve --predict-port'."}};
     Json tags = Json::array();
     Json paths = Json::object();
     std::set<std::string> ids, tagged;

@@ -112,6 +112,15 @@ TEST(OpenApi, SecurityFollowsNeedsToken) {
     EXPECT_FALSE(doc.contains("security"));  // per operation only
 }
 
+TEST(OpenApi, PredictionPortOperationsAreMarked) {
+    std::vector<Route> table = small_table();
+    table.front().data_plane = true;  // health
+    Json doc = openapi_document(table, "1");
+    EXPECT_EQ(doc["paths"]["/api/training/health"]["get"]["x-hone-prediction-port"], true);
+    EXPECT_FALSE(doc["paths"]["/api/training/jobs"]["get"].contains("x-hone-prediction-port"));
+    EXPECT_NE(doc["info"]["description"].get<std::string>().find("hone serve --predict-port"), std::string::npos);
+}
+
 TEST(OpenApi, TagsAndResponses) {
     Json doc = openapi_document(small_table(), "1");
     const Json& paths = doc["paths"];
