@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 
 #include "common/error.hpp"
+#include "common/file.hpp"
 #include "common/text.hpp"
 
 namespace hone::models {
@@ -124,11 +124,9 @@ QuantizedMatrix QuantizedMatrix::read(const nlohmann::ordered_json& description,
     if (m.precision_ == Precision::int8 && m.scales_.size() != m.cols_)
         throw invalid(path, "has " + std::to_string(m.scales_.size()) + " scales for " + std::to_string(m.cols_) +
                                 " columns");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorKind::not_found, "invalid_model", path.string() + ": no such file");
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    m.bytes_ = bytes.str();
+    std::optional<std::string> bytes = read_file(path);
+    if (!bytes) throw Error(ErrorKind::not_found, "invalid_model", path.string() + ": no such file");
+    m.bytes_ = std::move(*bytes);
     std::size_t expected = m.rows_ * m.cols_ * bytes_per_value(m.precision_);
     if (m.bytes_.size() != expected)
         throw invalid(path, "holds " + std::to_string(m.bytes_.size()) + " bytes, expected " +

@@ -5,9 +5,9 @@
 
 #include <fstream>
 #include <random>
-#include <sstream>
 
 #include "common/error.hpp"
+#include "common/file.hpp"
 #include "common/sha256.hpp"
 
 namespace hone::registry {
@@ -25,12 +25,7 @@ void fsync_path(const fs::path& p, bool directory) {
     if (rc != 0) throw Error(ErrorKind::io, "io_error", "cannot sync " + p.string());
 }
 
-std::string read_all(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+std::string read_all(const fs::path& p) { return read_file(p).value_or(""); }
 
 }  // namespace
 

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -62,6 +63,11 @@ private:
     std::vector<std::string> training_names_, tuning_names_;
     std::map<std::string, const lang::JobFile*> training_files_, tuning_files_;
 };
+
+// A route handler that calls `f` with the server's context.
+inline std::function<Response(const Request&)> bound(Context& ctx, Response (*f)(Context&, const Request&)) {
+    return [c = &ctx, f](const Request& req) { return f(*c, req); };
+}
 
 // Serves again the jobs earlier servers on this store created over HTTP; one
 // that no longer validates (a dataset moved out of the data root, a name now

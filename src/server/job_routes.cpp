@@ -148,22 +148,22 @@ std::string submit(Context& ctx, const std::string& kind, const std::string& nam
     const lang::JobFile* f = &file;
     spec.work = [c, f, kind, name, overrides, actor](const std::string& run_id, train::RunControl& control) {
         ProgressFeed feed(control);
-        if (kind == "training") {
-            train::TrainOptions options;
+        // What a training run and a study take alike.
+        auto common = [&](auto& options) {
             options.overrides = overrides;
             options.model_root = c->model_root();
             options.created_by = actor;
             options.run_id = run_id;
             options.cancelled = [&control] { return control.checkpoint(); };
+        };
+        if (kind == "training") {
+            train::TrainOptions options;
+            common(options);
             options.on_progress = [&feed](const train::Progress& p) { feed.training(p); };
             return train::run_training_job(*f, name, c->store, options);
         }
         tune::TuneOptions options;
-        options.overrides = overrides;
-        options.model_root = c->model_root();
-        options.created_by = actor;
-        options.run_id = run_id;
-        options.cancelled = [&control] { return control.checkpoint(); };
+        common(options);
         options.on_trial = [&feed](const tune::TrialEvent& e) { feed.trial(e); };
         return tune::run_tuning_job(*f, name, c->store, options);
     };
@@ -409,29 +409,26 @@ int restore_created_jobs(Context& ctx) {
 
 std::vector<Route> job_routes(Context& ctx) {
     Context* c = &ctx;
-    auto with = [c](Response (*f)(Context&, const Request&)) {
-        return [c, f](const Request& req) { return f(*c, req); };
-    };
     return {
         {"GET", "/api/training/jobs", "The names of the training jobs", true,
          [c](const Request&) { return ok(names_json(c->training_names())); }},
         {"GET", "/api/training/jobs/{name}",
-         "A training job's spec, with its status, progress and metrics under \"data\"", true, with(get_training_job)},
+         "A training job's spec, with its status, progress and metrics under \"data\"", true, bound(ctx, get_training_job)},
         {"POST", "/api/training/jobs",
          "Create a job from JSON: seed 004's configuration or job-file blocks; validated like a job file", true,
-         with(create_job)},
+         bound(ctx, create_job)},
         {"POST", "/api/training/jobs/{name}/start", "Queue a run of a training or tuning job; 202 with its run id",
-         true, with(start_job)},
+         true, bound(ctx, start_job)},
         {"POST", "/api/training/jobs/{name}/cancel", "Cancel the job's pending or running run", true,
-         with(cancel_job)},
+         bound(ctx, cancel_job)},
         {"GET", "/api/training/statistics", "Runs in total, success rate, average duration, per algorithm", true,
-         with(statistics)},
+         bound(ctx, statistics)},
         {"POST", "/api/training/jobs/{name}/run",
-         "Run a training job now and answer its result; body: {\"overrides\": {...}}", true, with(run_training)},
+         "Run a training job now and answer its result; body: {\"overrides\": {...}}", true, bound(ctx, run_training)},
         {"GET", "/api/training/jobs/{name}/metrics", "The metrics of a training job's latest run", true,
-         with(training_metrics)},
+         bound(ctx, training_metrics)},
         {"GET", "/api/training/jobs/{name}/history", "A training job's runs, newest first; ?limit=N", true,
-         with(training_history)},
+         bound(ctx, training_history)},
         {"GET", "/api/training/tuning/jobs", "The names of the tuning jobs", true,
          [c](const Request&) { return ok(names_json(c->tuning_names())); }},
         {"GET", "/api/training/tuning/jobs/{name}", "A tuning job's spec", true,
@@ -441,11 +438,11 @@ std::vector<Route> job_routes(Context& ctx) {
          }},
         {"POST", "/api/training/tuning/jobs/{name}/run",
          "Run a tuning study now and answer its result; body: {\"overrides\": {\"max_trials\": N, ...}}", true,
-         with(run_tuning)},
+         bound(ctx, run_tuning)},
         {"GET", "/api/training/tuning/jobs/{name}/trials", "The trials of a tuning job's latest study", true,
-         with(tuning_trials)},
+         bound(ctx, tuning_trials)},
         {"GET", "/api/training/tuning/jobs/{name}/best", "The best trial of a tuning job's latest study", true,
-         with(tuning_best)},
+         bound(ctx, tuning_best)},
     };
 }
 

@@ -296,10 +296,8 @@ Response deploy_model(Context& ctx, const Request& req) {
     if (target.empty()) target = "local";
     registry::ModelEntry entry = require_model(ctx, key);
     if (target != "local") {
-        Response r = wrapped(Json::object(), 501);
-        r.body = Json{{"status", "error"}, {"error", "not_implemented"},
-                      {"message", "deployment target '" + target + "' is not available; only 'local' is"},
-                      {"details", Json::array()}};
+        Response r = error_response(501, "not_implemented",
+                                    "deployment target '" + target + "' is not available; only 'local' is");
         ctx.store.audit(req.actor, "deploy", key, "error", Json{{"target", target}});
         return r;
     }
@@ -463,37 +461,33 @@ Response predict(Context& ctx, const Request& req) {
 }  // namespace
 
 std::vector<Route> model_routes(Context& ctx) {
-    Context* c = &ctx;
-    auto with = [c](Response (*f)(Context&, const Request&)) {
-        return [c, f](const Request& req) { return f(*c, req); };
-    };
     return {
         {"GET", "/api/training/health", "Health: status, version, uptime, whether the store answers", false,
-         with(health), false, true},
+         bound(ctx, health), false, true},
         {"POST", "/api/training/models/search",
          "Registered models by name, algorithm, stage, task, training_job and metric thresholds", true,
-         with(search_models), true},
-        {"GET", "/api/training/models/{key}", "A registered model's entry", true, with(get_model)},
-        {"DELETE", "/api/training/models/{key}", "Delete a registered model and its files", true, with(delete_model)},
+         bound(ctx, search_models), true},
+        {"GET", "/api/training/models/{key}", "A registered model's entry", true, bound(ctx, get_model)},
+        {"DELETE", "/api/training/models/{key}", "Delete a registered model and its files", true, bound(ctx, delete_model)},
         {"PUT", "/api/training/models/{key}", "Update a registered model: stage, tags, description", true,
-         with(update_model)},
+         bound(ctx, update_model)},
         {"POST", "/api/training/models", "Register a model made elsewhere from seed 004's description (no model file)",
-         true, with(register_external)},
+         true, bound(ctx, register_external)},
         {"POST", "/api/training/models/compare",
          "Compare models: metrics and hyperparameters side by side, deltas against the first", true,
-         with(compare_models), true},
+         bound(ctx, compare_models), true},
         {"POST", "/api/training/evaluate/{key}",
-         "A model's metrics on a named dataset or on posted rows that hold the target", true, with(evaluate_model),
+         "A model's metrics on a named dataset or on posted rows that hold the target", true, bound(ctx, evaluate_model),
          true},
         {"POST", "/api/training/deploy/{key}",
          "Deploy a model locally: load, health-check, make it production (the previous one is archived)", true,
-         with(deploy_model)},
+         bound(ctx, deploy_model)},
         {"POST", "/api/training/models/{key}/compress",
          "Quantize a linear model's weights to int8 or float16 and register it as the next version, measured "
          "against the original",
-         true, with(compress_model)},
+         true, bound(ctx, compress_model)},
         {"POST", "/api/training/models/{key}/predict",
-         "Predict rows sent as records, dataframe_split, dataframe_records or instances", true, with(predict), true,
+         "Predict rows sent as records, dataframe_split, dataframe_records or instances", true, bound(ctx, predict), true,
          true},
     };
 }

@@ -79,23 +79,18 @@ std::string percent_decode(std::string_view s, bool plus_is_space) {
     return out;
 }
 
-std::string serialize(const Response& r, bool close) {
-    std::string body, type;
-    if (!r.content_type.empty()) {
-        body = r.text;
-        type = r.content_type;
-    } else {
-        body = r.body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-        type = "application/json";
-    }
-    std::string out;
-    out.reserve(body.size() + 160);
+// Appends `r` as an HTTP/1.1 response to `out`, the connection's output.
+void append_response(std::string& out, const Response& r, bool close) {
+    std::string dumped;
+    if (r.content_type.empty()) dumped = json_text(r.body);
+    const std::string& body = r.content_type.empty() ? dumped : r.text;
+    out.reserve(out.size() + body.size() + 160);
     out += "HTTP/1.1 ";
     out += std::to_string(r.status);
     out += ' ';
     out += reason_phrase(r.status);
     out += "\r\nContent-Type: ";
-    out += type;
+    out += r.content_type.empty() ? "application/json" : r.content_type;
     out += "\r\nContent-Length: ";
     out += std::to_string(body.size());
     out += "\r\n";
@@ -108,14 +103,6 @@ std::string serialize(const Response& r, bool close) {
     if (close) out += "Connection: close\r\n";
     out += "\r\n";
     out += body;
-    return out;
-}
-
-Response error_answer(int status, const std::string& code, const std::string& message) {
-    Response r;
-    r.status = status;
-    r.body = Json{{"status", "error"}, {"error", code}, {"message", message}, {"details", Json::array()}};
-    return r;
 }
 
 struct Connection {
@@ -154,25 +141,18 @@ struct PredictListener::Impl {
         std::string_view data(c.in);
         data.remove_prefix(c.parsed);
         std::size_t head_end = data.find("\r\n\r\n");
-        if (head_end == std::string_view::npos) {
-            if (data.size() > max_header_bytes) {
-                err = error_answer(431, "headers_too_large",
-                                   "the request's headers exceed " + std::to_string(max_header_bytes) + " bytes");
-                return Parse::error;
-            }
-            return Parse::need_more;
-        }
-        if (head_end > max_header_bytes) {
-            err = error_answer(431, "headers_too_large",
-                               "the request's headers exceed " + std::to_string(max_header_bytes) + " bytes");
+        if ((head_end == std::string_view::npos ? data.size() : head_end) > max_header_bytes) {
+            err = error_response(431, "headers_too_large",
+                                 "the request's headers exceed " + std::to_string(max_header_bytes) + " bytes");
             return Parse::error;
         }
+        if (head_end == std::string_view::npos) return Parse::need_more;
         std::string_view head = data.substr(0, head_end);
         std::size_t line_end = head.find("\r\n");
         std::string_view line = head.substr(0, line_end);
         std::size_t sp1 = line.find(' '), sp2 = line.rfind(' ');
         if (sp1 == std::string_view::npos || sp2 == sp1 || line.substr(sp2 + 1).substr(0, 5) != "HTTP/") {
-            err = error_answer(400, "bad_request", "the request line does not parse as METHOD TARGET HTTP/1.x");
+            err = error_response(400, "bad_request", "the request line does not parse as METHOD TARGET HTTP/1.x");
             return Parse::error;
         }
         req = RawRequest{};
@@ -202,7 +182,7 @@ struct PredictListener::Impl {
             std::string_view h = head.substr(pos, end - pos);
             std::size_t colon = h.find(':');
             if (colon == std::string_view::npos || colon == 0) {
-                err = error_answer(400, "bad_request", "a header line has no name: '" + std::string(h.substr(0, 80)) + "'");
+                err = error_response(400, "bad_request", "a header line has no name: '" + std::string(h.substr(0, 80)) + "'");
                 return Parse::error;
             }
             req.headers.emplace_back(to_lower(h.substr(0, colon)), std::string(trim(h.substr(colon + 1))));
@@ -211,7 +191,7 @@ struct PredictListener::Impl {
         std::string connection = to_lower(req.header("connection"));
         keep_alive = version == "HTTP/1.1" ? connection != "close" : connection == "keep-alive";
         if (!req.header("transfer-encoding").empty()) {
-            err = error_answer(411, "length_required", "send the body with a Content-Length (chunked bodies are not read)");
+            err = error_response(411, "length_required", "send the body with a Content-Length (chunked bodies are not read)");
             return Parse::error;
         }
         std::size_t length = 0;
@@ -221,11 +201,11 @@ struct PredictListener::Impl {
             errno = 0;
             unsigned long long v = std::strtoull(cl.c_str(), &end, 10);
             if (errno != 0 || *end != '\0' || !std::isdigit(static_cast<unsigned char>(cl[0]))) {
-                err = error_answer(400, "bad_request", "Content-Length '" + cl + "' is not a number");
+                err = error_response(400, "bad_request", "Content-Length '" + cl + "' is not a number");
                 return Parse::error;
             }
             if (v > options.max_body_bytes) {
-                err = error_answer(413, "payload_too_large",
+                err = error_response(413, "payload_too_large",
                                    "the body is larger than the limit of " + std::to_string(options.max_body_bytes) +
                                        " bytes");
                 return Parse::error;
@@ -256,7 +236,7 @@ struct PredictListener::Impl {
             Parse p = parse(c, req, keep_alive, err);
             if (p == Parse::need_more) break;
             if (p == Parse::error) {
-                c.out += serialize(err, true);
+                append_response(c.out, err, true);
                 c.close_after_write = true;
                 break;
             }
@@ -264,9 +244,9 @@ struct PredictListener::Impl {
             try {
                 res = handler(req);
             } catch (const std::exception& e) {  // the handler's contract says never; a loop thread must not die
-                res = error_answer(500, "internal_error", std::string("internal error: ") + e.what());
+                res = error_response(500, "internal_error", std::string("internal error: ") + e.what());
             }
-            c.out += serialize(res, !keep_alive);
+            append_response(c.out, res, !keep_alive);
             if (!keep_alive) c.close_after_write = true;
         }
         if (c.parsed > 0 && c.parsed == c.in.size()) {

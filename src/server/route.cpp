@@ -22,6 +22,21 @@ Response wrapped(Json data, int status) {
     return r;
 }
 
+Json error_body(const std::string& code, const std::string& message, const Json& details, const std::string& hint) {
+    Json j{{"status", "error"}, {"error", code}, {"message", message}, {"details", details}};
+    if (!hint.empty()) j["hint"] = hint;
+    return j;
+}
+
+Response error_response(int status, const std::string& code, const std::string& message, const std::string& hint) {
+    Response r;
+    r.status = status;
+    r.body = error_body(code, message, Json::array(), hint);
+    return r;
+}
+
+std::string json_text(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
 void check_name(const std::string& name, const std::string& what) {
     bool ok = !name.empty() && name.size() <= 128;
     for (char ch : name) ok = ok && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '-');

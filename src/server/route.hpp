@@ -69,6 +69,16 @@ Json parse_body(const Request& req);
 // Seed 004's answer shape: {"data": data}.
 Response wrapped(Json data, int status = 200);
 
+// The one error shape, {"status": "error", "error": code, "message": message,
+// "details": details, "hint": hint (absent when empty)}, as a body and as an answer.
+Json error_body(const std::string& code, const std::string& message, const Json& details = Json::array(),
+                const std::string& hint = "");
+Response error_response(int status, const std::string& code, const std::string& message,
+                        const std::string& hint = "");
+
+// A JSON body as sent: compact, invalid UTF-8 replaced rather than thrown on.
+std::string json_text(const Json& j);
+
 // Names of jobs and models created over HTTP are 1 to 128 of [A-Za-z0-9_.-];
 // else hone::Error(validation, "invalid_name") saying so about `what`.
 void check_name(const std::string& name, const std::string& what);

@@ -92,16 +92,13 @@ Response events(Context& ctx, const Request& req) {
 
 std::vector<Route> run_routes(Context& ctx) {
     Context* c = &ctx;
-    auto with = [c](Response (*f)(Context&, const Request&)) {
-        return [c, f](const Request& req) { return f(*c, req); };
-    };
     auto action = [c](Action a, const char* name) {
         return [c, a, name](const Request& req) { return act(*c, req, a, name); };
     };
     return {
-        {"GET", "/api/training/runs", "The runs of this server, newest first", true, with(list_runs)},
+        {"GET", "/api/training/runs", "The runs of this server, newest first", true, bound(ctx, list_runs)},
         {"GET", "/api/training/runs/{id}", "A run: status, progress (current_epoch, total_epochs, ETA), metrics",
-         true, with(get_run)},
+         true, bound(ctx, get_run)},
         {"POST", "/api/training/runs/{id}/pause", "Pause a run at its next round or trial", true,
          action(&train::JobRunner::pause, "pause")},
         {"POST", "/api/training/runs/{id}/resume", "Resume a paused run", true,
@@ -110,7 +107,7 @@ std::vector<Route> run_routes(Context& ctx) {
          action(&train::JobRunner::cancel, "cancel")},
         {"GET", "/api/training/runs/{id}/events",
          "Server-Sent Events: status, progress (seed 004's fields) and, for studies, one event per trial", true,
-         with(events)},
+         bound(ctx, events)},
     };
 }
 

@@ -38,20 +38,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-Json error_body(const std::string& code, const std::string& message, const Json& details = Json::array(),
-                const std::string& hint = "") {
-    Json j{{"status", "error"}, {"error", code}, {"message", message}, {"details", details}};
-    if (!hint.empty()) j["hint"] = hint;
-    return j;
-}
-
-Response error_response(int status, const std::string& code, const std::string& message, const std::string& hint = "") {
-    Response r;
-    r.status = status;
-    r.body = error_body(code, message, Json::array(), hint);
-    return r;
-}
-
 Response error_response(const Error& e) {
     Json details = Json::array();
     const Location& w = e.where();
@@ -130,8 +116,6 @@ std::string status_text(int status) {
         default: return "HTTP error " + std::to_string(status);
     }
 }
-
-std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 std::string format_ms(double ms) {
     char buf[32];
@@ -316,7 +300,7 @@ struct Server::Impl {
         } else if (!res.content_type.empty())
             hres.set_content(res.text, res.content_type.c_str());
         else
-            hres.set_content(dump(res.body), "application/json");
+            hres.set_content(json_text(res.body), "application/json");
     }
 };
 
@@ -344,13 +328,13 @@ void Server::start() {
         std::string message = res.status == 413
                                   ? "the body is larger than the limit of " + std::to_string(s.ctx.options.max_body_bytes) + " bytes"
                                   : status_text(res.status);
-        res.set_content(dump(error_body(code, message)), "application/json");
+        res.set_content(json_text(error_body(code, message)), "application/json");
         s.log(req.method + " " + req.path + " " + std::to_string(res.status));
         return httplib::Server::HandlerResponse::Handled;
     }));
     s.http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
         res.status = 500;
-        res.set_content(dump(error_body("internal_error", "internal error")), "application/json");
+        res.set_content(json_text(error_body("internal_error", "internal error")), "application/json");
     });
     s.http.set_payload_max_length(o.max_body_bytes);
     s.http.set_tcp_nodelay(true);

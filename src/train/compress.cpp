@@ -2,10 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include "common/error.hpp"
+#include "common/file.hpp"
 #include "common/text.hpp"
 #include "metrics/registry.hpp"
 #include "models/catalog.hpp"
@@ -18,13 +17,6 @@ namespace hone::train {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string read_text(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 std::uintmax_t bytes_of(const fs::path& dir, const std::vector<std::string>& files) {
     std::uintmax_t total = 0;
@@ -106,14 +98,19 @@ CompressResult compress_model(registry::Store& store, const std::string& key, co
     Json manifest = loadable_manifest(parent);
     require_quantizable(parent, manifest);
     fs::path dir = parent.file_path;
-    auto original = load_estimator(manifest, dir);
     auto compressed = load_estimator(manifest, dir);
     Json quantized = compressed->quantize(options.precision);
+    // Measured before anything is written: it is the slow part, and the one that may fail.
+    std::optional<Measured> measured;
+    if (options.job_file)
+        measured = measure(*options.job_file, parent, *load_estimator(manifest, dir), *compressed);
 
     std::string root = options.model_root.empty() ? registry::default_model_root() : options.model_root;
     registry::ArtifactWriter writer(root);
     std::vector<std::string> files = compressed->save(writer.dir());
-    writer.write_file("preprocess.json", read_text(dir / "preprocess.json"));
+    std::optional<std::string> preprocessing = read_file(dir / "preprocess.json");
+    if (!preprocessing) throw Error(ErrorKind::io, "io_error", "cannot read " + (dir / "preprocess.json").string());
+    writer.write_file("preprocess.json", *preprocessing);
     std::uintmax_t before = bytes_of(dir, model_files(manifest)), after = bytes_of(writer.dir(), files);
     Json compression{{"type", "quantization"},
                      {"precision", std::string(models::to_string(options.precision))},
@@ -123,9 +120,6 @@ CompressResult compress_model(registry::Store& store, const std::string& key, co
     manifest.erase("files");
     manifest["compression"] = compression;
     std::string sha = writer.seal(manifest);
-
-    std::optional<Measured> measured;
-    if (options.job_file) measured = measure(*options.job_file, parent, *original, *compressed);
 
     registry::ModelEntry entry = parent;
     entry.metrics = measured ? measured->after : Json::object();

@@ -1,10 +1,9 @@
 #include "train/predictor.hpp"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "common/error.hpp"
+#include "common/file.hpp"
 #include "common/text.hpp"
 #include "metrics/registry.hpp"
 #include "models/catalog.hpp"
@@ -47,10 +46,8 @@ std::shared_ptr<LoadedModel> LoadedModel::load(registry::Store& store, const std
     model->entry_ = require_model(store, key);
     std::filesystem::path dir = model->entry_.file_path;
     model->manifest_ = loadable_manifest(model->entry_);
-    std::ifstream in(dir / "preprocess.json");
-    std::stringstream text;
-    text << in.rdbuf();
-    model->pre_ = data::Preprocessor::from_json(nlohmann::ordered_json::parse(text.str()));
+    model->pre_ = data::Preprocessor::from_json(
+        nlohmann::ordered_json::parse(read_file(dir / "preprocess.json").value_or("")));
     model->estimator_ = load_estimator(model->manifest_, dir);
     const auto& m = model->manifest_;
     if (auto t = data::parse_dtype(m["target_type"].get<std::string>())) model->target_type_ = *t;

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <fstream>
-#include <sstream>
 
 #include "common/error.hpp"
+#include "common/file.hpp"
 
 namespace hone::models::solver {
 
@@ -153,12 +153,10 @@ void require_file(const std::filesystem::path& path) {
 
 Json read_json_file(const std::filesystem::path& path) {
     require_file(path);
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    if (!in) throw Error(ErrorKind::io, "invalid_model", "cannot read " + path.string());
+    std::optional<std::string> text = read_file(path);
+    if (!text) throw Error(ErrorKind::io, "invalid_model", "cannot read " + path.string());
     try {
-        return Json::parse(text.str());
+        return Json::parse(*text);
     } catch (const nlohmann::json::exception& e) {
         throw Error(ErrorKind::data, "invalid_model", path.string() + " is not valid JSON: " + e.what());
     }
