@@ -160,6 +160,15 @@ bool is_integer(const Json& v) {
     return v.is_number_integer();
 }
 
+// The type of a column from the kinds of value it holds (see rows.hpp).
+data::DType column_type(bool boolean, bool integer, bool fraction, bool text) {
+    bool numeric = integer || fraction;
+    return text || (boolean && numeric) ? data::DType::string
+           : boolean                   ? data::DType::boolean
+           : integer && !fraction      ? data::DType::int64
+                                       : data::DType::float64;  // also: only nulls
+}
+
 data::Column build_column(const std::string& name, const std::vector<const Json*>& values) {
     bool boolean = false, integer = false, fraction = false, text = false;
     for (std::size_t r = 0; r < values.size(); ++r) {
@@ -172,11 +181,7 @@ data::Column build_column(const std::string& name, const std::vector<const Json*
             invalid("row " + std::to_string(r + 1) + ", feature '" + name +
                     "': expected a number, string, boolean or null, got " + kind_name(v));
     }
-    bool numeric = integer || fraction;
-    data::DType type = text || (boolean && numeric) ? data::DType::string
-                       : boolean                   ? data::DType::boolean
-                       : integer && !fraction      ? data::DType::int64
-                                                   : data::DType::float64;  // also: only nulls
+    data::DType type = column_type(boolean, integer, fraction, text);
     data::Column col(name, type);
     col.reserve(values.size());
     for (const Json* p : values) {
@@ -414,10 +419,7 @@ bool build_fast_column(const std::string& name, const std::vector<Cell>& cells, 
         }
     }
     if ((text && (boolean || integer || fraction)) || (boolean && (integer || fraction))) return false;
-    data::DType type = text ? data::DType::string
-                       : boolean ? data::DType::boolean
-                       : integer && !fraction ? data::DType::int64
-                                              : data::DType::float64;
+    data::DType type = column_type(boolean, integer, fraction, text);
     data::Column col(name, type);
     col.reserve(cells.size() / stride);
     for (std::size_t at = offset; at < cells.size(); at += stride) {
