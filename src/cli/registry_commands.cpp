@@ -81,7 +81,7 @@ void add_compress(CLI::App& models, const std::shared_ptr<Settings>& settings, i
     auto* cmd = models.add_subcommand(
         "compress", "Quantize a linear model's weights (int8 or float16) into its next version, measured against it");
     struct Options {
-        std::string key, precision = "int8", job_file, type = "quantization";
+        std::string key, precision = "int8", job_file;
         bool json = false;
     };
     auto o = std::make_shared<Options>();
@@ -98,7 +98,7 @@ void add_compress(CLI::App& models, const std::shared_ptr<Settings>& settings, i
         lang::LoadedJobFile file;
         if (!o->job_file.empty()) {
             file = load_checked_job_file(o->job_file);
-            options.job_file = &file.spec;
+            options.job_file = [&file](const std::string&) { return &file.spec; };
         }
         auto store = open_settings_store(*settings);
         train::CompressResult result = train::compress_model(*store, o->key, options);

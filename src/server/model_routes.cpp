@@ -382,8 +382,7 @@ Response compress_model(Context& ctx, const Request& req) {
     options.precision = models::parse_precision(precision.empty() ? "int8" : precision);
     options.model_root = ctx.model_root();
     options.created_by = req.actor;
-    auto entry = ctx.store.get_model(key);
-    if (entry) options.job_file = ctx.find_training_file(entry->metadata.value("training_job", std::string()));
+    options.job_file = [&ctx](const std::string& job) { return ctx.find_training_file(job); };
     train::CompressResult result = train::compress_model(ctx.store, key, options);
     ctx.store.audit(req.actor, "compress", key, "ok",
                     Json{{"key", result.entry.key}, {"precision", result.report["precision"]}});

@@ -101,9 +101,10 @@ CompressResult compress_model(registry::Store& store, const std::string& key, co
     auto compressed = load_estimator(manifest, dir);
     Json quantized = compressed->quantize(options.precision);
     // Measured before anything is written: it is the slow part, and the one that may fail.
+    std::string job = parent.metadata.value("training_job", std::string());
+    const lang::JobFile* job_file = options.job_file ? options.job_file(job) : nullptr;
     std::optional<Measured> measured;
-    if (options.job_file)
-        measured = measure(*options.job_file, parent, *load_estimator(manifest, dir), *compressed);
+    if (job_file) measured = measure(*job_file, parent, *load_estimator(manifest, dir), *compressed);
 
     std::string root = options.model_root.empty() ? registry::default_model_root() : options.model_root;
     registry::ArtifactWriter writer(root);
@@ -129,7 +130,6 @@ CompressResult compress_model(registry::Store& store, const std::string& key, co
     entry.stage = "none";
     entry.sha256 = sha;
     entry.run_id.clear();
-    std::string job = parent.metadata.value("training_job", std::string());
     entry = store.register_model(entry, job, [&](const std::string& k) { return writer.place(k); });
 
     Json report{{"key", entry.key},

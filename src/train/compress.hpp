@@ -10,6 +10,7 @@
 // models' metrics on the same held-out split (test, else validation), with the
 // deltas and the share of rows whose prediction is unchanged. Without the job the
 // new entry has no metrics (none were measured) and the answer says so.
+#include <functional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -26,10 +27,11 @@ struct CompressOptions {
     models::Precision precision = models::Precision::int8;
     std::string model_root;  // "" = registry::default_model_root()
     std::string created_by = "hone";
-    // The file holding the training job named in the entry's metadata, when
-    // known: the held-out split is rebuilt from it (same data, seed and
-    // preprocessing) to measure both models. Null: not measured.
-    const lang::JobFile* job_file = nullptr;
+    // The file holding a training job, by name, or null when it is not known;
+    // called with the job named in the entry's metadata. The held-out split is
+    // rebuilt from it (same data, seed and preprocessing) to measure both models.
+    // Empty or null: not measured.
+    std::function<const lang::JobFile*(const std::string& training_job)> job_file;
 };
 
 struct CompressResult {
