@@ -49,6 +49,10 @@ struct DatasetSpec {
     std::string description;
     Json metadata = Json::object();
     std::filesystem::path base_dir;  // relative paths resolve against the job file's folder
+    // When set, the file must resolve inside this folder when it is opened (jobs
+    // created over HTTP: the server's data root); checked by the data layer on what
+    // it opened, so a link placed later cannot lead outside. Empty = no limit.
+    std::string confined_to;
     SourcePos pos;
 
     // `path` resolved against base_dir (unchanged when absolute or empty).
