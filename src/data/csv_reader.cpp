@@ -1072,38 +1072,24 @@ Location file_location(const std::string& file) {
 
 // A file's bytes, memory-mapped read-only when possible (else read into memory).
 // Parsed ranges can be dropped from the mapping so that the file's pages do not
-// stay resident next to the Frame being built.
+// stay resident next to the Frame being built. The DataFile has checked that it
+// is a regular file, so the size is known and reading ends.
 class Input {
 public:
-    explicit Input(const std::filesystem::path& path) : name_(path.string()) {
-        fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd_ < 0) fail_errno("cannot open the file");
-        struct stat st {};
-        if (::fstat(fd_, &st) != 0) fail_errno("cannot read the file");
-        if (S_ISDIR(st.st_mode))
-            throw Error(ErrorKind::io, "dataset_load_failed", "is a directory, not a CSV file", file_location(name_));
-        if (S_ISREG(st.st_mode) && st.st_size > 0) {
-            size_ = static_cast<std::size_t>(st.st_size);
-            void* m = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
+    explicit Input(const DataFile& file) {
+        if (file.size() > 0) {
+            size_ = static_cast<std::size_t>(file.size());
+            void* m = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, file.fd(), 0);
             if (m != MAP_FAILED) {
                 map_ = static_cast<const char*>(m);
                 ::madvise(m, size_, MADV_SEQUENTIAL);
                 return;
             }
         }
-        // Pipes, special files, or a failed mapping: read it all.
-        char buf[1 << 16];
-        for (;;) {
-            ssize_t n = ::read(fd_, buf, sizeof buf);
-            if (n < 0 && errno == EINTR) continue;
-            if (n < 0) fail_errno("cannot read the file");
-            if (n == 0) break;
-            owned_.append(buf, static_cast<std::size_t>(n));
-        }
+        owned_ = file.read_all();
     }
     ~Input() {
         if (map_) ::munmap(const_cast<char*>(map_), size_);
-        if (fd_ >= 0) ::close(fd_);
     }
     Input(const Input&) = delete;
     Input& operator=(const Input&) = delete;
@@ -1121,14 +1107,6 @@ public:
     }
 
 private:
-    [[noreturn]] void fail_errno(const char* what) {
-        int e = errno;
-        ErrorKind kind = e == ENOENT ? ErrorKind::not_found : ErrorKind::io;
-        throw Error(kind, "dataset_load_failed", std::string(what) + ": " + std::strerror(e), file_location(name_));
-    }
-
-    std::string name_;
-    int fd_ = -1;
     const char* map_ = nullptr;
     std::size_t size_ = 0;
     std::string owned_;
@@ -1206,6 +1184,7 @@ Frame parse(std::string_view text, const CsvOptions& options, const std::string&
     for (const auto& t : options.types) {
         auto it = std::find(names.begin(), names.end(), t.name);
         if (it == names.end()) {
+            if (options.ignore_absent_types) continue;
             std::string msg = "the declared column '" + t.name + "' is not in the file";
             std::string hint = "the columns are: ";
             for (std::size_t i = 0; i < names.size(); ++i) hint += (i ? ", " : "") + names[i];
@@ -1318,9 +1297,14 @@ Frame parse(std::string_view text, const CsvOptions& options, const std::string&
 
 }  // namespace
 
+Frame read_csv(const DataFile& file, const CsvOptions& options) {
+    Input input(file);
+    return parse(input.text(), options, file.path().string(), &input);
+}
+
 Frame read_csv(const std::filesystem::path& path, const CsvOptions& options) {
-    Input input(path);
-    return parse(input.text(), options, path.string(), &input);
+    DataFile file(path);
+    return read_csv(file, options);
 }
 
 Frame read_csv_text(std::string_view text, const CsvOptions& options, const std::string& name) {

@@ -39,6 +39,7 @@
 #include <string_view>
 #include <vector>
 
+#include "data/data_file.hpp"
 #include "data/frame.hpp"
 
 namespace hone::data {
@@ -56,6 +57,9 @@ struct CsvOptions {
     // NaN, nan, null, NULL, None.
     std::vector<std::string> na_values;
     std::vector<ColumnType> types;  // overrides inference for these columns
+    // false (default): a type declared for a column the file lacks is an error;
+    // true: it is skipped, for callers that report missing columns themselves.
+    bool ignore_absent_types = false;
     unsigned threads = 0;        // 0 = all cores
     // Bytes per parallel chunk; 0 = automatic (one chunk when threads == 1, else
     // 1..8 MiB). Results never depend on it; tests set it small to exercise the
@@ -63,17 +67,20 @@ struct CsvOptions {
     std::size_t chunk_bytes = 0;
 };
 
-// Reads a file. Errors are hone::Error(data, "dataset_load_failed") naming the
+// Reads a file, opened as DataFile opens it (regular files only). Errors are hone::Error(data, "dataset_load_failed") naming the
 // file, the 1-based data row and the column, and what was found:
 //   data.csv, row 3, column 'e': row has 4 fields, the header has 5
 //     (too few: the first column without a value; too many: the last column)
 //   data.csv, row 7, column 'b': unclosed quote: the quoted field that starts in this row has no closing quote
 //   data.csv, row 2, column 'a': unexpected 'y' after a closing quote; expected the delimiter ',' or the end of the row
 //   data.csv, row 3, column 'age': value 'abc' is not an int
-// A declared type for a column the file lacks is an error too; a missing file is
-// kind not_found, an unreadable one io. A mapped file's pages are released as the
+// A declared type for a column the file lacks is an error too (unless
+// ignore_absent_types); a missing file is kind not_found, an unreadable one io,
+// anything but a regular file validation (see data_file.hpp). A mapped file's pages are released as the
 // parse passes them, so the file does not stay resident next to the Frame.
 Frame read_csv(const std::filesystem::path& path, const CsvOptions& options = {});
+// Same, from a file already opened (and checked) by the caller.
+Frame read_csv(const DataFile& file, const CsvOptions& options = {});
 
 // Same, from text in memory; `name` stands for the file in messages.
 Frame read_csv_text(std::string_view text, const CsvOptions& options = {}, const std::string& name = "<input>");

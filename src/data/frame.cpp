@@ -203,18 +203,21 @@ const Column& Frame::at(std::string_view name) const {
     std::string msg = "no column '" + std::string(name) + "'";
     std::string near = nearest(name, names());
     if (!near.empty()) msg += "; did you mean '" + near + "'?";
-    throw Error(ErrorKind::not_found, "column_not_found", msg, {}, "the columns are: " + join(names()));
+    throw Error(ErrorKind::not_found, "column_not_found", msg, {},
+                columns_.empty() ? std::string("the data has no columns") : "the columns are: " + join(names()));
 }
 
 Frame Frame::take(const std::vector<std::size_t>& rows) const {
     Frame out;
     for (const auto& c : columns_) out.columns_.push_back(c.take(rows));
+    out.warnings_ = warnings_;
     return out;
 }
 
 Frame Frame::select(const std::vector<std::string>& names) const {
     Frame out;
     for (const auto& n : names) out.columns_.push_back(at(n));
+    out.warnings_ = warnings_;
     return out;
 }
 

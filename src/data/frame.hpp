@@ -82,6 +82,13 @@ private:
     std::vector<std::uint8_t> valid_;  // empty until the first null
 };
 
+// Something loading found or mended that a user should hear of, e.g. values that
+// were not valid UTF-8. Callers pass these on with their own warnings.
+struct DataWarning {
+    std::string column;   // the column it concerns
+    std::string message;  // one sentence, naming the column
+};
+
 class Frame {
 public:
     std::size_t rows() const { return columns_.empty() ? 0 : columns_.front().size(); }
@@ -99,11 +106,18 @@ public:
     const Column& at(std::string_view name) const;
     std::vector<std::string> names() const;
 
+    // Both keep the warnings.
     Frame take(const std::vector<std::size_t>& rows) const;
     Frame select(const std::vector<std::string>& names) const;
 
+    const std::vector<DataWarning>& warnings() const { return warnings_; }
+    void warn(std::string column, std::string message) {
+        warnings_.push_back({std::move(column), std::move(message)});
+    }
+
 private:
     std::vector<Column> columns_;
+    std::vector<DataWarning> warnings_;
 };
 
 }  // namespace hone::data

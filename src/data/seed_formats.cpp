@@ -298,7 +298,10 @@ Frame seed_format_frame(const Json& data, std::string_view kind, const std::stri
 }
 
 Frame read_seed_format(const std::filesystem::path& path, std::string_view kind) {
-    std::string text = read_text_file(path);
+    return read_seed_format_text(read_text_file(path), kind, path.string());
+}
+
+Frame read_seed_format_text(std::string_view text, std::string_view kind, const std::string& name) {
     Json data;
     try {
         data = Json::parse(text);
@@ -306,9 +309,9 @@ Frame read_seed_format(const std::filesystem::path& path, std::string_view kind)
         std::string msg = e.what();
         if (auto close = msg.find("] "); !msg.empty() && msg.front() == '[' && close != std::string::npos)
             msg = msg.substr(close + 2);
-        throw Error(ErrorKind::data, kCode, "invalid JSON: " + msg, location(path.string()));
+        throw Error(ErrorKind::data, kCode, "invalid JSON: " + msg, location(name));
     }
-    return seed_format_frame(data, kind, path.string());
+    return seed_format_frame(data, kind, name);
 }
 
 }  // namespace hone::data

@@ -46,7 +46,9 @@ bool is_iso8601(std::string_view text);
 // whose message names `name` and lists the problems (the first 20, then how many more).
 Frame seed_format_frame(const nlohmann::json& data, std::string_view kind, const std::string& name = "<input>");
 
-// Reads and parses the file, then seed_format_frame.
+// Reads (as read_text_file does) and parses the file, then seed_format_frame.
 Frame read_seed_format(const std::filesystem::path& path, std::string_view kind);
+// Same, from text in memory; `name` stands for the file in messages.
+Frame read_seed_format_text(std::string_view text, std::string_view kind, const std::string& name = "<input>");
 
 }  // namespace hone::data

@@ -4,16 +4,16 @@
 #include "data/source.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <functional>
+#include <memory>
 #include <new>
-#include <sstream>
 
 #include "common/error.hpp"
 #include "common/text.hpp"
 #include "data/csv_reader.hpp"
 #include "data/schema.hpp"
 #include "data/seed_formats.hpp"
+#include "data/utf8.hpp"
 
 namespace hone::data {
 
@@ -21,7 +21,14 @@ namespace {
 
 constexpr const char* kCode = "dataset_load_failed";
 
-using Loader = std::function<Frame(const lang::DatasetSpec&)>;
+// What a source read, before the checks every source shares (load_dataset).
+struct Loaded {
+    Frame frame;
+    std::string where;        // the file, table or query, for messages
+    bool empty_file = false;  // a file with nothing in it: no header, no records
+};
+
+using Loader = std::function<Loaded(const lang::DatasetSpec&)>;
 
 struct SourceEntry {
     std::string name;
@@ -32,18 +39,18 @@ struct SourceEntry {
     throw Error(ErrorKind::validation, kCode, message, {}, hint);
 }
 
-// The file a file-based source reads, which must exist.
-std::filesystem::path require_file(const lang::DatasetSpec& spec, std::string_view source) {
+// The file a file-based source reads, opened once as DataFile opens it (regular
+// files only; inside spec.confined_to when that is set).
+std::unique_ptr<DataFile> open_file(const lang::DatasetSpec& spec, std::string_view source) {
     if (spec.path.empty()) invalid("a " + std::string(source) + " source needs `path`");
-    std::filesystem::path path = spec.resolved_path();
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) {
-        std::string hint;
-        if (std::filesystem::path(spec.path).is_relative() && !spec.base_dir.empty())
-            hint = "relative paths resolve against the job file's folder, " + spec.base_dir.string();
-        throw Error(ErrorKind::not_found, kCode, "file not found: " + path.string(), {}, hint);
+    try {
+        return std::make_unique<DataFile>(spec.resolved_path(), spec.confined_to);
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::not_found || !std::filesystem::path(spec.path).is_relative() || spec.base_dir.empty())
+            throw;
+        throw Error(e.kind(), e.code(), e.message(), e.where(),
+                    "relative paths resolve against the job file's folder, " + spec.base_dir.string());
     }
-    return path;
 }
 
 // Fields that belong to other sources are mistakes worth reporting, not ignoring.
@@ -67,57 +74,45 @@ char csv_delimiter(const std::string& d) {
     return d.front();
 }
 
-// The column names of a CSV file, from its first line through the CSV reader
-// itself; empty when that line alone does not parse (a header with a quoted
-// newline), in which case read_csv decides.
-std::vector<std::string> csv_header(const std::filesystem::path& path, const CsvOptions& options) {
-    std::ifstream in(path, std::ios::binary);
-    std::string first;
-    if (!in || !std::getline(in, first)) return {};
-    CsvOptions header_only = options;
-    header_only.types.clear();
-    try {
-        return read_csv_text(first + "\n", header_only, path.string()).names();
-    } catch (const Error&) {
-        return {};
-    }
+// Nothing but white space and a byte order mark.
+bool blank(std::string_view text) {
+    if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+    return trim(text).empty();
 }
 
-Frame load_csv_file(const lang::DatasetSpec& spec, std::string_view source, char default_delimiter) {
+Loaded load_csv_file(const lang::DatasetSpec& spec, std::string_view source, char default_delimiter) {
     reject_fields(spec, source, false);
-    auto path = require_file(spec, source);
+    auto file = open_file(spec, source);
     CsvOptions options;
     options.delimiter = spec.delimiter.empty() ? default_delimiter : csv_delimiter(spec.delimiter);
     options.header = spec.header;
     options.na_values = spec.na_values;
-    // read_csv rejects a declared column it does not find; apply_schema reports
-    // those better (nearest name, every column listed), so only columns the
-    // header has get their types fixed here.
-    std::vector<std::string> header = csv_header(path, options);
-    for (const auto& decl : spec.schema) {
-        auto type = parse_dtype(decl.type);
-        bool present = header.empty() || std::find(header.begin(), header.end(), decl.name) != header.end();
-        if (type && present) options.types.push_back({decl.name, *type});
-    }
-    Frame frame = read_csv(path, options);
-    apply_schema(frame, spec.schema, path.string());
-    return frame;
+    // apply_schema reports a declared column the file lacks better (nearest name,
+    // every column listed), so the reader skips those.
+    options.ignore_absent_types = true;
+    for (const auto& decl : spec.schema)
+        if (auto type = parse_dtype(decl.type)) options.types.push_back({decl.name, *type});
+    Frame frame = read_csv(*file, options);
+    bool empty = frame.cols() == 0;  // the reader's word for an empty file
+    return {std::move(frame), file->path().string(), empty};
 }
 
-Frame load_json_file(const lang::DatasetSpec& spec, std::string_view source, bool lines) {
+Loaded load_json_file(const lang::DatasetSpec& spec, std::string_view source, bool lines) {
     reject_fields(spec, source, false);
-    auto path = require_file(spec, source);
-    Frame frame = lines ? read_jsonl(path) : read_json(path);
-    apply_schema(frame, spec.schema, path.string());
-    return frame;
+    auto file = open_file(spec, source);
+    std::string name = file->path().string();
+    std::string text = file->read_all();
+    if (blank(text)) return {Frame(), name, true};
+    return {lines ? read_jsonl_text(text, name) : read_json_text(text, name), name, false};
 }
 
-Frame load_seed_file(const lang::DatasetSpec& spec, std::string_view source) {
+Loaded load_seed_file(const lang::DatasetSpec& spec, std::string_view source) {
     reject_fields(spec, source, false);
-    auto path = require_file(spec, source);
-    Frame frame = read_seed_format(path, source);
-    apply_schema(frame, spec.schema, path.string());
-    return frame;
+    auto file = open_file(spec, source);
+    std::string name = file->path().string();
+    std::string text = file->read_all();
+    if (blank(text)) return {Frame(), name, true};
+    return {read_seed_format_text(text, source, name), name, false};
 }
 
 void require_table_or_query(const lang::DatasetSpec& spec, std::string_view source) {
@@ -132,21 +127,17 @@ std::string relation_name(const lang::DatasetSpec& spec, const std::string& wher
     return where.empty() ? what : what + " of " + where;
 }
 
-Frame load_sqlite(const lang::DatasetSpec& spec) {
+Loaded load_sqlite(const lang::DatasetSpec& spec) {
     reject_fields(spec, "sqlite", true);
     require_table_or_query(spec, "sqlite");
-    auto path = require_file(spec, "sqlite");
-    Frame frame = read_sqlite(path, spec.table, spec.query);
-    apply_schema(frame, spec.schema, relation_name(spec, path.string()));
-    return frame;
+    auto file = open_file(spec, "sqlite");
+    return {read_sqlite(*file, spec.table, spec.query), relation_name(spec, file->path().string()), false};
 }
 
-Frame load_postgres(const lang::DatasetSpec& spec) {
+Loaded load_postgres(const lang::DatasetSpec& spec) {
     reject_fields(spec, "postgres", true);
     require_table_or_query(spec, "postgres");
-    Frame frame = read_postgres(postgres_connection(spec.connection), spec.table, spec.query);
-    apply_schema(frame, spec.schema, relation_name(spec, ""));
-    return frame;
+    return {read_postgres(postgres_connection(spec.connection), spec.table, spec.query), relation_name(spec, ""), false};
 }
 
 const std::vector<std::string>& file_formats() {
@@ -175,7 +166,7 @@ std::string file_format(const lang::DatasetSpec& spec) {
             join_or(file_formats(), "'"));
 }
 
-Frame load_file(const lang::DatasetSpec& spec) {
+Loaded load_file(const lang::DatasetSpec& spec) {
     std::string format = file_format(spec);
     if (format == "csv") return load_csv_file(spec, "file", 0);
     if (format == "tsv") return load_csv_file(spec, "file", '\t');
@@ -219,31 +210,45 @@ const std::vector<std::string>& source_names() {
     return names;
 }
 
-std::string read_text_file(const std::filesystem::path& path) {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec))
-        throw Error(ErrorKind::not_found, kCode, "file not found: " + path.string());
-    if (std::filesystem::is_directory(path, ec))
-        throw Error(ErrorKind::io, kCode, path.string() + " is a directory, not a file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(ErrorKind::io, kCode, "cannot read " + path.string());
-    std::ostringstream out;
-    out << in.rdbuf();
-    if (in.bad()) throw Error(ErrorKind::io, kCode, "cannot read " + path.string());
-    return std::move(out).str();
-}
+std::string read_text_file(const std::filesystem::path& path) { return DataFile(path).read_all(); }
 
-Frame load_dataset(const lang::DatasetSpec& spec) {
-    const std::string who = spec.name.empty() ? "dataset" : "dataset '" + spec.name + "'";
+namespace {
+
+// Runs `step`, naming the dataset in its errors; every message leaves as valid UTF-8.
+template <class Step>
+auto naming(const std::string& who, Step&& step) -> decltype(step()) {
     try {
-        return find_source(spec).load(spec);
+        return step();
     } catch (const Error& e) {
-        throw Error(e.kind(), kCode, who + ": " + e.what(), {}, e.hint());
+        throw Error(e.kind(), e.code(), escape_invalid_utf8(who + ": " + e.what()), {}, escape_invalid_utf8(e.hint()));
     } catch (const std::bad_alloc&) {
         throw;
     } catch (const std::exception& e) {
-        throw Error(ErrorKind::data, kCode, who + ": " + e.what());
+        throw Error(ErrorKind::data, kCode, escape_invalid_utf8(who + ": " + e.what()));
     }
+}
+
+// Nothing to learn from: an empty file, or columns without rows (a header-only
+// CSV), said here before anything downstream words it worse.
+void require_rows(const Loaded& loaded, const std::string& who) {
+    const std::string at = escape_invalid_utf8(who + " (" + loaded.where + "): ");
+    if (loaded.empty_file) throw Error(ErrorKind::data, kCode, at + "the file is empty");
+    if (loaded.frame.rows() == 0)
+        throw Error(ErrorKind::data, kCode, at + "no rows", {},
+                    loaded.frame.cols() == 0 ? std::string()
+                                             : escape_invalid_utf8("the columns are: " + join(loaded.frame.names())));
+}
+
+}  // namespace
+
+Frame load_dataset(const lang::DatasetSpec& spec) {
+    const std::string who = spec.name.empty() ? "dataset" : "dataset '" + spec.name + "'";
+    Loaded loaded = naming(who, [&] { return find_source(spec).load(spec); });
+    require_rows(loaded, who);
+    // Before the schema, so declared names meet the mended ones.
+    make_valid_utf8(loaded.frame);
+    naming(who, [&] { apply_schema(loaded.frame, spec.schema, loaded.where); });
+    return std::move(loaded.frame);
 }
 
 }  // namespace hone::data

@@ -1,13 +1,15 @@
 #pragma once
 // Data sources by name (`source:` in a dataset block). load_dataset picks the
 // source, loads a Frame and checks it against the declared schema. Every failure
-// is hone::Error with code "dataset_load_failed" (kind data, io or not_found),
-// naming the dataset and what went wrong; an unknown source lists the valid ones.
+// is hone::Error with code "dataset_load_failed" (kind data, validation, io or
+// not_found; a file outside the data root has its own code), naming the dataset
+// and what went wrong; an unknown source lists the valid ones.
 #include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "data/data_file.hpp"
 #include "data/frame.hpp"
 #include "lang/spec.hpp"
 
@@ -16,6 +18,13 @@ namespace hone::data {
 // csv, json, jsonl, sqlite, postgres, file, classification, interactions.
 const std::vector<std::string>& source_names();
 
+// Errors name the dataset: "dataset 'x': <what went wrong>". Beyond each reader's:
+//   a file with nothing in it:  data  "dataset 'x' (<path>): the file is empty"
+//   columns but no rows:        data  "dataset 'x' (<path>): no rows" (a table or
+//                               query names itself instead of the path)
+//   a file outside spec.confined_to: validation "path_outside_data_root" (data_file.hpp)
+// Column names and string values come out valid UTF-8 (utf8.hpp); what was
+// mended is in the frame's warnings().
 Frame load_dataset(const lang::DatasetSpec& spec);
 
 // The readers behind the registry. They load raw data without schema checks and
@@ -39,14 +48,18 @@ Frame read_jsonl_text(std::string_view text, const std::string& name = "<input>"
 // real is float, numbers mixed with text are strings); a column declared BOOLEAN
 // holding only 0/1 is bool; a column with only NULLs takes its declared type.
 Frame read_sqlite(const std::filesystem::path& path, const std::string& table, const std::string& query);
+// Same, for a file the caller opened (and checked, and confined) as a DataFile.
+Frame read_sqlite(const DataFile& file, const std::string& table, const std::string& query);
 
 // PostgreSQL through libpqxx in a read-only transaction: exactly one of `table`
 // (may be schema-qualified, "schema.table") and `query`. Types follow the result's
 // type OIDs: int2/int4/int8 int, float4/float8/numeric float, bool bool, else string.
 Frame read_postgres(const std::string& connection, const std::string& table, const std::string& query);
 
-// The whole file as text. A missing path is hone::Error(not_found), an unreadable
-// one or a directory hone::Error(io), both "dataset_load_failed" naming the path.
+// The whole file as text, opened as DataFile opens it: a missing path is
+// hone::Error(not_found), anything but a regular file (a directory, a FIFO, a
+// device) hone::Error(validation), an unreadable file hone::Error(io), all
+// "dataset_load_failed" naming the path.
 std::string read_text_file(const std::filesystem::path& path);
 
 // The connection a postgres dataset uses: `connection` if set, else the

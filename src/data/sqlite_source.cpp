@@ -1,5 +1,6 @@
 // SQLite source: one table or one query of a database file opened read-only.
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <cstdint>
 #include <memory>
@@ -131,26 +132,50 @@ Column settle(RawColumn& raw) {
     return col;
 }
 
-}  // namespace
-
-Frame read_sqlite(const std::filesystem::path& path, const std::string& table, const std::string& query) {
-    const std::string file = path.string();
+void check_table_or_query(const std::string& table, const std::string& query, const std::string& file) {
     if (table.empty() == query.empty())
         throw Error(ErrorKind::validation, kCode,
                     table.empty() ? "a sqlite source needs `table` or `query`"
                                   : "a sqlite source takes `table` or `query`, not both",
                     location(file));
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec))
-        throw Error(ErrorKind::not_found, kCode, "file not found", location(file));
+}
 
+// SQLite opens the database by its path (it also needs the -wal and -shm files
+// beside it), so it opens the real path DataFile read from its descriptor, refusing
+// a link there (SQLITE_OPEN_NOFOLLOW), and what it opened must be that same file.
+std::unique_ptr<sqlite3, DbCloser> open_database(const DataFile& file) {
+    const std::string shown = file.path().string();
     sqlite3* raw_db = nullptr;
-    int rc = sqlite3_open_v2(file.c_str(), &raw_db, SQLITE_OPEN_READONLY, nullptr);
+    int rc = sqlite3_open_v2(file.real_path().c_str(), &raw_db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW, nullptr);
     std::unique_ptr<sqlite3, DbCloser> db(raw_db);
     if (rc != SQLITE_OK)
         throw Error(ErrorKind::io, kCode,
                     std::string("cannot open the SQLite database: ") + (db ? sqlite3_errmsg(db.get()) : sqlite3_errstr(rc)),
-                    location(file));
+                    location(shown));
+    return db;
+}
+
+void check_same_file(const DataFile& file) {
+    struct stat st {};
+    if (::stat(file.real_path().c_str(), &st) != 0 || st.st_dev != file.device() || st.st_ino != file.inode())
+        throw Error(ErrorKind::io, kCode, "the file was replaced while it was being opened",
+                    location(file.path().string()));
+}
+
+}  // namespace
+
+Frame read_sqlite(const std::filesystem::path& path, const std::string& table, const std::string& query) {
+    check_table_or_query(table, query, path.string());
+    DataFile file(path);
+    return read_sqlite(file, table, query);
+}
+
+Frame read_sqlite(const DataFile& data_file, const std::string& table, const std::string& query) {
+    const std::string file = data_file.path().string();
+    check_table_or_query(table, query, file);
+    if (data_file.real_path().empty())
+        throw Error(ErrorKind::io, kCode, "cannot tell the path of the opened file", location(file));
+    std::unique_ptr<sqlite3, DbCloser> db = open_database(data_file);
     // Another process may be writing (WAL); wait for it rather than fail at once.
     sqlite3_busy_timeout(db.get(), 5000);
 
@@ -161,11 +186,12 @@ Frame read_sqlite(const std::filesystem::path& path, const std::string& table, c
 
     sqlite3_stmt* raw_stmt = nullptr;
     const char* tail = nullptr;
-    rc = sqlite3_prepare_v2(db.get(), sql.c_str(), static_cast<int>(sql.size()), &raw_stmt, &tail);
+    int rc = sqlite3_prepare_v2(db.get(), sql.c_str(), static_cast<int>(sql.size()), &raw_stmt, &tail);
     std::unique_ptr<sqlite3_stmt, StmtFinalizer> stmt(raw_stmt);
     if (rc != SQLITE_OK) throw fail(sqlite3_errmsg(db.get()));
     if (!stmt) throw fail("the query is empty");
     if (tail && !trim(tail).empty()) throw fail("the query holds more than one statement");
+    check_same_file(data_file);  // preparing read the schema: the file is open now
     const int ncols = sqlite3_column_count(stmt.get());
     if (ncols == 0) throw fail("the statement returns no columns");
 

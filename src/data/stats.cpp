@@ -418,9 +418,14 @@ std::string cell_value(std::string_view s, std::size_t max_width = 20) {
     return out;
 }
 
-}  // namespace
+// The frame's loading warnings, each on the column it names.
+void attach_warnings(const Frame& frame, std::vector<ColumnStats>& stats) {
+    for (const auto& w : frame.warnings())
+        for (auto& s : stats)
+            if (s.name == w.column) s.warnings.push_back(w.message);
+}
 
-std::vector<ColumnStats> describe(const Frame& frame, std::size_t top_k) {
+std::vector<ColumnStats> describe_columns(const Frame& frame, std::size_t top_k) {
     const auto& cols = frame.columns();
     std::vector<ColumnStats> out(cols.size());
     // Columns are independent: when the frame is big enough to repay it, a second
@@ -449,6 +454,14 @@ std::vector<ColumnStats> describe(const Frame& frame, std::size_t top_k) {
     return out;
 }
 
+}  // namespace
+
+std::vector<ColumnStats> describe(const Frame& frame, std::size_t top_k) {
+    std::vector<ColumnStats> out = describe_columns(frame, top_k);
+    attach_warnings(frame, out);
+    return out;
+}
+
 nlohmann::ordered_json to_json(const std::vector<ColumnStats>& stats, std::size_t rows) {
     using Json = nlohmann::ordered_json;
     auto opt = [](const std::optional<double>& v) -> Json {
@@ -469,6 +482,7 @@ nlohmann::ordered_json to_json(const std::vector<ColumnStats>& stats, std::size_
                            {"max", opt(s.max)},
                            {"distinct", s.distinct},
                            {"top", std::move(top)}});
+        if (!s.warnings.empty()) columns.back()["warnings"] = s.warnings;
     }
     return Json{{"rows", rows}, {"columns", std::move(columns)}};
 }
@@ -509,6 +523,8 @@ std::string format_table(const std::vector<ColumnStats>& stats, std::size_t rows
         while (!line.empty() && line.back() == ' ') line.pop_back();
         out += line + "\n";
     }
+    for (const auto& s : stats)
+        for (const auto& w : s.warnings) out += "warning: " + w + "\n";
     return out;
 }
 

@@ -20,11 +20,13 @@ struct ColumnStats {
     std::optional<double> mean, std, min, max;  // numeric and bool columns; std is the sample std (ddof 1)
     std::size_t distinct = 0;                   // distinct non-null values
     std::vector<std::pair<std::string, std::size_t>> top;  // most frequent values, up to `top_k`, ties by value
+    std::vector<std::string> warnings;  // the frame's loading warnings about this column
 };
 
 std::vector<ColumnStats> describe(const Frame& frame, std::size_t top_k = 3);
+// A column's "warnings" appear only when it has some.
 nlohmann::ordered_json to_json(const std::vector<ColumnStats>& stats, std::size_t rows);
-// An aligned text table, one row per column.
+// An aligned text table, one row per column, then a "warning: ..." line per warning.
 std::string format_table(const std::vector<ColumnStats>& stats, std::size_t rows);
 
 }  // namespace hone::data

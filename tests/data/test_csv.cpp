@@ -404,7 +404,7 @@ TEST(Csv, ReadsFilesAndNamesThemInErrors) {
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::not_found);
         EXPECT_EQ(e.code(), "dataset_load_failed");
-        EXPECT_EQ(std::string(e.what()), (dir / "nope.csv").string() + ": cannot open the file: No such file or directory");
+        EXPECT_EQ(std::string(e.what()), "file not found: " + (dir / "nope.csv").string());
     }
     {
         std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -413,19 +413,36 @@ TEST(Csv, ReadsFilesAndNamesThemInErrors) {
     std::filesystem::remove_all(dir);
 }
 
-TEST(Csv, ReadsAPipe) {
-    // Not a regular file: no mapping, the reader reads it through.
+TEST(Csv, RefusesAPipeWithoutBlockingOrReadingIt) {
+    // Regular files only: a FIFO is refused at once, checked on the opened
+    // descriptor, and a writer's data stays in the pipe for whoever reads it.
     auto fifo = std::filesystem::temp_directory_path() / ("hone_csv_fifo_" + std::to_string(::getpid()));
     ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-    std::thread writer([&] {
-        std::ofstream out(fifo, std::ios::binary);
-        out << "a;b\n1;x\n2;y\n";
-    });
-    Frame f = read_csv(fifo);
-    writer.join();
+    try {
+        read_csv(fifo);
+        ADD_FAILURE() << "no error";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::validation);
+        EXPECT_EQ(e.code(), "dataset_load_failed");
+        EXPECT_EQ(std::string(e.what()), fifo.string() + " is a FIFO, not a regular file");
+    }
     std::filesystem::remove(fifo);
-    EXPECT_EQ(f.names(), (Strings{"a", "b"}));
-    EXPECT_EQ(f.at("a").ints(), (std::vector<std::int64_t>{1, 2}));
+}
+
+TEST(Csv, RefusesDevicesAndDirectories) {
+    try {
+        read_csv("/dev/zero");
+        ADD_FAILURE() << "no error";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::validation);
+        EXPECT_EQ(std::string(e.what()), "/dev/zero is a character device, not a regular file");
+    }
+    try {
+        read_csv(std::filesystem::temp_directory_path());
+        ADD_FAILURE() << "no error";
+    } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()), std::filesystem::temp_directory_path().string() + " is a directory, not a regular file");
+    }
 }
 
 TEST(Csv, FixtureFiles) {

@@ -586,12 +586,16 @@ TEST(SqliteSource, LoadsAQueryAndQuotesTableNames) {
     Frame flags = hone::data::load_dataset(sqlite_spec(db, "flags"));
     EXPECT_EQ(flags.at("flag").type(), DType::int64);
 
-    // An empty result keeps its columns, typed from their declarations.
-    Frame none = hone::data::load_dataset(sqlite_spec(db, "", "SELECT id, name, monthly FROM customers WHERE 0"));
+    // An empty result keeps its columns, typed from their declarations; as a
+    // dataset it is an error that says so.
+    const std::string empty_query = "SELECT id, name, monthly FROM customers WHERE 0";
+    Frame none = hone::data::read_sqlite(db, "", empty_query);
     EXPECT_EQ(none.rows(), 0u);
     EXPECT_EQ(none.names(), (Strings{"id", "name", "monthly"}));
     EXPECT_EQ(none.at("id").type(), DType::int64);
     EXPECT_EQ(none.at("monthly").type(), DType::float64);
+    expect_load_error([&] { hone::data::load_dataset(sqlite_spec(db, "", empty_query)); }, ErrorKind::data,
+                      "dataset 'shop' (query result of " + db.string() + "): no rows");
 }
 
 TEST(SqliteSource, ErrorsGiveSqlitesMessageAndTheQuery) {
@@ -952,4 +956,84 @@ TEST(CsvSource, SchemaProblemsAreDatasetLoadFailures) {
     s.delimiter = "ab";
     expect_load_error([&] { hone::data::load_dataset(s); }, ErrorKind::validation,
                       "dataset 'customers': `delimiter` must be one character (or \\t), got 'ab'");
+}
+
+// --- confinement: a dataset of a job created over HTTP stays under the data root ---
+
+namespace {
+
+// Runs f, which must throw the refusal of a path outside the data root, with this what().
+void expect_outside(const std::function<void()>& f, const std::string& what) {
+    try {
+        f();
+        ADD_FAILURE() << "no error; expected: " << what;
+    } catch (const Error& e) {
+        EXPECT_EQ(e.what(), what);
+        EXPECT_EQ(e.kind(), ErrorKind::validation);
+        EXPECT_EQ(e.code(), "path_outside_data_root");
+        EXPECT_EQ(e.hint(), "jobs created over HTTP read data under the server's --data-root only");
+    }
+}
+
+}  // namespace
+
+TEST(ConfinedDataset, ALinkPlacedAfterTheSpecIsMadeIsRefusedWhenTheFileIsOpened) {
+    TempDir dir;
+    const fs::path base = fs::canonical(dir.path());
+    fs::create_directories(base / "root");
+    dir.write("root/data.csv", "a,b\n1,2\n");
+    dir.write("secret.csv", "a,b\n42,43\n");
+    DatasetSpec spec = spec_of("data", "csv", "data.csv");
+    spec.base_dir = base / "root";
+    spec.confined_to = (base / "root").string();
+    EXPECT_EQ(hone::data::load_dataset(spec).rows(), 1u);  // inside: fine
+
+    // The job was accepted; now the file becomes a link that leads out.
+    fs::remove(base / "root" / "data.csv");
+    fs::create_symlink(base / "secret.csv", base / "root" / "data.csv");
+    expect_outside([&] { hone::data::load_dataset(spec); },
+                   "dataset 'data': path '" + (base / "root" / "data.csv").string() + "' resolves to " +
+                       (base / "secret.csv").string() + ", outside the data root " + (base / "root").string());
+
+    // Without confinement (a job file run from the CLI) the link is followed.
+    spec.confined_to.clear();
+    EXPECT_EQ(hone::data::load_dataset(spec).at("a").ints(), (std::vector<std::int64_t>{42}));
+}
+
+TEST(ConfinedDataset, AFolderSwappedForALinkAndASqliteFileAreRefusedToo) {
+    TempDir dir;
+    const fs::path base = fs::canonical(dir.path());
+    fs::create_directories(base / "root" / "sub");
+    fs::create_directories(base / "outside");
+    dir.write("outside/data.csv", "a\n1\n");
+    fs::path db = make_shop_db(dir);  // outside the root
+    DatasetSpec csv = spec_of("data", "csv", (base / "root" / "sub" / "data.csv").string());
+    csv.confined_to = (base / "root").string() + "/";  // a trailing separator changes nothing
+    fs::remove(base / "root" / "sub");
+    fs::create_directory_symlink(base / "outside", base / "root" / "sub");
+    expect_outside([&] { hone::data::load_dataset(csv); },
+                   "dataset 'data': path '" + csv.path + "' resolves to " + (base / "outside" / "data.csv").string() +
+                       ", outside the data root " + (base / "root").string());
+
+    fs::create_symlink(db, base / "root" / "shop.db");
+    DatasetSpec sqlite = sqlite_spec(base / "root" / "shop.db", "customers");
+    sqlite.confined_to = (base / "root").string();
+    expect_outside([&] { hone::data::load_dataset(sqlite); },
+                   "dataset 'shop': path '" + (base / "root" / "shop.db").string() + "' resolves to " +
+                       fs::canonical(db).string() + ", outside the data root " + (base / "root").string());
+
+    // A link that stays inside the root is fine.
+    fs::copy_file(db, base / "root" / "real.db");
+    fs::remove(base / "root" / "shop.db");
+    fs::create_symlink(base / "root" / "real.db", base / "root" / "shop.db");
+    EXPECT_EQ(hone::data::load_dataset(sqlite).rows(), 3u);
+}
+
+TEST(ConfinedDataset, PathInsideComparesWholeComponents) {
+    using hone::data::path_inside;
+    EXPECT_TRUE(path_inside("/data/root/a.csv", "/data/root"));
+    EXPECT_TRUE(path_inside("/data/root", "/data/root"));
+    EXPECT_TRUE(path_inside("/data/root/a.csv", "/data/root/"));
+    EXPECT_FALSE(path_inside("/data/rootless/a.csv", "/data/root"));
+    EXPECT_FALSE(path_inside("/data/a.csv", "/data/root"));
 }
