@@ -25,6 +25,25 @@ std::vector<Diagnostic> Diagnostics::sorted() const {
     return out;
 }
 
+namespace {
+
+// The line as shown: whole when short, else max_rendered_line bytes around
+// column `col` (1-based, 0 for none) with "..." at each cut end; `col` is moved to
+// where that column is in the shown text.
+std::string shown_line(const std::string& line, std::size_t& col) {
+    if (line.size() <= max_rendered_line) return line;
+    std::size_t at = col > 0 ? col - 1 : 0;
+    std::size_t start = at > max_rendered_line / 2 ? at - max_rendered_line / 2 : 0;
+    start = std::min(start, line.size() - max_rendered_line);
+    std::string out = start > 0 ? "..." : "";
+    out += line.substr(start, max_rendered_line);
+    if (start + max_rendered_line < line.size()) out += "...";
+    if (col > 0) col = std::min(col, line.size()) - start + (start > 0 ? 3 : 0);
+    return out;
+}
+
+}  // namespace
+
 std::string render(const Diagnostic& d, const std::vector<std::string>& lines) {
     std::string out = d.pos.file;
     if (d.pos.line > 0) {
@@ -37,15 +56,19 @@ std::string render(const Diagnostic& d, const std::vector<std::string>& lines) {
     if (d.pos.line > 0 && d.pos.line <= static_cast<int>(lines.size())) {
         std::string number = std::to_string(d.pos.line);
         std::string gutter(number.size(), ' ');
-        const std::string& text = lines[d.pos.line - 1];
+        std::size_t col = d.pos.col > 0 ? static_cast<std::size_t>(d.pos.col) : 0;
+        std::string text = shown_line(lines[d.pos.line - 1], col);
         out += " " + number + " | " + text + "\n";
-        if (d.pos.col > 0) {
-            std::string caret(static_cast<std::size_t>(d.pos.col - 1), ' ');
+        if (col > 0) {
+            std::string caret(col - 1, ' ');
             // Keep tabs so the caret lines up under tab-indented text.
             for (std::size_t i = 0; i < caret.size() && i < text.size(); ++i)
                 if (text[i] == '\t') caret[i] = '\t';
             caret += "^";
-            if (d.pos.length > 1) caret += std::string(static_cast<std::size_t>(d.pos.length - 1), '~');
+            // The underline stops where the shown text does.
+            std::size_t length = static_cast<std::size_t>(std::max(d.pos.length, 1));
+            length = std::min(length, text.size() >= col ? text.size() - col + 1 : 1);
+            if (length > 1) caret += std::string(length - 1, '~');
             out += " " + gutter + " | " + caret + "\n";
         }
     }

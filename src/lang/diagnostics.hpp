@@ -36,6 +36,11 @@ private:
     bool truncated_ = false;
 };
 
+// A source line longer than this is shown as a window of this many bytes around
+// the column, "..." marking the cut ends, so a report stays small however long
+// the line (20 errors on a 10 MB line would otherwise print it 20 times).
+inline constexpr std::size_t max_rendered_line = 160;
+
 // "file:3:12: error: message\n    3 |     model: x\n      |            ^\n"
 std::string render(const Diagnostic& d, const std::vector<std::string>& lines);
 // Every diagnostic in order, then "too many errors" when capped.

@@ -14,6 +14,21 @@ namespace hone::lang {
 
 enum class Format { n3, yaml, json };
 
+// Job files nest lists and maps at most this deep, the file's top level counting
+// as one (a block's body is level 2). Real job files stay under 10 levels; the
+// bound keeps the recursive readers (ours and yaml-cpp's) far from the end of the
+// stack, even under ASan, and a deeper file is one located error in N3, YAML and
+// JSON alike.
+inline constexpr int max_nesting_depth = 64;
+
+// A job file (or a job sent over HTTP) is at most this many bytes: real ones are a
+// few KB, and reading multiplies size many times over in memory (yaml-cpp keeps
+// some 700 bytes per value), so a larger text is one error before any parsing.
+inline constexpr std::size_t max_job_file_bytes = 1 << 20;
+
+// The message of that error: "nesting deeper than 64 levels ...".
+std::string nesting_error_message();
+
 // From the file name's extension; N3 unless .yaml, .yml or .json.
 Format format_for(const std::filesystem::path& path);
 

@@ -1,7 +1,11 @@
 #include "lang/n3_parser.hpp"
 
 #include <cctype>
+#include <charconv>
 #include <optional>
+#include <unordered_map>
+
+#include "lang/job_file.hpp"
 
 namespace hone::lang {
 
@@ -22,6 +26,19 @@ std::vector<std::string> split_lines(std::string_view text) {
     return lines;
 }
 
+bool is_out_of_range_number(std::string_view text) {
+    if (!text.empty() && (text.front() == '-' || text.front() == '+')) text.remove_prefix(1);
+    if (text.empty() || (!std::isdigit(static_cast<unsigned char>(text.front())) && text.front() != '.')) return false;
+    double d = 0;
+    auto r = std::from_chars(text.data(), text.data() + text.size(), d, std::chars_format::general);
+    return r.ec == std::errc::result_out_of_range && r.ptr == text.data() + text.size();
+}
+
+std::string out_of_range_message(std::string_view text) {
+    return "number '" + std::string(text.substr(0, 40)) + (text.size() > 40 ? "..." : "") +
+           "' is out of range of a double (magnitudes from about 2.2e-308 to 1.8e308); quote it to mean text";
+}
+
 namespace {
 
 bool is_key_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
@@ -29,6 +46,14 @@ bool is_key_char(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
 }
 bool is_space(char c) { return c == ' ' || c == '\t'; }
+
+// Source text quoted in a message, cut after 60 bytes: the caret line shows where
+// it is, and a message should not grow with a very long line.
+std::string excerpt(std::string_view text) {
+    constexpr std::size_t shown = 60;
+    if (text.size() <= shown) return std::string(text);
+    return std::string(text.substr(0, shown)) + "...";
+}
 
 // One significant line: its indentation and its text after the indentation.
 struct Line {
@@ -84,6 +109,30 @@ private:
         }
     }
 
+    // Unwinds one level of nesting when it goes out of scope.
+    struct Level {
+        int& depth;
+        ~Level() { --depth; }
+    };
+
+    // Opens one more level of nesting, or reports (at `at`) that it would pass
+    // max_nesting_depth and answers false; pair a true answer with a Level.
+    bool enter(const SourcePos& at) {
+        if (depth_ >= max_nesting_depth) {
+            diags_.error(at, nesting_error_message());
+            return false;
+        }
+        ++depth_;
+        return true;
+    }
+
+    // Skips the rest of the current block after it nested too deep: every caller
+    // up the stack sees a line at column 1 next and returns, so one error is
+    // reported for the block rather than one per level.
+    void abandon_block() {
+        while (at_ < lines_.size() && lines_[at_].indent > 0) ++at_;
+    }
+
     // Skips the current line and every line indented deeper than `indent`.
     void skip_subtree(int indent) {
         ++at_;
@@ -124,7 +173,7 @@ private:
         std::size_t i = 0;
         if (!is_key_start(t[0])) {
             diags_.error(pos(line.number, 1, static_cast<int>(t.size())),
-                         "expected a block such as 'training \"name\":', found '" + std::string(t) + "'");
+                         "expected a block such as 'training \"name\":', found '" + excerpt(t) + "'");
             return false;
         }
         while (i < t.size() && is_key_char(t[i])) ++i;
@@ -243,6 +292,13 @@ private:
         Node map;
         map.kind = Node::Kind::map;
         map.pos = pos(lines_[at_].number, indent + 1);
+        if (!enter(map.pos)) {
+            abandon_block();
+            return map;
+        }
+        Level level{depth_};
+        // Key -> the line it was first set at, so duplicates cost no scan.
+        std::unordered_map<std::string, int> seen;
         while (at_ < lines_.size()) {
             const Line& line = lines_[at_];
             if (line.indent < indent) break;
@@ -262,7 +318,7 @@ private:
             auto kv = split_key(line.text);
             if (!kv) {
                 diags_.error(pos(line.number, line.indent + 1, static_cast<int>(line.text.size())),
-                             "expected 'key: value', found '" + std::string(line.text) + "'");
+                             "expected 'key: value', found '" + excerpt(line.text) + "'");
                 skip_subtree(indent);
                 continue;
             }
@@ -279,16 +335,13 @@ private:
             } else {
                 entry.value.pos = pos(line.number, indent + kv->value_col + 1);
             }
-            bool duplicate = false;
-            for (const auto& e : map.entries) {
-                if (e.key == entry.key) {
-                    diags_.error(entry.key_pos, "duplicate key '" + entry.key + "' (first set at line " +
-                                                    std::to_string(e.key_pos.line) + ")");
-                    duplicate = true;
-                    break;
-                }
+            auto [first, fresh] = seen.emplace(entry.key, entry.key_pos.line);
+            if (fresh) {
+                map.entries.push_back(std::move(entry));
+            } else {
+                diags_.error(entry.key_pos, "duplicate key '" + entry.key + "' (first set at line " +
+                                                std::to_string(first->second) + ")");
             }
-            if (!duplicate) map.entries.push_back(std::move(entry));
         }
         return map;
     }
@@ -299,6 +352,11 @@ private:
         Node list;
         list.kind = Node::Kind::list;
         list.pos = pos(lines_[at_].number, indent + 1);
+        if (!enter(list.pos)) {
+            abandon_block();
+            return list;
+        }
+        Level level{depth_};
         while (at_ < lines_.size()) {
             Line& line = lines_[at_];
             if (line.indent < indent) break;
@@ -351,11 +409,12 @@ private:
     // A value written after "key:" or "- ": quoted, flow list/map, or bare.
     Node parse_inline(std::string_view t, int line_number, int col) {
         std::size_t i = 0;
+        line_abandoned_ = false;
         Node node = parse_flow_value(t, i, line_number, col, /*in_flow=*/false);
         while (i < t.size() && is_space(t[i])) ++i;
         if (i < t.size() && t[i] != '#') {
             diags_.error(pos(line_number, col + static_cast<int>(i), static_cast<int>(t.size() - i)),
-                         "unexpected text '" + std::string(t.substr(i)) + "' after the value");
+                         "unexpected text '" + excerpt(t.substr(i)) + "' after the value");
         }
         return node;
     }
@@ -395,6 +454,7 @@ private:
         }
         node.value = type_scalar(text);
         node.pos.length = static_cast<int>(text.size());
+        if (node.value.is_string() && is_out_of_range_number(text)) diags_.error(node.pos, out_of_range_message(text));
         return node;
     }
 
@@ -403,6 +463,12 @@ private:
         char open = t[i], close = open == '[' ? ']' : '}';
         node.kind = open == '[' ? Node::Kind::list : Node::Kind::map;
         node.pos = pos(line_number, col + static_cast<int>(i));
+        if (!enter(node.pos)) {
+            line_abandoned_ = true;  // the enclosing collections stay silent about their ends
+            i = t.size();
+            return node;
+        }
+        Level level{depth_};
         std::size_t open_at = i++;
         auto skip_ws = [&] {
             while (i < t.size() && is_space(t[i])) ++i;
@@ -440,8 +506,9 @@ private:
             }
             break;
         }
-        diags_.error(pos(line_number, col + static_cast<int>(open_at)),
-                     std::string("unclosed '") + open + "': expected '" + close + "' before the end of the line");
+        if (!line_abandoned_)
+            diags_.error(pos(line_number, col + static_cast<int>(open_at)),
+                         std::string("unclosed '") + open + "': expected '" + close + "' before the end of the line");
         i = t.size();
         return node;
     }
@@ -457,6 +524,8 @@ private:
     Document doc_;
     std::vector<Line> lines_;
     std::size_t at_ = 0;
+    int depth_ = 1;                // levels open: the file's top level is 1, a block's body 2
+    bool line_abandoned_ = false;  // the current value nested too deep; the rest of its line is skipped
 };
 
 }  // namespace

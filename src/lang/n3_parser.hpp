@@ -18,6 +18,14 @@ namespace hone::lang {
 
 Document parse_n3(std::string_view text, const std::string& file, Diagnostics& diags);
 
+// True for a bare number too large (or too small) for a double, such as 1e999,
+// which type_scalar leaves as text: the readers report it where it is written
+// rather than let it pass as a string.
+bool is_out_of_range_number(std::string_view text);
+
+// The message for it: "number '1e999' is out of range ...".
+std::string out_of_range_message(std::string_view text);
+
 // Splits text into lines (LF or CRLF, a leading UTF-8 BOM dropped), for rendering.
 std::vector<std::string> split_lines(std::string_view text);
 

@@ -2,6 +2,8 @@
 
 #include <cctype>
 #include <charconv>
+#include <string_view>
+#include <unordered_map>
 
 namespace hone::lang {
 
@@ -25,8 +27,19 @@ Json Node::to_json() const {
             return out;
         }
         case Kind::map: {
+            // Appended through an index rather than out[key]: ordered_json finds a
+            // key by a linear scan, which made a map of 100,000 keys take minutes.
+            // A repeated key keeps its first place and its last value, as out[key].
             Json out = Json::object();
-            for (const auto& e : entries) out[e.key] = e.value.to_json();
+            auto& fields = out.get_ref<Json::object_t&>();
+            std::unordered_map<std::string_view, std::size_t> at;
+            for (const auto& e : entries) {
+                auto [it, fresh] = at.emplace(e.key, fields.size());
+                if (fresh)
+                    fields.Container::emplace_back(e.key, e.value.to_json());
+                else
+                    fields.Container::operator[](it->second).second = e.value.to_json();
+            }
             return out;
         }
     }

@@ -1,7 +1,13 @@
 // YAML and JSON job files: yaml-cpp reads the text (JSON is YAML), this file turns
 // its nodes into lang::Node with positions, then arranges them as N3 blocks.
+#include <cctype>
+#include <cstring>
 #include <filesystem>
+#include <optional>
+#include <sstream>
+#include <unordered_map>
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include "common/text.hpp"
@@ -34,29 +40,17 @@ public:
             case YAML::NodeType::Map:
                 n.kind = Node::Kind::map;
                 n.pos = pos_of(y);
-                for (auto it = y.begin(); it != y.end(); ++it) {
-                    Entry e;
-                    e.key = it->first.Scalar();
-                    e.key_pos = pos_of(it->first, static_cast<int>(e.key.size()));
-                    bool duplicate = false;
-                    for (const auto& prior : n.entries) {
-                        if (prior.key == e.key) {
-                            diags_.error(e.key_pos, "duplicate key '" + e.key + "' (first set at line " +
-                                                        std::to_string(prior.key_pos.line) + ")");
-                            duplicate = true;
-                        }
-                    }
-                    if (duplicate) continue;
-                    e.value = convert(it->second);
-                    n.entries.push_back(std::move(e));
-                }
+                add_entries(y, n);
                 break;
             case YAML::NodeType::Scalar: {
+
                 const std::string& text = y.Scalar();
                 n.pos = pos_of(y, static_cast<int>(text.size()));
                 // A quoted scalar has the non-specific tag "!": it stays a string.
                 n.quoted = y.Tag() == "!";
                 n.value = n.quoted ? Json(text) : type_scalar(text);
+                if (!n.quoted && n.value.is_string() && is_out_of_range_number(text))
+                    diags_.error(n.pos, out_of_range_message(text));
                 break;
             }
             default:
@@ -67,12 +61,193 @@ public:
         return n;
     }
 
-    void report(const SourcePos& pos, std::string message) { diags_.error(pos, std::move(message)); }
-
 private:
+    // The entries of map `y` into `n`, a repeated key reported at its second use.
+    void add_entries(const YAML::Node& y, Node& n) {
+        std::unordered_map<std::string, int> seen;  // key -> the line it was first set at
+        for (auto it = y.begin(); it != y.end(); ++it) {
+            Entry e;
+            e.key = it->first.Scalar();
+            e.key_pos = pos_of(it->first, static_cast<int>(e.key.size()));
+            auto [first, fresh] = seen.emplace(e.key, e.key_pos.line);
+            if (!fresh) {
+                diags_.error(e.key_pos, "duplicate key '" + e.key + "' (first set at line " +
+                                            std::to_string(first->second) + ")");
+                continue;
+            }
+            e.value = convert(it->second);
+            n.entries.push_back(std::move(e));
+        }
+    }
+
     std::string file_;
     Diagnostics& diags_;
 };
+
+// One pass over yaml-cpp's events before any node is built, refusing what a job
+// file must not hold: anchors and aliases (a few hundred bytes of aliases expand
+// into gigabytes when loaded) and nesting past max_nesting_depth (yaml-cpp's
+// parser and our conversion recurse once per level).
+class Screen : public YAML::EventHandler {
+public:
+    // Thrown from a handler to stop the parser at the first level too deep.
+    struct TooDeep {};
+
+    Screen(const std::string& file, const std::vector<std::string>& lines, Diagnostics& diags)
+        : file_(file), lines_(lines), diags_(diags) {}
+
+    std::size_t refused() const { return refused_; }
+
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+    void OnAnchor(const YAML::Mark& mark, const std::string& name) override { refuse(mark, "anchor '&" + name + "'"); }
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { refuse(mark, "alias '" + word_at(mark) + "'"); }
+    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+        open(mark);
+    }
+    void OnSequenceEnd() override { --depth_; }
+    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+        open(mark);
+    }
+    void OnMapEnd() override { --depth_; }
+
+private:
+    SourcePos pos(const YAML::Mark& m, int length = 1) const {
+        if (m.line < 0) return SourcePos{file_, 0, 0, 0};
+        return SourcePos{file_, m.line + 1, m.column + 1, length};
+    }
+
+    void open(const YAML::Mark& mark) {
+        if (++depth_ <= max_nesting_depth) return;
+        ++refused_;
+        diags_.error(pos(mark), nesting_error_message());
+        throw TooDeep{};
+    }
+
+    void refuse(const YAML::Mark& mark, const std::string& what) {
+        ++refused_;
+        diags_.error(pos(mark, static_cast<int>(word_at(mark).size())),
+                     "YAML " + what + ": job files do not take YAML anchors (&name) or aliases (*name); "
+                     "write the value out in full");
+    }
+
+    // The token written at `mark` ("*a"), read from the source line.
+    std::string word_at(const YAML::Mark& m) const {
+        if (m.line < 0 || m.line >= static_cast<int>(lines_.size())) return "";
+        const std::string& line = lines_[m.line];
+        std::size_t start = static_cast<std::size_t>(m.column), end = start;
+        while (end < line.size() && end - start < 64 && !std::isspace(static_cast<unsigned char>(line[end])) &&
+               line[end] != ',' && line[end] != ']' && line[end] != '}')
+            ++end;
+        return start < line.size() ? line.substr(start, end - start) : "";
+    }
+
+    std::string file_;
+    const std::vector<std::string>& lines_;
+    Diagnostics& diags_;
+    int depth_ = 0;
+    std::size_t refused_ = 0;
+};
+
+void syntax_error(const YAML::Exception& e, const std::string& file, Diagnostics& diags) {
+    bool json = std::filesystem::path(file).extension() == ".json";
+    diags.error(SourcePos{file, e.mark.line + 1, e.mark.column + 1, 1},
+                std::string(json ? "JSON" : "YAML") + " syntax error: " + e.msg);
+}
+
+// Where flow collections ([...], {...}) first nest more than max_nesting_depth
+// deep: the text up to that bracket with the brackets open there closed, else
+// nothing. A rough, linear lexer (quotes,
+// comments, block scalars skipped as well as it can), used only to find a prefix
+// that shows the error quickly: yaml-cpp reads an outer flow collection to its end
+// before its first event (it might be a key), so on 100,000 brackets the screen
+// alone takes most of a second. Any answer here is checked by the screen.
+std::optional<std::string> deep_flow_prefix(std::string_view t) {
+    std::string open;   // the flow brackets open here, outermost first
+    int block_indent = -1;  // block_indent: inside a block scalar (| or >) below that indent
+    bool value_start = true;          // a '[', '{' or quote here opens flow or a string
+    std::size_t line_start = 0;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        char c = t[i];
+        if (c == '\n') {
+            line_start = i + 1;
+            value_start = true;
+            std::size_t j = line_start;
+            while (j < t.size() && t[j] == ' ') ++j;
+            int indent = static_cast<int>(j - line_start);
+            if (block_indent >= 0 && (indent > block_indent || j >= t.size() || t[j] == '\n' || t[j] == '\r')) {
+                i = j - 1;  // a line of the block scalar
+                continue;
+            }
+            block_indent = -1;
+            continue;
+        }
+        bool after_space = i == line_start || t[i - 1] == ' ' || t[i - 1] == '\t';
+        if (c == '#' && after_space) {
+            while (i + 1 < t.size() && t[i + 1] != '\n') ++i;
+        } else if ((c == '"' || c == '\'') && (!open.empty() ? after_space || std::strchr("[{,:", t[i - 1]) : value_start)) {
+            for (++i; i < t.size() && t[i] != c; ++i)
+                if (c == '"' && t[i] == '\\') ++i;  // '' in a single-quoted string reads as close and reopen
+            value_start = false;
+        } else if ((c == '[' || c == '{') && (!open.empty() || value_start)) {
+            open += c;
+            if (open.size() > static_cast<std::size_t>(max_nesting_depth)) {
+                std::string prefix(t.substr(0, i + 1));
+                for (auto b = open.rbegin(); b != open.rend(); ++b) prefix += *b == '[' ? ']' : '}';
+                return prefix;
+            }
+        } else if ((c == ']' || c == '}') && !open.empty()) {
+            open.pop_back();
+        } else if (open.empty() && (c == '|' || c == '>') && value_start) {
+            std::size_t j = line_start;
+            while (t[j] == ' ') ++j;
+            block_indent = static_cast<int>(j - line_start);
+            while (i + 1 < t.size() && t[i + 1] != '\n') ++i;
+        } else if (open.empty() && (c == ':' || c == '-' || c == '?') &&
+                   (i + 1 == t.size() || t[i + 1] == ' ' || t[i + 1] == '\n' || t[i + 1] == '\r')) {
+            value_start = true;
+        } else if (c == '&' || c == '!') {
+            while (i + 1 < t.size() && t[i + 1] != ' ' && t[i + 1] != '\n') ++i;  // a property before a value
+        } else if (c != ' ' && c != '\t' && c != '\r' && open.empty()) {
+            value_start = false;
+        }
+    }
+    return std::nullopt;
+}
+
+// Screens the first document of `text` (the one YAML::Load reads) into `diags`.
+enum class Screened { ok, refused, too_deep };
+Screened screen_text(const std::string& text, const Document& doc, Diagnostics& diags) {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    Screen handler(doc.file, doc.lines, diags);
+    try {
+        parser.HandleNextDocument(handler);
+    } catch (const Screen::TooDeep&) {
+        return Screened::too_deep;
+    } catch (const YAML::Exception& e) {
+        syntax_error(e, doc.file, diags);
+        return Screened::refused;
+    }
+    return handler.refused() == 0 ? Screened::ok : Screened::refused;
+}
+
+// True when the text may be loaded. Deep flow is screened first on the prefix
+// that ends at its deepest bracket (closed), where the screen fails as it would
+// on the whole text; when that prefix does not fail for depth (the rough lexer
+// was wrong), the whole text is screened.
+bool screen(const std::string& text, const Document& doc, Diagnostics& diags) {
+    if (auto prefix_text = deep_flow_prefix(text)) {
+        Diagnostics prefix;
+        if (screen_text(*prefix_text, doc, prefix) == Screened::too_deep) {
+            for (const auto& d : prefix.items()) diags.error(d.pos, d.message);
+            return false;
+        }
+    }
+    return screen_text(text, doc, diags) == Screened::ok;
+}
 
 Node scalar(std::string text, const SourcePos& pos) {
     Node n;
@@ -107,13 +282,14 @@ void add(Node& map, const std::string& key, Node value, const SourcePos& key_pos
 }
 
 // Blocks written as YAML maps: `trainings: {name: {...}}`, `app: {...}`.
-void read_block_maps(const Node& root, Document& doc, Diagnostics& diags) {
+// The bodies are moved out of `root`: a large file is not held twice.
+void read_block_maps(Node& root, Document& doc, Diagnostics& diags) {
     static const std::vector<std::pair<std::string, std::string>> groups = {
         {"datasets", "dataset"}, {"models", "model"}, {"trainings", "training"}, {"tunings", "tuning"}};
     std::vector<std::string> expected = {"app", "datasets", "models", "trainings", "tunings", "training_data"};
-    for (const auto& top : root.entries) {
+    for (auto& top : root.entries) {
         if (top.key == "app") {
-            doc.blocks.push_back(Block{"app", "", top.key_pos, {}, top.value});
+            doc.blocks.push_back(Block{"app", "", top.key_pos, {}, std::move(top.value)});
             continue;
         }
         std::string kind;
@@ -131,17 +307,17 @@ void read_block_maps(const Node& root, Document& doc, Diagnostics& diags) {
                                            top.value.describe());
             continue;
         }
-        for (const auto& named : top.value.entries) {
-            Node body = named.value;
+        for (auto& named : top.value.entries) {
+            Node body = std::move(named.value);
             if (body.is_null()) {
                 body.kind = Node::Kind::map;
             }
             if (!body.is_map()) {
-                diags.error(named.value.pos, kind + " \"" + named.key + "\" must be a map of fields, found " +
-                                                 named.value.describe());
+                diags.error(body.pos, kind + " \"" + named.key + "\" must be a map of fields, found " +
+                                          body.describe());
                 continue;
             }
-            doc.blocks.push_back(Block{kind, named.key, named.key_pos, named.key_pos, body});
+            doc.blocks.push_back(Block{kind, named.key, named.key_pos, named.key_pos, std::move(body)});
         }
     }
 }
@@ -247,13 +423,13 @@ Document parse_yaml(std::string_view text, const std::string& file, Diagnostics&
     Document doc;
     doc.file = file;
     doc.lines = split_lines(text);
+    const std::string owned(text);
+    if (!screen(owned, doc, diags)) return doc;
     YAML::Node root;
     try {
-        root = YAML::Load(std::string(text));
+        root = YAML::Load(owned);
     } catch (const YAML::Exception& e) {
-        bool json = std::filesystem::path(file).extension() == ".json";
-        diags.error(SourcePos{file, e.mark.line + 1, e.mark.column + 1, 1},
-                    std::string(json ? "JSON" : "YAML") + " syntax error: " + e.msg);
+        syntax_error(e, file, diags);
         return doc;
     }
     YamlReader reader(file, diags);
@@ -263,6 +439,7 @@ Document parse_yaml(std::string_view text, const std::string& file, Diagnostics&
         return doc;
     }
     Node tree = reader.convert(root);
+    root.reset();  // yaml-cpp's tree is the larger one: let it go before the blocks are made
     if (find(tree, "training_data") || find(tree, "trainingData"))
         read_template(tree, doc, diags);
     else

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -169,4 +170,192 @@ TEST(Docs, LanguageExamplesCheckClean) {
         ++checked;
     }
     EXPECT_EQ(checked, 2);
+}
+
+// Hostile job files too large to keep as cases: each is generated, must answer
+// its one located error (or parse) and must return in well under a second.
+namespace {
+
+struct Timed {
+    LoadedJobFile file;
+    double seconds = 0;
+};
+
+Timed timed_parse(const std::string& text, const std::string& name, Format format) {
+    auto start = std::chrono::steady_clock::now();
+    Timed t{parse_job_text(text, name, format)};
+    t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return t;
+}
+
+// "line:col: message" of the first error, or "" when there is none.
+std::string first_error(const LoadedJobFile& f) {
+    for (const auto& d : f.diags.sorted())
+        if (d.severity == Diagnostic::Severity::error)
+            return std::to_string(d.pos.line) + ":" + std::to_string(d.pos.col) + ": " + d.message;
+    return "";
+}
+
+// "line:col: message" of the first error whose message contains `part`.
+std::string error_with(const LoadedJobFile& f, const std::string& part) {
+    for (const auto& d : f.diags.sorted())
+        if (d.message.find(part) != std::string::npos)
+            return std::to_string(d.pos.line) + ":" + std::to_string(d.pos.col) + ": " + d.message;
+    return "";
+}
+
+std::size_t count_errors_containing(const LoadedJobFile& f, const std::string& part) {
+    std::size_t n = 0;
+    for (const auto& d : f.diags.items()) n += d.message.find(part) != std::string::npos;
+    return n;
+}
+
+const std::string too_deep =
+    "nesting deeper than 64 levels: job files nest lists and maps at most 64 deep (max_nesting_depth)";
+const std::string n3_head = "training \"t\":\n    model: m\n    dataset: d\n    objective: maximize_accuracy\n";
+
+std::string repeat(const std::string& s, std::size_t n) {
+    std::string out;
+    out.reserve(s.size() * n);
+    for (std::size_t i = 0; i < n; ++i) out += s;
+    return out;
+}
+
+}  // namespace
+
+TEST(Hostile, NestingLimitIsStatedOnce) {
+    EXPECT_EQ(max_nesting_depth, 64);
+    EXPECT_EQ(nesting_error_message(), too_deep);
+}
+
+TEST(Hostile, N3FlowLists100000Deep) {
+    auto t = timed_parse(n3_head + "    metadata:\n        a: " + std::string(100000, '[') + std::string(100000, ']') + "\n",
+                         "deep.n3", Format::n3);
+    // A block body is level 2 and the map under metadata 3, so the 62nd bracket is level 65.
+    EXPECT_EQ(error_with(t.file, "nesting"), "6:73: " + too_deep);
+    EXPECT_EQ(count_errors_containing(t.file, "nesting deeper"), 1u);
+    EXPECT_EQ(count_errors_containing(t.file, "unclosed"), 0u);
+    EXPECT_LT(t.seconds, 1.0);
+}
+
+TEST(Hostile, N3FlowMaps100000Deep) {
+    auto t = timed_parse(n3_head + "    metadata: " + repeat("{a: ", 100000) + "1" + std::string(100000, '}') + "\n",
+                         "deep.n3", Format::n3);
+    EXPECT_EQ(error_with(t.file, "nesting"), "5:263: " + too_deep);
+    EXPECT_EQ(count_errors_containing(t.file, "nesting deeper"), 1u);
+    EXPECT_LT(t.seconds, 1.0);
+}
+
+TEST(Hostile, N3ItemsOnOneLine20000Deep) {
+    auto t = timed_parse(n3_head + "    metadata:\n        a:\n            " + repeat("- ", 20000) + "x\n", "deep.n3",
+                         Format::n3);
+    EXPECT_EQ(error_with(t.file, "nesting"), "7:135: " + too_deep);
+    EXPECT_LT(t.seconds, 1.0);
+}
+
+TEST(Hostile, N3Blocks1000DeepThenTheNextBlockIsRead) {
+    std::string text = n3_head + "    metadata:\n";
+    for (int d = 0; d < 1000; ++d) text += std::string(8 + d, ' ') + "k:\n";
+    text += "app:\n    name: read_after\n";
+    auto t = timed_parse(text, "deep.n3", Format::n3);
+    EXPECT_EQ(error_with(t.file, "nesting"), "68:71: " + too_deep);
+    EXPECT_EQ(count_errors_containing(t.file, "nesting deeper"), 1u);
+    ASSERT_TRUE(t.file.spec.app);
+    EXPECT_EQ(t.file.spec.app->name, "read_after");
+    EXPECT_LT(t.seconds, 1.0);
+}
+
+TEST(Hostile, YamlFlow100000Deep) {
+    auto t = timed_parse("metadata: " + std::string(100000, '[') + std::string(100000, ']') + "\n", "deep.yaml",
+                         Format::yaml);
+    EXPECT_EQ(first_error(t.file), "1:74: " + too_deep);
+    EXPECT_EQ(t.file.diags.error_count(), 1u);
+    EXPECT_LT(t.seconds, 1.0);
+}
+
+TEST(Hostile, JsonArrays100000Deep) {
+    auto t = timed_parse("{\"trainings\": {\"t\": {\"metadata\": " + std::string(100000, '[') +
+                             std::string(100000, ']') + "}}}\n",
+                         "deep.json", Format::json);
+    EXPECT_EQ(first_error(t.file), "1:95: " + too_deep);
+    EXPECT_EQ(t.file.diags.error_count(), 1u);
+    EXPECT_LT(t.seconds, 1.0);
+}
+
+TEST(Hostile, JsonObjects100000Deep) {
+    auto t = timed_parse(repeat("{\"a\": ", 100000) + "1" + std::string(100000, '}') + "\n", "deep.json",
+                         Format::json);
+    EXPECT_EQ(first_error(t.file), "1:385: " + too_deep);
+    EXPECT_LT(t.seconds, 1.0);
+}
+
+TEST(Hostile, YamlBlocks1000Deep) {
+    std::string text = "trainings:\n  t:\n    metadata:\n";
+    for (int d = 0; d < 1000; ++d) text += std::string(6 + d, ' ') + "k:\n";
+    auto t = timed_parse(text, "deep.yaml", Format::yaml);
+    EXPECT_EQ(first_error(t.file), "65:68: " + too_deep);
+    EXPECT_LT(t.seconds, 1.0);
+}
+
+TEST(Hostile, YamlAliasBombOfTwelveLevelsIsRefusedUnexpanded) {
+    std::string text = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n";
+    std::string prev = "a";
+    for (std::string name : {"b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"}) {
+        text += name + ": &" + name + " [" + repeat("*" + prev + ",", 8) + "*" + prev + "]\n";
+        prev = name;
+    }
+    auto t = timed_parse(text, "bomb.yaml", Format::yaml);
+    EXPECT_EQ(first_error(t.file), "1:4: YAML anchor '&a': job files do not take YAML anchors (&name) or aliases "
+                                   "(*name); write the value out in full");
+    EXPECT_EQ(t.file.diags.error_count(), 11u * 10u + 1u);  // every anchor and alias, 20 of them shown
+    EXPECT_TRUE(t.file.diags.truncated());
+    EXPECT_LT(t.seconds, 1.0);
+}
+
+TEST(Hostile, LongLinesParseInEachFormat) {
+    const std::string long_text(900000, 'x');
+    auto n3 = timed_parse(
+        "dataset \"d\":\n    source: csv\n    path: d.csv\nmodel \"m\":\n    type: classifier\n" + n3_head +
+            "    target: y\n    description: " + long_text + "\n",
+        "long.n3", Format::n3);
+    EXPECT_TRUE(n3.file.ok()) << n3.file.report().substr(0, 2000);
+    EXPECT_EQ(n3.file.spec.trainings.at(0).description.size(), long_text.size());
+    EXPECT_LT(n3.seconds, 1.0);
+    for (Format f : {Format::yaml, Format::json}) {
+        auto t = timed_parse("{\"trainings\": {\"t\": {\"description\": \"" + long_text + "\", \"bad\": [}}}\n",
+                             f == Format::json ? "long.json" : "long.yaml", f);
+        EXPECT_EQ(first_error(t.file), "1:900049: " + std::string(f == Format::json ? "JSON" : "YAML") +
+                                           " syntax error: illegal flow end");
+        // The report shows a window of the line, not the line.
+        EXPECT_LT(t.file.report().size(), 1000u);
+        EXPECT_LT(t.seconds, 1.0);
+    }
+}
+
+TEST(Hostile, ManyKeysAreReadInLinearTime) {
+    std::string text = n3_head + "    metadata:\n";
+    for (int i = 0; i < 30000; ++i) text += "        k" + std::to_string(i) + ": 1\n";
+    text += "        k7: 2\n";
+    auto t = timed_parse(text, "keys.n3", Format::n3);
+    EXPECT_EQ(count_errors_containing(t.file, "duplicate key 'k7' (first set at line 13)"), 1u);
+    EXPECT_LT(t.seconds, 1.0);
+}
+
+TEST(Hostile, OversizedJobFileIsOneErrorBeforeParsing) {
+    auto t = timed_parse(std::string(max_job_file_bytes + 1, '['), "big.yaml", Format::yaml);
+    EXPECT_EQ(t.file.report(),
+              "big.yaml: error: job file is larger than 1048576 bytes (max_job_file_bytes); job files hold settings, "
+              "not data\n");
+    // Reading stops one byte past the limit, so an endless file ends too.
+    auto zero = load_job_file("/dev/zero");
+    EXPECT_EQ(first_error(zero), "0:0: job file is larger than 1048576 bytes (max_job_file_bytes); job files hold "
+                                 "settings, not data");
+}
+
+TEST(Hostile, NulByteIsOneLocatedError) {
+    for (auto [name, format] : {std::pair{"nul.n3", Format::n3}, {"nul.yaml", Format::yaml}, {"nul.json", Format::json}}) {
+        auto t = timed_parse(std::string("{\"a\": 1,\n \"b\": \"x\0y\"}\n", 21), name, format);
+        EXPECT_EQ(first_error(t.file), "2:9: NUL byte in the job file: job files are text") << name;
+        EXPECT_EQ(t.file.diags.error_count(), 1u);
+    }
 }
