@@ -1,5 +1,6 @@
 // `hone serve FILE... [--host H] [--port P] [--token T] [--max-concurrent-jobs N]
-// [--data-root DIR]`: the HTTP API over the job files and the registry until
+// [--data-root DIR] [--max-body-bytes B] [--request-timeout S] ...`: the HTTP
+// API over the job files and the registry until
 // SIGINT or SIGTERM, then a graceful stop (running jobs end cancelled).
 #include <pthread.h>
 #include <signal.h>
@@ -28,8 +29,12 @@ void add_serve_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--host", o->server.host, "address to listen on (default: 127.0.0.1, loopback only)");
     cmd->add_option("--port", o->server.port, "port to listen on; 0 picks a free one (default: 8080)");
     cmd->add_option("--token", o->server.token,
-                    "require 'Authorization: Bearer TOKEN' on every endpoint but health (default: $HONE_TOKEN, else none)");
-    cmd->add_option("--threads", o->server.threads, "HTTP worker threads, one per open connection (default: max(64, 4 x cores))");
+                    "require 'Authorization: Bearer TOKEN' on every endpoint, on both ports, except health "
+                    "(/api/training/health) and the API's description (/api/openapi.json, /api/docs); /metrics "
+                    "needs it (default: $HONE_TOKEN, else none)");
+    cmd->add_option("--threads", o->server.threads,
+                    "HTTP worker threads of the API port: requests answered at once; idle connections and "
+                    "clients still sending hold none (default: max(64, 4 x cores))");
     cmd->add_option("--predict-port", o->server.predict_port,
                     "also serve predictions and health on this port, from an event loop per core (fastest for "
                     "many small requests); 0 picks a free one (default: none)");
@@ -48,6 +53,24 @@ void add_serve_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--job-timeout", o->server.job_timeout_seconds,
                     "seconds a run may take before it fails as timed out (default: none)")
         ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--max-body-bytes", o->server.max_body_bytes,
+                    "largest request body in bytes, decoded, whatever its transfer encoding or content type; "
+                    "larger: 413 (default: 67108864, 64 MiB)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--max-header-bytes", o->server.max_header_bytes,
+                    "largest request line and headers together in bytes; larger: 431 (default: 65536, 64 KiB)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--request-timeout", o->server.request_timeout_seconds,
+                    "seconds from a request's first byte until its headers and body have all arrived; later: 408 "
+                    "(default: 60)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--keep-alive-timeout", o->server.keep_alive_timeout_seconds,
+                    "seconds a connection may wait idle for its next request before it is closed (default: 60)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--max-connections-per-address", o->server.max_connections_per_address,
+                    "connections open at once from one client address, both ports together; more: 429 "
+                    "(default: 256)")
+        ->check(CLI::PositiveNumber);
     cmd->add_option("--data-root", o->server.data_root,
                     "folder the datasets of jobs created over HTTP must be in (default: the working directory)");
     cmd->add_flag("-q,--quiet", o->quiet, "no request log on standard error");

@@ -21,6 +21,8 @@ std::vector<Route> meta_routes(Context& ctx, const std::vector<Route>& routes) {
         r.content_type = std::move(type);
         return r;
     };
+    // The OpenAPI document and the docs page describe the API, not its data,
+    // and a browser opening the page cannot send a bearer token: no token.
     return {
         {"GET", "/api/openapi.json", "The OpenAPI 3 description of every endpoint and algorithm", false,
          [all](const Request&) {
@@ -32,7 +34,9 @@ std::vector<Route> meta_routes(Context& ctx, const std::vector<Route>& routes) {
          [all, text](const Request&) {
              return text(docs_page(openapi_document(*all, HONE_VERSION)), "text/html; charset=utf-8");
          }},
-        {"GET", "/metrics", "Prometheus metrics: requests and latency by route, runs by status, predictions", false,
+        // Metrics tell what the server does (routes, runs, predictions): guarded
+        // like every endpoint but health and the two descriptions of the API above.
+        {"GET", "/metrics", "Prometheus metrics: requests and latency by route, runs by status, predictions", true,
          [c, text](const Request&) {
              std::map<std::string, std::int64_t> runs;
              for (const auto& v : c->runner.list()) ++runs[std::string(train::to_string(v.state))];

@@ -25,89 +25,14 @@
 
 namespace hone::server {
 
-const char* reason_phrase(int status) {
-    switch (status) {
-        case 100: return "Continue";
-        case 200: return "OK";
-        case 201: return "Created";
-        case 202: return "Accepted";
-        case 204: return "No Content";
-        case 400: return "Bad Request";
-        case 401: return "Unauthorized";
-        case 404: return "Not Found";
-        case 405: return "Method Not Allowed";
-        case 409: return "Conflict";
-        case 411: return "Length Required";
-        case 413: return "Payload Too Large";
-        case 422: return "Unprocessable Entity";
-        case 429: return "Too Many Requests";
-        case 431: return "Request Header Fields Too Large";
-        case 500: return "Internal Server Error";
-        case 501: return "Not Implemented";
-        case 503: return "Service Unavailable";
-        default: return "Unknown";
-    }
-}
-
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr std::size_t max_header_bytes = 64 * 1024;
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-// %XX decoded; `plus_is_space` for query strings.
-std::string percent_decode(std::string_view s, bool plus_is_space) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 &&
-            hex_value(s[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
-            i += 2;
-        } else if (plus_is_space && s[i] == '+') {
-            out.push_back(' ');
-        } else {
-            out.push_back(s[i]);
-        }
-    }
-    return out;
-}
-
-// Appends `r` as an HTTP/1.1 response to `out`, the connection's output.
-void append_response(std::string& out, const Response& r, bool close) {
-    std::string dumped;
-    if (r.content_type.empty()) dumped = json_text(r.body);
-    const std::string& body = r.content_type.empty() ? dumped : r.text;
-    out.reserve(out.size() + body.size() + 160);
-    out += "HTTP/1.1 ";
-    out += std::to_string(r.status);
-    out += ' ';
-    out += reason_phrase(r.status);
-    out += "\r\nContent-Type: ";
-    out += r.content_type.empty() ? "application/json" : r.content_type;
-    out += "\r\nContent-Length: ";
-    out += std::to_string(body.size());
-    out += "\r\n";
-    for (const auto& [k, v] : r.headers) {
-        out += k;
-        out += ": ";
-        out += v;
-        out += "\r\n";
-    }
-    if (close) out += "Connection: close\r\n";
-    out += "\r\n";
-    out += body;
-}
 
 struct Connection {
     int fd = -1;
     std::string remote;
+    bool counted = false;  // holds one of its address's connections
     std::string in;
     std::size_t parsed = 0;  // bytes of `in` consumed by answered requests
     std::string out;
@@ -117,6 +42,11 @@ struct Connection {
     std::uint32_t interest = EPOLLIN | EPOLLRDHUP;  // the events registered for it
     bool eof = false;  // the client closed its side: only writing is left
     Clock::time_point last_active = Clock::now();
+    Clock::time_point started{};       // the first byte of the request being received; {} = none
+    Clock::time_point linger_until{};  // set: answered and closing, input dropped
+    std::size_t scanned = 0;           // bytes after `parsed` searched for the head's end
+
+    bool lingering() const { return linger_until != Clock::time_point{}; }
 };
 
 // The outcome of looking at the unparsed bytes of a connection.
@@ -140,79 +70,25 @@ struct PredictListener::Impl {
     Parse parse(Connection& c, RawRequest& req, bool& keep_alive, Response& err) {
         std::string_view data(c.in);
         data.remove_prefix(c.parsed);
-        std::size_t head_end = data.find("\r\n\r\n");
-        if ((head_end == std::string_view::npos ? data.size() : head_end) > max_header_bytes) {
-            err = error_response(431, "headers_too_large",
-                                 "the request's headers exceed " + std::to_string(max_header_bytes) + " bytes");
-            return Parse::error;
-        }
-        if (head_end == std::string_view::npos) return Parse::need_more;
-        std::string_view head = data.substr(0, head_end);
-        std::size_t line_end = head.find("\r\n");
-        std::string_view line = head.substr(0, line_end);
-        std::size_t sp1 = line.find(' '), sp2 = line.rfind(' ');
-        if (sp1 == std::string_view::npos || sp2 == sp1 || line.substr(sp2 + 1).substr(0, 5) != "HTTP/") {
-            err = error_response(400, "bad_request", "the request line does not parse as METHOD TARGET HTTP/1.x");
-            return Parse::error;
-        }
-        req = RawRequest{};
-        req.headers.reserve(8);
-        req.method = std::string(line.substr(0, sp1));
-        std::string_view target = line.substr(sp1 + 1, sp2 - sp1 - 1);
-        std::string_view version = line.substr(sp2 + 1);
-        std::size_t q = target.find('?');
-        req.path = percent_decode(target.substr(0, q), false);
-        if (q != std::string_view::npos) {
-            std::string_view query = target.substr(q + 1);
-            while (!query.empty()) {
-                std::size_t amp = query.find('&');
-                std::string_view pair = query.substr(0, amp);
-                std::size_t eq = pair.find('=');
-                if (!pair.empty())
-                    req.query.emplace(percent_decode(pair.substr(0, eq), true),
-                                      eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1), true));
-                if (amp == std::string_view::npos) break;
-                query.remove_prefix(amp + 1);
-            }
-        }
-        std::size_t pos = line_end == std::string_view::npos ? head.size() : line_end + 2;
-        while (pos < head.size()) {
-            std::size_t end = head.find("\r\n", pos);
-            if (end == std::string_view::npos) end = head.size();
-            std::string_view h = head.substr(pos, end - pos);
-            std::size_t colon = h.find(':');
-            if (colon == std::string_view::npos || colon == 0) {
-                err = error_response(400, "bad_request", "a header line has no name: '" + std::string(h.substr(0, 80)) + "'");
+        std::size_t head_end = find_head_end(data, c.scanned);
+        if (head_end == std::string_view::npos) {
+            c.scanned = data.size();
+            if (auto e = check_partial_head(data, options.limits)) {
+                err = std::move(*e);
                 return Parse::error;
             }
-            req.headers.emplace_back(to_lower(h.substr(0, colon)), std::string(trim(h.substr(colon + 1))));
-            pos = end + 2;
+            return Parse::need_more;
         }
-        std::string connection = to_lower(req.header("connection"));
-        keep_alive = version == "HTTP/1.1" ? connection != "close" : connection == "keep-alive";
-        if (!req.header("transfer-encoding").empty()) {
+        BodyFraming framing;
+        if (auto e = parse_head(data.substr(0, head_end - 4), options.limits, req, framing, keep_alive)) {
+            err = std::move(*e);
+            return Parse::error;
+        }
+        if (framing.chunked) {
             err = error_response(411, "length_required", "send the body with a Content-Length (chunked bodies are not read)");
             return Parse::error;
         }
-        std::size_t length = 0;
-        std::string cl = req.header("content-length");
-        if (!cl.empty()) {
-            char* end = nullptr;
-            errno = 0;
-            unsigned long long v = std::strtoull(cl.c_str(), &end, 10);
-            if (errno != 0 || *end != '\0' || !std::isdigit(static_cast<unsigned char>(cl[0]))) {
-                err = error_response(400, "bad_request", "Content-Length '" + cl + "' is not a number");
-                return Parse::error;
-            }
-            if (v > options.max_body_bytes) {
-                err = error_response(413, "payload_too_large",
-                                   "the body is larger than the limit of " + std::to_string(options.max_body_bytes) +
-                                       " bytes");
-                return Parse::error;
-            }
-            length = static_cast<std::size_t>(v);
-        }
-        std::size_t total = head_end + 4 + length;
+        std::size_t total = head_end + framing.length;
         if (data.size() < total) {
             if (!c.sent_continue && to_lower(req.header("expect")) == "100-continue") {
                 c.out += "HTTP/1.1 100 Continue\r\n\r\n";
@@ -220,11 +96,19 @@ struct PredictListener::Impl {
             }
             return Parse::need_more;
         }
-        req.body = std::string(data.substr(head_end + 4, length));
+        req.body = std::string(data.substr(head_end, framing.length));
         req.remote = c.remote;
         c.parsed += total;
+        c.scanned = 0;
         c.sent_continue = false;
         return Parse::request;
+    }
+
+    // Appends an error answer; the connection closes once it is written.
+    void refuse(Connection& c, const Response& err) {
+        append_response(c.out, err, true);
+        c.close_after_write = true;
+        if (options.log) options.log(std::to_string(err.status) + " from " + c.remote + ": " + err.body.value("message", std::string()));
     }
 
     // Answers every complete request buffered on `c`, appending to its output.
@@ -236,10 +120,10 @@ struct PredictListener::Impl {
             Parse p = parse(c, req, keep_alive, err);
             if (p == Parse::need_more) break;
             if (p == Parse::error) {
-                append_response(c.out, err, true);
-                c.close_after_write = true;
+                refuse(c, err);
                 break;
             }
+            c.started = Clock::time_point{};  // the next request's clock starts when its bytes are seen
             Response res;
             try {
                 res = handler(req);
@@ -291,106 +175,190 @@ struct PredictListener::Impl {
         }
     }
 
-    void loop(int wake_fd) {
-        int ep = ::epoll_create1(EPOLL_CLOEXEC);
-        epoll_event ev{};
-        ev.events = EPOLLIN | EPOLLEXCLUSIVE;
-        ev.data.fd = listen_fd;
-        ::epoll_ctl(ep, EPOLL_CTL_ADD, listen_fd, &ev);
-        ev.events = EPOLLIN;
-        ev.data.fd = wake_fd;
-        ::epoll_ctl(ep, EPOLL_CTL_ADD, wake_fd, &ev);
-        std::unordered_map<int, Connection> conns;
-        auto close_conn = [&](int fd) {
-            ::epoll_ctl(ep, EPOLL_CTL_DEL, fd, nullptr);
-            ::close(fd);
-            conns.erase(fd);
-        };
-        // Reading until the client closes its side (after that a level-triggered
-        // EPOLLRDHUP would fire on every wait), writing while output is pending.
-        auto update_interest = [&](Connection& c) {
-            std::uint32_t want = (c.eof ? 0u : EPOLLIN | EPOLLRDHUP) | (c.out.empty() ? 0u : EPOLLOUT);
-            if (want == c.interest) return;
+    struct Loop;
+    void loop(int wake_fd);
+};
+
+// One event loop's connections.
+struct PredictListener::Impl::Loop {
+    Impl& s;
+    int ep = -1;
+    int wake_fd = -1;
+    std::unordered_map<int, Connection> conns;
+
+    void close_conn(int fd) {
+        auto it = conns.find(fd);
+        if (it == conns.end()) return;
+        if (it->second.counted && s.options.limiter) s.options.limiter->release(it->second.remote);
+        ::epoll_ctl(ep, EPOLL_CTL_DEL, fd, nullptr);
+        ::close(fd);
+        conns.erase(it);
+    }
+
+    // Reading until the client closes its side (after that a level-triggered
+    // EPOLLRDHUP would fire on every wait), writing while output is pending.
+    void update_interest(Connection& c) {
+        std::uint32_t want = (c.eof ? 0u : EPOLLIN | EPOLLRDHUP) | (c.out.empty() ? 0u : EPOLLOUT);
+        if (want == c.interest) return;
+        epoll_event e{};
+        e.events = want;
+        e.data.fd = c.fd;
+        ::epoll_ctl(ep, EPOLL_CTL_MOD, c.fd, &e);
+        c.interest = want;
+    }
+
+    // Its answers written, a connection that closes shuts its write side and
+    // drops input for lingering_close (closing with input unread would reset it
+    // and could discard the answer before the client reads it); false when it
+    // can close at once.
+    bool start_lingering(Connection& c) {
+        if (c.eof) return false;
+        ::shutdown(c.fd, SHUT_WR);
+        c.linger_until = Clock::now() + lingering_close;
+        c.in.clear();
+        c.parsed = 0;
+        return true;
+    }
+
+    void accept_all() {
+        for (;;) {
+            int cfd = ::accept4(s.listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (cfd < 0) break;
+            int one = 1;
+            ::setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            Connection& c = conns[cfd];
+            c.fd = cfd;
+            c.remote = peer_address(cfd);
             epoll_event e{};
-            e.events = want;
-            e.data.fd = c.fd;
-            ::epoll_ctl(ep, EPOLL_CTL_MOD, c.fd, &e);
-            c.interest = want;
-        };
-        std::vector<epoll_event> events(256);
-        auto last_sweep = Clock::now();
-        while (!stopping) {
-            int n = ::epoll_wait(ep, events.data(), static_cast<int>(events.size()), 1000);
-            for (int i = 0; i < n; ++i) {
-                int fd = events[i].data.fd;
-                if (fd == wake_fd) continue;
-                if (fd == listen_fd) {
-                    for (;;) {
-                        sockaddr_storage addr{};
-                        socklen_t len = sizeof addr;
-                        int cfd = ::accept4(listen_fd, reinterpret_cast<sockaddr*>(&addr), &len,
-                                            SOCK_NONBLOCK | SOCK_CLOEXEC);
-                        if (cfd < 0) break;
-                        int one = 1;
-                        ::setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-                        char host[NI_MAXHOST] = "";
-                        ::getnameinfo(reinterpret_cast<sockaddr*>(&addr), len, host, sizeof host, nullptr, 0,
-                                      NI_NUMERICHOST);
-                        Connection& c = conns[cfd];
-                        c.fd = cfd;
-                        c.remote = host;
-                        epoll_event e{};
-                        e.events = EPOLLIN | EPOLLRDHUP;
-                        e.data.fd = cfd;
-                        ::epoll_ctl(ep, EPOLL_CTL_ADD, cfd, &e);
-                    }
-                    continue;
-                }
-                auto it = conns.find(fd);
-                if (it == conns.end()) continue;
-                Connection& c = it->second;
-                c.last_active = Clock::now();
-                bool open = true;
-                if (events[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
-                    bool readable = fill(c);
-                    // A client that sends without reading its answers is cut off
-                    // once a request's worth of input is waiting.
-                    if (c.in.size() - c.parsed > options.max_body_bytes + max_header_bytes) {
-                        close_conn(fd);
-                        continue;
-                    }
-                    if (c.out.empty() || c.written == c.out.size()) answer_buffered(c);
-                    if (!readable && c.out.empty()) open = false;
-                    if (!readable) c.close_after_write = c.eof = true;
-                }
-                if (open) open = flush(c);
-                if (!open) {
-                    close_conn(fd);
-                    continue;
-                }
-                // Pipelined requests left unanswered while output was pending go now.
-                if (c.out.empty() && c.parsed < c.in.size()) {
-                    answer_buffered(c);
-                    if (!flush(c)) {
-                        close_conn(fd);
-                        continue;
-                    }
-                }
-                update_interest(c);
-            }
-            auto now = Clock::now();
-            if (now - last_sweep >= std::chrono::seconds(1)) {
-                last_sweep = now;
-                std::vector<int> idle;
-                for (const auto& [cfd, c] : conns)
-                    if (now - c.last_active > options.idle_timeout) idle.push_back(cfd);
-                for (int cfd : idle) close_conn(cfd);
+            e.events = EPOLLIN | EPOLLRDHUP;
+            e.data.fd = cfd;
+            ::epoll_ctl(ep, EPOLL_CTL_ADD, cfd, &e);
+            c.counted = !s.options.limiter || s.options.limiter->acquire(c.remote);
+            if (!c.counted) {
+                s.refuse(c, too_many_connections(s.options.limits));
+                settle(c);
             }
         }
-        for (auto& [cfd, c] : conns) ::close(cfd);
-        ::close(ep);
+    }
+
+    // After reading or answering: writes what it can, then closes, lingers or
+    // waits for more. False once the connection is gone.
+    bool settle(Connection& c) {
+        int fd = c.fd;
+        if (!s.flush(c)) {
+            if (c.out.empty() && c.close_after_write && start_lingering(c)) {
+                update_interest(c);
+                return true;
+            }
+            close_conn(fd);
+            return false;
+        }
+        // Pipelined requests left unanswered while output was pending go now.
+        if (c.out.empty() && c.parsed < c.in.size()) {
+            s.answer_buffered(c);
+            if (!s.flush(c)) return settle(c);
+        }
+        if (c.parsed < c.in.size()) {
+            if (c.started == Clock::time_point{}) c.started = Clock::now();
+        } else {
+            c.started = Clock::time_point{};
+        }
+        update_interest(c);
+        return true;
+    }
+
+    // Drops what a lingering connection sends; closes it at its end.
+    void drain(Connection& c) {
+        char buf[16384];
+        for (int i = 0; i < 64; ++i) {
+            ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
+            if (n > 0) continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
+            if (n < 0 && errno == EINTR) continue;
+            return close_conn(c.fd);
+        }
+    }
+
+    void on_event(int fd, std::uint32_t events) {
+        auto it = conns.find(fd);
+        if (it == conns.end()) return;
+        Connection& c = it->second;
+        c.last_active = Clock::now();
+        if (c.lingering()) return drain(c);
+        if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
+            bool readable = fill(c);
+            // A client that sends without reading its answers is cut off
+            // once a request's worth of input is waiting.
+            if (c.in.size() - c.parsed > s.options.limits.max_body_bytes + s.options.limits.max_header_bytes)
+                return close_conn(fd);
+            if (c.out.empty() || c.written == c.out.size()) s.answer_buffered(c);
+            if (!readable) {
+                c.eof = c.close_after_write = true;
+                if (c.out.empty()) return close_conn(fd);
+            }
+        }
+        settle(c);
+    }
+
+    // Closes what lingered or idled long enough; answers 408 to requests that
+    // have not arrived whole within request_timeout.
+    void sweep() {
+        auto now = Clock::now();
+        const TransportLimits& l = s.options.limits;
+        std::vector<int> done, late;
+        for (auto& [fd, c] : conns) {
+            if (c.lingering()) {
+                if (now >= c.linger_until) done.push_back(fd);
+            } else if (c.started != Clock::time_point{} && !c.close_after_write && now - c.started >= l.request_timeout) {
+                late.push_back(fd);
+            } else if (now - c.last_active >= l.keep_alive_timeout) {
+                done.push_back(fd);
+            }
+        }
+        for (int fd : done) close_conn(fd);
+        for (int fd : late) {
+            Connection& c = conns[fd];
+            s.refuse(c, request_timed_out(l));
+            if (c.written == 0) settle(c);  // else the pending output's EPOLLOUT writes it
+        }
     }
 };
+
+void PredictListener::Impl::loop(int wake_fd) {
+    Loop l{*this};
+    l.wake_fd = wake_fd;
+    l.ep = ::epoll_create1(EPOLL_CLOEXEC);
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLEXCLUSIVE;
+    ev.data.fd = listen_fd;
+    ::epoll_ctl(l.ep, EPOLL_CTL_ADD, listen_fd, &ev);
+    ev.events = EPOLLIN;
+    ev.data.fd = wake_fd;
+    ::epoll_ctl(l.ep, EPOLL_CTL_ADD, wake_fd, &ev);
+    std::vector<epoll_event> events(256);
+    auto last_sweep = Clock::now();
+    // Deadlines are checked this often: a 408 comes at most this late.
+    constexpr auto tick = std::chrono::milliseconds(100);
+    while (!stopping) {
+        int n = ::epoll_wait(l.ep, events.data(), static_cast<int>(events.size()), static_cast<int>(tick.count()));
+        for (int i = 0; i < n; ++i) {
+            int fd = events[i].data.fd;
+            if (fd == wake_fd) continue;
+            if (fd == listen_fd)
+                l.accept_all();
+            else
+                l.on_event(fd, events[i].events);
+        }
+        if (Clock::now() - last_sweep >= tick) {
+            last_sweep = Clock::now();
+            l.sweep();
+        }
+    }
+    std::vector<int> fds;
+    for (auto& [cfd, c] : l.conns) fds.push_back(cfd);
+    for (int cfd : fds) l.close_conn(cfd);
+    ::close(l.ep);
+}
 
 PredictListener::PredictListener(ListenerOptions options, RawHandler handler) : impl_(std::make_unique<Impl>()) {
     impl_->options = std::move(options);

@@ -4,18 +4,25 @@
 #include "server/server.hpp"
 
 #include <httplib.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <limits>
+#include <optional>
 #include <thread>
 
 #include "common/error.hpp"
 #include "common/text.hpp"
 #include "server/context.hpp"
 #include "server/predict_listener.hpp"
+#include "server/transport.hpp"
 
 namespace hone::server {
 
@@ -123,6 +130,152 @@ std::string format_ms(double ms) {
     return buf;
 }
 
+// cpp-httplib's server with hone owning the accepted sockets: the library
+// accepts, parses requests, calls the handlers and writes answers, but a
+// connection waits for its requests in the HeadReactor (transport.hpp) and takes
+// a worker thread only once a whole request head has arrived.
+class HttpFront : public httplib::Server {
+public:
+    std::function<void(socket_t)> on_accept;
+
+    // One request read from `strm`, routed to the handlers and answered.
+    bool serve_one(httplib::Stream& strm, bool close_connection, bool& connection_closed) {
+        return process_request(strm, close_connection, connection_closed, nullptr);
+    }
+
+private:
+    bool process_and_close_socket(socket_t sock) override {
+        on_accept(sock);
+        return true;
+    }
+};
+
+// Runs the library's per-connection task on the accepting thread: all it does
+// is hand the socket to the reactor.
+class InlineQueue : public httplib::TaskQueue {
+public:
+    void enqueue(std::function<void()> fn) override { fn(); }
+    void shutdown() override {}
+};
+
+int poll_ms(TransportClock::duration d) {
+    auto ms = std::chrono::ceil<std::chrono::milliseconds>(d).count();
+    return static_cast<int>(std::clamp<decltype(ms)>(ms, 0, std::numeric_limits<int>::max()));
+}
+
+void socket_name(int fd, bool peer, std::string& ip, int& port) {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    int rc = peer ? ::getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len)
+                  : ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    if (rc != 0) return;
+    char host[NI_MAXHOST] = "", serv[NI_MAXSERV] = "";
+    ::getnameinfo(reinterpret_cast<sockaddr*>(&addr), len, host, sizeof host, serv, sizeof serv,
+                  NI_NUMERICHOST | NI_NUMERICSERV);
+    ip = host;
+    port = std::atoi(serv);
+}
+
+// One request's connection as cpp-httplib reads and writes it: reads take what
+// the reactor already received, then wait on the socket no later than the
+// request's deadline (cpp-httplib's own timeout is per read, so a client
+// sending a byte at a time would never reach it); writes wait at most
+// write_timeout for room.
+class ConnectionStream : public httplib::Stream {
+public:
+    ConnectionStream(PendingConnection& c, TransportClock::time_point deadline) : c_(c), deadline_(deadline) {}
+
+    bool must_close = false;   // input may be left unread: close after the answer
+    bool timed_out = false;    // a read waited past the deadline
+    bool ended = false;        // the client closed its side
+    std::size_t consumed = 0;  // bytes of the connection's buffer read
+
+    bool is_readable() const override {
+        pollfd p{c_.fd, POLLIN, 0};
+        return consumed < c_.in.size() || ::poll(&p, 1, 0) > 0;
+    }
+    bool is_writable() const override {
+        pollfd p{c_.fd, POLLOUT | POLLRDHUP, 0};
+        int r = ::poll(&p, 1, poll_ms(write_timeout));
+        return r > 0 && !(p.revents & (POLLERR | POLLHUP | POLLRDHUP));
+    }
+    ssize_t read(char* ptr, size_t size) override {
+        if (consumed == c_.in.size()) {
+            c_.in.clear();
+            consumed = 0;
+            if (!receive()) return ended ? 0 : -1;
+        }
+        std::size_t n = std::min(size, c_.in.size() - consumed);
+        std::memcpy(ptr, c_.in.data() + consumed, n);
+        consumed += n;
+        return static_cast<ssize_t>(n);
+    }
+    ssize_t write(const char* ptr, size_t size) override {
+        std::size_t done = 0;
+        while (done < size) {
+            ssize_t n = ::send(c_.fd, ptr + done, size - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n > 0) {
+                done += static_cast<std::size_t>(n);
+                continue;
+            }
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+                pollfd p{c_.fd, POLLOUT, 0};
+                if (::poll(&p, 1, poll_ms(write_timeout)) > 0) continue;
+            }
+            return -1;
+        }
+        return static_cast<ssize_t>(size);
+    }
+    void get_remote_ip_and_port(std::string& ip, int& port) const override { socket_name(c_.fd, true, ip, port); }
+    void get_local_ip_and_port(std::string& ip, int& port) const override { socket_name(c_.fd, false, ip, port); }
+    socket_t socket() const override { return c_.fd; }
+
+private:
+    // Appends what arrives before the deadline; false at the deadline, the end or an error.
+    bool receive() {
+        char buf[16384];
+        for (;;) {
+            auto left = deadline_ - TransportClock::now();
+            pollfd p{c_.fd, POLLIN, 0};
+            int r = left > TransportClock::duration::zero() ? ::poll(&p, 1, poll_ms(left)) : 0;
+            if (r < 0 && errno == EINTR) continue;
+            if (r == 0) {
+                timed_out = true;
+                return false;
+            }
+            if (r < 0) return false;
+            ssize_t n = ::recv(c_.fd, buf, sizeof buf, 0);
+            if (n > 0) {
+                c_.in.append(buf, static_cast<std::size_t>(n));
+                return true;
+            }
+            if (n == 0) {
+                ended = true;
+                return false;
+            }
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return false;
+        }
+    }
+
+    PendingConnection& c_;
+    TransportClock::time_point deadline_;
+};
+
+// The stream of the request a worker thread is serving, for the handlers.
+thread_local ConnectionStream* current_stream = nullptr;
+
+TransportLimits transport_limits(const ServerOptions& o) {
+    auto ms = [](double seconds) { return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000)); };
+    TransportLimits l;
+    l.max_body_bytes = o.max_body_bytes;
+    l.max_header_bytes = o.max_header_bytes;
+    l.request_timeout = ms(o.request_timeout_seconds);
+    l.keep_alive_timeout = ms(o.keep_alive_timeout_seconds);
+    l.max_connections_per_address = o.max_connections_per_address;
+    return l;
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -152,7 +305,16 @@ struct Server::Impl {
     std::vector<Route> routes;            // never resized after construction
     std::vector<CompiledRoute> compiled;  // points into routes
     std::vector<const CompiledRoute*> all_compiled, data_plane_compiled;  // into compiled
-    httplib::Server http;
+    HttpFront http;
+    TransportLimits limits;
+    std::unique_ptr<ConnectionLimiter> limiter;  // both ports' connections per address
+    std::unique_ptr<HeadReactor> reactor;        // the API port's connections between requests
+    // Worker threads: each serves one connection with a whole request head at a time.
+    std::vector<std::thread> workers;
+    std::mutex work_mu;
+    std::condition_variable work_cv;
+    std::deque<PendingConnection> work;
+    bool workers_stopping = false;  // under work_mu
     std::thread thread;
     std::atomic<bool> listen_ended{false};
     int port = 0;
@@ -198,25 +360,53 @@ struct Server::Impl {
         return join(names);
     }
 
+    // The route `method` and `path` name among the prediction port's
+    // (`data_plane`) or all routes, or null; `allowed` gets the methods of the
+    // routes the path matches with another method.
+    const CompiledRoute* find_route(const std::string& method, const std::vector<std::string>& path, bool data_plane,
+                                    std::vector<std::string>* allowed = nullptr) const {
+        const CompiledRoute* best = nullptr;
+        for (const CompiledRoute* cp : data_plane ? data_plane_compiled : all_compiled) {
+            const CompiledRoute& c = *cp;
+            if (!c.match(path, nullptr)) continue;
+            if (c.route->method != method) {
+                if (allowed && std::find(allowed->begin(), allowed->end(), c.route->method) == allowed->end())
+                    allowed->push_back(c.route->method);
+                continue;
+            }
+            if (!best || c.literals > best->literals) best = &c;
+        }
+        return best;
+    }
+
+    // One rule on both ports: the token is asked of every request except those
+    // naming a route marked !needs_token. The prediction port judges a route of
+    // the API port by the same flag (then answers that it is on the other port),
+    // so neither port reveals more, or less, without the token.
+    bool token_required(const CompiledRoute* best, const std::string& method, const std::vector<std::string>& path,
+                        bool data_plane) const {
+        if (!best && data_plane) best = find_route(method, path, false);
+        return !best || best->route->needs_token;
+    }
+
+    // Whether a request with a body is answered without reading it: no route
+    // takes it (404, 405) or the token is missing or wrong (401).
+    bool answers_before_body(const RawRequest& raw) const {
+        std::string method = raw.method == "HEAD" ? "GET" : raw.method;
+        std::vector<std::string> path = split_path(raw.path);
+        const CompiledRoute* best = find_route(method, path, false);
+        return !best || (token_required(best, method, path, false) && !auth_failure(raw).empty());
+    }
+
     // `matched` is set to the route the path and method matched, if any. On the
     // prediction port (`data_plane`) only data-plane routes match.
     Response dispatch(RawRequest& raw, bool data_plane, std::string& note, const Route*& matched) {
         std::string method = raw.method == "HEAD" ? "GET" : raw.method;
         std::vector<std::string> path = split_path(raw.path);
-        const CompiledRoute* best = nullptr;
         std::vector<std::string> allowed;
-        for (const CompiledRoute* cp : data_plane ? data_plane_compiled : all_compiled) {
-            const CompiledRoute& c = *cp;
-            if (!c.match(path, nullptr)) continue;
-            if (c.route->method != method) {
-                if (std::find(allowed.begin(), allowed.end(), c.route->method) == allowed.end())
-                    allowed.push_back(c.route->method);
-                continue;
-            }
-            if (!best || c.literals > best->literals) best = &c;
-        }
+        const CompiledRoute* best = find_route(method, path, data_plane, &allowed);
         if (best) matched = best->route;
-        if (!best || best->route->needs_token) {
+        if (token_required(best, method, path, data_plane)) {
             if (std::string why = auth_failure(raw); !why.empty()) {
                 note = why;
                 Response r = error_response(401, "unauthorized", "this endpoint needs 'Authorization: Bearer <token>' (" + why + ")");
@@ -280,15 +470,17 @@ struct Server::Impl {
         return res;
     }
 
-    void handle(const httplib::Request& hreq, httplib::Response& hres) {
+    static RawRequest raw_request(const httplib::Request& hreq) {
         RawRequest raw;
         raw.method = hreq.method;
         raw.path = hreq.path;
         for (const auto& [k, v] : hreq.params) raw.query.emplace(k, v);
         for (const auto& [k, v] : hreq.headers) raw.headers.emplace_back(to_lower(k), v);
-        raw.body = hreq.body;
         raw.remote = hreq.remote_addr;
-        Response res = serve(raw, false);
+        return raw;
+    }
+
+    static void write_answer(const Response& res, httplib::Response& hres) {
         hres.status = res.status;
         for (const auto& [k, v] : res.headers) hres.set_header(k.c_str(), v);
         if (res.stream) {
@@ -302,6 +494,189 @@ struct Server::Impl {
         else
             hres.set_content(json_text(res.body), "application/json");
     }
+
+    // Reads the body through cpp-httplib (chunked and Content-Encoding decoded),
+    // stopping as soon as it passes max_body_bytes whatever its framing or
+    // content type; the error answer when it cannot be read whole.
+    std::optional<Response> read_body(const httplib::Request& hreq, const httplib::ContentReader& reader,
+                                      std::string& body, const ConnectionStream& strm) const {
+        // The library would parse a multipart/form-data body into parts; the API
+        // takes the body as sent whatever its type says. The request is the
+        // library's own non-const object, lent to the handler as const.
+        if (hreq.is_multipart_form_data()) const_cast<httplib::Request&>(hreq).headers.erase("Content-Type");
+        bool too_large = false;
+        bool ok = reader([&](const char* data, std::size_t n) {
+            if (n > limits.max_body_bytes - body.size()) return !(too_large = true);
+            body.append(data, n);
+            return true;
+        });
+        if (ok) return std::nullopt;
+        if (too_large) return body_too_large(limits);
+        if (strm.timed_out) return request_timed_out(limits);
+        if (strm.ended) return error_response(400, "bad_request", "the connection closed before the body ended");
+        std::string coding = hreq.get_header_value("Content-Encoding");
+        if (!coding.empty() && to_lower(coding) != "identity")
+            return error_response(400, "bad_request", "the body does not decode as Content-Encoding '" + coding + "'");
+        return error_response(400, "bad_request", "the chunked body does not parse");
+    }
+
+    // Every request of the API port. A body is read only once the route exists
+    // and the token is right, so a refused client cannot make the server read
+    // (or wait for) a body; the connection then closes, the body unread.
+    void handle(const httplib::Request& hreq, httplib::Response& hres, const httplib::ContentReader* reader) {
+        RawRequest raw = raw_request(hreq);
+        ConnectionStream* strm = current_stream;
+        std::string length = hreq.get_header_value("Content-Length");
+        bool has_body = hreq.has_header("Transfer-Encoding") || (!length.empty() && std::stoull(length) > 0);
+        if (has_body && strm) {
+            if (!reader || answers_before_body(raw)) {
+                strm->must_close = true;
+            } else if (auto err = read_body(hreq, *reader, raw.body, *strm)) {
+                strm->must_close = true;
+                log(raw.method + " " + raw.path + " " + std::to_string(err->status) + " (" +
+                    err->body.value("message", std::string()) + ")");
+                write_answer(*err, hres);
+                hres.set_header("Connection", "close");
+                return;
+            }
+        }
+        Response res = serve(raw, false);
+        write_answer(res, hres);
+        if (strm && strm->must_close) hres.set_header("Connection", "close");
+    }
+
+    // A worker serves one request of `c`, then hands the connection back to
+    // the reactor to wait for the next, or closes it.
+    void serve_connection(PendingConnection c) {
+        if (c.started == TransportClock::time_point{}) c.started = TransportClock::now();
+        ConnectionStream strm(c, c.started + limits.request_timeout);
+        current_stream = &strm;
+        bool closed = false;
+        bool ok = http.serve_one(strm, ctx.stopping, closed);
+        current_stream = nullptr;
+        c.in.erase(0, strm.consumed);
+        auto now = TransportClock::now();
+        c.last_active = now;
+        c.started = c.in.empty() ? TransportClock::time_point{} : now;
+        c.scanned = 0;
+        if (ok && strm.must_close) return reactor->linger(std::move(c));
+        if (!ok || closed || strm.must_close || ctx.stopping) return reactor->close(c);
+        reactor->resume(std::move(c));
+    }
+
+    void worker() {
+        for (;;) {
+            PendingConnection c;
+            {
+                std::unique_lock lock(work_mu);
+                work_cv.wait(lock, [&] { return workers_stopping || !work.empty(); });
+                // Stopping: what has arrived is still answered (with Connection: close).
+                if (work.empty()) return;
+                c = std::move(work.front());
+                work.pop_front();
+            }
+            serve_connection(std::move(c));
+        }
+    }
+
+    // cpp-httplib's part of the API port: handlers, error shapes, the socket.
+    void configure_http() {
+        const ServerOptions& o = ctx.options;
+        limits = transport_limits(o);
+        auto plain = [this](const httplib::Request& req, httplib::Response& res) { handle(req, res, nullptr); };
+        // With a content reader the handler runs after the head, before the body:
+        // the library's own body reading has no limit on chunked bodies and a
+        // smaller one on form-encoded bodies.
+        auto reading = [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+            handle(req, res, &reader);
+        };
+        http.Get(".*", plain);
+        http.Post(".*", reading);
+        http.Put(".*", reading);
+        http.Patch(".*", reading);
+        http.Delete(".*", reading);
+        http.Options(".*", plain);
+        // Errors the library answers itself (a request it cannot parse) get the JSON shape too.
+        http.set_error_handler(httplib::Server::HandlerWithResponse([this](const httplib::Request& req, httplib::Response& res) {
+            if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+            if (res.status == 413) {
+                res.set_content(json_text(body_too_large(limits).body), "application/json");
+            } else {
+                std::string code = res.status == 404 ? "route_not_found" : "bad_request";
+                res.set_content(json_text(error_body(code, status_text(res.status))), "application/json");
+            }
+            log(req.method + " " + req.path + " " + std::to_string(res.status));
+            return httplib::Server::HandlerResponse::Handled;
+        }));
+        http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+            res.status = 500;
+            res.set_content(json_text(error_body("internal_error", "internal error")), "application/json");
+        });
+        http.set_payload_max_length(o.max_body_bytes);
+        http.set_tcp_nodelay(true);
+        // What the Keep-Alive header tells clients; the reactor enforces it.
+        http.set_keep_alive_timeout(std::max<time_t>(1, static_cast<time_t>(o.keep_alive_timeout_seconds)));
+        // SO_REUSEADDR only: the library's default adds SO_REUSEPORT, which would let a
+        // second server bind the same port and silently take half its connections.
+        // The socket is kept to raise its listen backlog once bound.
+        listen_sock = -1;
+        http.set_socket_options([this](socket_t sock) {
+            int yes = 1;
+            ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+            listen_sock = sock;
+        });
+        // A connection serves requests until it idles out: closing busy ones after a
+        // count made all clients reconnect in bursts.
+        http.set_keep_alive_max_count(std::numeric_limits<int>::max());
+        http.new_task_queue = [] { return new InlineQueue; };
+        http.on_accept = [this](socket_t sock) { reactor->accept(sock); };
+    }
+
+    // The reactor that holds connections between requests and the workers that answer them.
+    void start_connections() {
+        const ServerOptions& o = ctx.options;
+        limiter = std::make_unique<ConnectionLimiter>(o.max_connections_per_address);
+        reactor = std::make_unique<HeadReactor>(
+            limits, *limiter, [this](PendingConnection c) { enqueue(std::move(c)); },
+            [this](const std::string& line) { log(line); });
+        reactor->start();
+        unsigned n = o.threads > 0 ? o.threads : std::max(64u, 4 * std::max(1u, std::thread::hardware_concurrency()));
+        workers_stopping = false;
+        for (unsigned i = 0; i < n; ++i) workers.emplace_back([this] { worker(); });
+    }
+
+    void start_predict_port() {
+        const ServerOptions& o = ctx.options;
+        ListenerOptions lo;
+        lo.host = o.host;
+        lo.port = o.predict_port;
+        lo.threads = o.predict_threads;
+        lo.limits = limits;
+        lo.limiter = limiter.get();
+        lo.log = [this](const std::string& line) { log(line + " [prediction port]"); };
+        predict = std::make_unique<PredictListener>(lo, [this](RawRequest& r) { return serve(r, true); });
+        predict->start();
+    }
+
+    // After the listener: idle connections close, requests being answered finish.
+    void stop_connections() {
+        if (reactor) reactor->stop();
+        {
+            std::lock_guard lock(work_mu);
+            workers_stopping = true;
+        }
+        work_cv.notify_all();
+        for (auto& t : workers) t.join();
+        workers.clear();
+    }
+
+    void enqueue(PendingConnection c) {
+        {
+            std::lock_guard lock(work_mu);
+            work.push_back(std::move(c));
+        }
+        work_cv.notify_one();
+    }
 };
 
 Server::Server(std::vector<lang::JobFile> files, registry::Store& store, ServerOptions options)
@@ -314,47 +689,7 @@ void Server::start() {
     Impl& s = *impl_;
     if (s.thread.joinable()) return;
     const ServerOptions& o = s.ctx.options;
-    auto handler = [&s](const httplib::Request& req, httplib::Response& res) { s.handle(req, res); };
-    s.http.Get(".*", handler);
-    s.http.Post(".*", handler);
-    s.http.Put(".*", handler);
-    s.http.Patch(".*", handler);
-    s.http.Delete(".*", handler);
-    s.http.Options(".*", handler);
-    // Errors the library answers itself (413, a malformed request line, ...) get the JSON shape too.
-    s.http.set_error_handler(httplib::Server::HandlerWithResponse([&s](const httplib::Request& req, httplib::Response& res) {
-        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        std::string code = res.status == 413 ? "payload_too_large" : res.status == 404 ? "route_not_found" : "bad_request";
-        std::string message = res.status == 413
-                                  ? "the body is larger than the limit of " + std::to_string(s.ctx.options.max_body_bytes) + " bytes"
-                                  : status_text(res.status);
-        res.set_content(json_text(error_body(code, message)), "application/json");
-        s.log(req.method + " " + req.path + " " + std::to_string(res.status));
-        return httplib::Server::HandlerResponse::Handled;
-    }));
-    s.http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-        res.status = 500;
-        res.set_content(json_text(error_body("internal_error", "internal error")), "application/json");
-    });
-    s.http.set_payload_max_length(o.max_body_bytes);
-    s.http.set_tcp_nodelay(true);
-    // SO_REUSEADDR only: the library's default adds SO_REUSEPORT, which would let a
-    // second server bind the same port and silently take half its connections.
-    // The socket is kept to raise its listen backlog once bound (below).
-    s.listen_sock = -1;
-    s.http.set_socket_options([&s](socket_t sock) {
-        int yes = 1;
-        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-        s.listen_sock = sock;
-    });
-    // A connection serves requests until it idles out: closing busy ones after a
-    // count made all clients reconnect in bursts.
-    s.http.set_keep_alive_max_count(std::numeric_limits<int>::max());
-    {
-        unsigned n = o.threads > 0 ? o.threads : std::max(64u, 4 * std::max(1u, std::thread::hardware_concurrency()));
-        s.http.new_task_queue = [n] { return new httplib::ThreadPool(n); };
-    }
-
+    s.configure_http();
     if (o.port == 0) {
         s.port = s.http.bind_to_any_port(o.host);
         if (s.port < 0) s.port = 0;
@@ -369,6 +704,7 @@ void Server::start() {
         throw Error(ErrorKind::io, "bind_failed",
                     "cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + std::strerror(errno), {},
                     "is another process using the port? choose another with --port");
+    s.start_connections();
     s.listen_ended = false;
     s.thread = std::thread([&s] {
         s.http.listen_after_bind();
@@ -377,23 +713,18 @@ void Server::start() {
     while (!s.http.is_running() && !s.listen_ended) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     if (s.listen_ended) {
         s.thread.join();
+        s.stop_connections();
         throw Error(ErrorKind::io, "bind_failed", "the server stopped as it started on " + url());
     }
-    if (o.predict_port >= 0) {
-        ListenerOptions lo;
-        lo.host = o.host;
-        lo.port = o.predict_port;
-        lo.threads = o.predict_threads;
-        lo.max_body_bytes = o.max_body_bytes;
-        s.predict = std::make_unique<PredictListener>(lo, [&s](RawRequest& r) { return s.serve(r, true); });
-        try {
-            s.predict->start();
-        } catch (...) {
-            s.http.stop();
-            s.thread.join();
-            s.predict.reset();
-            throw;
-        }
+    if (o.predict_port < 0) return;
+    try {
+        s.start_predict_port();
+    } catch (...) {
+        s.http.stop();
+        s.thread.join();
+        s.stop_connections();
+        s.predict.reset();
+        throw;
     }
 }
 
@@ -406,6 +737,7 @@ void Server::stop() {
     if (!s.thread.joinable()) return;
     s.http.stop();
     s.thread.join();
+    s.stop_connections();
 }
 
 int Server::port() const { return impl_->port; }

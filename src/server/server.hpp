@@ -25,16 +25,31 @@ struct ServerOptions {
     int port = 8080;                 // 0 = any free port; Server::port() tells which
     std::string token;               // "" = no authentication; else "Authorization: Bearer <token>"
     std::string model_root;          // "" = registry::default_model_root()
-    // HTTP worker threads; 0 = max(64, 4 * cores). A keep-alive connection holds
-    // its thread between requests, so fewer threads than client connections leave
-    // the rest waiting whole seconds; idle threads cost next to nothing.
+    // HTTP worker threads of the API port: requests answered at once; 0 =
+    // max(64, 4 * cores). A connection takes one only once a whole request head
+    // has arrived, and gives it back after the answer: idle keep-alive
+    // connections and clients still sending their headers hold none. A run
+    // answered when it ends, or an event stream, holds one throughout.
     unsigned threads = 0;
     std::size_t model_cache = 8;     // loaded models kept for prediction (least recently used go)
     // Prediction batching (server/batcher.hpp): the most rows predicted at once,
     // and how long the first request of a batch waits for others (0 = never).
     std::size_t batch_max_rows = 1024;
     unsigned batch_max_wait_us = 0;
-    std::size_t max_body_bytes = std::size_t{64} << 20;  // larger bodies: 413
+    // Limits on receiving requests, the same on both ports (server/transport.hpp).
+    // A body's bytes (after chunked and Content-Encoding decoding, whatever its
+    // content type), checked as they arrive: 413 and the connection closes.
+    std::size_t max_body_bytes = std::size_t{64} << 20;
+    // The request line and headers together: 431.
+    std::size_t max_header_bytes = std::size_t{64} << 10;
+    // From a request's first byte until its head and body have arrived whole: 408
+    // and the connection closes. Bounds what a client sending slowly holds.
+    double request_timeout_seconds = 60;
+    // A connection with no request pending is closed after this long.
+    double keep_alive_timeout_seconds = 60;
+    // Connections open at once from one client address, both ports together;
+    // more are answered 429 and closed.
+    unsigned max_connections_per_address = 256;
     // A second port for predictions and health only (predict_listener.hpp: an
     // event loop per core instead of a thread per connection): -1 = none, 0 = any
     // free port (Server::predict_port() tells which). predict_threads 0 = one per core.

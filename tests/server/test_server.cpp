@@ -221,7 +221,9 @@ TEST_F(ServeTest, TokenIsRequiredExceptForHealth) {
     EXPECT_GE(health.body["data"]["uptime_seconds"].get<double>(), 0.0);
 }
 
-TEST_F(ServeTest, DescribesItselfInOpenApiDocsAndPrometheusMetricsWithoutTheToken) {
+// The description of the API answers without the token; the metrics, which tell
+// what the server does, need it (as every endpoint but health and the description).
+TEST_F(ServeTest, DescribesItselfInOpenApiDocsWithoutTheTokenAndPrometheusMetricsWithIt) {
     train();
     httplib::Client anonymous("127.0.0.1", server->port());
     auto spec = anonymous.Get("/api/openapi.json");
@@ -245,7 +247,12 @@ TEST_F(ServeTest, DescribesItselfInOpenApiDocsAndPrometheusMetricsWithoutTheToke
     EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
     EXPECT_NE(page->body.find("/api/training/runs/{id}/events"), std::string::npos);
 
-    auto metrics = anonymous.Get("/metrics");
+    auto refused = anonymous.Get("/metrics");
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 401);
+    httplib::Client with_token("127.0.0.1", server->port());
+    with_token.set_bearer_token_auth(kToken);
+    auto metrics = with_token.Get("/metrics");
     ASSERT_TRUE(metrics);
     EXPECT_EQ(metrics->status, 200);
     EXPECT_EQ(metrics->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
@@ -732,7 +739,7 @@ TEST(Serve, RefusesABusyPortAndDuplicateJobs) {
     Reply big = client.post("/api/training/models/search", std::string(200, ' '));
     EXPECT_EQ(big.status, 413);
     EXPECT_EQ(big.body["error"], "payload_too_large");
-    EXPECT_EQ(big.body["message"], "the body is larger than the limit of 100 bytes");
+    EXPECT_EQ(big.body["message"], "the body is larger than the limit of 100 bytes (--max-body-bytes)");
     EXPECT_EQ(client.post("/api/training/models/search", "{}").status, 200);
     small.stop();
 
