@@ -28,7 +28,10 @@ libs=(-pthread)
 case "$target" in
   n3|yaml) sources+=("$root"/src/lang/*.cpp); libs+=(-lyaml-cpp) ;;
   csv) sources+=("$root"/src/data/csv_reader.cpp "$root"/src/data/frame.cpp)
-       [[ -f $root/src/data/utf8.cpp ]] && sources+=("$root"/src/data/utf8.cpp) ;;
+       # Helpers the reader may use (reading files bounded, UTF-8 checks), when present.
+       for extra in data_file utf8; do
+         if [[ -f $root/src/data/$extra.cpp ]]; then sources+=("$root/src/data/$extra.cpp"); fi
+       done ;;
   *) echo "unknown target '$target': expected n3, yaml or csv" >&2; exit 2 ;;
 esac
 
@@ -53,7 +56,7 @@ work="$root/fuzz/corpus-$target"
 mkdir -p "$work"
 seeds="$root/fuzz/corpus/$target"
 dict=()
-[[ -f $root/fuzz/$target.dict ]] && dict=(-dict="$root/fuzz/$target.dict")
+if [[ -f $root/fuzz/$target.dict ]]; then dict=(-dict="$root/fuzz/$target.dict"); fi
 echo "running $binary for ${seconds}s; its log is $build/fuzz-0.log" >&2
 cd "$build"  # -jobs writes fuzz-<job>.log into the working directory
 "$binary" "$work" "$seeds" "${dict[@]}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
