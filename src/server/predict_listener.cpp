@@ -84,19 +84,35 @@ struct PredictListener::Impl {
             err = std::move(*e);
             return Parse::error;
         }
-        if (framing.chunked) {
-            err = error_response(411, "length_required", "send the body with a Content-Length (chunked bodies are not read)");
-            return Parse::error;
+        if (framing.has_body() && options.reads_body && !options.reads_body(req)) {
+            req.remote = c.remote;
+            keep_alive = false;  // the body is left unread: the connection closes after the answer
+            c.parsed = c.in.size();
+            return Parse::request;
         }
         std::size_t total = head_end + framing.length;
-        if (data.size() < total) {
+        ChunkedScan scan = ChunkedScan::done;
+        if (framing.chunked) {
+            total = head_end;
+            scan = scan_chunked(data, head_end, total, options.limits.max_body_bytes);
+            if (scan == ChunkedScan::malformed || scan == ChunkedScan::too_large) {
+                err = scan == ChunkedScan::malformed ? malformed_chunked() : body_too_large(options.limits);
+                return Parse::error;
+            }
+        }
+        if (data.size() < total || scan == ChunkedScan::need_more) {
             if (!c.sent_continue && to_lower(req.header("expect")) == "100-continue") {
                 c.out += "HTTP/1.1 100 Continue\r\n\r\n";
                 c.sent_continue = true;
             }
             return Parse::need_more;
         }
-        req.body = std::string(data.substr(head_end, framing.length));
+        if (framing.chunked) {
+            std::size_t at = head_end;
+            scan_chunked(data, head_end, at, options.limits.max_body_bytes, &req.body);
+        } else {
+            req.body = std::string(data.substr(head_end, framing.length));
+        }
         req.remote = c.remote;
         c.parsed += total;
         c.scanned = 0;
@@ -287,11 +303,12 @@ struct PredictListener::Impl::Loop {
         if (c.lingering()) return drain(c);
         if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
             bool readable = fill(c);
-            // A client that sends without reading its answers is cut off
-            // once a request's worth of input is waiting.
-            if (c.in.size() - c.parsed > s.options.limits.max_body_bytes + s.options.limits.max_header_bytes)
-                return close_conn(fd);
             if (c.out.empty() || c.written == c.out.size()) s.answer_buffered(c);
+            // A client that sends without reading its answers is cut off
+            // once more than a request's worth of input is waiting.
+            if (!c.close_after_write &&
+                c.in.size() - c.parsed > s.options.limits.max_body_bytes + s.options.limits.max_header_bytes)
+                return close_conn(fd);
             if (!readable) {
                 c.eof = c.close_after_write = true;
                 if (c.out.empty()) return close_conn(fd);

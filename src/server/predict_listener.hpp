@@ -12,7 +12,7 @@
 // port, whose thread per request suits handlers that wait for a run or stream events.
 //
 // HTTP/1.1 as clients of a prediction endpoint speak it: requests with a
-// Content-Length body (chunked request bodies answer 411), keep-alive by default
+// Content-Length or chunked body, keep-alive by default
 // (HTTP/1.0 closes unless asked), pipelined requests answered in order,
 // "Expect: 100-continue" honoured. Heads are checked and limits enforced by the
 // same rules as the API port's (transport.hpp: parse_head, request_timeout,
@@ -37,6 +37,10 @@ struct ListenerOptions {
     TransportLimits limits;
     ConnectionLimiter* limiter = nullptr;  // shared with the API port; null = no per-address limit
     std::function<void(const std::string&)> log;  // a line per refused request; null = none
+    // Whether a request's body is read: false when the request is refused
+    // without it (no route, no token); it is then answered from its head and
+    // the connection closes, the body unread. Null = always read.
+    std::function<bool(const RawRequest&)> reads_body;
 };
 
 class PredictListener {

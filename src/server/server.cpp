@@ -133,7 +133,7 @@ std::string format_ms(double ms) {
 // cpp-httplib's server with hone owning the accepted sockets: the library
 // accepts, parses requests, calls the handlers and writes answers, but a
 // connection waits for its requests in the HeadReactor (transport.hpp) and takes
-// a worker thread only once a whole request head has arrived.
+// a worker thread only once a whole request has arrived.
 class HttpFront : public httplib::Server {
 public:
     std::function<void(socket_t)> on_accept;
@@ -177,10 +177,10 @@ void socket_name(int fd, bool peer, std::string& ip, int& port) {
 }
 
 // One request's connection as cpp-httplib reads and writes it: reads take what
-// the reactor already received, then wait on the socket no later than the
-// request's deadline (cpp-httplib's own timeout is per read, so a client
-// sending a byte at a time would never reach it); writes wait at most
-// write_timeout for room.
+// the reactor already received (the whole request, unless its body is not to be
+// read), then wait on the socket no later than the request's deadline
+// (cpp-httplib's own timeout is per read, so a client sending a byte at a time
+// would never reach it); writes wait at most write_timeout for room.
 class ConnectionStream : public httplib::Stream {
 public:
     ConnectionStream(PendingConnection& c, TransportClock::time_point deadline) : c_(c), deadline_(deadline) {}
@@ -391,11 +391,11 @@ struct Server::Impl {
 
     // Whether a request with a body is answered without reading it: no route
     // takes it (404, 405) or the token is missing or wrong (401).
-    bool answers_before_body(const RawRequest& raw) const {
+    bool answers_before_body(const RawRequest& raw, bool data_plane) const {
         std::string method = raw.method == "HEAD" ? "GET" : raw.method;
         std::vector<std::string> path = split_path(raw.path);
-        const CompiledRoute* best = find_route(method, path, false);
-        return !best || (token_required(best, method, path, false) && !auth_failure(raw).empty());
+        const CompiledRoute* best = find_route(method, path, data_plane);
+        return !best || (token_required(best, method, path, data_plane) && !auth_failure(raw).empty());
     }
 
     // `matched` is set to the route the path and method matched, if any. On the
@@ -529,7 +529,7 @@ struct Server::Impl {
         std::string length = hreq.get_header_value("Content-Length");
         bool has_body = hreq.has_header("Transfer-Encoding") || (!length.empty() && std::stoull(length) > 0);
         if (has_body && strm) {
-            if (!reader || answers_before_body(raw)) {
+            if (!reader || answers_before_body(raw, false)) {
                 strm->must_close = true;
             } else if (auto err = read_body(hreq, *reader, raw.body, *strm)) {
                 strm->must_close = true;
@@ -637,8 +637,8 @@ struct Server::Impl {
         const ServerOptions& o = ctx.options;
         limiter = std::make_unique<ConnectionLimiter>(o.max_connections_per_address);
         reactor = std::make_unique<HeadReactor>(
-            limits, *limiter, [this](PendingConnection c) { enqueue(std::move(c)); },
-            [this](const std::string& line) { log(line); });
+            limits, *limiter, [this](const RawRequest& head) { return !answers_before_body(head, false); },
+            [this](PendingConnection c) { enqueue(std::move(c)); }, [this](const std::string& line) { log(line); });
         reactor->start();
         unsigned n = o.threads > 0 ? o.threads : std::max(64u, 4 * std::max(1u, std::thread::hardware_concurrency()));
         workers_stopping = false;
@@ -654,6 +654,7 @@ struct Server::Impl {
         lo.limits = limits;
         lo.limiter = limiter.get();
         lo.log = [this](const std::string& line) { log(line + " [prediction port]"); };
+        lo.reads_body = [this](const RawRequest& head) { return !answers_before_body(head, true); };
         predict = std::make_unique<PredictListener>(lo, [this](RawRequest& r) { return serve(r, true); });
         predict->start();
     }

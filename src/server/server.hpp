@@ -26,10 +26,10 @@ struct ServerOptions {
     std::string token;               // "" = no authentication; else "Authorization: Bearer <token>"
     std::string model_root;          // "" = registry::default_model_root()
     // HTTP worker threads of the API port: requests answered at once; 0 =
-    // max(64, 4 * cores). A connection takes one only once a whole request head
-    // has arrived, and gives it back after the answer: idle keep-alive
-    // connections and clients still sending their headers hold none. A run
-    // answered when it ends, or an event stream, holds one throughout.
+    // max(64, 4 * cores). A connection takes one only once a whole request has
+    // arrived, and gives it back after the answer: idle keep-alive connections
+    // and clients still sending hold none. A run answered when it ends, or an
+    // event stream, holds one throughout.
     unsigned threads = 0;
     std::size_t model_cache = 8;     // loaded models kept for prediction (least recently used go)
     // Prediction batching (server/batcher.hpp): the most rows predicted at once,
@@ -37,8 +37,9 @@ struct ServerOptions {
     std::size_t batch_max_rows = 1024;
     unsigned batch_max_wait_us = 0;
     // Limits on receiving requests, the same on both ports (server/transport.hpp).
-    // A body's bytes (after chunked and Content-Encoding decoding, whatever its
-    // content type), checked as they arrive: 413 and the connection closes.
+    // A body's bytes, as sent (a chunked body's framing included) and once
+    // decoded (a Content-Encoding), whatever its content type, checked as they
+    // arrive: 413 and the connection closes.
     std::size_t max_body_bytes = std::size_t{64} << 20;
     // The request line and headers together: 431.
     std::size_t max_header_bytes = std::size_t{64} << 10;

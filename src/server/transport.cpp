@@ -118,6 +118,40 @@ std::optional<Response> check_partial_head(std::string_view data, const Transpor
     return std::nullopt;
 }
 
+Response malformed_chunked() { return error_response(400, "bad_request", "the chunked body does not parse"); }
+
+ChunkedScan scan_chunked(std::string_view data, std::size_t body_start, std::size_t& pos, std::size_t max_bytes,
+                         std::string* decoded) {
+    for (;;) {
+        std::size_t eol = data.find("\r\n", pos);
+        if (eol == std::string_view::npos)
+            return data.size() - pos > max_line_bytes ? ChunkedScan::malformed : ChunkedScan::need_more;
+        std::string_view size_text = trim(data.substr(pos, eol - pos).substr(0, data.substr(pos, eol - pos).find(';')));
+        bool hex = !size_text.empty() && size_text.size() <= 15 &&
+                   std::all_of(size_text.begin(), size_text.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+        if (!hex) return ChunkedScan::malformed;
+        std::size_t size = std::stoull(std::string(size_text), nullptr, 16);
+        if (size == 0) {  // the last chunk; trailer lines up to an empty one
+            for (std::size_t t = eol + 2;;) {
+                std::size_t e = data.find("\r\n", t);
+                if (e == std::string_view::npos)
+                    return data.size() - t > max_line_bytes ? ChunkedScan::malformed : ChunkedScan::need_more;
+                if (e == t) {
+                    pos = e + 2;
+                    return ChunkedScan::done;
+                }
+                t = e + 2;
+            }
+        }
+        std::size_t data_at = eol + 2;
+        if (data_at - body_start + size + 2 > max_bytes) return ChunkedScan::too_large;
+        if (data.size() < data_at + size + 2) return ChunkedScan::need_more;
+        if (data.substr(data_at + size, 2) != "\r\n") return ChunkedScan::malformed;
+        if (decoded) decoded->append(data.substr(data_at, size));
+        pos = data_at + size + 2;
+    }
+}
+
 namespace {
 
 int hex_value(char c) {
@@ -286,6 +320,7 @@ std::string peer_address(int fd) {
 struct HeadReactor::Impl {
     TransportLimits limits;
     ConnectionLimiter& limiter;
+    ReadsBody reads_body;
     Ready ready;
     Log log;
     int ep = -1;
@@ -296,8 +331,8 @@ struct HeadReactor::Impl {
     std::mutex mu;         // guards conns and stopped
     std::unordered_map<int, PendingConnection> conns;
 
-    Impl(TransportLimits l, ConnectionLimiter& lim, Ready r, Log lg)
-        : limits(l), limiter(lim), ready(std::move(r)), log(std::move(lg)) {}
+    Impl(TransportLimits l, ConnectionLimiter& lim, ReadsBody rb, Ready r, Log lg)
+        : limits(l), limiter(lim), reads_body(std::move(rb)), ready(std::move(r)), log(std::move(lg)) {}
 
     void close_fd(PendingConnection& c) {
         if (c.fd < 0) return;
@@ -316,8 +351,10 @@ struct HeadReactor::Impl {
         return c;
     }
 
-    // Under mu: watches `c` (lingering or waiting for a request).
+    // Under mu: watches `c` (lingering or waiting for a request), or closes
+    // it when its client has ended and it waits for more.
     void watch(PendingConnection c) {
+        if (c.ended) return close_fd(c);
         int fd = c.fd;
         conns[fd] = std::move(c);
         epoll_event e{};
@@ -345,22 +382,51 @@ struct HeadReactor::Impl {
         watch(std::move(c));
     }
 
-    // Under mu, `c` not watched: hands it on once its head is whole, answers
-    // a bad or oversized head, or keeps waiting.
+    // Under mu, `c` not watched: hands it on once its request is whole (or its
+    // body will not be read), answers a bad or oversized one, or keeps waiting.
     void examine(PendingConnection c) {
-        std::size_t end = find_head_end(c.in, c.scanned);
-        if (end == std::string::npos) {
-            c.scanned = c.in.size();
-            if (auto err = check_partial_head(c.in, limits)) return refuse(std::move(c), *err);
-            return watch(std::move(c));
+        if (c.head_end == 0) {
+            std::size_t end = find_head_end(c.in, c.scanned);
+            if (end == std::string::npos) {
+                c.scanned = c.in.size();
+                if (auto err = check_partial_head(c.in, limits)) return refuse(std::move(c), *err);
+                return watch(std::move(c));
+            }
+            RawRequest req;
+            BodyFraming framing;
+            bool keep_alive = true;
+            if (auto err = parse_head(std::string_view(c.in).substr(0, end - 4), limits, req, framing, keep_alive))
+                return refuse(std::move(c), *err);
+            if (!framing.has_body() || !reads_body(req)) return hand_on(std::move(c));
+            c.head_end = c.chunk_at = end;
+            c.chunked = framing.chunked;
+            c.body_end = end + framing.length;
+            if (to_lower(req.header("expect")) == "100-continue") continue_now(c);
         }
-        RawRequest req;
-        BodyFraming framing;
-        bool keep_alive = true;
-        if (auto err = parse_head(std::string_view(c.in).substr(0, end - 4), limits, req, framing, keep_alive))
-            return refuse(std::move(c), *err);
-        c.scanned = 0;
+        if (!c.chunked) return c.in.size() >= c.body_end ? hand_on(std::move(c)) : watch(std::move(c));
+        switch (scan_chunked(c.in, c.head_end, c.chunk_at, limits.max_body_bytes)) {
+            case ChunkedScan::need_more: return watch(std::move(c));
+            case ChunkedScan::done: return hand_on(std::move(c));
+            case ChunkedScan::malformed: return refuse(std::move(c), malformed_chunked());
+            case ChunkedScan::too_large: return refuse(std::move(c), body_too_large(limits));
+        }
+    }
+
+    void hand_on(PendingConnection c) {
+        c.scanned = c.head_end = c.body_end = c.chunk_at = 0;
+        c.chunked = false;
         ready(std::move(c));
+    }
+
+    // The client waits for this before it sends the body. The header is then
+    // renamed in place, so that cpp-httplib, reading the head again, does not
+    // answer 100 a second time.
+    void continue_now(PendingConnection& c) {
+        static const char reply[] = "HTTP/1.1 100 Continue\r\n\r\n";
+        [[maybe_unused]] auto n = ::send(c.fd, reply, sizeof reply - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+        std::string lower = to_lower(std::string_view(c.in).substr(0, c.head_end));
+        std::size_t at = lower.find("\r\nexpect:");
+        if (at != std::string::npos) c.in.replace(at + 2, 6, "X-Sent");
     }
 
     // Reads what `fd` has, up to `cap` bytes at a time (the rest waits for the
@@ -387,14 +453,21 @@ struct HeadReactor::Impl {
         if (it == conns.end()) return;
         PendingConnection& c = it->second;
         bool lingering = c.linger_until != TransportClock::time_point{};
-        // A head longer than the limit is refused once seen; more is not needed.
-        std::size_t cap = lingering ? std::size_t{1} << 20 : limits.max_header_bytes + 1 - std::min(c.in.size(), limits.max_header_bytes);
+        // A head longer than the limit is refused once seen, a body once whole
+        // or over its limit: more is not needed yet.
+        std::size_t cap = lingering        ? std::size_t{1} << 20
+                          : c.head_end == 0 ? limits.max_header_bytes + 1 - std::min(c.in.size(), limits.max_header_bytes)
+                          : c.chunked       ? std::size_t{1} << 20
+                                            : c.body_end - std::min(c.in.size(), c.body_end);
+        cap = std::max<std::size_t>(cap, 1);
         bool open = fill(c, lingering, cap);
-        if (!open || lingering) {
+        if (lingering || (!open && c.in.empty())) {
             if (open) return;
             PendingConnection gone = take(fd);
             return close_fd(gone);
         }
+        // The client has ended its side: a whole request already here is still answered.
+        if (!open) c.ended = true;
         auto now = TransportClock::now();
         c.last_active = now;
         if (!c.in.empty() && c.started == TransportClock::time_point{}) c.started = now;
@@ -441,8 +514,8 @@ struct HeadReactor::Impl {
     }
 };
 
-HeadReactor::HeadReactor(TransportLimits limits, ConnectionLimiter& limiter, Ready ready, Log log)
-    : impl_(std::make_unique<Impl>(limits, limiter, std::move(ready), std::move(log))) {}
+HeadReactor::HeadReactor(TransportLimits limits, ConnectionLimiter& limiter, ReadsBody reads_body, Ready ready, Log log)
+    : impl_(std::make_unique<Impl>(limits, limiter, std::move(reads_body), std::move(ready), std::move(log))) {}
 
 HeadReactor::~HeadReactor() { stop(); }
 

@@ -9,8 +9,9 @@
 //   head: request line and headers up to the blank line, at most
 //         max_header_bytes (431); the request line and each header line at most
 //         max_line_bytes (414 / 431).
-//   body: Content-Length or chunked (never both); its decoded bytes at most
-//         max_body_bytes (413), checked as they arrive.
+//   body: Content-Length or chunked (never both); at most max_body_bytes (413)
+//         as sent (a chunked body's framing included) and once decoded (a
+//         Content-Encoding), checked as it arrives.
 //   time: a request's head and body must arrive within request_timeout of its
 //         first byte (408); a connection with no request pending is closed after
 //         keep_alive_timeout.
@@ -89,6 +90,17 @@ struct BodyFraming {
 std::optional<Response> parse_head(std::string_view head, const TransportLimits& limits, RawRequest& req,
                                    BodyFraming& framing, bool& keep_alive);
 
+// Finds where a chunked body ends. `data` holds the request from its start;
+// the body begins at `body_start`; `pos` is where the next chunk-size line
+// starts (body_start at first) and is advanced past each whole chunk, so a
+// scan resumes where the last stopped. On `done`, `pos` is just past the
+// body's end (trailers included). The body's bytes as sent, framing included,
+// count against `max_bytes`. `decoded`, when not null, gets the chunks' data.
+enum class ChunkedScan { need_more, done, malformed, too_large };
+ChunkedScan scan_chunked(std::string_view data, std::size_t body_start, std::size_t& pos, std::size_t max_bytes,
+                         std::string* decoded = nullptr);
+Response malformed_chunked();  // 400 bad_request
+
 // Where a request head ends in `data` (the index just past "\r\n\r\n"), or
 // npos. `from` is where to resume a search that found nothing before.
 std::size_t find_head_end(std::string_view data, std::size_t from = 0);
@@ -136,25 +148,35 @@ struct PendingConnection {
     int fd = -1;
     std::string remote;
     bool counted = false;  // holds one of its address's connections (ConnectionLimiter)
+    bool ended = false;    // the client has closed its side
     std::string in;        // received, not consumed: the start of the next request
     std::size_t scanned = 0;  // bytes of `in` already searched for the head's end
     TransportClock::time_point started{};  // the next request's first byte; {} = none yet
     TransportClock::time_point last_active = TransportClock::now();
     TransportClock::time_point linger_until{};  // set: closing after an error answer
+    // Once the head is whole and checked, while its body arrives:
+    std::size_t head_end = 0;  // where the body starts; 0 = the head is not whole yet
+    std::size_t body_end = 0;  // with Content-Length: where the body ends
+    bool chunked = false;
+    std::size_t chunk_at = 0;  // chunked: where the next chunk-size line starts
 };
 
 // The API port's connections between requests. One epoll thread reads what
-// arrives until a connection holds a whole request head, checks it with
-// parse_head, and only then hands it to `ready` (a worker thread); so a client
-// that sends its headers a byte at a time, or idles between requests, holds a
-// socket and a buffer but no thread. It also enforces request_timeout (408),
-// keep_alive_timeout, max_header_bytes (431) and the per-address limit (429),
-// and answers malformed heads itself, in the one error shape.
+// arrives until a connection holds a whole request, its head checked with
+// parse_head and its body (Content-Length or chunked) within max_body_bytes,
+// and only then hands it to `ready` (a worker thread); so a client that sends
+// a byte at a time, or idles between requests, holds a socket and a buffer but
+// no thread. A body that `reads_body` says will not be read (the request is
+// refused without it: no route, no token) is not waited for: the request goes
+// on at once. It also enforces request_timeout (408), keep_alive_timeout,
+// max_header_bytes (431) and the per-address limit (429), answers malformed
+// requests itself, in the one error shape, and answers "Expect: 100-continue".
 class HeadReactor {
 public:
     using Ready = std::function<void(PendingConnection)>;
+    using ReadsBody = std::function<bool(const RawRequest&)>;
     using Log = std::function<void(const std::string&)>;
-    HeadReactor(TransportLimits limits, ConnectionLimiter& limiter, Ready ready, Log log);
+    HeadReactor(TransportLimits limits, ConnectionLimiter& limiter, ReadsBody reads_body, Ready ready, Log log);
     ~HeadReactor();  // stops
     HeadReactor(const HeadReactor&) = delete;
     HeadReactor& operator=(const HeadReactor&) = delete;

@@ -175,12 +175,13 @@ TEST_F(TransportTest, AChunkedBodyIsHeldToTheLimitWhileItArrives) {
 }
 
 TEST_F(TransportTest, WithoutTheTokenTheBodyIsNeverRead) {
-    for (const std::string& framing : {std::string("Transfer-Encoding: chunked\r\n"), std::string("Content-Length: 90000\r\n")}) {
+    for (const std::string& framing : {std::string("Transfer-Encoding: chunked\r\n"), std::string("Content-Length: 90000\r\n")})
+    for (int port : {api, fast}) {
         // Only the head (and for chunked, one chunk of a huge body) is sent: an
         // answer proves the server did not wait for the rest.
-        int fd = connect_to(api);
+        int fd = connect_to(port);
         auto t0 = Clock::now();
-        std::string data = head("POST", kSearch, framing, false);
+        std::string data = head("POST", port == api ? kSearch : kPredict, framing, false);
         if (framing.find("chunked") != std::string::npos) data += chunk(std::string(1000, 'x'));
         ASSERT_TRUE(send_all(fd, data));
         Answer a = parse_answer(read_until_closed(fd));
@@ -217,7 +218,13 @@ TEST_F(TransportTest, MalformedRequestsAreAnsweredAlikeOnBothPorts) {
         std::string message;
     };
     std::string post = "POST " + kPredict + " HTTP/1.1\r\nHost: x\r\n";
+    // Bodies are read only with the token (else 401 before the body).
+    std::string authed = post + "Authorization: Bearer " + kToken + "\r\n";
     std::vector<Case> cases = {
+        {authed + "Transfer-Encoding: chunked\r\n\r\nzz\r\n", 400, "the chunked body does not parse"},
+        {authed + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello!\r\n0\r\n\r\n", 400, "the chunked body does not parse"},
+        {authed + "Transfer-Encoding: chunked\r\n\r\n" + chunk(std::string(60000, ' ')) + chunk(std::string(50000, ' ')),
+         413, "the body is larger than the limit of 100000 bytes (--max-body-bytes)"},
         {post + "Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", 400,
          "conflicting Content-Length headers: '5' and '6'"},
         {post + "Content-Length: 12x\r\n\r\n", 400, "Content-Length '12x' is not a number"},
@@ -383,4 +390,42 @@ TEST_F(TransportTest, ConnectionsPerAddressAreBoundedOnBothPortsTogether) {
         status = parse_answer(round_trip(api, "GET /api/training/health HTTP/1.1\r\nConnection: close\r\n\r\n")).status;
     EXPECT_EQ(status, 200);
     for (int fd : open) ::close(fd);
+}
+
+TEST_F(TransportTest, SlowBodiesHoldNoThreadEither) {
+    // Whole heads, then bodies that never finish: a worker thread would wait
+    // on each; the four there are stay free for others.
+    std::vector<int> slow;
+    for (int i = 0; i < 50; ++i) {
+        slow.push_back(connect_to(api));
+        send_all(slow.back(), head("POST", kSearch, "Content-Length: 1000\r\n") + "{ ");
+        slow.push_back(connect_to(api));
+        send_all(slow.back(), head("POST", kSearch, "Transfer-Encoding: chunked\r\n") + chunk("{ "));
+    }
+    Client client(api);
+    auto t0 = Clock::now();
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(client.get("/api/training/health").status, 200);
+    EXPECT_LT(seconds_since(t0), 0.5);
+    for (int fd : slow) {
+        Answer a = parse_answer(read_until_closed(fd));
+        ::close(fd);
+        EXPECT_EQ(a.status, 408);
+    }
+}
+
+TEST_F(TransportTest, ExpectContinueIsAnsweredOnceBeforeTheBody) {
+    for (int port : {api, fast}) {
+        std::string body = "{}";
+        int fd = connect_to(port);
+        std::string path = port == api ? kSearch : kPredict;
+        ASSERT_TRUE(send_all(fd, head("POST", path, "Content-Length: 2\r\nExpect: 100-continue\r\n")));
+        char buf[256];
+        ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        ASSERT_GT(n, 0);
+        EXPECT_EQ(std::string(buf, static_cast<std::size_t>(n)), "HTTP/1.1 100 Continue\r\n\r\n");
+        ASSERT_TRUE(send_all(fd, body));
+        Answer a = parse_answer(read_one(fd));
+        EXPECT_EQ(a.status, port == api ? 200 : 404) << a.status_line << " " << a.body;
+        ::close(fd);
+    }
 }
