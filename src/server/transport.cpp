@@ -374,7 +374,7 @@ struct HeadReactor::Impl {
     void refuse(PendingConnection c, const Response& r) {
         std::string out;
         append_response(out, r, true);
-        // Small and the first write on the socket's empty buffer: sent whole.
+        // Small, on a connection with no answer pending: the socket buffer takes it whole.
         [[maybe_unused]] auto n = ::send(c.fd, out.data(), out.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
         if (log) log(std::to_string(r.status) + " from " + c.remote + ": " + r.body.value("message", std::string()));
         start_lingering(c);
