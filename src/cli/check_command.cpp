@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "common/json.hpp"
 #include "common/text.hpp"
 #include "lang/job_file.hpp"
 
@@ -128,7 +129,7 @@ void add_check_command(CLI::App& app, int& exit_code) {
         }
         if (*as_json) {
             report["ok"] = all_ok;
-            std::cout << report.dump(2) << "\n";
+            std::cout << hone::json_dump(report, 2) << "\n";
         }
         exit_code = all_ok ? 0 : 1;
     });

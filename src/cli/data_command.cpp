@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "common/json.hpp"
 #include "common/error.hpp"
 #include "data/source.hpp"
 #include "data/stats.hpp"
@@ -76,7 +77,7 @@ void add_data_command(CLI::App& app, int& exit_code) {
             j["dataset"] = spec.name;
             j["load_ms"] = ms(start, loaded);
             j["describe_ms"] = ms(loaded, done);
-            std::cout << j.dump(2) << "\n";
+            std::cout << hone::json_dump(j, 2) << "\n";
         } else {
             std::cout << spec.name << ": " << frame.rows() << " rows x " << frame.cols() << " columns (loaded in "
                       << static_cast<long>(ms(start, loaded)) << " ms)\n";

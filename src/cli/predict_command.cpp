@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/settings.hpp"
+#include "common/json.hpp"
 #include "common/error.hpp"
 #include "common/text.hpp"
 #include "data/source.hpp"
@@ -80,14 +81,14 @@ void add_predict_command(CLI::App& app, int& exit_code) {
         bool json_out = o->json || std::filesystem::path(o->output).extension() == ".json";
         if (o->output.empty()) {
             if (json_out)
-                std::cout << to_json(p).dump(2) << "\n";
+                std::cout << hone::json_dump(to_json(p), 2) << "\n";
             else
                 write_csv(std::cout, p);
         } else {
             std::ofstream out(o->output);
             if (!out) throw Error(ErrorKind::io, "io_error", "cannot write " + o->output);
             if (json_out)
-                out << to_json(p).dump(2) << "\n";
+                out << hone::json_dump(to_json(p), 2) << "\n";
             else
                 write_csv(out, p);
             std::cerr << "wrote " << p.values.size() << " predictions to " << o->output << "\n";

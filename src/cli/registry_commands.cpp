@@ -7,6 +7,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/settings.hpp"
+#include "common/json.hpp"
 #include "common/error.hpp"
 #include "common/text.hpp"
 #include "models/catalog.hpp"
@@ -105,7 +106,7 @@ void add_compress(CLI::App& models, const std::shared_ptr<Settings>& settings, i
         store->audit(created_by(), "compress", o->key, "ok",
                      Json{{"key", result.entry.key}, {"precision", result.report["precision"]}});
         if (o->json)
-            std::cout << result.report.dump(2) << "\n";
+            std::cout << hone::json_dump(result.report, 2) << "\n";
         else
             print_compression(result.report);
         exit_code = 0;
@@ -131,7 +132,7 @@ void add_models(CLI::App& app, int& exit_code) {
         if (*list_json) {
             Json out = Json::array();
             for (const auto& e : entries) out.push_back(e.to_json());
-            std::cout << out.dump(2) << "\n";
+            std::cout << hone::json_dump(out, 2) << "\n";
         } else if (entries.empty()) {
             std::cout << "no models registered\n";
         } else {
@@ -149,7 +150,7 @@ void add_models(CLI::App& app, int& exit_code) {
     show->add_option("KEY", *key, "registry key")->required();
     show->callback([=, &exit_code] {
         auto store = open_settings_store(*settings);
-        std::cout << require_model(*store, *key).to_json().dump(2) << "\n";
+        std::cout << hone::json_dump(require_model(*store, *key).to_json(), 2) << "\n";
         exit_code = 0;
     });
 
@@ -197,7 +198,7 @@ void add_runs(CLI::App& app, int& exit_code) {
         if (*json) {
             Json out = Json::array();
             for (const auto& r : records) out.push_back(r.to_json());
-            std::cout << out.dump(2) << "\n";
+            std::cout << hone::json_dump(out, 2) << "\n";
         } else if (records.empty()) {
             std::cout << "no runs of " << *job << "\n";
         } else {
@@ -240,7 +241,7 @@ void add_algorithms(CLI::App& app, int& exit_code) {
                     out.push_back(Json{{"name", a.name}, {"aliases", names}, {"library", a.library}, {"doc", a.doc},
                                        {"quantizable", a.quantizable}});
                 }
-                std::cout << out.dump(2) << "\n";
+                std::cout << hone::json_dump(out, 2) << "\n";
             } else {
                 std::vector<std::vector<std::string>> rows = {{"ALGORITHM", "LIBRARY", "ALSO KNOWN AS"}};
                 for (const auto& a : models::algorithms()) {
@@ -258,7 +259,7 @@ void add_algorithms(CLI::App& app, int& exit_code) {
         if (*json) {
             Json params = Json::array();
             for (const auto& p : a.params) params.push_back(param_json(p));
-            std::cout << Json{{"name", a.name}, {"library", a.library}, {"doc", a.doc}, {"params", params}}.dump(2) << "\n";
+            std::cout << hone::json_dump(Json{{"name", a.name}, {"library", a.library}, {"doc", a.doc}, {"params", params}}, 2) << "\n";
         } else {
             std::cout << a.name << " (" << a.library << "): " << a.doc << "\n\n";
             std::vector<std::vector<std::string>> rows = {{"PARAMETER", "DEFAULT", "ALIASES", "MEANING"}};

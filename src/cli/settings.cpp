@@ -5,6 +5,7 @@
 
 #include "common/error.hpp"
 #include "common/text.hpp"
+#include "registry/recovery.hpp"
 
 namespace hone::cli {
 
@@ -14,7 +15,10 @@ void add_settings_options(CLI::App& cmd, Settings& settings) {
 }
 
 std::unique_ptr<registry::Store> open_settings_store(const Settings& settings) {
-    return registry::open_store(settings.store.empty() ? registry::default_store_location() : settings.store);
+    auto store = registry::open_store(settings.store.empty() ? registry::default_store_location() : settings.store);
+    // What a crashed process left is put right before anything reads the store.
+    for (const auto& note : registry::recover(*store, model_root(settings)).notes) std::cerr << "hone: " << note << "\n";
+    return store;
 }
 
 std::string model_root(const Settings& settings) {

@@ -9,6 +9,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/settings.hpp"
+#include "common/json.hpp"
 #include "common/error.hpp"
 #include "lang/job_file.hpp"
 #include "train/trainer.hpp"
@@ -117,7 +118,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
         train::Json result = train::run_training_job(loaded.spec, job, *store, options);
         printer.end_bar();
         if (o->json) {
-            std::cout << result.dump(2) << "\n";
+            std::cout << hone::json_dump(result, 2) << "\n";
         } else {
             for (const auto& w : result["warnings"]) std::cerr << "warning: " << w.get<std::string>() << "\n";
             std::cout << job << ": " << result["algorithm"].get<std::string>() << " on "

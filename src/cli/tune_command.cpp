@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/settings.hpp"
+#include "common/json.hpp"
 #include "common/error.hpp"
 #include "train/trainer.hpp"
 #include "tune/study.hpp"
@@ -175,7 +176,7 @@ void add_tune_commands(CLI::App& app, int& exit_code) {
         if (!o->quiet && !o->json) std::cerr << (o->resume ? "resuming " : "tuning ") << job << "\n";
         Json result = tune::run_tuning_job(loaded.spec, job, *store, options);
         printer.end();
-        if (o->json) std::cout << result.dump(2) << "\n";
+        if (o->json) std::cout << hone::json_dump(result, 2) << "\n";
         else print_summary(result);
         exit_code = result["status"] == "ok" ? 0 : 1;
     });
@@ -197,7 +198,7 @@ void add_tune_commands(CLI::App& app, int& exit_code) {
         if (t->json) {
             Json out = Json::array();
             for (const auto& r : rows) out.push_back(r.to_json());
-            std::cout << Json{{"job", t->job}, {"study_id", study.id}, {"status", study.status}, {"trials", out}}.dump(2)
+            std::cout << hone::json_dump(Json{{"job", t->job}, {"study_id", study.id}, {"status", study.status}, {"trials", out}}, 2)
                       << "\n";
         } else {
             std::cout << "study " << study.id << " (" << study.status << "), " << rows.size() << " trials\n"
@@ -220,7 +221,7 @@ void add_tune_commands(CLI::App& app, int& exit_code) {
         } else if (study.result.contains("best_trial")) {
             Json r = study.result;
             r.erase("trials");
-            std::cout << r.dump(2) << "\n";
+            std::cout << hone::json_dump(r, 2) << "\n";
         } else {
             throw Error(ErrorKind::not_found, "study_unfinished",
                         "study " + study.id + " of '" + b->job + "' has not finished (" + study.status + ")", {},

@@ -173,7 +173,7 @@ Frame read_json_text(std::string_view text, const std::string& name) {
     Json doc;
     try {
         doc = Json::parse(text);
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {  // malformed text, or a number out of range (1e999)
         throw Error(ErrorKind::data, kCode, "invalid JSON: " + parse_message(e), location(name));
     }
     const Json& array = records_array(doc, name);
@@ -207,7 +207,7 @@ Frame read_jsonl_text(std::string_view text, const std::string& name) {
         Json doc;
         try {
             doc = Json::parse(line);
-        } catch (const Json::parse_error& e) {
+        } catch (const Json::exception& e) {  // malformed text, or a number out of range (1e999)
             std::string msg = parse_message(e);
             // Each line is parsed alone, so nlohmann's "line 1" is meaningless here.
             auto at = msg.find("at line 1, column");

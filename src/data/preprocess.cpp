@@ -253,7 +253,8 @@ Step fit_categorical(const Column& c, const lang::PreprocessSpec& spec, std::vec
 }
 
 // Text to number for a numeric feature that arrives as strings (e.g. from JSON
-// or a form): decimal numbers and true/false.
+// or a form): finite decimal numbers and true/false; "nan", "na", "null",
+// "none" and "" are missing (imputed as when fitted); "inf" is refused.
 bool parse_number(std::string_view text, double& out) {
     text = trim(text);
     std::string lower = to_lower(text);
@@ -263,7 +264,9 @@ bool parse_number(std::string_view text, double& out) {
         return out = std::numeric_limits<double>::quiet_NaN(), true;
     if (!text.empty() && text.front() == '+') text.remove_prefix(1);
     auto res = std::from_chars(text.data(), text.data() + text.size(), out);
-    return res.ec == std::errc() && res.ptr == text.data() + text.size();
+    // "inf" and "infinity" parse, but no model takes an infinite feature: they
+    // are refused as not a number rather than predicted into null probabilities.
+    return res.ec == std::errc() && res.ptr == text.data() + text.size() && std::isfinite(out);
 }
 
 // One step bound to the column it reads in a frame, with everything per

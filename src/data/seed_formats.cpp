@@ -305,7 +305,7 @@ Frame read_seed_format_text(std::string_view text, std::string_view kind, const 
     Json data;
     try {
         data = Json::parse(text);
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {  // malformed text, or a number out of range (1e999)
         std::string msg = e.what();
         if (auto close = msg.find("] "); !msg.empty() && msg.front() == '[' && close != std::string::npos)
             msg = msg.substr(close + 2);

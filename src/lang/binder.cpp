@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 
+#include "common/names.hpp"
 #include "common/text.hpp"
 
 namespace hone::lang {
@@ -416,6 +417,13 @@ private:
             diags_.error(b.kind_pos, "a " + b.kind + " block needs a name: " + b.kind + " \"name\":");
             return;
         }
+        // Names become registry keys and folder names under the model root.
+        if (b.kind != "app" && !is_safe_name(b.label)) {
+            diags_.error(b.label_pos, b.kind + " name '" + b.label + "' is not a name: use 1 to " +
+                                          std::to_string(kMaxNameLength) +
+                                          " of A-Z a-z 0-9 _ . - (not starting with '.')");
+            return;
+        }
         if (!note_name(b)) return;
         if (b.kind == "app") bind_app(b);
         else if (b.kind == "dataset") bind_dataset(b);
@@ -588,6 +596,10 @@ private:
         if (auto v = f.names("metrics")) t.metrics = *v;
         if (const Node* p = f.section("preprocessing")) bind_preprocessing(*p, t.preprocessing, diags_);
         t.output_registry = f.text("output_registry").value_or("");
+        if (!t.output_registry.empty() && !is_safe_name(t.output_registry))
+            diags_.error(f.find("output_registry")->pos,
+                         "output_registry '" + t.output_registry + "' is not a name: use 1 to " +
+                             std::to_string(kMaxNameLength) + " of A-Z a-z 0-9 _ . - (not starting with '.')");
         t.description = f.text("description").value_or("");
         if (auto v = f.object("metadata")) t.metadata = *v;
         if (auto v = f.boolean("strict")) t.strict = *v;

@@ -8,7 +8,9 @@
 
 #include "common/error.hpp"
 #include "common/file.hpp"
+#include "common/names.hpp"
 #include "common/sha256.hpp"
+#include "registry/recovery.hpp"
 
 namespace hone::registry {
 
@@ -35,7 +37,7 @@ ArtifactWriter::ArtifactWriter(const fs::path& root) : root_(root) {
     if (ec) throw Error(ErrorKind::io, "io_error", "cannot create the model root " + root_.string() + ": " + ec.message());
     std::random_device rd;
     for (int attempt = 0; attempt < 100; ++attempt) {
-        staging_ = root_ / (".staging-" + std::to_string(rd()));
+        staging_ = root_ / (staging_prefix() + std::to_string(rd()));
         if (fs::create_directory(staging_, ec)) return;
     }
     throw Error(ErrorKind::io, "io_error", "cannot create a staging directory under " + root_.string());
@@ -73,6 +75,8 @@ std::string ArtifactWriter::seal(Json manifest) {
 }
 
 std::string ArtifactWriter::place(const std::string& key) {
+    // The key becomes one folder directly under the root, whatever made it.
+    check_safe_name(key, "registry key", kMaxKeyLength);
     fs::path target = root_ / key;
     std::error_code ec;
     if (fs::exists(target, ec))

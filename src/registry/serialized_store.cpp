@@ -59,6 +59,7 @@ public:
                const std::string& outcome, const Json& details) override {
         call([&] { inner_->audit(actor, action, target, outcome, details); });
     }
+    void exclusive(const std::function<void(Store&)>& f) override { call([&] { inner_->exclusive(f); }); }
     std::vector<Json> audit_log(int limit) override { return call([&] { return inner_->audit_log(limit); }); }
 };
 

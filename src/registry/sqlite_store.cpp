@@ -8,7 +8,10 @@
 
 #include "common/clock.hpp"
 #include "common/error.hpp"
+#include "common/json.hpp"
+#include "common/names.hpp"
 #include "common/text.hpp"
+#include "registry/recovery.hpp"
 #include "registry/store.hpp"
 
 namespace hone::registry {
@@ -85,7 +88,9 @@ public:
         sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
         return *this;
     }
-    Statement& bind(int i, const Json& v) { return bind(i, v.dump()); }
+    // Invalid UTF-8 in a value (a label read from data) is replaced, never
+    // thrown on: a run's outcome must always be recordable.
+    Statement& bind(int i, const Json& v) { return bind(i, json_dump(v)); }
     Statement& bind(int i, double v) {
         sqlite3_bind_double(stmt_, i, v);
         return *this;
@@ -183,7 +188,7 @@ ModelEntry read_model(const Statement& s) {
     return m;
 }
 
-constexpr const char* run_columns = "id, job, kind, status, ts, duration_ms, metrics, result, error, registry_key";
+constexpr const char* run_columns = "id, job, kind, status, ts, duration_ms, metrics, result, error, registry_key, owner";
 
 RunRecord read_run(const Statement& s) {
     RunRecord r;
@@ -197,6 +202,7 @@ RunRecord read_run(const Statement& s) {
     r.result = s.json(7);
     r.error = s.text(8);
     r.registry_key = s.text(9);
+    r.owner = s.text(10);
     return r;
 }
 
@@ -219,6 +225,7 @@ public:
         exec("PRAGMA synchronous=NORMAL");
         exec("PRAGMA foreign_keys=ON");
         exec(schema_sql);
+        add_column_if_missing("runs", "owner", "TEXT");
     }
     ~SqliteStore() override { sqlite3_close(db_); }
 
@@ -238,14 +245,14 @@ public:
     }
 
     void insert_run(const RunRecord& r) override {
-        Statement s(db_, "INSERT INTO runs(id, job, kind, status, ts, duration_ms, metrics, result, error, registry_key) "
-                         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+        Statement s(db_, "INSERT INTO runs(id, job, kind, status, ts, duration_ms, metrics, result, error, registry_key, owner) "
+                         "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
         bind_run(s, r).run();
     }
 
     void update_run(const RunRecord& r) override {
         Statement s(db_, "UPDATE runs SET job = ?2, kind = ?3, status = ?4, ts = ?5, duration_ms = ?6, metrics = ?7, "
-                         "result = ?8, error = ?9, registry_key = ?10 WHERE id = ?1");
+                         "result = ?8, error = ?9, registry_key = ?10, owner = ?11 WHERE id = ?1");
         bind_run(s, r).run();
     }
 
@@ -328,6 +335,8 @@ public:
 
     ModelEntry register_model(ModelEntry entry, const std::string& job,
                               const std::function<std::string(const std::string&)>& place) override {
+        check_safe_name(entry.name, "model name");
+        check_safe_name(job, "job name");
         exec("BEGIN IMMEDIATE");
         try {
             if (entry.created_at == 0) entry.created_at = unix_seconds();
@@ -419,6 +428,24 @@ public:
     }
 
 private:
+    // For stores made before a column existed.
+    void add_column_if_missing(const std::string& table, const std::string& column, const std::string& type) {
+        Statement s(db_, ("SELECT 1 FROM pragma_table_info('" + table + "') WHERE name = '" + column + "'").c_str());
+        if (s.step()) return;
+        exec(("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type).c_str());
+    }
+
+    void exclusive(const std::function<void(Store&)>& f) override {
+        exec("BEGIN IMMEDIATE");
+        try {
+            f(*this);
+            exec("COMMIT");
+        } catch (...) {
+            sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        }
+    }
+
     void exec(const char* sql) {
         char* err = nullptr;
         if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
@@ -437,6 +464,7 @@ private:
     static Statement& bind_run(Statement& s, const RunRecord& r) {
         s.bind(1, r.id).bind(2, r.job).bind(3, r.kind).bind(4, r.status).bind(5, r.ts).bind(6, r.duration_ms);
         s.bind(7, r.metrics).bind(8, r.result).bind(9, r.error).bind(10, r.registry_key);
+        s.bind(11, process_identity());  // whoever writes the run owns it now
         return s;
     }
 

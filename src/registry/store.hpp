@@ -59,6 +59,10 @@ struct RunRecord {
     Json result = Json::object();   // the whole result document
     std::string error;
     std::string registry_key;
+    // The process that last wrote the run (process_identity() of registry/
+    // recovery.hpp), set by the store on every write: a run left unfinished by
+    // a process that is gone was interrupted.
+    std::string owner;
 
     Json to_json() const;  // seed 000's history shape: status, ts, duration_ms, metrics, ...
 };
@@ -123,6 +127,12 @@ public:
     virtual void set_stage(const std::string& key, const std::string& stage) = 0;
     // Replaces the entry's metadata document (tags, description, ...).
     virtual void set_metadata(const std::string& key, const Json& metadata) = 0;
+
+    // Runs `f` on this store while holding its write lock, so no registration
+    // places an artifact meanwhile (recovery removes orphan folders under it).
+    // `f` is given the store to call, which may differ from `this` (a wrapper
+    // hands its inner store, whose lock it already holds).
+    virtual void exclusive(const std::function<void(Store&)>& f) = 0;
 
     virtual void audit(const std::string& actor, const std::string& action, const std::string& target,
                        const std::string& outcome, const Json& details = Json::object()) = 0;

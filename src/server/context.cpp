@@ -4,6 +4,7 @@
 
 #include "common/error.hpp"
 #include "common/text.hpp"
+#include "registry/recovery.hpp"
 
 namespace hone::server {
 
@@ -37,7 +38,9 @@ Context::Context(std::vector<lang::JobFile> job_files, registry::Store& s, Serve
       models(s, options.model_cache),
       batcher(options.batch_max_rows, std::chrono::microseconds(options.batch_max_wait_us)),
       runner(s, train::RunnerOptions{options.max_concurrent_jobs, options.max_queued_runs}) {
-    train::JobRunner::mark_interrupted(store);
+    // What a crashed process (an earlier server, a killed `hone train`) left.
+    for (const auto& note : registry::recover(store, model_root()).notes)
+        if (options.log) options.log(note);
     for (auto& f : job_files) add_job_file(std::move(f));
 }
 

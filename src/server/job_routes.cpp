@@ -42,7 +42,9 @@ Json run_overrides(const Request& req) {
             throw Error(ErrorKind::validation, "invalid_field",
                         std::string("'") + key + "' must be an object, got " + body[key].type_name());
     Json overrides = body.value("overrides", Json::object());
-    return overrides.is_null() ? Json::object() : overrides;
+    if (overrides.is_null()) return Json::object();
+    check_stored_size(overrides, "the overrides");  // kept with the run
+    return overrides;
 }
 
 // ?limit=N, 1..1000, default 100.
@@ -222,7 +224,12 @@ lang::JobFile parse_created_job(const Context& ctx, Json body) {
         throw Error(ErrorKind::validation, "invalid_job", "the request defines no training or tuning job");
     for (const auto& t : loaded.spec.trainings) check_name(t.name, "training job");
     for (const auto& t : loaded.spec.tunings) check_name(t.name, "tuning job");
-    for (const auto& d : loaded.spec.datasets) check_inside_data_root(d, root);
+    // Checked now for a clear 400, and again by the data layer whenever a run
+    // opens the file, so a link placed in the data root later leads nowhere.
+    for (auto& d : loaded.spec.datasets) {
+        check_inside_data_root(d, root);
+        if (!d.path.empty()) d.confined_to = root.string();
+    }
     // Known algorithms now, so a typo is a 400 here rather than a failed run later.
     for (const auto& m : loaded.spec.models)
         if (!m.algorithm.empty()) models::find_algorithm(m.algorithm);
@@ -231,6 +238,7 @@ lang::JobFile parse_created_job(const Context& ctx, Json body) {
 
 Response create_job(Context& ctx, const Request& req) {
     Json body = parse_body(req);
+    check_stored_size(body, "the job definition");
     lang::JobFile file = parse_created_job(ctx, body);
     Json created = Json::array();
     for (const auto& t : file.trainings) created.push_back(Json{{"job_id", t.name}, {"kind", "training"}});

@@ -207,6 +207,7 @@ Response update_model(Context& ctx, const Request& req) {
             }
         }
         if (body.contains("description")) metadata["description"] = string_field(body, "description");
+        check_stored_size(metadata, "the model's metadata after the update");
         ctx.store.set_metadata(key, metadata);
     }
     ctx.store.audit(req.actor, "update_model", key, "ok", body);
@@ -225,6 +226,7 @@ Response register_external(Context& ctx, const Request& req) {
                  "the model registration");
     std::string name = string_field(body, "name");
     check_name(name, "model name");
+    check_stored_size(body, "the registration");
     registry::ModelEntry entry;
     entry.name = name;
     entry.algorithm = body.contains("model_type") ? string_field(body, "model_type") : "external";
@@ -240,7 +242,7 @@ Response register_external(Context& ctx, const Request& req) {
     if (body.contains("tags")) entry.metadata["tags"] = tags_field(body);
     entry.created_by = req.actor;
     registry::ArtifactWriter writer(ctx.model_root());
-    writer.write_file("description.json", body.dump(2));
+    writer.write_file("description.json", json_text(body));
     entry.sha256 = writer.seal(Json{{"external", true}, {"name", name}});
     registry::ModelEntry stored =
         ctx.store.register_model(entry, "external", [&](const std::string& key) { return writer.place(key); });

@@ -4,6 +4,8 @@
 #include <cctype>
 
 #include "common/error.hpp"
+#include "common/json.hpp"
+#include "common/names.hpp"
 #include "common/text.hpp"
 
 namespace hone::server {
@@ -35,42 +37,13 @@ Response error_response(int status, const std::string& code, const std::string& 
     return r;
 }
 
-std::string json_text(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+std::string json_text(const Json& j) { return json_dump(j); }
 
-void check_name(const std::string& name, const std::string& what) {
-    bool ok = !name.empty() && name.size() <= 128;
-    for (char ch : name) ok = ok && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.' || ch == '-');
-    if (!ok)
-        throw Error(ErrorKind::validation, "invalid_name",
-                    what + " '" + name + "' is not a name: use 1 to 128 of A-Z a-z 0-9 _ . -");
-}
+void check_name(const std::string& name, const std::string& what) { check_safe_name(name, what); }
 
 Json parse_body(const Request& req) {
     if (trim(req.body).empty()) return Json::object();
-    Json body;
-    try {
-        body = Json::parse(req.body);
-    } catch (const Json::parse_error& e) {
-        // nlohmann's message starts with "[json.exception.parse_error.101] "; the rest is for users.
-        std::string msg = e.what();
-        if (auto close = msg.find("] "); !msg.empty() && msg.front() == '[' && close != std::string::npos)
-            msg = msg.substr(close + 2);
-        Location where;
-        where.file = "request body";
-        // e.byte is 1-based and points just past the failing character.
-        std::size_t end = std::min<std::size_t>(e.byte ? e.byte - 1 : 0, req.body.size());
-        where.line = 1;
-        where.col = 1;
-        for (std::size_t i = 0; i < end; ++i) {
-            if (req.body[i] == '\n') {
-                ++where.line;
-                where.col = 1;
-            } else {
-                ++where.col;
-            }
-        }
-        throw Error(ErrorKind::syntax, "invalid_json", "invalid JSON body: " + msg, where);
-    }
+    Json body = parse_json(req.body, "request body");
     if (!body.is_object()) {
         Location where;
         where.file = "request body";
@@ -78,6 +51,15 @@ Json parse_body(const Request& req) {
                     "the body must be a JSON object, got " + std::string(body.type_name()), where);
     }
     return body;
+}
+
+void check_stored_size(const Json& document, const std::string& what) {
+    std::size_t bytes = json_text(document).size();
+    if (bytes > kMaxStoredDocumentBytes)
+        throw Error(ErrorKind::validation, "document_too_large",
+                    what + " is " + std::to_string(bytes) + " bytes of JSON, over the limit of " +
+                        std::to_string(kMaxStoredDocumentBytes) + " bytes stored for one request",
+                    {}, "keep descriptions, tags and metadata short; link to larger documents");
 }
 
 void check_fields(const Json& body, const std::vector<std::string>& allowed, const std::string& what) {

@@ -63,7 +63,9 @@ struct Route {
 };
 
 // Bodies: "" is an empty object; anything but a JSON object is
-// hone::Error(syntax, "invalid_json") saying where it failed (line, column, byte).
+// hone::Error(syntax, "invalid_json") saying where it failed (line, column),
+// and so are nesting deeper than kMaxJsonDepth (64) and numbers out of range
+// (common/json.hpp).
 Json parse_body(const Request& req);
 
 // Seed 004's answer shape: {"data": data}.
@@ -79,9 +81,20 @@ Response error_response(int status, const std::string& code, const std::string& 
 // A JSON body as sent: compact, invalid UTF-8 replaced rather than thrown on.
 std::string json_text(const Json& j);
 
-// Names of jobs and models created over HTTP are 1 to 128 of [A-Za-z0-9_.-];
-// else hone::Error(validation, "invalid_name") saying so about `what`.
+// Names of jobs and models created over HTTP follow the one rule for names
+// that become paths (common/names.hpp); else hone::Error(validation,
+// "invalid_name") saying so about `what`.
 void check_name(const std::string& name, const std::string& what);
+
+// The most one request may leave in the store or the model root, as compact
+// JSON (a registration's description, a model's metadata, a created job):
+// many times what any of them needs, and a bound on what a client can make
+// the server keep.
+inline constexpr std::size_t kMaxStoredDocumentBytes = 256u << 10;
+
+// Throws hone::Error(validation, "document_too_large") naming `what`, its
+// size and the limit when `document` is larger than kMaxStoredDocumentBytes.
+void check_stored_size(const Json& document, const std::string& what);
 
 // Keys of `body` must be among `allowed`; else hone::Error(validation,
 // "unknown_field") naming the key ("did you mean") and the allowed ones.

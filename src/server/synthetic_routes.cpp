@@ -16,6 +16,12 @@ namespace hone::server {
 
 namespace {
 
+// The most one answer may hold: the samples as JSON text, in bytes. A few
+// templates with long values times many samples would otherwise turn a small
+// request into hundreds of megabytes.
+constexpr std::size_t kMaxSyntheticBytes = 16u << 20;
+constexpr long long kMaxSyntheticSamples = 100000;
+
 // A template split at its {placeholders}: text[0] names[0] text[1] ... text[n].
 struct Template {
     std::vector<std::string> text, names;
@@ -73,8 +79,10 @@ Response synthetic_data(Context&, const Request& req) {
     if (!config.is_object()) throw Error(ErrorKind::validation, "invalid_field", "'generation_config' must be an object");
     check_fields(config, {"num_samples", "temperature", "max_tokens", "quality_filter", "seed"}, "generation_config");
     Json samples_value = config.value("num_samples", Json(100));
-    if (!samples_value.is_number_integer() || samples_value.get<long long>() < 1 || samples_value.get<long long>() > 100000)
-        throw Error(ErrorKind::validation, "invalid_field", "num_samples must be a whole number from 1 to 100000");
+    if (!samples_value.is_number_integer() || samples_value.get<long long>() < 1 ||
+        samples_value.get<long long>() > kMaxSyntheticSamples)
+        throw Error(ErrorKind::validation, "invalid_field",
+                    "num_samples must be a whole number from 1 to " + std::to_string(kMaxSyntheticSamples));
     auto n = samples_value.get<std::size_t>();
     Json seed_value = config.value("seed", Json(42));
     if (!seed_value.is_number_integer()) throw Error(ErrorKind::validation, "invalid_field", "seed must be a whole number");
@@ -89,6 +97,7 @@ Response synthetic_data(Context&, const Request& req) {
     std::mt19937_64 rng(seed_value.get<std::uint64_t>());
     auto pick = [&](std::size_t size) { return std::uniform_int_distribution<std::size_t>(0, size - 1)(rng); };
     Json samples = Json::array();
+    std::size_t bytes = 0;
     for (std::size_t i = 0; i < n; ++i) {
         std::size_t which = pick(templates.size());
         const Template& t = templates[which];
@@ -101,11 +110,17 @@ Response synthetic_data(Context&, const Request& req) {
             filled[t.names[k]] = v;
         }
         samples.push_back(Json{{"text", text}, {"template", which}, {"variables", filled}});
+        bytes += json_text(samples.back()).size() + 1;
+        if (bytes > kMaxSyntheticBytes)
+            throw Error(ErrorKind::validation, "output_too_large",
+                        "the samples would pass the limit of " + std::to_string(kMaxSyntheticBytes) +
+                            " bytes of output after " + std::to_string(i + 1) + " of " + std::to_string(n) + " samples",
+                        {}, "ask for fewer samples (num_samples) or use shorter templates and values");
     }
     if (format == "json")
         return wrapped(Json{{"num_samples", n}, {"format", "json"}, {"samples", samples}, {"warnings", warnings}});
     std::string lines;
-    for (const auto& s : samples) lines += s.dump() + "\n";
+    for (const auto& s : samples) lines += json_text(s) + "\n";
     return wrapped(Json{{"num_samples", n}, {"format", "jsonl"}, {"content", lines}, {"warnings", warnings}});
 }
 

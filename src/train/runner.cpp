@@ -423,15 +423,4 @@ void JobRunner::settle_record(const std::string& id, RunState end, const std::st
     store_.update_run(*record);
 }
 
-int JobRunner::mark_interrupted(registry::Store& store) {
-    int n = 0;
-    for (auto record : store.unfinished_runs()) {
-        record.status = "error";
-        record.error = "interrupted: the server stopped before the run finished";
-        store.update_run(record);
-        ++n;
-    }
-    return n;
-}
-
 }  // namespace hone::train

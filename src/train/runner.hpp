@@ -12,9 +12,9 @@
 //   cancelled before it started.
 // - Statuses in the store keep seed 000's history vocabulary ("ok", "error",
 //   "cancelled", "running", "pending"); RunState is seed 001's view of them.
-// - mark_interrupted() is called once when a server starts: runs the store
-//   still shows as pending or running belonged to a process that died; they
-//   become "error" with reason "interrupted".
+// - Runs a crashed process left pending or running are marked "error" with
+//   reason "interrupted" by registry::recover(), which the server and every
+//   command run when they open the store.
 // - checkpoint() is the only place a paused run waits and the only place a
 //   cancel, a timeout or a stop is seen; work calls it every round and trial.
 #include <chrono>
@@ -145,9 +145,6 @@ public:
 
     std::size_t running() const;
     std::size_t queued() const;
-
-    // See the contracts above; returns how many runs were marked.
-    static int mark_interrupted(registry::Store& store);
 
 private:
     using RunPtr = std::shared_ptr<RunControl::Run>;

@@ -149,6 +149,7 @@ TrainingSetup prepare_training(const lang::JobFile& file, const lang::TrainingSp
 
     stage("loading");
     data::Frame frame = data::load_dataset(s.dataset);
+    for (const auto& w : frame.warnings()) s.warnings.push_back(w.message);
     s.features = checked_features(spec, s.dataset, frame);
     s.target = encode_target(frame.at(spec.target), s.classification());
     if (s.target.dropped_nulls > 0) {

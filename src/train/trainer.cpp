@@ -1,9 +1,13 @@
 #include "train/trainer.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <climits>
+#include <cmath>
 
 #include "common/clock.hpp"
 #include "common/error.hpp"
+#include "common/json.hpp"
 #include "common/text.hpp"
 #include "data/preprocess.hpp"
 #include "data/source.hpp"
@@ -35,6 +39,54 @@ std::vector<std::string> names_of(const auto& items) {
                 names.empty() ? "there is none" : "there are: " + join(names));
 }
 
+[[noreturn]] void bad_override(const std::string& key, const std::string& expected, const Json& v) {
+    throw Error(ErrorKind::validation, "invalid_override",
+                "override '" + key + "' must be " + expected + ", got " + json_dump(v));
+}
+
+// Typed readers of one override value: a wrong type or a value out of range is
+// the override's error, naming it, never the JSON library's.
+double number(const std::string& key, const Json& v, double min) {
+    if (!v.is_number() || v.get<double>() < min) bad_override(key, "a number of at least " + format_double(min), v);
+    return v.get<double>();
+}
+
+double fraction(const std::string& key, const Json& v) {
+    if (!v.is_number() || v.get<double>() < 0 || v.get<double>() >= 1)
+        bad_override(key, "a number from 0 to 1 (not 1)", v);
+    return v.get<double>();
+}
+
+std::uint64_t whole(const std::string& key, const Json& v, std::int64_t min, std::int64_t max = INT64_MAX) {
+    bool ok = false;
+    if (v.is_number_unsigned())
+        ok = v.get<std::uint64_t>() <= static_cast<std::uint64_t>(max) &&
+             (min <= 0 || v.get<std::uint64_t>() >= static_cast<std::uint64_t>(min));
+    else if (v.is_number_integer())
+        ok = v.get<std::int64_t>() >= min && v.get<std::int64_t>() <= max;
+    if (!ok)
+        bad_override(key, max == INT64_MAX ? "a whole number of at least " + std::to_string(min)
+                                           : "a whole number from " + std::to_string(min) + " to " + std::to_string(max),
+                     v);
+    return v.get<std::uint64_t>();
+}
+
+bool boolean(const std::string& key, const Json& v) {
+    if (!v.is_boolean()) bad_override(key, "true or false", v);
+    return v.get<bool>();
+}
+
+std::string text(const std::string& key, const Json& v) {
+    if (!v.is_string()) bad_override(key, "a string", v);
+    return v.get<std::string>();
+}
+
+std::string one_of(const std::string& key, const Json& v, const std::vector<std::string>& allowed) {
+    std::string s = v.is_string() ? v.get<std::string>() : "";
+    if (std::find(allowed.begin(), allowed.end(), s) == allowed.end()) bad_override(key, join_or(allowed, "'"), v);
+    return s;
+}
+
 }  // namespace
 
 void add_override(Json& into, const std::string& assignment) {
@@ -62,10 +114,7 @@ lang::TrainingSpec apply_overrides(lang::TrainingSpec spec, const Json& override
     if (overrides.is_null()) return spec;
     static const std::vector<std::string> keys = {"hyperparameters", "target", "features", "objective", "metrics",
                                                   "split",           "early_stopping", "seed", "strict"};
-    auto bad = [](const std::string& key, const std::string& expected, const Json& v) {
-        throw Error(ErrorKind::validation, "invalid_override",
-                    "override '" + key + "' must be " + expected + ", got " + v.dump());
-    };
+    auto bad = bad_override;
     for (auto it = overrides.begin(); it != overrides.end(); ++it) {
         const std::string& key = it.key();
         const Json& v = it.value();
@@ -86,13 +135,21 @@ lang::TrainingSpec apply_overrides(lang::TrainingSpec spec, const Json& override
         } else if (key == "split") {
             if (!v.is_object()) bad(key, "an object", v);
             for (auto s = v.begin(); s != v.end(); ++s) {
-                if (s.key() == "train") spec.split.train = s.value().get<double>();
-                else if (s.key() == "validation") spec.split.validation = s.value().get<double>();
-                else if (s.key() == "test") spec.split.test = s.value().get<double>();
-                else if (s.key() == "stratify") spec.split.stratify = s.value().get<bool>();
-                else if (s.key() == "seed") spec.split.seed = s.value().get<std::uint64_t>();
-                else bad("split." + s.key(), "one of train, validation, test, stratify, seed", s.value());
+                std::string name = "split." + s.key();
+                if (s.key() == "train") spec.split.train = fraction(name, s.value());
+                else if (s.key() == "validation") spec.split.validation = fraction(name, s.value());
+                else if (s.key() == "test") spec.split.test = fraction(name, s.value());
+                else if (s.key() == "stratify") spec.split.stratify = boolean(name, s.value());
+                else if (s.key() == "shuffle") spec.split.shuffle = boolean(name, s.value());
+                else if (s.key() == "seed") spec.split.seed = whole(name, s.value(), 0);
+                else bad(name, "one of train, validation, test, stratify, shuffle, seed", s.value());
             }
+            double sum = spec.split.train + spec.split.validation + spec.split.test;
+            if (spec.split.train <= 0 || std::abs(sum - 1) > 1e-6)
+                throw Error(ErrorKind::validation, "invalid_override",
+                            "override 'split': the ratios must sum to 1 with a train part above 0, found " +
+                                format_double(spec.split.train) + " + " + format_double(spec.split.validation) + " + " +
+                                format_double(spec.split.test));
         } else if (key == "early_stopping") {
             if (v.is_boolean() && !v.get<bool>()) {
                 spec.early_stopping.reset();
@@ -101,17 +158,17 @@ lang::TrainingSpec apply_overrides(lang::TrainingSpec spec, const Json& override
             if (!v.is_object()) bad(key, "an object or false", v);
             lang::EarlyStoppingSpec es = spec.early_stopping.value_or(lang::EarlyStoppingSpec{});
             for (auto s = v.begin(); s != v.end(); ++s) {
-                if (s.key() == "metric") es.metric = s.value().get<std::string>();
-                else if (s.key() == "patience") es.patience = s.value().get<int>();
-                else if (s.key() == "min_delta") es.min_delta = s.value().get<double>();
-                else if (s.key() == "mode") es.mode = s.value().get<std::string>();
-                else if (s.key() == "enabled") es.enabled = s.value().get<bool>();
-                else bad("early_stopping." + s.key(), "one of metric, patience, min_delta, mode, enabled", s.value());
+                std::string name = "early_stopping." + s.key();
+                if (s.key() == "metric") es.metric = text(name, s.value());
+                else if (s.key() == "patience") es.patience = static_cast<int>(whole(name, s.value(), 1, 1000000));
+                else if (s.key() == "min_delta") es.min_delta = number(name, s.value(), 0);
+                else if (s.key() == "mode") es.mode = one_of(name, s.value(), {"min", "max", "auto"});
+                else if (s.key() == "enabled") es.enabled = boolean(name, s.value());
+                else bad(name, "one of metric, patience, min_delta, mode, enabled", s.value());
             }
             spec.early_stopping = es;
         } else if (key == "seed") {
-            if (!v.is_number_integer()) bad(key, "an integer", v);
-            spec.split.seed = v.get<std::uint64_t>();
+            spec.split.seed = whole(key, v, 0);
         } else if (key == "strict") {
             if (!v.is_boolean()) bad(key, "true or false", v);
             spec.strict = v.get<bool>();
@@ -309,6 +366,11 @@ Json run_training_job(const lang::JobFile& file, const std::string& job, registr
         run.error = e.what();
         finish(e.kind() == ErrorKind::cancelled ? "cancelled" : "error");
         store.audit(options.created_by, "train", job, "error", Json{{"run_id", run.id}, {"error", e.what()}});
+        throw;
+    } catch (const std::exception& e) {
+        // A defect of ours, but the run still ends recorded, never "running" forever.
+        run.error = std::string("internal error: ") + e.what();
+        finish("error");
         throw;
     }
 }

@@ -9,6 +9,7 @@
 
 #include "common/clock.hpp"
 #include "common/error.hpp"
+#include "common/json.hpp"
 #include "common/text.hpp"
 #include "train/early_stopping.hpp"
 #include "train/setup.hpp"
@@ -455,11 +456,12 @@ private:
 };
 
 [[noreturn]] void bad_override(const std::string& key, const std::string& expected, const Json& v) {
-    throw Error(ErrorKind::validation, "invalid_override", "override '" + key + "' must be " + expected + ", got " + v.dump());
+    throw Error(ErrorKind::validation, "invalid_override", "override '" + key + "' must be " + expected + ", got " + json_dump(v));
 }
 
 int positive_int(const std::string& key, const Json& v) {
-    if (!v.is_number_integer() || v.get<std::int64_t>() < 1) bad_override(key, "a positive integer", v);
+    if (!v.is_number_integer() || v.get<std::int64_t>() < 1 || v.get<std::int64_t>() > 1000000)
+        bad_override(key, "a whole number from 1 to 1000000", v);
     return v.get<int>();
 }
 
@@ -498,7 +500,8 @@ lang::TuningSpec apply_tuning_overrides(lang::TuningSpec spec, const Json& overr
         else if (key == "grid_points") spec.grid_points = positive_int(key, v);
         else if (key == "cv") spec.cv = v.is_number_integer() && v.get<int>() == 0 ? 0 : positive_int(key, v);
         else if (key == "seed") {
-            if (!v.is_number_integer()) bad_override(key, "an integer", v);
+            if (!v.is_number_integer() || (!v.is_number_unsigned() && v.get<std::int64_t>() < 0))
+                bad_override(key, "a whole number of at least 0", v);
             spec.seed = v.get<std::uint64_t>();
         } else if (key == "strategy" || key == "pruner" || key == "objective_metric" || key == "register") {
             if (!v.is_string()) bad_override(key, "a string", v);
@@ -667,6 +670,10 @@ Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry:
         finish(e.kind() == ErrorKind::cancelled ? "cancelled" : "error", Json{{"search_space", space_json(spec)}},
                e.what());
         store.audit(options.created_by, "tune", job, "error", Json{{"run_id", run.id}, {"error", e.what()}});
+        throw;
+    } catch (const std::exception& e) {
+        // A defect of ours, but the study still ends recorded, never "running" forever.
+        finish("error", Json{{"search_space", space_json(spec)}}, std::string("internal error: ") + e.what());
         throw;
     }
 }
