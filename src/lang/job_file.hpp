@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/json.hpp"
 #include "lang/diagnostics.hpp"
 #include "lang/node.hpp"
 #include "lang/spec.hpp"
@@ -19,7 +20,7 @@ enum class Format { n3, yaml, json };
 // bound keeps the recursive readers (ours and yaml-cpp's) far from the end of the
 // stack, even under ASan, and a deeper file is one located error in N3, YAML and
 // JSON alike.
-inline constexpr int max_nesting_depth = 64;
+inline constexpr int max_nesting_depth = kMaxJsonDepth;  // one bound for every outside document
 
 // A job file (or a job sent over HTTP) is at most this many bytes: real ones are a
 // few KB, and reading multiplies size many times over in memory (yaml-cpp keeps

@@ -323,7 +323,29 @@ void read_block_maps(Node& root, Document& doc, Diagnostics& diags) {
 }
 
 // Seed 004's configuration template, as one dataset, one model and one training block.
-void read_template(const Node& root, Document& doc, Diagnostics& diags) {
+// The template's shorthand `model: random_forest` (a base model or algorithm by
+// name) as the map it stands for: named after the job, a classifier unless the
+// configuration says `type`.
+Node expand_model_shorthand(const Node& root) {
+    Node out = root;
+    for (auto& e : out.entries) {
+        if (e.key != "model" || !e.value.is_scalar() || !e.value.value.is_string()) continue;
+        const Entry* name = find(root, "name");
+        const Node shorthand = e.value;
+        Node model;
+        model.kind = Node::Kind::map;
+        model.pos = shorthand.pos;
+        add(model, "name", name && name->value.is_scalar() && name->value.value.is_string() ? name->value : shorthand,
+            e.key_pos);
+        add(model, "algorithm", shorthand, e.key_pos);
+        if (!find(root, "type")) add(model, "model_type", scalar("classifier", shorthand.pos), e.key_pos);
+        e.value = model;
+    }
+    return out;
+}
+
+void read_template(const Node& given, Document& doc, Diagnostics& diags) {
+    const Node root = expand_model_shorthand(given);
     const Entry* model = find(root, "model");
     const Entry* data = find(root, "training_data");
     if (!data) data = find(root, "trainingData");

@@ -130,7 +130,13 @@ void remove_orphans(Store& store, const fs::path& root, RecoveryReport& report) 
 }  // namespace
 
 const std::string& process_identity() {
-    static const std::string id = host_name() + ":" + std::to_string(::getpid()) + ":" + start_time_of(::getpid());
+    // Made again after a fork: the child is another process.
+    thread_local pid_t pid = 0;
+    thread_local std::string id;
+    if (pid != ::getpid()) {
+        pid = ::getpid();
+        id = host_name() + ":" + std::to_string(pid) + ":" + start_time_of(pid);
+    }
     return id;
 }
 

@@ -204,20 +204,30 @@ void check_inside_data_root(const lang::DatasetSpec& d, const std::filesystem::p
 
 // The body of POST /api/training/jobs: seed 004's configuration (name, model,
 // trainingData, hyperparameters, ...) with the N3 training fields, or a whole job
-// file as JSON blocks. Validated exactly as `hone check` validates a file.
-lang::JobFile parse_created_job(const Context& ctx, Json body) {
-    if (body.contains("name") && body["name"].is_string()) check_name(body["name"].get<std::string>(), "job name");
-    // Seed 004 names the model by a string (a base model or algorithm).
-    if (body.contains("model") && body["model"].is_string()) {
-        std::string algorithm = body["model"].get<std::string>();
-        body["model"] = Json{{"name", body.value("name", algorithm)}, {"algorithm", algorithm}};
-        if (!body.contains("type") && !body["model"].contains("model_type")) body["model"]["model_type"] = "classifier";
+// file as JSON blocks. Validated exactly as `hone check` validates a file, from
+// the text as sent, so messages point at the client's own lines; relative data
+// paths resolve against the data root.
+lang::JobFile parse_created_job(const Context& ctx, const Json& body, std::string_view text) {
+    if (body.contains("name")) {
+        if (!body["name"].is_string())
+            throw Error(ErrorKind::validation, "invalid_field",
+                        std::string("'name' must be a string, got ") + body["name"].type_name());
+        check_name(body["name"].get<std::string>(), "job name");
     }
     std::filesystem::path root = data_root(ctx);
-    std::string file = (root / (body.value("name", std::string("request")) + ".json")).string();
-    lang::LoadedJobFile loaded = lang::parse_job_text(body.dump(2), file, lang::Format::json);
+    lang::LoadedJobFile loaded = lang::parse_job_text(text, "request body", lang::Format::json);
+    for (auto& d : loaded.spec.datasets) d.base_dir = root;
     if (!loaded.ok()) {
-        throw Error(ErrorKind::validation, "invalid_job", "the job does not validate:\n" + loaded.report(), {},
+        // The first error's place goes in `details` for a client to point at;
+        // the message holds them all, rendered as `hone check` renders them.
+        Location first("request body");
+        for (const auto& d : loaded.diags.sorted())
+            if (d.severity == lang::Diagnostic::Severity::error) {
+                first.line = d.pos.line;
+                first.col = d.pos.col;
+                break;
+            }
+        throw Error(ErrorKind::validation, "invalid_job", "the job does not validate:\n" + loaded.report(), first,
                     "the same checks as `hone check`");
     }
     if (loaded.spec.trainings.empty() && loaded.spec.tunings.empty())
@@ -239,7 +249,7 @@ lang::JobFile parse_created_job(const Context& ctx, Json body) {
 Response create_job(Context& ctx, const Request& req) {
     Json body = parse_body(req);
     check_stored_size(body, "the job definition");
-    lang::JobFile file = parse_created_job(ctx, body);
+    lang::JobFile file = parse_created_job(ctx, body, req.body);
     Json created = Json::array();
     for (const auto& t : file.trainings) created.push_back(Json{{"job_id", t.name}, {"kind", "training"}});
     for (const auto& t : file.tunings) created.push_back(Json{{"job_id", t.name}, {"kind", "tuning"}});
@@ -406,7 +416,7 @@ int restore_created_jobs(Context& ctx) {
     int restored = 0;
     for (const auto& [name, body] : ctx.store.jobs_of_kind("created")) {
         try {
-            ctx.add_job_file(parse_created_job(ctx, body), true);
+            ctx.add_job_file(parse_created_job(ctx, body, json_text(body)), true);
             ++restored;
         } catch (const Error& e) {
             if (ctx.options.log) ctx.options.log("job '" + name + "' created over HTTP is not served: " + e.what());

@@ -163,7 +163,7 @@ TEST_F(ServeTest, ListsJobsAndSpecsAndAnswersErrorsInOneShape) {
     EXPECT_EQ(bad.status, 400);
     EXPECT_EQ(bad.body["error"], "invalid_json");
     EXPECT_EQ(bad.body["message"],
-              "invalid JSON body: parse error at line 1, column 35: syntax error while parsing value - unexpected '}'; "
+              "invalid JSON request body: parse error at line 1, column 35: syntax error while parsing value - unexpected '}'; "
               "expected '[', '{', or a literal");
     ASSERT_EQ(bad.body["details"].size(), 1u);
     EXPECT_EQ(bad.body["details"][0]["line"], 1);
