@@ -77,11 +77,15 @@ void add_data_command(CLI::App& app, int& exit_code) {
             j["dataset"] = spec.name;
             j["load_ms"] = ms(start, loaded);
             j["describe_ms"] = ms(loaded, done);
+            nlohmann::ordered_json warnings = nlohmann::ordered_json::array();
+            for (const auto& w : frame.warnings()) warnings.push_back(w.message);
+            j["warnings"] = std::move(warnings);
             std::cout << hone::json_dump(j, 2) << "\n";
         } else {
             std::cout << spec.name << ": " << frame.rows() << " rows x " << frame.cols() << " columns (loaded in "
                       << static_cast<long>(ms(start, loaded)) << " ms)\n";
             std::cout << data::format_table(stats, frame.rows());
+            for (const auto& w : frame.warnings()) std::cerr << "warning: " << w.message << "\n";
         }
         exit_code = 0;
     });

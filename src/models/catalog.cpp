@@ -88,12 +88,16 @@ std::string range_text(const ParamSpec& p) {
     return out;
 }
 
-[[noreturn]] void bad_value(const AlgorithmSpec& algo, const ParamSpec& p, const std::string& written, const Json& v) {
+[[noreturn]] void bad_value(const AlgorithmSpec& algo, const ParamSpec& p, const std::string& written, const Json& v,
+                            const std::string& why = "") {
     std::string name = written == p.name ? "'" + p.name + "'" : "'" + written + "' (" + p.name + ")";
     throw Error(ErrorKind::validation, "invalid_hyperparameter",
                 "hyperparameter " + name + " of " + algo.name + " must be " + range_text(p) + ", got " +
-                    describe_value(v));
+                    describe_value(v) + why);
 }
+
+// The libraries take integer parameters as C int: a larger value would wrap.
+constexpr double kLargestIntegerParam = 2147483647.0;
 
 // The value, checked and converted to the parameter's type.
 Json check_value(const AlgorithmSpec& algo, const ParamSpec& p, const std::string& written, const Json& v) {
@@ -118,6 +122,8 @@ Json check_value(const AlgorithmSpec& algo, const ParamSpec& p, const std::strin
             if (p.type == ParamType::integer && d != std::floor(d)) bad_value(algo, p, written, v);
             if (p.min && (p.min_exclusive ? d <= *p.min : d < *p.min)) bad_value(algo, p, written, v);
             if (p.max && d > *p.max) bad_value(algo, p, written, v);
+            if (p.type == ParamType::integer && std::fabs(d) > kLargestIntegerParam)
+                bad_value(algo, p, written, v, " (beyond the largest integer parameter, 2147483647)");
             return p.type == ParamType::integer ? Json(static_cast<std::int64_t>(d)) : Json(d);
         }
     }

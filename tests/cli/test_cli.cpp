@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 
 #include <nlohmann/json.hpp>
@@ -205,4 +206,53 @@ TEST(Cli, CompressALinearModelAndRefuseATreeModel) {
         << refused.out;
     auto bad = run("models compress " + key + " --precision int4", home.env());
     EXPECT_NE(bad.out.find("unknown precision 'int4': expected 'int8' or 'float16'"), std::string::npos) << bad.out;
+}
+
+// Input a user controls never ends in "internal error" (exit 3): a bad override
+// or hyperparameter is exit 1 naming the value; invalid UTF-8 in the data is
+// read as Latin-1 and said in a warning naming the column and the first row.
+TEST(Cli, BadOverridesAndOddBytesAreTheUsersErrorsOrWarnings) {
+    Home home;
+    fs::path csv = home.dir / "plans.csv";
+    {
+        std::ofstream out(csv, std::ios::binary);
+        out << "age,plan,churned\n";
+        for (int i = 0; i < 60; ++i)
+            out << 20 + i << "," << (i % 3 == 0 ? "basic" : i % 3 == 1 ? "pro" : "caf\xe9") << "," << i % 2 << "\n";
+    }
+    fs::path job = home.dir / "plans.n3";
+    std::ofstream(job) << "dataset \"plans\":\n    source: csv\n    path: " << csv.string()
+                       << "\nmodel \"forest\":\n    type: classifier\n    algorithm: random_forest\n"
+                          "training \"plans_churn\":\n    model: forest\n    dataset: plans\n    target: churned\n"
+                          "    objective: maximize_accuracy\n    hyperparameters:\n        n_estimators: 5\n";
+    const std::string warning =
+        "column 'plan': 1 value is not valid UTF-8, read as Latin-1 (in 20 rows, the first is row 3)";
+
+    auto described = run("data describe --json " + csv.string());
+    ASSERT_EQ(described.code, 0) << described.out;
+    EXPECT_EQ(nlohmann::json::parse(described.out)["warnings"], nlohmann::json::array({warning}));
+    auto trained = run("train --json -q " + job.string(), home.env());
+    ASSERT_EQ(trained.code, 0) << trained.out;
+    EXPECT_EQ(nlohmann::json::parse(trained.out)["warnings"], nlohmann::json::array({warning}));
+
+    const std::vector<std::pair<std::string, std::string>> refused = {
+        {"split.train=x", "error: override 'split.train' must be a number from 0 to 1 (not 1), got \"x\""},
+        {"split.stratify=3", "error: override 'split.stratify' must be true or false, got 3"},
+        {"hyperparameters.n_estimators=1e300",
+         "error: hyperparameter 'n_estimators' of random_forest must be an integer >= 1, got 1e+300 "
+         "(beyond the largest integer parameter, 2147483647)"},
+        {"target=nope", "error: target column 'nope' is not in dataset 'plans'"},
+    };
+    for (const auto& [set, message] : refused) {
+        auto o = run("train -q --set " + set + " " + job.string(), home.env());
+        EXPECT_EQ(o.code, 1) << set << ": " << o.out;
+        EXPECT_EQ(o.out.substr(0, message.size()), message) << set;
+    }
+    // The two refused once running (the hyperparameter and the target) are
+    // recorded as errors beside the one that trained; none is left running.
+    auto runs = run("runs plans_churn --json", home.env());
+    ASSERT_EQ(runs.code, 0) << runs.out;
+    std::map<std::string, int> statuses;
+    for (const auto& r : nlohmann::json::parse(runs.out)) statuses[r["status"].get<std::string>()]++;
+    EXPECT_EQ(statuses, (std::map<std::string, int>{{"error", 2}, {"ok", 1}})) << runs.out;
 }
