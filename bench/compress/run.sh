@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Compression (seed 004's POST /api/training/models/{id}/compress) measured: a
+# Compression (the training-service API's POST /api/training/models/{id}/compress) measured: a
 # logistic regression on a wide table (ROWS x FEATURES word-count-like features,
 # CLASSES classes) is trained, then quantized to int8 and to float16; each row
 # shows the model files' bytes before and after and both versions' metrics on the

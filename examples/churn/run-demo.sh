@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# `make demo`: check the churn job file, describe its data, train the seed's
+# `make demo`: check the churn job file, describe its data, train the documented example's
 # baseline model, list the registry, predict a few rows with the new model, then
-# run the seed's tuning study on a small budget and show its best trial.
+# run the documented example's tuning study on a small budget and show its best trial.
 # The registry goes to ./.hone (override with HONE_HOME).
 set -euo pipefail
 hone=${1:-build/hone}
@@ -25,7 +25,7 @@ head -n 6 "$here/customers.csv" > "${TMPDIR:-/tmp}/hone-demo-rows.csv"
 step "hone predict $key --input (5 customers)"
 "$hone" predict "$key" --input "${TMPDIR:-/tmp}/hone-demo-rows.csv"
 
-# The seed's study asks for 50 trials; 12 keep the demo well under a minute.
+# The documented example's study asks for 50 trials; 12 keep the demo well under a minute.
 step "hone tune examples/churn/churn.n3 optimized_churn_model --set max_trials=12"
 "$hone" tune "$here/churn.n3" optimized_churn_model --set max_trials=12
 

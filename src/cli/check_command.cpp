@@ -8,6 +8,7 @@
 #include "common/json.hpp"
 #include "common/text.hpp"
 #include "lang/job_file.hpp"
+#include "tune/validate.hpp"
 
 namespace hone::cli {
 
@@ -108,6 +109,7 @@ void add_check_command(CLI::App& app, int& exit_code) {
         Json report = Json{{"ok", true}, {"files", Json::array()}};
         for (const auto& path : *files) {
             auto loaded = lang::load_job_file(path);
+            tune::validate_job(loaded);
             all_ok = all_ok && loaded.ok();
             if (*as_json) {
                 report["files"].push_back(file_json(loaded));

@@ -190,7 +190,7 @@ void add_runs(CLI::App& app, int& exit_code) {
     auto json = std::make_shared<bool>(false);
     auto settings = std::make_shared<Settings>();
     runs->add_option("JOB", *job, "job name")->required();
-    runs->add_flag("--json", *json, "print JSON (seed 000's history shape)");
+    runs->add_flag("--json", *json, "print JSON (the run history shape)");
     add_settings_options(*runs, *settings);
     runs->callback([=, &exit_code] {
         auto store = open_settings_store(*settings);

@@ -6,6 +6,7 @@
 #include "common/error.hpp"
 #include "common/text.hpp"
 #include "registry/recovery.hpp"
+#include "tune/validate.hpp"
 
 namespace hone::cli {
 
@@ -27,6 +28,7 @@ std::string model_root(const Settings& settings) {
 
 lang::LoadedJobFile load_checked_job_file(const std::string& file) {
     auto loaded = lang::load_job_file(file);
+    tune::validate_job(loaded);
     std::cerr << loaded.report();
     if (!loaded.ok())
         throw Error(ErrorKind::validation, "invalid_job_file", "the job file has errors (see above)", Location(file));

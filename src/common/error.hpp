@@ -1,7 +1,7 @@
 #pragma once
 // The one error type of hone. Every failure a user can cause is a hone::Error with
 // a kind (which the CLI maps to an exit code and the server to an HTTP status), a
-// machine-readable code (the seeds' codes such as "dataset_load_failed"), a message,
+// machine-readable code (the error codes the APIs document, such as "dataset_load_failed"), a message,
 // an optional location and an optional hint. Assertions are for our own bugs only.
 #include <cstdint>
 #include <stdexcept>

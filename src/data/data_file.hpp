@@ -1,6 +1,6 @@
 #pragma once
 // Opening a data file, the one way every file source does it (CSV, TSV, JSON,
-// JSON Lines, SQLite, the seed formats):
+// JSON Lines, SQLite, the classification and interactions formats):
 // - once, so a FIFO or a file being replaced cannot hand two readers two things;
 // - without blocking (O_NONBLOCK), so a FIFO with no writer cannot hang a run;
 // - regular files only, checked with fstat on the opened descriptor, not with a

@@ -1,5 +1,5 @@
 #pragma once
-// The two JSON training-data formats of seed 002 and its validate_data_format checks.
+// The two JSON training-data formats, classification and interactions, and their validate_data_format checks.
 //
 // classification: {"metadata": {...}, "samples": [{"text": str, "taxonomy_codes": [str],
 //   "confidence": number in [0, 1], optional}]}

@@ -8,6 +8,7 @@
 #include <memory>
 #include <new>
 
+#include "common/registry.hpp"
 #include "common/error.hpp"
 #include "common/text.hpp"
 #include "data/csv_reader.hpp"
@@ -152,9 +153,7 @@ std::string file_format(const lang::DatasetSpec& spec) {
         if (f == "ndjson") return "jsonl";
         for (const auto& known : file_formats())
             if (f == known) return f;
-        std::string msg = "unknown format '" + spec.format + "'";
-        if (std::string near = nearest(f, file_formats()); !near.empty()) msg += " (did you mean '" + near + "'?)";
-        invalid(msg + "; expected " + join_or(file_formats(), "'"));
+        throw unknown_name_error(kCode, "format", spec.format, file_formats());
     }
     if (spec.path.empty()) invalid("a file source needs `path`");
     std::string ext = to_lower(std::filesystem::path(spec.path).extension().string());
@@ -194,9 +193,7 @@ const SourceEntry& find_source(const lang::DatasetSpec& spec) {
     for (const auto& e : registry())
         if (e.name == name) return e;
     if (spec.source.empty()) invalid("the dataset needs `source:` (" + join_or(source_names()) + ")");
-    std::string msg = "unknown source '" + spec.source + "'";
-    if (std::string near = nearest(name, source_names()); !near.empty()) msg += " (did you mean '" + near + "'?)";
-    invalid(msg + "; expected " + join_or(source_names(), "'"));
+    throw unknown_name_error(kCode, "source", spec.source, source_names());
 }
 
 }  // namespace
@@ -240,6 +237,11 @@ void require_rows(const Loaded& loaded, const std::string& who) {
 }
 
 }  // namespace
+
+void check_dataset(const lang::DatasetSpec& spec) {
+    const SourceEntry& source = find_source(spec);
+    if (source.name == "file" && !spec.format.empty()) file_format(spec);
+}
 
 Frame load_dataset(const lang::DatasetSpec& spec) {
     const std::string who = spec.name.empty() ? "dataset" : "dataset '" + spec.name + "'";

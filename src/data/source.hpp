@@ -26,6 +26,10 @@ const std::vector<std::string>& source_names();
 // Column names and string values come out valid UTF-8 (utf8.hpp); what was
 // mended is in the frame's warnings().
 Frame load_dataset(const lang::DatasetSpec& spec);
+// What load_dataset would refuse before opening anything: an unknown source, or
+// an unknown `format:` of a file source. The same errors, without the
+// dataset's name (the caller locates them).
+void check_dataset(const lang::DatasetSpec& spec);
 
 // The readers behind the registry. They load raw data without schema checks and
 // throw hone::Error(..., "dataset_load_failed") naming the file, line or record;

@@ -14,11 +14,6 @@ const std::vector<std::string>& block_kinds() {
     static const std::vector<std::string> v = {"app", "dataset", "model", "training", "tuning"};
     return v;
 }
-const std::vector<std::string>& dataset_sources() {
-    static const std::vector<std::string> v = {"csv",      "json", "jsonl",          "sqlite",
-                                               "postgres", "file", "classification", "interactions"};
-    return v;
-}
 const std::vector<std::string>& column_types() {
     static const std::vector<std::string> v = {"int", "float", "string", "bool", "category", "datetime"};
     return v;
@@ -31,17 +26,6 @@ const std::vector<std::string>& model_types() {
 const std::vector<std::string>& frameworks() {
     static const std::vector<std::string> v = {"sklearn", "xgboost", "pytorch", "tensorflow"};
     return v;
-}
-const std::vector<std::string>& strategies() {
-    static const std::vector<std::string> v = {"grid", "random", "bayesian"};
-    return v;
-}
-
-std::string default_mode(std::string_view metric) {
-    std::string m = to_lower(metric);
-    for (const char* word : {"loss", "error", "rmse", "mse", "mae", "mape"})
-        if (m.find(word) != std::string::npos) return "min";
-    return "max";
 }
 
 namespace {
@@ -237,9 +221,8 @@ EarlyStoppingSpec bind_early_stopping(const Node& node, Diagnostics& diags) {
         else
             es.min_delta = *v;
     }
-    es.mode = default_mode(es.metric);
     if (auto v = f.text("mode"))
-        if (f.one_of("mode", *v, {"min", "max"})) es.mode = *v;
+        if (f.one_of("mode", *v, {"min", "max", "auto"})) es.mode = *v;
     f.finish();
     return es;
 }
@@ -482,7 +465,9 @@ private:
         d.description = f.text("description").value_or("");
         if (auto v = f.object("metadata")) d.metadata = *v;
         f.finish();
-        if (source && f.one_of("source", *source, dataset_sources())) {
+        // Source and format names belong to the data stage, which checks them
+        // (train/validate.hpp asks it); here only which keys go with which source.
+        if (source) {
             d.source = *source;
             check_source_fields(f, d);
         }
@@ -503,8 +488,6 @@ private:
             for (const char* key : {"table", "query", "connection"})
                 if (f.find(key)) diags_.error(f.key_pos(key), what + ": '" + key + "' applies to sqlite and postgres sources only");
         }
-        if (d.source == "file" && !d.format.empty())
-            f.one_of("format", d.format, {"csv", "json", "jsonl"});
     }
 
     // `schema:` as a list of `- name: type`, or a map of name: type.
@@ -616,8 +599,9 @@ private:
         t.name = b.label;
         t.pos = block_pos(b);
         t.training_job = f.text("training_job", true).value_or("");
-        if (auto v = f.text("strategy"))
-            if (f.one_of("strategy", *v, strategies())) t.strategy = *v;
+        // Sampler and pruner names belong to the tuning stage, which checks them
+        // (tune/validate.hpp).
+        if (auto v = f.text("strategy")) t.strategy = *v;
         if (auto v = f.integer("max_trials", 1)) t.max_trials = static_cast<int>(*v);
         if (auto v = f.integer("parallel_trials", 1)) t.parallel_trials = static_cast<int>(*v);
         if (auto v = f.text("objective_metric")) t.objective_metric = *v;
@@ -631,8 +615,7 @@ private:
             for (const auto& e : space->entries) t.search_space.push_back(bind_dimension(e, diags_));
         }
         if (const Node* es = f.section("early_stopping")) t.early_stopping = bind_early_stopping(*es, diags_);
-        if (auto v = f.text("pruner"))
-            if (f.one_of("pruner", *v, {"none", "median", "asha"})) t.pruner = *v;
+        if (auto v = f.text("pruner")) t.pruner = *v;
         if (auto v = f.integer("cv", 0)) {
             if (*v == 1)
                 diags_.error(f.find("cv")->pos, "'cv' must be 0 (use the validation split) or at least 2, found 1");

@@ -17,13 +17,8 @@ JobFile bind(const Document& doc, Diagnostics& diags);
 
 // The value sets of the language, for validation, docs and "expected one of" lists.
 const std::vector<std::string>& block_kinds();       // app, dataset, model, training, tuning
-const std::vector<std::string>& dataset_sources();   // csv, json, jsonl, sqlite, postgres, file, classification, interactions
 const std::vector<std::string>& column_types();      // int, float, string, bool, category, datetime
 const std::vector<std::string>& model_types();       // classifier, regressor, ...
 const std::vector<std::string>& frameworks();        // sklearn, xgboost, pytorch, tensorflow
-const std::vector<std::string>& strategies();        // grid, random, bayesian
-
-// Default early-stopping mode for a metric: "min" for losses and errors, else "max".
-std::string default_mode(std::string_view metric);
 
 }  // namespace hone::lang

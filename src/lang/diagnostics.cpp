@@ -17,6 +17,14 @@ void Diagnostics::warning(const SourcePos& pos, std::string message) {
     items_.push_back({Diagnostic::Severity::warning, pos, std::move(message)});
 }
 
+bool Diagnostics::has_error_at(const SourcePos& pos) const {
+    for (const auto& d : items_)
+        if (d.severity == Diagnostic::Severity::error && d.pos.line == pos.line && d.pos.col == pos.col &&
+            d.pos.file == pos.file)
+            return true;
+    return false;
+}
+
 std::vector<Diagnostic> Diagnostics::sorted() const {
     std::vector<Diagnostic> out = items_;
     std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {

@@ -24,6 +24,9 @@ public:
     void warning(const SourcePos& pos, std::string message);
 
     bool has_errors() const { return error_count_ > 0; }
+    // Whether an error is already reported at that line and column: a later
+    // check of the same value says nothing more (no cascades).
+    bool has_error_at(const SourcePos& pos) const;
     std::size_t error_count() const { return error_count_; }
     bool truncated() const { return truncated_; }
     const std::vector<Diagnostic>& items() const { return items_; }

@@ -50,7 +50,7 @@ LoadedJobFile load_job_file(const std::filesystem::path& path);
 
 // YAML or JSON text -> Document: either blocks written as maps of name -> body
 // (app, datasets/dataset, models/model, trainings/training, tunings/tuning), or
-// seed 004's configuration template (model, training_data, hyperparameters,
+// the configuration template (model, training_data, hyperparameters,
 // optimization, evaluation, deployment) plus the N3 training fields.
 Document parse_yaml(std::string_view text, const std::string& file, Diagnostics& diags);
 

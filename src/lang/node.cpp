@@ -18,6 +18,37 @@ std::string Node::describe() const {
     return value.dump();
 }
 
+const Block* find_block(const Document& doc, std::string_view kind, std::string_view label) {
+    for (const auto& b : doc.blocks)
+        if (b.kind == kind && b.label == label) return &b;
+    return nullptr;
+}
+
+const Entry* find_entry(const Document& doc, std::string_view kind, std::string_view label,
+                        std::initializer_list<std::string_view> keys) {
+    const Block* b = find_block(doc, kind, label);
+    if (!b) return nullptr;
+    const Node* at = &b->body;
+    const Entry* found = nullptr;
+    for (std::string_view key : keys) {
+        found = nullptr;
+        for (const auto& e : at->entries)
+            if (e.key == key) found = &e;
+        if (!found) return nullptr;
+        at = &found->value;
+    }
+    return found;
+}
+
+SourcePos position_of(const Document& doc, std::string_view kind, std::string_view label,
+                      std::initializer_list<std::string_view> keys) {
+    if (const Entry* e = find_entry(doc, kind, label, keys)) return e->value.pos.line ? e->value.pos : e->key_pos;
+    if (const Block* b = find_block(doc, kind, label)) return b->label_pos.line ? b->label_pos : b->kind_pos;
+    SourcePos nowhere;
+    nowhere.file = doc.file;
+    return nowhere;
+}
+
 Json Node::to_json() const {
     switch (kind) {
         case Kind::scalar: return value;

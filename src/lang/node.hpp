@@ -3,7 +3,9 @@
 // binder validates them all. A job file is a list of blocks (`training "name":`),
 // each with a body that is a map of entries; values are scalars, lists or maps,
 // every one with the position it was written at.
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lang/spec.hpp"
@@ -50,6 +52,17 @@ struct Document {
     std::vector<std::string> lines;  // source lines, for rendering carets
     std::vector<Block> blocks;
 };
+
+// Where a later stage finds what it checks, to point its errors at what was
+// written. The block `kind "label"` (kind "app" has no label), or nullptr.
+const Block* find_block(const Document& doc, std::string_view kind, std::string_view label);
+// The entry at `keys` (outermost first) in that block's body, or nullptr when
+// the block or any key on the way is absent.
+const Entry* find_entry(const Document& doc, std::string_view kind, std::string_view label,
+                        std::initializer_list<std::string_view> keys);
+// The entry's value position; else the block's name; else nowhere (file only).
+SourcePos position_of(const Document& doc, std::string_view kind, std::string_view label,
+                      std::initializer_list<std::string_view> keys);
 
 // Types a bare scalar the way N3 and YAML read it: true/false (any case), null/~,
 // integers, floats (1e-5, .5, -3.0), else the text itself.

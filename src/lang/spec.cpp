@@ -60,7 +60,7 @@ Json to_json(const EarlyStoppingSpec& e) {
                 {"metric", e.metric},
                 {"patience", e.patience},
                 {"min_delta", e.min_delta},
-                {"mode", e.mode}};
+                {"mode", e.mode.empty() ? std::string("auto") : e.mode}};
 }
 
 Json to_json(const TrainingSpec& t) {

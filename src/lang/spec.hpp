@@ -1,7 +1,7 @@
 #pragma once
 // The bound, validated form of a job file: what every later stage consumes.
 // The binder (binder.cpp) fills these from N3, YAML or JSON; each field's default
-// here is the default of the language (seed 000) and is documented in docs/language.md.
+// here is the language's default and is documented in docs/language.md.
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -35,7 +35,7 @@ struct DatasetSpec {
     std::string name;
     // Registry name of the source: csv, json, jsonl, sqlite, postgres, file
     // (format from `format:` or the path's extension), classification and
-    // interactions (the two JSON formats of seed 002).
+    // interactions (the two JSON training-data formats).
     std::string source;
     std::string path;        // csv/json/jsonl/sqlite/file/classification/interactions
     std::string table;       // sqlite/postgres
@@ -84,7 +84,7 @@ struct EarlyStoppingSpec {
     std::string metric = "val_loss";
     int patience = 5;
     double min_delta = 0.0;
-    std::string mode = "min";  // min or max; default follows the metric
+    std::string mode;  // min or max; empty: the metric's own direction (train/early_stopping.hpp)
 };
 
 struct ComputeSpec {

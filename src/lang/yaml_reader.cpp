@@ -322,7 +322,7 @@ void read_block_maps(Node& root, Document& doc, Diagnostics& diags) {
     }
 }
 
-// Seed 004's configuration template, as one dataset, one model and one training block.
+// The configuration template, as one dataset, one model and one training block.
 // The template's shorthand `model: random_forest` (a base model or algorithm by
 // name) as the map it stands for: named after the job, a classifier unless the
 // configuration says `type`.

@@ -64,7 +64,7 @@ struct RunRecord {
     // a process that is gone was interrupted.
     std::string owner;
 
-    Json to_json() const;  // seed 000's history shape: status, ts, duration_ms, metrics, ...
+    Json to_json() const;  // the run history shape: status, ts, duration_ms, metrics, ...
 };
 
 // One trial of a tuning study (the study is its tuning run, `study` its run id).

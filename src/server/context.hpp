@@ -73,16 +73,16 @@ inline std::function<Response(const Request&)> bound(Context& ctx, Response (*f)
 // that no longer validates (a dataset moved out of the data root, a name now
 // taken by a served file) is logged and left out. Returns how many were.
 int restore_created_jobs(Context& ctx);
-// Seed 000's endpoints: training and tuning jobs.
+// The job-run API's endpoints: training and tuning jobs.
 std::vector<Route> job_routes(Context& ctx);
 // What describes the server: OpenAPI document, docs page, Prometheus metrics.
 // `routes` is the whole table, this group's routes included once returned.
 std::vector<Route> meta_routes(Context& ctx, const std::vector<Route>& routes);
-// Seed 004's synthetic data from prompt templates.
+// The training-service API's synthetic data from prompt templates.
 std::vector<Route> synthetic_routes(Context& ctx);
 // The job runner's runs: state, pause/resume/cancel, event streams.
 std::vector<Route> run_routes(Context& ctx);
-// Seed 004's registry endpoints, health, and prediction.
+// The training-service API's registry endpoints, health, and prediction.
 std::vector<Route> model_routes(Context& ctx);
 
 }  // namespace hone::server

@@ -1,6 +1,6 @@
-// Seed 000's endpoints: the training and tuning jobs of the served files, run
+// The job-run API's endpoints: the training and tuning jobs of the served files, run
 // synchronously, and their results read back from the store. Flat JSON, as the
-// seed's examples show.
+// job-run API's examples show.
 #include <algorithm>
 #include <cctype>
 #include <chrono>
@@ -15,6 +15,7 @@
 #include "server/context.hpp"
 #include "train/trainer.hpp"
 #include "tune/study.hpp"
+#include "tune/validate.hpp"
 
 namespace hone::server {
 
@@ -33,7 +34,7 @@ Json names_json(const std::vector<std::string>& names) {
 }
 
 // The overrides of a run request: {"payload": {...}, "overrides": {...}}, both
-// optional. The payload is accepted for seed 000's runtime API and has no use here.
+// optional. The payload, part of the job-run API, is accepted and has no use here.
 Json run_overrides(const Request& req) {
     Json body = parse_body(req);
     check_fields(body, {"payload", "overrides"}, "the run request");
@@ -77,7 +78,7 @@ registry::RunRecord latest_study_of(Context& ctx, const std::string& job) {
     return *study;
 }
 
-// Seed 000's trial shape (trial_index, status, hyperparameters, metrics) and the rest of the row.
+// The job-run API's trial shape (trial_index, status, hyperparameters, metrics) and the rest of the row.
 Json trial_json(const registry::TrialRow& t) {
     Json j{{"trial_index", t.number},  {"status", t.status},          {"hyperparameters", t.params},
            {"metrics", t.metrics},     {"value", t.value ? Json(*t.value) : Json()},
@@ -87,7 +88,7 @@ Json trial_json(const registry::TrialRow& t) {
     return j;
 }
 
-// Seed 004's progress fields from the trainer's: the round as current_epoch of
+// The training-service API's progress fields from the trainer's: the round as current_epoch of
 // total_epochs, the estimated remaining milliseconds from the pace so far.
 class ProgressFeed {
 public:
@@ -172,7 +173,7 @@ std::string submit(Context& ctx, const std::string& kind, const std::string& nam
     return ctx.runner.submit(std::move(spec));
 }
 
-// Seed 000's synchronous run: queued like any other, answered when it ends.
+// The job-run API's synchronous run: queued like any other, answered when it ends.
 Response run_now(Context& ctx, const Request& req, const std::string& kind) {
     std::string id = submit(ctx, kind, req.param("name"), run_overrides(req), req.actor);
     ctx.runner.wait(id);
@@ -202,7 +203,7 @@ void check_inside_data_root(const lang::DatasetSpec& d, const std::filesystem::p
                     {}, "jobs created over HTTP read data under the server's --data-root only");
 }
 
-// The body of POST /api/training/jobs: seed 004's configuration (name, model,
+// The body of POST /api/training/jobs: the configuration template (name, model,
 // trainingData, hyperparameters, ...) with the N3 training fields, or a whole job
 // file as JSON blocks. Validated exactly as `hone check` validates a file, from
 // the text as sent, so messages point at the client's own lines; relative data
@@ -217,6 +218,7 @@ lang::JobFile parse_created_job(const Context& ctx, const Json& body, std::strin
     std::filesystem::path root = data_root(ctx);
     lang::LoadedJobFile loaded = lang::parse_job_text(text, "request body", lang::Format::json);
     for (auto& d : loaded.spec.datasets) d.base_dir = root;
+    tune::validate_job(loaded);
     if (!loaded.ok()) {
         // The first error's place goes in `details` for a client to point at;
         // the message holds them all, rendered as `hone check` renders them.
@@ -240,9 +242,6 @@ lang::JobFile parse_created_job(const Context& ctx, const Json& body, std::strin
         check_inside_data_root(d, root);
         if (!d.path.empty()) d.confined_to = root.string();
     }
-    // Known algorithms now, so a typo is a 400 here rather than a failed run later.
-    for (const auto& m : loaded.spec.models)
-        if (!m.algorithm.empty()) models::find_algorithm(m.algorithm);
     return std::move(loaded.spec);
 }
 
@@ -301,7 +300,7 @@ Response cancel_job(Context& ctx, const Request& req) {
     return wrapped(v.to_json());
 }
 
-// Seed 000's flat spec, with seed 004's view of the job under "data": its
+// The job-run API's flat spec, with the training-service API's view of the job under "data": its
 // status (idle or the state of its latest run), progress and metrics.
 Response get_training_job(Context& ctx, const Request& req) {
     const std::string& name = req.param("name");
@@ -433,7 +432,7 @@ std::vector<Route> job_routes(Context& ctx) {
         {"GET", "/api/training/jobs/{name}",
          "A training job's spec, with its status, progress and metrics under \"data\"", true, bound(ctx, get_training_job)},
         {"POST", "/api/training/jobs",
-         "Create a job from JSON: seed 004's configuration or job-file blocks; validated like a job file", true,
+         "Create a job from JSON: a configuration template or job-file blocks; validated like a job file", true,
          bound(ctx, create_job)},
         {"POST", "/api/training/jobs/{name}/start", "Queue a run of a training or tuning job; 202 with its run id",
          true, bound(ctx, start_job)},

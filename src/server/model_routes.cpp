@@ -1,4 +1,4 @@
-// The registry over HTTP (seed 004's endpoints, answers wrapped in {"data": ...}),
+// The registry over HTTP (the training-service API's endpoints, answers wrapped in {"data": ...}),
 // the health check, and prediction with a registered model.
 #include <algorithm>
 #include <cctype>
@@ -214,7 +214,7 @@ Response update_model(Context& ctx, const Request& req) {
     return wrapped(require_model(ctx, key).to_json());
 }
 
-// Seed 004's registration of a model made elsewhere: name, version,
+// The training-service API's registration of a model made elsewhere: name, version,
 // description, model_type, size_mb, parameter_count, architecture,
 // performance_metrics, tags. It is a registry entry with its description as the
 // artifact (framework "external"): searchable, comparable, stageable, but with
@@ -292,7 +292,8 @@ Response compare_models(Context& ctx, const Request& req) {
 Response deploy_model(Context& ctx, const Request& req) {
     const std::string& key = req.param("key");
     Json body = parse_body(req);
-    // auto_rollback and health_check_timeout are seed 004's; rolling back is what local deploys always do.
+    // auto_rollback and health_check_timeout come from the training-service API; rolling back is what
+    // local deploys always do.
     check_fields(body, {"target", "deployment_target", "auto_rollback", "health_check_timeout"}, "the deployment");
     std::string target = string_field(body, body.contains("deployment_target") ? "deployment_target" : "target");
     if (target.empty()) target = "local";
@@ -367,7 +368,7 @@ Response evaluate_model(Context& ctx, const Request& req) {
     return wrapped(std::move(out));
 }
 
-// Seed 004's model compression. Body: {"compression_type": "quantization",
+// The training-service API's model compression. Body: {"compression_type": "quantization",
 // "precision": "int8" | "float16"} (those are the defaults). A new version of the
 // model is registered; the answer (train/compress.hpp) measures both versions on
 // the training job's held-out rows when the server serves that job.
@@ -472,8 +473,9 @@ std::vector<Route> model_routes(Context& ctx) {
         {"DELETE", "/api/training/models/{key}", "Delete a registered model and its files", true, bound(ctx, delete_model)},
         {"PUT", "/api/training/models/{key}", "Update a registered model: stage, tags, description", true,
          bound(ctx, update_model)},
-        {"POST", "/api/training/models", "Register a model made elsewhere from seed 004's description (no model file)",
-         true, bound(ctx, register_external)},
+        {"POST", "/api/training/models",
+         "Register a model made elsewhere from the training-service API's model description (no model file)", true,
+         bound(ctx, register_external)},
         {"POST", "/api/training/models/compare",
          "Compare models: metrics and hyperparameters side by side, deltas against the first", true,
          bound(ctx, compare_models), true},

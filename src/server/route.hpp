@@ -68,7 +68,7 @@ struct Route {
 // (common/json.hpp).
 Json parse_body(const Request& req);
 
-// Seed 004's answer shape: {"data": data}.
+// The training-service API's answer shape: {"data": data}.
 Response wrapped(Json data, int status = 200);
 
 // The one error shape, {"status": "error", "error": code, "message": message,

@@ -1,5 +1,5 @@
 // Runs of the job runner: their state, pause / resume / cancel, and their
-// progress as a Server-Sent Events stream. Seed 004's shape: {"data": ...}.
+// progress as a Server-Sent Events stream. The training-service API's shape: {"data": ...}.
 #include <chrono>
 #include <string>
 
@@ -106,8 +106,8 @@ std::vector<Route> run_routes(Context& ctx) {
         {"POST", "/api/training/runs/{id}/cancel", "Cancel a run; it stops within a round or trial", true,
          action(&train::JobRunner::cancel, "cancel")},
         {"GET", "/api/training/runs/{id}/events",
-         "Server-Sent Events: status, progress (seed 004's fields) and, for studies, one event per trial", true,
-         bound(ctx, events)},
+         "Server-Sent Events: status, progress (training-service API fields) and, for studies, one event per trial",
+         true, bound(ctx, events)},
     };
 }
 

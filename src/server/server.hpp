@@ -2,9 +2,9 @@
 // `hone serve`: the HTTP API over the job files it was started with and the
 // registry. JSON in and out; every failure answers
 //   {"status": "error", "error": "<code>", "message": "...", "details": [...]}
-// with the HTTP status of the hone::Error kind (see http_status). Seed 000's
-// endpoints answer flat JSON as its examples show; seed 004's wrap their answer
-// in {"data": ...} (DESIGN.md, "Decisions where the seeds are loose").
+// with the HTTP status of the hone::Error kind (see http_status). The job-run
+// API's endpoints answer flat JSON as its examples show; the training-service
+// API's wrap their answer in {"data": ...}.
 //
 // The HTTP library stays inside this folder's .cpp files: this header and
 // route.hpp are all other code sees.

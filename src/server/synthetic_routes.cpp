@@ -1,7 +1,7 @@
-// POST /api/training/synthetic-data: seed 004's synthetic data from prompt
+// POST /api/training/synthetic-data: the training-service API's synthetic data from prompt
 // templates. hone has no language model, so a sample is a template with its
 // {placeholders} filled from the request's `variables`, chosen at random under a
-// seed: data for tests and demos of text jobs, not generated text. The seed's
+// seed: data for tests and demos of text jobs, not generated text. The training-service API's
 // generation settings that need a model (temperature, max_tokens, quality_filter)
 // are accepted and named in `warnings`.
 #include <random>

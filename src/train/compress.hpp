@@ -1,7 +1,7 @@
 #pragma once
 // Compressing a registered model: its weights quantized to int8 or float16
 // (models/quantize.hpp) and registered as the next version of the same model,
-// the original left as it was. Seed 004's POST /api/training/models/{id}/compress
+// the original left as it was. The training-service API's POST /api/training/models/{id}/compress
 // with compression_type "quantization".
 //
 // What it answers is what a data scientist needs to decide whether to deploy

@@ -4,6 +4,14 @@
 
 namespace hone::train {
 
+ResolvedStopping resolve_stopping(const lang::EarlyStoppingSpec& spec, metrics::Task task) {
+    metrics::Objective watched = metrics::resolve_objective(spec.metric, task);
+    ResolvedStopping out{spec, watched.metric};
+    if (out.spec.mode.empty() || out.spec.mode == "auto")
+        out.spec.mode = watched.direction == metrics::Direction::minimize ? "min" : "max";
+    return out;
+}
+
 bool EarlyStopper::observe(int index, double value) {
     bool improved = false;
     if (!std::isnan(value)) {

@@ -1,5 +1,5 @@
 #pragma once
-// Early stopping with seed 000's semantics: watch one metric, stop after
+// Early stopping with the job language's semantics: watch one metric, stop after
 // `patience` observations without an improvement of more than `min_delta` in the
 // direction of `mode`; remember the best observation. Serves boosting rounds in
 // the trainer and completed trials in a study.
@@ -7,8 +7,19 @@
 #include <string>
 
 #include "lang/spec.hpp"
+#include "metrics/registry.hpp"
 
 namespace hone::train {
+
+// The spec with its direction settled: `mode` as written, or when it is empty
+// or "auto" the watched metric's own direction from the metric registry (min
+// for val_loss, max for val_accuracy); `metric` is the canonical name watched.
+struct ResolvedStopping {
+    lang::EarlyStoppingSpec spec;
+    std::string metric;
+};
+// An unknown metric throws as metrics::resolve_objective.
+ResolvedStopping resolve_stopping(const lang::EarlyStoppingSpec& spec, metrics::Task task);
 
 class EarlyStopper {
 public:

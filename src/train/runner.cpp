@@ -74,7 +74,7 @@ struct RunControl::Run {
         e.seq = events.size() + 1;
         e.type = type;
         data["job_id"] = view.job;
-        data["jobId"] = view.job;  // seed 004's progress messages name it so
+        data["jobId"] = view.job;  // the training-service API's progress messages name it so
         data["run_id"] = view.id;
         data["status"] = to_string(view.state);
         e.data = std::move(data);

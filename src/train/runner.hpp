@@ -1,6 +1,6 @@
 #pragma once
 // The job runner: a queue of runs executed by a fixed number of workers, with
-// the lifecycle of seed 001 (pending, running, paused, completed, failed,
+// the run lifecycle (pending, running, paused, completed, failed,
 // cancelled), live progress events, cancel / pause / resume and a per-run
 // timeout. What a run does is a closure: the runner knows nothing of training
 // or tuning, so the server hands it either (see server/job_routes.cpp).
@@ -10,8 +10,8 @@
 //   The work records its own outcome there (the trainer and the study do); the
 //   runner only rewrites it for what the work cannot know: a timeout, or a run
 //   cancelled before it started.
-// - Statuses in the store keep seed 000's history vocabulary ("ok", "error",
-//   "cancelled", "running", "pending"); RunState is seed 001's view of them.
+// - Statuses in the store keep the run history shape's vocabulary ("ok", "error",
+//   "cancelled", "running", "pending"); RunState is the run lifecycle's view of them.
 // - Runs a crashed process left pending or running are marked "error" with
 //   reason "interrupted" by registry::recover(), which the server and every
 //   command run when they open the store.

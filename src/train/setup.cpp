@@ -25,8 +25,6 @@ std::string round_key(const std::string& canonical, models::Task task) {
     return "val_" + canonical;
 }
 
-namespace {
-
 models::Task task_for(const lang::ModelSpec& model, const models::AlgorithmSpec& algo) {
     std::optional<models::Task> from_type;
     if (model.type == "classifier") from_type = models::Task::classification;
@@ -57,6 +55,16 @@ void check_framework(const lang::TrainingSpec& spec, const lang::ModelSpec& mode
                         "the pytorch engine is not available in this build yet", {}, "use sklearn or xgboost");
     }
 }
+
+std::string ignored_param_warning(const models::AlgorithmSpec& algo, const std::string& name) {
+    std::vector<std::string> names;
+    for (const auto& p : algo.params) names.push_back(p.name);
+    std::string near = nearest(name, names);
+    return "hyperparameter '" + name + "' is not taken by " + algo.name + "; ignored" +
+           (near.empty() ? "" : "; did you mean '" + near + "'?");
+}
+
+namespace {
 
 [[noreturn]] void missing_column(const std::string& code, const std::string& what, const std::string& name,
                                  const lang::DatasetSpec& dataset, const data::Frame& frame) {
@@ -195,9 +203,9 @@ std::optional<EarlyStopper> make_stopper(const TrainingSetup& s, bool has_valida
         warnings.push_back("early_stopping needs a validation split; the split has none, so every round is kept");
         return std::nullopt;
     }
-    const lang::EarlyStoppingSpec& es = *s.spec.early_stopping;
-    key = round_key(metrics::resolve_objective(es.metric, s.metric_task()).metric, s.task);
-    return EarlyStopper(es);
+    ResolvedStopping stopping = resolve_stopping(*s.spec.early_stopping, s.metric_task());
+    key = round_key(stopping.metric, s.task);
+    return EarlyStopper(stopping.spec);
 }
 
 }  // namespace

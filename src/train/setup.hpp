@@ -65,6 +65,17 @@ struct PrepareOptions {
     std::function<void(const std::string& stage)> on_stage;  // loading, preprocessing
 };
 
+// The steps of prepare_training that need no data, which the job checker
+// (validate.hpp) also runs, so `hone check` refuses what a run would.
+// (algorithm_of, below, is one of them.)
+// The task from the model's type, checked against the algorithm.
+models::Task task_for(const lang::ModelSpec& model, const models::AlgorithmSpec& algo);
+// "hyperparameter 'x' is not taken by <algorithm>; ignored" (then "; did you
+// mean 'y'?" when a parameter's name is near), as a run warns.
+std::string ignored_param_warning(const models::AlgorithmSpec& algo, const std::string& name);
+// Refuses an engine or framework hone cannot run.
+void check_framework(const lang::TrainingSpec& spec, const lang::ModelSpec& model);
+
 // hone::Error for every problem of the spec or the data (see trainer.hpp).
 TrainingSetup prepare_training(const lang::JobFile& file, const lang::TrainingSpec& spec,
                                const PrepareOptions& options = {});

@@ -257,7 +257,7 @@ public:
         progress("evaluating");
 
         for (const auto& name : fit.ignored)
-            warn("hyperparameter '" + name + "' is not taken by " + setup.algo->name + "; ignored");
+            warn(ignored_param_warning(*setup.algo, name));
         for (const auto& w : setup.warnings) warn(w);
         for (const auto& w : fit.warnings) warn(w);
         Json result = describe_result(setup, fit);

@@ -3,7 +3,7 @@
 // preprocessing on the training rows, fit the model with early stopping, evaluate
 // on validation and test, write the artifact and register it, record the run.
 //
-// The result is seed 000's document (status, job, model, dataset, metrics,
+// The result is the job-run API's document (status, job, model, dataset, metrics,
 // registry_key) plus hyperparameters, ignored_hyperparameters, warnings,
 // best_iteration, duration_ms, training_samples, feature_count and the per-round
 // history. Any failure before registration leaves no model entry; the run itself

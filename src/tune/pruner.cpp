@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/registry.hpp"
 #include "common/error.hpp"
 #include "common/text.hpp"
 
@@ -100,10 +101,7 @@ std::unique_ptr<Pruner> make_pruner(const std::string& name, Direction direction
     if (name == "none" || name.empty()) return std::make_unique<NoPruner>();
     if (name == "median") return std::make_unique<MedianPruner>(direction);
     if (name == "asha") return std::make_unique<AshaPruner>(direction);
-    std::string msg = "unknown pruner '" + name + "'";
-    std::string near = nearest(name, pruner_names());
-    if (!near.empty()) msg += "; did you mean '" + near + "'?";
-    throw Error(ErrorKind::validation, "invalid_pruner", msg, {}, "pruners: " + join(pruner_names()));
+    throw unknown_name_error("invalid_pruner", "pruner", name, pruner_names());
 }
 
 }  // namespace hone::tune

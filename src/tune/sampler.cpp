@@ -4,6 +4,7 @@
 #include <limits>
 #include <set>
 
+#include "common/registry.hpp"
 #include "common/error.hpp"
 #include "common/text.hpp"
 #include "tune/rng.hpp"
@@ -157,18 +158,19 @@ const std::vector<std::string>& sampler_names() {
     return names;
 }
 
-std::unique_ptr<Sampler> make_sampler(const std::string& name, const SearchSpace& space, const SamplerOptions& options) {
+std::string check_sampler_name(const std::string& name) {
     const std::string key = to_lower(trim(name));
-    if (key == "grid" || key == "random" || key == "bayesian" || key == "tpe") {
-        check_options(options);
-        if (key == "grid") return std::make_unique<GridSampler>(space, options);
-        if (key == "random") return std::make_unique<RandomSampler>(space, options);
-        return make_tpe_sampler(space, options);
-    }
-    std::string message = "unknown sampler '" + name + "': expected " + join_or(sampler_names(), "'");
-    std::string near = nearest(name, sampler_names());
-    if (!near.empty()) message += "; did you mean '" + near + "'?";
-    throw Error(ErrorKind::validation, "unknown_sampler", message);
+    for (const auto& known : sampler_names())
+        if (key == known) return key;
+    throw unknown_name_error("unknown_sampler", "sampler", name, sampler_names());
+}
+
+std::unique_ptr<Sampler> make_sampler(const std::string& name, const SearchSpace& space, const SamplerOptions& options) {
+    const std::string key = check_sampler_name(name);
+    check_options(options);
+    if (key == "grid") return std::make_unique<GridSampler>(space, options);
+    if (key == "random") return std::make_unique<RandomSampler>(space, options);
+    return make_tpe_sampler(space, options);
 }
 
 }  // namespace hone::tune

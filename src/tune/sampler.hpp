@@ -52,6 +52,10 @@ public:
 // The valid sampler names, for messages and help: grid, random, bayesian, tpe.
 const std::vector<std::string>& sampler_names();
 
+// The name in lower case when it is one of sampler_names(); else the error
+// make_sampler throws.
+std::string check_sampler_name(const std::string& name);
+
 // "grid", "random", "bayesian" (alias "tpe"). Unknown name: hone::Error(validation) listing the valid ones.
 //
 // grid: a grid of at most max_trials points is walked in grid() order; a larger one is

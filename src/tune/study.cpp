@@ -15,6 +15,7 @@
 #include "train/setup.hpp"
 #include "train/trainer.hpp"
 #include "tune/pruner.hpp"
+#include "tune/validate.hpp"
 #include "tune/sampler.hpp"
 
 namespace hone::tune {
@@ -76,8 +77,9 @@ public:
             prunes_ = spec.pruner != "none";
         }
         if (spec.early_stopping && spec.early_stopping->enabled) {
-            stopper_.emplace(*spec.early_stopping);
-            stop_metric_ = metrics::resolve_objective(spec.early_stopping->metric, setup.metric_task()).metric;
+            train::ResolvedStopping stopping = train::resolve_stopping(*spec.early_stopping, setup.metric_task());
+            stopper_.emplace(stopping.spec);
+            stop_metric_ = stopping.metric;
         }
         unsigned cores = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
         workers_ = std::max(1, spec.parallel_trials);
@@ -182,21 +184,11 @@ public:
     const Json& warnings() const { return warnings_; }
 
 private:
-    // A dimension the algorithm does not take tunes nothing: a warning, an error
-    // under strict. A categorical with one value is not a search: a warning.
+    // Each dimension as the job checker checks it (validate.hpp). A categorical
+    // with one value is not a search: a warning.
     void check_space(const lang::TuningSpec& spec, const models::AlgorithmSpec& algo) {
         for (const auto& d : spec.search_space) {
-            if (!algo.find_param(d.name)) {
-                std::string msg = "search space key '" + d.name + "' is not a hyperparameter of " + algo.name;
-                std::vector<std::string> names;
-                for (const auto& p : algo.params) names.push_back(p.name);
-                std::string near = nearest(d.name, names);
-                if (!near.empty()) msg += "; did you mean '" + near + "'?";
-                if (setup_.spec.strict)
-                    throw Error(ErrorKind::validation, "unknown_hyperparameter", msg, {},
-                                algo.name + " takes: " + join(names));
-                warnings_.push_back(msg + "; it is sampled but has no effect");
-            }
+            if (auto warning = check_dimension(d, algo, setup_.spec.strict)) warnings_.push_back(*warning);
             if (d.type == lang::SearchDimension::Type::categorical && d.values.size() == 1)
                 warnings_.push_back("search space key '" + d.name + "' has a single value (" + d.values[0].dump() +
                                     "): it is fixed, not searched");

@@ -1,5 +1,5 @@
 #pragma once
-// A tuning study: seed 000's `tuning` job run for real. The training job it
+// A tuning study: the job language's `tuning` job run for real. The training job it
 // names is prepared once (data loaded, split, preprocessed); then
 // `parallel_trials` workers each take the next trial from the sampler, fit it on
 // the shared data with its share of the cores, report each round's objective to
@@ -10,7 +10,7 @@
 // are kept, trials that were running are rerun with the same parameters, and
 // max_trials counts the whole study.
 //
-// Result (seed 000's fields first): status, job, training_job, strategy,
+// Result (the job-run API's fields first): status, job, training_job, strategy,
 // total_trials, best_trial, best_hyperparameters, best_metrics,
 // best_model_registry_key; then study_id, objective, completed/pruned/failed
 // counts, duration_ms, importance, notes, warnings, errors and the trials.

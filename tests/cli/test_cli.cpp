@@ -1,6 +1,7 @@
 // The hone program as a user runs it: real process, real exit codes and output.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -17,18 +18,33 @@ namespace {
 
 struct Output {
     int code = -1;
-    std::string out;  // stdout and stderr together
+    std::string out;     // stdout, then stderr
+    std::string stdout_; // stdout alone: what --json prints (warnings go to stderr)
 };
+
+std::string slurp(FILE* f) {
+    std::string text;
+    std::array<char, 4096> buf;
+    while (std::size_t n = fread(buf.data(), 1, buf.size(), f)) text.append(buf.data(), n);
+    return text;
+}
 
 // `env` is "NAME=value " assignments for the process.
 Output run(const std::string& args, const std::string& env = "") {
-    std::string cmd = env + std::string(HONE_BINARY) + " " + args + " 2>&1";
+    static int calls = 0;
+    fs::path err = fs::temp_directory_path() / ("hone-cli-stderr-" + std::to_string(::getpid()) + "-" +
+                                                std::to_string(++calls));
+    std::string cmd = env + std::string(HONE_BINARY) + " " + args + " 2>" + err.string();
     Output o;
     FILE* p = popen(cmd.c_str(), "r");
-    std::array<char, 4096> buf;
-    while (std::size_t n = fread(buf.data(), 1, buf.size(), p)) o.out.append(buf.data(), n);
+    o.stdout_ = slurp(p);
     int status = pclose(p);
     o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    if (FILE* e = std::fopen(err.c_str(), "r")) {
+        o.out = o.stdout_ + slurp(e);
+        std::fclose(e);
+    }
+    fs::remove(err);
     return o;
 }
 
@@ -61,7 +77,7 @@ TEST(Cli, CheckReportsErrorsWithExitCode1) {
 TEST(Cli, CheckJson) {
     auto o = run("check --json " + source("tests/cases/check/err_mode_and_strategy.n3"));
     EXPECT_EQ(o.code, 1);
-    auto j = nlohmann::json::parse(o.out);
+    auto j = nlohmann::json::parse(o.stdout_);
     EXPECT_EQ(j["ok"], false);
     EXPECT_EQ(j["files"][0]["diagnostics"][0]["line"], 12);
     EXPECT_EQ(j["files"][0]["diagnostics"][0]["col"], 15);
@@ -70,7 +86,7 @@ TEST(Cli, CheckJson) {
 TEST(Cli, DescribeACsvFile) {
     auto o = run("data describe --json " + source("examples/churn/customers.csv"));
     ASSERT_EQ(o.code, 0) << o.out;
-    auto j = nlohmann::json::parse(o.out);
+    auto j = nlohmann::json::parse(o.stdout_);
     EXPECT_EQ(j["rows"], 5000);
     EXPECT_EQ(j["columns"].size(), 6u);
 }
@@ -86,14 +102,14 @@ TEST(Cli, TrainPredictAndListTheRegistry) {
     auto t = run("train --json -q --set hyperparameters.n_estimators=20 " +
                  source("examples/churn/churn.n3") + " baseline_churn_model", home.env());
     ASSERT_EQ(t.code, 0) << t.out;
-    auto result = nlohmann::json::parse(t.out);
+    auto result = nlohmann::json::parse(t.stdout_);
     std::string key = result["registry_key"];
     EXPECT_EQ(result["hyperparameters"]["n_estimators"], 20);
     EXPECT_GT(result["metrics"]["accuracy"].get<double>(), 0.75);
 
     auto list = run("models list --json", home.env());
     ASSERT_EQ(list.code, 0) << list.out;
-    EXPECT_EQ(nlohmann::json::parse(list.out)[0]["key"], key);
+    EXPECT_EQ(nlohmann::json::parse(list.stdout_)[0]["key"], key);
 
     fs::path rows = home.dir / "rows.csv";
     {
@@ -115,7 +131,7 @@ TEST(Cli, TrainPredictAndListTheRegistry) {
 
     auto runs = run("runs baseline_churn_model --json", home.env());
     ASSERT_EQ(runs.code, 0) << runs.out;
-    EXPECT_EQ(nlohmann::json::parse(runs.out)[0]["status"], "ok");
+    EXPECT_EQ(nlohmann::json::parse(runs.stdout_)[0]["status"], "ok");
 }
 
 TEST(Cli, PredictWithAMissingFeatureNamesIt) {
@@ -123,7 +139,7 @@ TEST(Cli, PredictWithAMissingFeatureNamesIt) {
     auto t = run("train --json -q --set hyperparameters.n_estimators=5 " +
                  source("examples/churn/churn.n3") + " baseline_churn_model", home.env());
     ASSERT_EQ(t.code, 0) << t.out;
-    std::string key = nlohmann::json::parse(t.out)["registry_key"];
+    std::string key = nlohmann::json::parse(t.stdout_)["registry_key"];
     fs::path rows = home.dir / "rows.csv";
     std::ofstream(rows) << "tenure,monthly_spend\n12,50.5\n";
     auto p = run("predict " + key + " --input " + rows.string(), home.env());
@@ -137,7 +153,7 @@ TEST(Cli, TuneTheSeedStudyThenReadItsTrialsAndBest) {
                      " optimized_churn_model",
                  home.env());
     ASSERT_EQ(t.code, 0) << t.out;
-    auto r = nlohmann::json::parse(t.out);
+    auto r = nlohmann::json::parse(t.stdout_);
     EXPECT_EQ(r["status"], "ok");
     EXPECT_EQ(r["training_job"], "baseline_churn_model");
     EXPECT_EQ(r["strategy"], "random");
@@ -152,7 +168,7 @@ TEST(Cli, TuneTheSeedStudyThenReadItsTrialsAndBest) {
 
     auto best = run("best --json optimized_churn_model", home.env());
     ASSERT_EQ(best.code, 0) << best.out;
-    auto b = nlohmann::json::parse(best.out);
+    auto b = nlohmann::json::parse(best.stdout_);
     EXPECT_EQ(b["best_trial"], r["best_trial"]);
     EXPECT_EQ(b["best_model_registry_key"], key);
     EXPECT_FALSE(b.contains("trials"));
@@ -172,16 +188,16 @@ TEST(Cli, CompressALinearModelAndRefuseATreeModel) {
                           "    objective: maximize_accuracy\n";
     auto t = run("train --json -q " + job.string(), home.env());
     ASSERT_EQ(t.code, 0) << t.out;
-    std::string key = nlohmann::json::parse(t.out)["registry_key"];
+    std::string key = nlohmann::json::parse(t.stdout_)["registry_key"];
 
     auto c = run("models compress " + key + " --job " + job.string() + " --json", home.env());
     ASSERT_EQ(c.code, 0) << c.out;
-    auto report = nlohmann::json::parse(c.out);
+    auto report = nlohmann::json::parse(c.stdout_);
     EXPECT_EQ(report["parent"], key);
     EXPECT_EQ(report["version"], 2);
     EXPECT_EQ(report["weights"], 3);
     EXPECT_EQ(report["evaluation"]["split"], "test");
-    auto shown = nlohmann::json::parse(run("models show " + key, home.env()).out);
+    auto shown = nlohmann::json::parse(run("models show " + key, home.env()).stdout_);
     EXPECT_EQ(report["evaluation"]["metrics_before"], shown["metrics"]);
     // Three weights: the description beside them outweighs what int8 saves.
     EXPECT_EQ(report["warnings"].size(), 1u);
@@ -199,7 +215,7 @@ TEST(Cli, CompressALinearModelAndRefuseATreeModel) {
                          " baseline_churn_model",
                      home.env());
     ASSERT_EQ(trees.code, 0) << trees.out;
-    std::string tree_key = nlohmann::json::parse(trees.out)["registry_key"];
+    std::string tree_key = nlohmann::json::parse(trees.stdout_)["registry_key"];
     auto refused = run("models compress " + tree_key, home.env());
     EXPECT_EQ(refused.code, 1);
     EXPECT_NE(refused.out.find("model '" + tree_key + "' (random_forest) cannot be quantized"), std::string::npos)
@@ -230,10 +246,10 @@ TEST(Cli, BadOverridesAndOddBytesAreTheUsersErrorsOrWarnings) {
 
     auto described = run("data describe --json " + csv.string());
     ASSERT_EQ(described.code, 0) << described.out;
-    EXPECT_EQ(nlohmann::json::parse(described.out)["warnings"], nlohmann::json::array({warning}));
+    EXPECT_EQ(nlohmann::json::parse(described.stdout_)["warnings"], nlohmann::json::array({warning}));
     auto trained = run("train --json -q " + job.string(), home.env());
     ASSERT_EQ(trained.code, 0) << trained.out;
-    EXPECT_EQ(nlohmann::json::parse(trained.out)["warnings"], nlohmann::json::array({warning}));
+    EXPECT_EQ(nlohmann::json::parse(trained.stdout_)["warnings"], nlohmann::json::array({warning}));
 
     const std::vector<std::pair<std::string, std::string>> refused = {
         {"split.train=x", "error: override 'split.train' must be a number from 0 to 1 (not 1), got \"x\""},
@@ -253,6 +269,6 @@ TEST(Cli, BadOverridesAndOddBytesAreTheUsersErrorsOrWarnings) {
     auto runs = run("runs plans_churn --json", home.env());
     ASSERT_EQ(runs.code, 0) << runs.out;
     std::map<std::string, int> statuses;
-    for (const auto& r : nlohmann::json::parse(runs.out)) statuses[r["status"].get<std::string>()]++;
+    for (const auto& r : nlohmann::json::parse(runs.stdout_)) statuses[r["status"].get<std::string>()]++;
     EXPECT_EQ(statuses, (std::map<std::string, int>{{"error", 2}, {"ok", 1}})) << runs.out;
 }

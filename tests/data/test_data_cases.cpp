@@ -5,7 +5,7 @@
 //
 // A case file <name>.<ext> is loaded as a dataset named <name> (up to the first
 // dot); its last extension picks the source: csv, tsv, json, jsonl (source
-// `file`), sqlite (table "data"), classification and interactions (seed 002's
+// `file`), sqlite (table "data"), classification and interactions (the two
 // JSON formats). What cannot live in a repository is made at run time in a
 // temporary folder, from a marker file <name>.<ext>.<marker>:
 //   .fifo    a FIFO named <name>.<ext> (with no writer: loading must not block)

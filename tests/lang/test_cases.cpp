@@ -1,5 +1,7 @@
 // Data-driven cases for `hone check`: every job file under tests/cases/check is
-// checked and its rendered report compared with the .expected file beside it.
+// checked as `hone check` checks it (the language, then the registries of the
+// later stages: tune/validate.hpp) and its rendered report compared with the
+// .expected file beside it.
 // An empty .expected file means the job file must check clean. Set
 // HONE_UPDATE_EXPECTED=1 to rewrite the .expected files (then review the diff).
 #include <gtest/gtest.h>
@@ -10,6 +12,7 @@
 #include <sstream>
 
 #include "lang/job_file.hpp"
+#include "tune/validate.hpp"
 
 namespace fs = std::filesystem;
 using namespace hone::lang;
@@ -39,6 +42,7 @@ TEST_P(CheckCase, ReportMatchesExpected) {
     const fs::path& path = GetParam();
     std::string name = path.filename().string();
     auto loaded = parse_job_text(read_file(path), name, format_for(path));
+    hone::tune::validate_job(loaded);
     std::string report = loaded.report();
     fs::path expected_path = path;
     expected_path += ".expected";
@@ -51,7 +55,7 @@ TEST_P(CheckCase, ReportMatchesExpected) {
     EXPECT_EQ(report, expected);
     bool expects_errors = expected.find(": error: ") != std::string::npos;
     EXPECT_EQ(loaded.ok(), !expects_errors);
-    // Cases named ok_* and the seed's complete example must be clean.
+    // Cases named ok_* and the language's complete example must be clean.
     if (name.rfind("ok_", 0) == 0 || name == "seed_complete_example.n3") {
         EXPECT_TRUE(loaded.ok()) << report;
     }

@@ -75,7 +75,8 @@ TEST(Parser, Defaults) {
     EXPECT_DOUBLE_EQ(t.split.train, 0.7);
     EXPECT_DOUBLE_EQ(t.split.test, 0.15);
     EXPECT_EQ(t.split.seed, 42u);
-    EXPECT_EQ(t.early_stopping->mode, "min");
+    // No mode written: the metric registry's direction decides, at run time.
+    EXPECT_EQ(t.early_stopping->mode, "");
     EXPECT_EQ(t.early_stopping->patience, 5);
     EXPECT_EQ(t.compute.backend, "local");
     const auto& u = f.spec.tunings[0];

@@ -1100,7 +1100,7 @@ TEST(XgboostCatalog, OutOfRangeValuesNameParameterValueAndRange) {
 }
 
 TEST(XgboostCatalog, UnknownNamesAreIgnoredOrStrictErrors) {
-    // The seed's complete example: random-forest hyperparameters with a learning rate.
+    // The language's complete example: random-forest hyperparameters with a learning rate.
     Json given = {{"n_estimators", 100}, {"max_depth", 10}, {"min_samples_split", 2}, {"learning_rate", 0.1}};
     auto r = resolve_params(find_algorithm("random_forest"), given, false);
     EXPECT_EQ(r.ignored, std::vector<std::string>{"learning_rate"});

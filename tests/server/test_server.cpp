@@ -441,7 +441,7 @@ TEST_F(ServeTest, BatchedPredictionsEqualEachRequestPredictedAlone) {
 }
 
 TEST_F(ServeTest, SyntheticDataFillsPromptTemplates) {
-    // Seed 004's own request: its placeholders have no values to fill them with.
+    // The training-service API's documented request: its placeholders have no values to fill them with.
     Json seed_request{{"template_prompts",
                        {"How can I help you with {topic}?", "What would you like to know about {subject}?",
                         "Let me explain {concept} to you."}},
@@ -486,14 +486,14 @@ TEST_F(ServeTest, TrainsThenServesHistoryModelsAndPredictions) {
     const std::string key = first["registry_key"];
     EXPECT_EQ(key.rfind("churn_classifier_baseline_churn_model_v", 0), 0u);
 
-    // Seed 000's runtime overrides.
+    // The job-run API's runtime overrides.
     Json second = train(Json::parse(R"({"payload": {}, "overrides": {"hyperparameters": {"n_estimators": 10}}})"));
     EXPECT_EQ(second["status"], "ok");
     EXPECT_EQ(second["hyperparameters"]["n_estimators"], 10);
     const std::string key2 = second["registry_key"];
     EXPECT_NE(key2, key);
 
-    // History: newest first, seed 000's shape.
+    // History: newest first, the run history shape.
     Reply history = http->get("/api/training/jobs/baseline_churn_model/history");
     EXPECT_EQ(history.status, 200);
     ASSERT_EQ(history.body.size(), 2u);
@@ -514,7 +514,7 @@ TEST_F(ServeTest, TrainsThenServesHistoryModelsAndPredictions) {
     EXPECT_EQ(metrics.body["registry_key"], key2);
     EXPECT_GT(metrics.body["timestamp"].get<double>(), history.body[0]["ts"].get<double>());
 
-    // The registry entry, wrapped as seed 004's endpoints are.
+    // The registry entry, wrapped as the training-service API's endpoints are.
     Reply entry = http->get("/api/training/models/" + key);
     EXPECT_EQ(entry.status, 200);
     EXPECT_EQ(entry.body["data"]["key"], key);

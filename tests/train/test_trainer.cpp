@@ -10,6 +10,7 @@
 #include "data/source.hpp"
 #include "lang/job_file.hpp"
 #include "registry/store.hpp"
+#include "train/early_stopping.hpp"
 #include "train/predictor.hpp"
 #include "train/trainer.hpp"
 #include "churn_workspace.hpp"
@@ -87,6 +88,26 @@ TEST(Trainer, EarlyStoppingKeepsTheBestRound) {
     EXPECT_GE(best, 0);
     EXPECT_LT(result["history"].size(), 300u);
     EXPECT_EQ(result["history"].size(), static_cast<std::size_t>(best) + 6);
+}
+
+// The direction to watch is the metric registry's, not a guess from the name:
+// mcc has no "loss" or "error" in it and is still maximized; log_loss minimized.
+TEST(EarlyStopping, TheDirectionComesFromTheMetricRegistry) {
+    using hone::metrics::Task;
+    auto mode = [](const std::string& metric, const std::string& written, Task task) {
+        hone::lang::EarlyStoppingSpec es;
+        es.metric = metric;
+        es.mode = written;
+        return hone::train::resolve_stopping(es, task).spec.mode;
+    };
+    EXPECT_EQ(mode("val_loss", "", Task::classification), "min");
+    EXPECT_EQ(mode("val_accuracy", "", Task::classification), "max");
+    EXPECT_EQ(mode("neg_log_loss", "auto", Task::classification), "min");
+    EXPECT_EQ(mode("val_r2", "", Task::regression), "max");
+    EXPECT_EQ(mode("val_rmse", "", Task::regression), "min");
+    EXPECT_EQ(mode("val_accuracy", "min", Task::classification), "min") << "as written wins";
+    EXPECT_EQ(hone::train::resolve_stopping({true, "val_f1_score", 5, 0.0, ""}, Task::classification).metric, "f1");
+    EXPECT_THROW(mode("val_acuracy", "", Task::classification), hone::Error);
 }
 
 TEST(Trainer, UnknownHyperparametersAreWarningsOrStrictErrors) {

@@ -1,0 +1,99 @@
+#include "tune/validate.hpp"
+
+#include "common/error.hpp"
+#include "common/text.hpp"
+#include "metrics/registry.hpp"
+#include "train/setup.hpp"
+#include "train/validate.hpp"
+#include "tune/pruner.hpp"
+#include "tune/sampler.hpp"
+
+namespace hone::tune {
+
+std::optional<std::string> check_dimension(const lang::SearchDimension& d, const models::AlgorithmSpec& algo,
+                                           bool strict) {
+    if (!algo.find_param(d.name)) {
+        std::string msg = "search space key '" + d.name + "' is not a hyperparameter of " + algo.name;
+        std::vector<std::string> names;
+        for (const auto& p : algo.params) names.push_back(p.name);
+        std::string near = nearest(d.name, names);
+        std::string did_you_mean = near.empty() ? "" : "; did you mean '" + near + "'?";
+        if (strict)
+            throw Error(ErrorKind::validation, "unknown_hyperparameter", msg + did_you_mean, {},
+                        algo.name + " takes: " + join(names));
+        return msg + ", so sampling it has no effect" + did_you_mean;
+    }
+    // The values a trial can take at the edges of the range (or every choice).
+    std::vector<Json> edges = d.values;
+    if (d.type == lang::SearchDimension::Type::int_) {
+        edges = {Json(static_cast<std::int64_t>(d.min)), Json(static_cast<std::int64_t>(d.max))};
+    } else if (d.type == lang::SearchDimension::Type::float_) {
+        edges = {Json(d.min), Json(d.max)};
+    }
+    for (const auto& v : edges) {
+        try {
+            models::resolve_params(algo, Json{{d.name, v}}, strict);
+        } catch (const Error& e) {
+            throw Error(ErrorKind::validation, "invalid_search_space",
+                        "search space '" + d.name + "' reaches outside the hyperparameter's range: " + e.message());
+        }
+    }
+    return std::nullopt;
+}
+
+namespace {
+
+// The algorithm and task a tuning's training job trains, or nothing when the
+// training, its model or its algorithm is in error (reported there).
+struct Tuned {
+    const lang::TrainingSpec* training = nullptr;
+    const models::AlgorithmSpec* algo = nullptr;
+    metrics::Task task = metrics::Task::classification;
+};
+
+std::optional<Tuned> tuned_by(const lang::JobFile& file, const lang::TuningSpec& t) {
+    Tuned out;
+    out.training = file.find_training(t.training_job);
+    if (!out.training) return std::nullopt;
+    const lang::ModelSpec* model = file.find_model(out.training->model);
+    if (!model) return std::nullopt;
+    try {
+        out.algo = &train::algorithm_of(*model);
+        out.task = train::metric_task(train::task_for(*model, *out.algo));
+    } catch (const Error&) {
+        return std::nullopt;
+    }
+    return out;
+}
+
+void check_tuning(const lang::Document& doc, const lang::JobFile& file, const lang::TuningSpec& t,
+                  lang::Diagnostics& diags) {
+    auto pos = [&](std::initializer_list<std::string_view> keys) { return lang::position_of(doc, "tuning", t.name, keys); };
+    train::check_at(diags, pos({"strategy"}), [&] { check_sampler_name(t.strategy); });
+    train::check_at(diags, pos({"pruner"}), [&] { make_pruner(t.pruner, Direction::maximize); });
+    std::optional<Tuned> tuned = tuned_by(file, t);
+    if (!tuned) return;
+    train::check_at(diags, pos({"objective_metric"}), [&] { metrics::resolve_objective(t.objective_metric, tuned->task); });
+    if (t.early_stopping)
+        train::check_at(diags, pos({"early_stopping", "metric"}),
+           [&] { metrics::resolve_objective(t.early_stopping->metric, tuned->task); });
+    for (const auto& d : t.search_space) {
+        const lang::Entry* e = lang::find_entry(doc, "tuning", t.name, {"search_space", d.name});
+        lang::SourcePos key_pos = e ? e->key_pos : d.pos;
+        try {
+            if (auto warning = check_dimension(d, *tuned->algo, tuned->training->strict))
+                diags.warning(key_pos, *warning);
+        } catch (const Error& err) {
+            if (!diags.has_error_at(key_pos)) diags.error(key_pos, train::diagnostic_text(err));
+        }
+    }
+}
+
+}  // namespace
+
+void validate_job(lang::LoadedJobFile& loaded) {
+    train::check_models_and_trainings(loaded.doc, loaded.spec, loaded.diags);
+    for (const auto& t : loaded.spec.tunings) check_tuning(loaded.doc, loaded.spec, t, loaded.diags);
+}
+
+}  // namespace hone::tune
