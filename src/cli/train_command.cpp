@@ -107,7 +107,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
         std::string job = pick_job(o->job, names, "training", o->file, "train");
         auto store = open_settings_store(o->settings);
         train::TrainOptions options;
-        for (const auto& s : o->sets) train::add_override(options.overrides, s);
+        for (const auto& s : o->sets) lang::add_override(options.overrides, s);
         options.threads = o->threads;
         options.model_root = model_root(o->settings);
         options.register_model = !o->no_register;

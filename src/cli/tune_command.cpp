@@ -163,7 +163,7 @@ void add_tune_commands(CLI::App& app, int& exit_code) {
         tune::TuneOptions options;
         for (const auto& s : o->sets) {
             Json one;
-            train::add_override(one, s);
+            lang::add_override(one, s);
             for (auto it = one.begin(); it != one.end(); ++it) options.overrides[it.key()] = it.value();
         }
         options.resume = o->resume;

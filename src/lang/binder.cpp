@@ -227,6 +227,18 @@ EarlyStoppingSpec bind_early_stopping(const Node& node, Diagnostics& diags) {
     return es;
 }
 
+// `early_stopping:` a map of settings; or true (the defaults) or false (none),
+// which is how an override turns it off.
+std::optional<EarlyStoppingSpec> read_early_stopping(Fields& f, Diagnostics& diags) {
+    const Node* n = f.find("early_stopping");
+    if (n && n->is_scalar() && n->value.is_boolean()) {
+        f.get("early_stopping");
+        return n->value.get<bool>() ? std::optional(EarlyStoppingSpec{}) : std::nullopt;
+    }
+    if (const Node* es = f.section("early_stopping")) return bind_early_stopping(*es, diags);
+    return std::nullopt;
+}
+
 void bind_split(Fields& parent, TrainingSpec& t, Diagnostics& diags) {
     const Node* split = parent.section("split");
     const Node* short_form = parent.find("validation_split");
@@ -569,7 +581,7 @@ private:
         t.objective = f.text("objective", true).value_or("");
         if (auto v = f.object("hyperparameters")) t.hyperparameters = *v;
         bind_split(f, t, diags_);
-        if (const Node* es = f.section("early_stopping")) t.early_stopping = bind_early_stopping(*es, diags_);
+        t.early_stopping = read_early_stopping(f, diags_);
         if (const Node* c = f.section("compute")) {
             Fields cf(*c, "compute", c->pos, diags_);
             if (auto v = cf.text("backend")) t.compute.backend = *v;
@@ -614,7 +626,7 @@ private:
         } else {
             for (const auto& e : space->entries) t.search_space.push_back(bind_dimension(e, diags_));
         }
-        if (const Node* es = f.section("early_stopping")) t.early_stopping = bind_early_stopping(*es, diags_);
+        t.early_stopping = read_early_stopping(f, diags_);
         if (auto v = f.text("pruner")) t.pruner = *v;
         if (auto v = f.integer("cv", 0)) {
             if (*v == 1)

@@ -47,6 +47,15 @@ LoadedJobFile parse_job_text(std::string_view text, const std::string& file, For
     else
         out.doc = parse_yaml(text, file, out.diags);
     out.spec = bind(out.doc, out.diags);
+    out.spec.document = std::make_shared<const Document>(out.doc);
+    return out;
+}
+
+LoadedJobFile bind_document(Document doc) {
+    LoadedJobFile out;
+    out.doc = std::move(doc);
+    out.spec = bind(out.doc, out.diags);
+    out.spec.document = std::make_shared<const Document>(out.doc);
     return out;
 }
 

@@ -45,6 +45,8 @@ struct LoadedJobFile {
 
 // `file` is the name shown in messages and the base for relative data paths.
 LoadedJobFile parse_job_text(std::string_view text, const std::string& file, Format format);
+// Binds a document read earlier (overrides.hpp changes one and binds it again).
+LoadedJobFile bind_document(Document doc);
 // Reads the file; an unreadable file is one diagnostic, not an exception.
 LoadedJobFile load_job_file(const std::filesystem::path& path);
 

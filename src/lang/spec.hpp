@@ -4,6 +4,7 @@
 // here is the language's default and is documented in docs/language.md.
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -163,8 +164,13 @@ struct AppSpec {
 };
 
 // Everything one job file declares, in declaration order.
+struct Document;
+
 struct JobFile {
     std::string path;
+    // The parsed text it was bound from, kept so overrides can be applied to
+    // it and bound again (overrides.hpp); null for a JobFile built by hand.
+    std::shared_ptr<const Document> document;
     std::optional<AppSpec> app;
     std::vector<DatasetSpec> datasets;
     std::vector<ModelSpec> models;

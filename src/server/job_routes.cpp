@@ -138,9 +138,9 @@ std::string submit(Context& ctx, const std::string& kind, const std::string& nam
     const lang::JobFile& file = kind == "training" ? ctx.training_file(name) : ctx.tuning_file(name);
     // Overrides are checked now, so a bad one is a 400 rather than a failed run.
     if (kind == "training") {
-        train::apply_overrides(*file.find_training(name), overrides);
+        train::training_with_overrides(file, name, overrides, lang::OverrideSource::request);
     } else {
-        tune::apply_tuning_overrides(*file.find_tuning(name), overrides);
+        tune::tuning_with_overrides(file, name, overrides, lang::OverrideSource::request);
     }
     train::RunSpec spec;
     spec.job = name;
@@ -154,6 +154,7 @@ std::string submit(Context& ctx, const std::string& kind, const std::string& nam
         // What a training run and a study take alike.
         auto common = [&](auto& options) {
             options.overrides = overrides;
+            options.override_source = lang::OverrideSource::request;
             options.model_root = c->model_root();
             options.created_by = actor;
             options.run_id = run_id;

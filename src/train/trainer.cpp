@@ -18,6 +18,7 @@
 #include "registry/artifacts.hpp"
 #include "train/early_stopping.hpp"
 #include "train/labels.hpp"
+#include "train/validate.hpp"
 
 namespace hone::train {
 
@@ -39,147 +40,17 @@ std::vector<std::string> names_of(const auto& items) {
                 names.empty() ? "there is none" : "there are: " + join(names));
 }
 
-[[noreturn]] void bad_override(const std::string& key, const std::string& expected, const Json& v) {
-    throw Error(ErrorKind::validation, "invalid_override",
-                "override '" + key + "' must be " + expected + ", got " + json_dump(v));
-}
-
-// Typed readers of one override value: a wrong type or a value out of range is
-// the override's error, naming it, never the JSON library's.
-double number(const std::string& key, const Json& v, double min) {
-    if (!v.is_number() || v.get<double>() < min) bad_override(key, "a number of at least " + format_double(min), v);
-    return v.get<double>();
-}
-
-double fraction(const std::string& key, const Json& v) {
-    if (!v.is_number() || v.get<double>() < 0 || v.get<double>() >= 1)
-        bad_override(key, "a number from 0 to 1 (not 1)", v);
-    return v.get<double>();
-}
-
-std::uint64_t whole(const std::string& key, const Json& v, std::int64_t min, std::int64_t max = INT64_MAX) {
-    bool ok = false;
-    if (v.is_number_unsigned())
-        ok = v.get<std::uint64_t>() <= static_cast<std::uint64_t>(max) &&
-             (min <= 0 || v.get<std::uint64_t>() >= static_cast<std::uint64_t>(min));
-    else if (v.is_number_integer())
-        ok = v.get<std::int64_t>() >= min && v.get<std::int64_t>() <= max;
-    if (!ok)
-        bad_override(key, max == INT64_MAX ? "a whole number of at least " + std::to_string(min)
-                                           : "a whole number from " + std::to_string(min) + " to " + std::to_string(max),
-                     v);
-    return v.get<std::uint64_t>();
-}
-
-bool boolean(const std::string& key, const Json& v) {
-    if (!v.is_boolean()) bad_override(key, "true or false", v);
-    return v.get<bool>();
-}
-
-std::string text(const std::string& key, const Json& v) {
-    if (!v.is_string()) bad_override(key, "a string", v);
-    return v.get<std::string>();
-}
-
-std::string one_of(const std::string& key, const Json& v, const std::vector<std::string>& allowed) {
-    std::string s = v.is_string() ? v.get<std::string>() : "";
-    if (std::find(allowed.begin(), allowed.end(), s) == allowed.end()) bad_override(key, join_or(allowed, "'"), v);
-    return s;
-}
-
 }  // namespace
 
-void add_override(Json& into, const std::string& assignment) {
-    auto eq = assignment.find('=');
-    if (eq == std::string::npos || eq == 0)
-        throw Error(ErrorKind::validation, "invalid_override",
-                    "override '" + assignment + "' is not KEY=VALUE (e.g. hyperparameters.n_estimators=150)");
-    std::string path = assignment.substr(0, eq);
-    Json value = lang::type_scalar(assignment.substr(eq + 1));
-    Json* at = &into;
-    std::size_t start = 0;
-    while (true) {
-        auto dot = path.find('.', start);
-        std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-        if (dot == std::string::npos) {
-            (*at)[part] = value;
-            return;
-        }
-        at = &(*at)[part];
-        start = dot + 1;
-    }
-}
-
-lang::TrainingSpec apply_overrides(lang::TrainingSpec spec, const Json& overrides) {
-    if (overrides.is_null()) return spec;
-    static const std::vector<std::string> keys = {"hyperparameters", "target", "features", "objective", "metrics",
-                                                  "split",           "early_stopping", "seed", "strict"};
-    auto bad = bad_override;
-    for (auto it = overrides.begin(); it != overrides.end(); ++it) {
-        const std::string& key = it.key();
-        const Json& v = it.value();
-        if (key == "hyperparameters") {
-            if (!v.is_object()) bad(key, "an object", v);
-            for (auto h = v.begin(); h != v.end(); ++h) spec.hyperparameters[h.key()] = h.value();
-        } else if (key == "target" || key == "objective") {
-            if (!v.is_string()) bad(key, "a string", v);
-            (key == "target" ? spec.target : spec.objective) = v.get<std::string>();
-        } else if (key == "features" || key == "metrics") {
-            if (!v.is_array()) bad(key, "a list of names", v);
-            std::vector<std::string> names;
-            for (const auto& n : v) {
-                if (!n.is_string()) bad(key, "a list of names", v);
-                names.push_back(n.get<std::string>());
-            }
-            (key == "features" ? spec.features : spec.metrics) = names;
-        } else if (key == "split") {
-            if (!v.is_object()) bad(key, "an object", v);
-            for (auto s = v.begin(); s != v.end(); ++s) {
-                std::string name = "split." + s.key();
-                if (s.key() == "train") spec.split.train = fraction(name, s.value());
-                else if (s.key() == "validation") spec.split.validation = fraction(name, s.value());
-                else if (s.key() == "test") spec.split.test = fraction(name, s.value());
-                else if (s.key() == "stratify") spec.split.stratify = boolean(name, s.value());
-                else if (s.key() == "shuffle") spec.split.shuffle = boolean(name, s.value());
-                else if (s.key() == "seed") spec.split.seed = whole(name, s.value(), 0);
-                else bad(name, "one of train, validation, test, stratify, shuffle, seed", s.value());
-            }
-            double sum = spec.split.train + spec.split.validation + spec.split.test;
-            if (spec.split.train <= 0 || std::abs(sum - 1) > 1e-6)
-                throw Error(ErrorKind::validation, "invalid_override",
-                            "override 'split': the ratios must sum to 1 with a train part above 0, found " +
-                                format_double(spec.split.train) + " + " + format_double(spec.split.validation) + " + " +
-                                format_double(spec.split.test));
-        } else if (key == "early_stopping") {
-            if (v.is_boolean() && !v.get<bool>()) {
-                spec.early_stopping.reset();
-                continue;
-            }
-            if (!v.is_object()) bad(key, "an object or false", v);
-            lang::EarlyStoppingSpec es = spec.early_stopping.value_or(lang::EarlyStoppingSpec{});
-            for (auto s = v.begin(); s != v.end(); ++s) {
-                std::string name = "early_stopping." + s.key();
-                if (s.key() == "metric") es.metric = text(name, s.value());
-                else if (s.key() == "patience") es.patience = static_cast<int>(whole(name, s.value(), 1, 1000000));
-                else if (s.key() == "min_delta") es.min_delta = number(name, s.value(), 0);
-                else if (s.key() == "mode") es.mode = one_of(name, s.value(), {"min", "max", "auto"});
-                else if (s.key() == "enabled") es.enabled = boolean(name, s.value());
-                else bad(name, "one of metric, patience, min_delta, mode, enabled", s.value());
-            }
-            spec.early_stopping = es;
-        } else if (key == "seed") {
-            spec.split.seed = whole(key, v, 0);
-        } else if (key == "strict") {
-            if (!v.is_boolean()) bad(key, "true or false", v);
-            spec.strict = v.get<bool>();
-        } else {
-            std::string msg = "unknown override '" + key + "'";
-            std::string near = nearest(key, keys);
-            if (!near.empty()) msg += "; did you mean '" + near + "'?";
-            throw Error(ErrorKind::validation, "invalid_override", msg, {}, "overridable: " + join(keys));
-        }
-    }
-    return spec;
+lang::TrainingSpec training_with_overrides(const lang::JobFile& file, const std::string& job, const Json& overrides,
+                                          lang::OverrideSource source) {
+    const lang::TrainingSpec* base = file.find_training(job);
+    if (!base) not_found("training job", job, names_of(file.trainings));
+    if (!overrides.is_object() || overrides.empty()) return *base;
+    lang::LoadedJobFile changed = lang::with_overrides(file, "training", job, overrides, source);
+    check_models_and_trainings(changed.doc, changed.spec, changed.diags);
+    if (!changed.ok()) throw Error(ErrorKind::validation, "invalid_override", lang::override_errors(changed));
+    return *changed.spec.find_training(job);
 }
 
 registry::ModelEntry register_trained(registry::Store& store, const TrainingSetup& setup, const FitResult& fit,
@@ -331,9 +202,7 @@ private:
 
 Json run_training_job(const lang::JobFile& file, const std::string& job, registry::Store& store,
                       const TrainOptions& options) {
-    const lang::TrainingSpec* base = file.find_training(job);
-    if (!base) not_found("training job", job, names_of(file.trainings));
-    lang::TrainingSpec spec = apply_overrides(*base, options.overrides);
+    lang::TrainingSpec spec = training_with_overrides(file, job, options.overrides, options.override_source);
 
     auto started = Clock::now();
     registry::RunRecord run;

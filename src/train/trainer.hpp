@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lang/overrides.hpp"
 #include "lang/spec.hpp"
 #include "registry/store.hpp"
 #include "train/setup.hpp"
@@ -30,7 +31,8 @@ struct Progress {
 };
 
 struct TrainOptions {
-    Json overrides = Json::object();  // merged over the spec: {"hyperparameters": {...}, "target": ...}
+    Json overrides = Json::object();  // merged over the job's block: {"hyperparameters": {...}, "target": ...}
+    lang::OverrideSource override_source = lang::OverrideSource::command_line;  // where they are said to come from
     std::string model_root;           // "" = registry::default_model_root()
     unsigned threads = 0;             // 0 = all cores
     std::string created_by = "hone";
@@ -56,13 +58,12 @@ registry::ModelEntry register_trained(registry::Store& store, const TrainingSetu
                                      const std::string& run_id, const TrainOptions& options,
                                      const Json& extra_metadata = Json::object());
 
-// The spec with overrides applied: hyperparameters are merged key by key; target,
-// features, objective, metrics, split, early_stopping, seed and strict replace
-// the spec's. Unknown keys are hone::Error(validation, "invalid_override").
-lang::TrainingSpec apply_overrides(lang::TrainingSpec spec, const Json& overrides);
-
-// "hyperparameters.n_estimators=150" -> {"hyperparameters": {"n_estimators": 150}},
-// merged into `into`. The value is typed as a job file would type it.
-void add_override(Json& into, const std::string& assignment);
+// The training job `job` of `file` with `overrides` applied to the job file's
+// text and checked as `hone check` checks a file (lang/overrides.hpp), so an
+// override gets the file's rules and messages, located at the override:
+// hone::Error(validation, "invalid_override") lists each problem. An unknown
+// job is hone::Error(not_found, "job_not_found").
+lang::TrainingSpec training_with_overrides(const lang::JobFile& file, const std::string& job, const Json& overrides,
+                                          lang::OverrideSource source);
 
 }  // namespace hone::train

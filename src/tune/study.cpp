@@ -447,16 +447,6 @@ private:
     bool cancelled_ = false;
 };
 
-[[noreturn]] void bad_override(const std::string& key, const std::string& expected, const Json& v) {
-    throw Error(ErrorKind::validation, "invalid_override", "override '" + key + "' must be " + expected + ", got " + json_dump(v));
-}
-
-int positive_int(const std::string& key, const Json& v) {
-    if (!v.is_number_integer() || v.get<std::int64_t>() < 1 || v.get<std::int64_t>() > 1000000)
-        bad_override(key, "a whole number from 1 to 1000000", v);
-    return v.get<int>();
-}
-
 // The search space as stored with a study, to tell on resume whether it changed.
 Json space_json(const lang::TuningSpec& spec) { return lang::to_json(spec)["search_space"]; }
 
@@ -480,49 +470,23 @@ void check_same_space(const registry::RunRecord& run, const lang::TuningSpec& sp
 
 }  // namespace
 
-lang::TuningSpec apply_tuning_overrides(lang::TuningSpec spec, const Json& overrides) {
-    static const std::vector<std::string> keys = {"max_trials", "parallel_trials", "strategy",   "seed",    "pruner",
-                                                  "cv",         "grid_points",     "objective_metric", "register"};
-    if (overrides.is_null()) return spec;
-    for (auto it = overrides.begin(); it != overrides.end(); ++it) {
-        const std::string& key = it.key();
-        const Json& v = it.value();
-        if (key == "max_trials") spec.max_trials = positive_int(key, v);
-        else if (key == "parallel_trials") spec.parallel_trials = positive_int(key, v);
-        else if (key == "grid_points") spec.grid_points = positive_int(key, v);
-        else if (key == "cv") spec.cv = v.is_number_integer() && v.get<int>() == 0 ? 0 : positive_int(key, v);
-        else if (key == "seed") {
-            if (!v.is_number_integer() || (!v.is_number_unsigned() && v.get<std::int64_t>() < 0))
-                bad_override(key, "a whole number of at least 0", v);
-            spec.seed = v.get<std::uint64_t>();
-        } else if (key == "strategy" || key == "pruner" || key == "objective_metric" || key == "register") {
-            if (!v.is_string()) bad_override(key, "a string", v);
-            std::string s = v.get<std::string>();
-            if (key == "strategy") {
-                static const std::vector<std::string> valid = {"grid", "random", "bayesian"};
-                if (std::find(valid.begin(), valid.end(), s) == valid.end())
-                    throw Error(ErrorKind::validation, "invalid_override",
-                                "override 'strategy' must be one of " + join_or(valid) + ", got '" + s + "'");
-                spec.strategy = s;
-            } else if (key == "pruner") {
-                make_pruner(s, Direction::maximize);  // validates the name
-                spec.pruner = s;
-            } else if (key == "objective_metric") {
-                spec.objective_metric = s;
-            } else {
-                if (s != "best" && s != "all")
-                    throw Error(ErrorKind::validation, "invalid_override",
-                                "override 'register' must be best or all, got '" + s + "'");
-                spec.register_models = s;
-            }
-        } else {
-            std::string msg = "unknown override '" + key + "'";
-            std::string near = nearest(key, keys);
-            if (!near.empty()) msg += "; did you mean '" + near + "'?";
-            throw Error(ErrorKind::validation, "invalid_override", msg, {}, "overridable: " + join(keys));
-        }
+lang::TuningSpec tuning_with_overrides(const lang::JobFile& file, const std::string& job, const Json& overrides,
+                                      lang::OverrideSource source) {
+    const lang::TuningSpec* base = file.find_tuning(job);
+    if (!base) {
+        std::vector<std::string> names;
+        for (const auto& t : file.tunings) names.push_back(t.name);
+        std::string msg = "no tuning job '" + job + "'";
+        std::string near = nearest(job, names);
+        if (!near.empty()) msg += "; did you mean '" + near + "'?";
+        throw Error(ErrorKind::not_found, "job_not_found", msg, {},
+                    names.empty() ? "there is none" : "there are: " + join(names));
     }
-    return spec;
+    if (!overrides.is_object() || overrides.empty()) return *base;
+    lang::LoadedJobFile changed = lang::with_overrides(file, "tuning", job, overrides, source);
+    validate_job(changed);
+    if (!changed.ok()) throw Error(ErrorKind::validation, "invalid_override", lang::override_errors(changed));
+    return *changed.spec.find_tuning(job);
 }
 
 std::optional<registry::RunRecord> latest_study(registry::Store& store, const std::string& job) {
@@ -586,16 +550,7 @@ Json hyperparameter_importance(const std::vector<registry::TrialRow>& trials) {
 
 Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry::Store& store,
                     const TuneOptions& options) {
-    const lang::TuningSpec* base = file.find_tuning(job);
-    if (!base) {
-        std::vector<std::string> names;
-        for (const auto& t : file.tunings) names.push_back(t.name);
-        std::string msg = "no tuning job '" + job + "'";
-        std::string near = nearest(job, names);
-        if (!near.empty()) msg += "; did you mean '" + near + "'?";
-        throw Error(ErrorKind::not_found, "job_not_found", msg, {}, names.empty() ? "there is none" : "there are: " + join(names));
-    }
-    lang::TuningSpec spec = apply_tuning_overrides(*base, options.overrides);
+    lang::TuningSpec spec = tuning_with_overrides(file, job, options.overrides, options.override_source);
     const lang::TrainingSpec* training = file.find_training(spec.training_job);
     if (!training)
         throw Error(ErrorKind::not_found, "job_not_found",

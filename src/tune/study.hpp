@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lang/overrides.hpp"
 #include "lang/spec.hpp"
 #include "registry/store.hpp"
 
@@ -37,9 +38,10 @@ struct TrialEvent {
 };
 
 struct TuneOptions {
-    // Over the tuning spec: max_trials, parallel_trials, strategy, seed, pruner,
-    // cv, grid_points, objective_metric, register.
+    // Over the tuning block: max_trials, parallel_trials, strategy, seed, pruner,
+    // cv, grid_points, objective_metric, register, or any other key it takes.
     Json overrides = Json::object();
+    lang::OverrideSource override_source = lang::OverrideSource::command_line;
     bool resume = false;
     bool register_models = true;  // false: no model is registered, whatever the spec says
     std::string model_root;  // "" = registry::default_model_root()
@@ -55,9 +57,12 @@ struct TuneOptions {
 Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry::Store& store,
                     const TuneOptions& options = {});
 
-// The spec with overrides applied; unknown keys are hone::Error(validation,
-// "invalid_override") naming the overridable ones.
-lang::TuningSpec apply_tuning_overrides(lang::TuningSpec spec, const Json& overrides);
+// The tuning job `job` of `file` with `overrides` applied to the job file's
+// text and checked as `hone check` checks a file (lang/overrides.hpp):
+// hone::Error(validation, "invalid_override") lists each problem, located at
+// the override. An unknown job is hone::Error(not_found, "job_not_found").
+lang::TuningSpec tuning_with_overrides(const lang::JobFile& file, const std::string& job, const Json& overrides,
+                                      lang::OverrideSource source);
 
 // The latest tuning run (study) of `job` in the store, if any.
 std::optional<registry::RunRecord> latest_study(registry::Store& store, const std::string& job);

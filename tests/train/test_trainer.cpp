@@ -72,7 +72,7 @@ TEST(Trainer, OverridesMergeOverTheSpec) {
     Workspace ws;
     auto file = ws.job("    algorithm: xgboost\n");
     auto options = ws.options();
-    train::add_override(options.overrides, "hyperparameters.n_estimators=7");
+    lang::add_override(options.overrides, "hyperparameters.n_estimators=7");
     auto result = train::run_training_job(file, "baseline_churn_model", *ws.store, options);
     EXPECT_EQ(result["hyperparameters"]["n_estimators"], 7);
     EXPECT_EQ(result["history"].size(), 7u);

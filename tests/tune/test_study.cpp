@@ -234,25 +234,33 @@ TEST(Study, CrossValidationScoresTheFoldMean) {
     EXPECT_TRUE(r["best_model_registry_key"].is_string());
 }
 
+// Overrides get the job file's checks and messages, located at the override.
 TEST(Study, BadOverridesAndPrunersNameTheValidOnes) {
     Workspace ws;
     auto file = study_file(ws, tuning_block("    max_trials: 2\n"));
     auto o = options_for(ws);
-    o.overrides = {{"pruner", "mediam"}};
-    try {
-        tune::run_tuning_job(file, "study", *ws.store, o);
-        FAIL();
-    } catch (const Error& e) {
-        EXPECT_STREQ(e.what(), "unknown pruner 'mediam'; did you mean 'median'?");
-        EXPECT_EQ(e.hint(), "valid pruners: none, median, asha");
-    }
-    o.overrides = {{"max_trails", 3}};
-    try {
-        tune::run_tuning_job(file, "study", *ws.store, o);
-        FAIL();
-    } catch (const Error& e) {
-        EXPECT_STREQ(e.what(), "unknown override 'max_trails'; did you mean 'max_trials'?");
-    }
+    auto refusal = [&](const nlohmann::ordered_json& overrides, lang::OverrideSource source) -> std::string {
+        o.overrides = overrides;
+        o.override_source = source;
+        try {
+            tune::run_tuning_job(file, "study", *ws.store, o);
+            return "accepted";
+        } catch (const Error& e) {
+            EXPECT_EQ(e.code(), "invalid_override");
+            return e.what();
+        }
+    };
+    using lang::OverrideSource;
+    EXPECT_EQ(refusal({{"pruner", "mediam"}}, OverrideSource::command_line),
+              "--set pruner=mediam: unknown pruner 'mediam'; did you mean 'median'?");
+    EXPECT_EQ(refusal({{"max_trails", 3}}, OverrideSource::command_line),
+              "--set max_trails=3: unknown key 'max_trails' in tuning \"study\"; did you mean 'max_trials'?");
+    // `cv: 1` is refused in a file, and so as an override.
+    EXPECT_EQ(refusal({{"cv", 1}}, OverrideSource::request),
+              "overrides.cv: 'cv' must be 0 (use the validation split) or at least 2, found 1");
+    EXPECT_EQ(refusal({{"strategy", "tpe"}, {"max_trials", 0}}, OverrideSource::request),
+              "overrides.max_trials: 'max_trials' must be at least 1, found 0");
+    EXPECT_TRUE(ws.store->list_models().empty());
 }
 
 // A real crash: `hone tune` killed with SIGKILL mid-study, then resumed.
