@@ -42,7 +42,9 @@ const Entry* find_entry(const Document& doc, std::string_view kind, std::string_
 
 SourcePos position_of(const Document& doc, std::string_view kind, std::string_view label,
                       std::initializer_list<std::string_view> keys) {
-    if (const Entry* e = find_entry(doc, kind, label, keys)) return e->value.pos.line ? e->value.pos : e->key_pos;
+    // A scalar at its value; a map or list at its key.
+    if (const Entry* e = find_entry(doc, kind, label, keys))
+        return e->value.is_scalar() && e->value.pos.line ? e->value.pos : e->key_pos;
     if (const Block* b = find_block(doc, kind, label)) return b->label_pos.line ? b->label_pos : b->kind_pos;
     SourcePos nowhere;
     nowhere.file = doc.file;

@@ -64,6 +64,25 @@ std::string ignored_param_warning(const models::AlgorithmSpec& algo, const std::
            (near.empty() ? "" : "; did you mean '" + near + "'?");
 }
 
+std::vector<IgnoredSetting> ignored_settings(const lang::TrainingSpec& spec) {
+    std::vector<IgnoredSetting> out;
+    if (!spec.compute.backend.empty() && spec.compute.backend != "local")
+        out.push_back({"compute", "backend",
+                       "compute.backend '" + spec.compute.backend +
+                           "' is not available: hone trains in its own process (backend: local); ignored"});
+    if (spec.compute.resources.is_object() && !spec.compute.resources.empty())
+        out.push_back({"compute", "resources",
+                       "compute.resources is not used: hone sizes its work by --threads; ignored"});
+    const Json& deployment = spec.metadata.is_object() && spec.metadata.contains("deployment")
+                                 ? spec.metadata["deployment"]
+                                 : Json();
+    if (deployment.is_object() && deployment.value("auto_deploy", false) == true)
+        out.push_back({"", "",
+                       "deployment.auto_deploy is not acted on: a trained model is registered, not deployed "
+                       "(deploy it with POST /api/training/models/{id}/deploy); kept in the job's metadata"});
+    return out;
+}
+
 namespace {
 
 [[noreturn]] void missing_column(const std::string& code, const std::string& what, const std::string& name,
@@ -138,6 +157,7 @@ TrainingSetup prepare_training(const lang::JobFile& file, const lang::TrainingSp
     s.model = *file.find_model(spec.model);
     s.dataset = *file.find_dataset(spec.dataset);
     check_framework(spec, s.model);
+    for (const auto& ignored : ignored_settings(spec)) s.warnings.push_back(ignored.message);
     s.algo = &algorithm_of(s.model);
     s.task = task_for(s.model, *s.algo);
 

@@ -45,6 +45,12 @@ private:
         }
         models::Task task{};
         if (!check_at(diags_, pos("model", model->name, {"type"}), [&] { task = task_for(*model, *algo); })) return;
+        for (const auto& ignored : ignored_settings(t)) {
+            lang::SourcePos where = ignored.key.empty() ? pos("training", t.name, {})
+                                    : ignored.subkey.empty() ? pos("training", t.name, {ignored.key})
+                                                             : pos("training", t.name, {ignored.key, ignored.subkey});
+            diags_.warning(where, ignored.message);
+        }
         check_hyperparameters(t, *model, *algo);
         check_metrics(t, metric_task(task));
     }

@@ -429,3 +429,17 @@ TEST_F(TransportTest, ExpectContinueIsAnsweredOnceBeforeTheBody) {
         ::close(fd);
     }
 }
+
+// `curl -X POST URL` sends neither a body nor a Content-Length: the request
+// has an empty body, the same as `{}`, on both ports alike.
+TEST_F(TransportTest, APostWithoutBodyOrLengthHasAnEmptyBody) {
+    Answer started = parse_answer(
+        round_trip(api, head("POST", "/api/training/jobs/baseline_churn_model/start", "Connection: close\r\n")));
+    EXPECT_EQ(started.status, 202) << started.status_line << " " << started.body.dump();
+    EXPECT_EQ(started.body["data"]["status"], "pending");
+    Answer searched = parse_answer(round_trip(api, head("POST", kSearch, "Connection: close\r\n")));
+    EXPECT_EQ(searched.status, 200) << searched.body.dump();
+    // The prediction port reads it as empty too: the model is unknown, not the body malformed.
+    Answer predicted = parse_answer(round_trip(fast, head("POST", kPredict, "Connection: close\r\n")));
+    EXPECT_EQ(predicted.status, 404) << predicted.body.dump();
+}

@@ -110,6 +110,21 @@ TEST(EarlyStopping, TheDirectionComesFromTheMetricRegistry) {
     EXPECT_THROW(mode("val_acuracy", "", Task::classification), hone::Error);
 }
 
+// Settings kept but not acted on are said in the run's warnings, with why.
+TEST(Trainer, SettingsHoneDoesNotActOnAreWarnings) {
+    Workspace ws;
+    auto file = ws.job("    algorithm: logistic_regression\n",
+                       "    compute:\n        backend: ray\n        resources:\n            gpus: 2\n"
+                       "    metadata:\n        deployment:\n            auto_deploy: true\n");
+    auto result = train::run_training_job(file, "baseline_churn_model", *ws.store, ws.options());
+    EXPECT_EQ(result["warnings"],
+              nlohmann::ordered_json::array({"compute.backend 'ray' is not available: hone trains in its own process (backend: local); "
+                           "ignored",
+                           "compute.resources is not used: hone sizes its work by --threads; ignored",
+                           "deployment.auto_deploy is not acted on: a trained model is registered, not deployed "
+                           "(deploy it with POST /api/training/models/{id}/deploy); kept in the job's metadata"}));
+}
+
 TEST(Trainer, UnknownHyperparametersAreWarningsOrStrictErrors) {
     Workspace ws;
     auto file = ws.job("", "    hyperparameters:\n        learning_rate: 0.1\n");
