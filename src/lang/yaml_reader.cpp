@@ -433,8 +433,18 @@ void read_template(const Node& given, Document& doc, Diagnostics& diags) {
         }
         if (!find(training, "metadata")) add(training, "metadata", m, root.pos);
     }
-    // The template names no objective; the first evaluation metric serves.
-    if (!find(training, "objective") && !objective_hint.empty())
+    // The template names no objective; the first evaluation metric serves, or
+    // else the task's usual one (as scikit-learn's score() is), said in a warning.
+    if (!find(training, "objective") && objective_hint.empty()) {
+        const Entry* type = find(model->value, "model_type");
+        if (!type) type = find(model->value, "type");
+        bool regressor = type && type->value.value.is_string() && type->value.value == "regressor";
+        objective_hint = regressor ? "maximize_r2" : "maximize_accuracy";
+        diags.warning(name ? name->value.pos : root.pos,
+                      std::string("no objective given: the job ") + (regressor ? "maximizes r2, a regressor's" : "maximizes accuracy, a classifier's") +
+                          " usual metric (set 'objective' to choose another)");
+    }
+    if (!find(training, "objective"))
         add(training, "objective", scalar(objective_hint, root.pos), root.pos);
     doc.blocks.push_back(Block{"training", job, root.pos, name ? name->value.pos : model_name->value.pos, training});
 }

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "common/registry.hpp"
 #include "common/error.hpp"
 #include "common/text.hpp"
 #include "models/backends.hpp"
@@ -140,11 +141,19 @@ const AlgorithmSpec& find_algorithm(std::string_view name) {
     }
     std::vector<std::string> names;
     for (const auto& a : algorithms()) names.push_back(a.name);
-    std::string msg = "unknown algorithm '" + std::string(name) + "'";
+    if (name.find('/') != std::string_view::npos)  // "org/model": a pretrained model of a model hub
+        throw Error(ErrorKind::validation, "unknown_algorithm",
+                    "'" + std::string(name) + "' names a pretrained model of a model hub; hone trains its own "
+                    "models and downloads none",
+                    {}, "name a catalog algorithm instead: " + join(names));
+    Error unknown = unknown_name_error("unknown_algorithm", "algorithm", name, names,
+                                       "(or their scikit-learn class names; see 'hone algorithms')");
+    // Class names ("RandomForestClassifier") are near names too.
     std::string near = nearest(name, all_names());
-    if (!near.empty()) msg += "; did you mean '" + near + "'?";
-    throw Error(ErrorKind::validation, "unknown_algorithm", msg, {},
-                "valid algorithms: " + join(names) + " (or their scikit-learn class names; see 'hone algorithms')");
+    if (!near.empty() && unknown.message().find("did you mean") == std::string::npos)
+        throw Error(unknown.kind(), unknown.code(), unknown.message() + "; did you mean '" + near + "'?", {},
+                    unknown.hint());
+    throw unknown;
 }
 
 std::optional<Task> task_implied_by(std::string_view name) {

@@ -204,12 +204,17 @@ void check_inside_data_root(const lang::DatasetSpec& d, const std::filesystem::p
                     {}, "jobs created over HTTP read data under the server's --data-root only");
 }
 
+struct CreatedJob {
+    lang::JobFile file;
+    Json warnings = Json::array();  // "request body:LINE:COL: message", as `hone check` words them
+};
+
 // The body of POST /api/training/jobs: the configuration template (name, model,
 // trainingData, hyperparameters, ...) with the N3 training fields, or a whole job
 // file as JSON blocks. Validated exactly as `hone check` validates a file, from
 // the text as sent, so messages point at the client's own lines; relative data
 // paths resolve against the data root.
-lang::JobFile parse_created_job(const Context& ctx, const Json& body, std::string_view text) {
+CreatedJob parse_created_job(const Context& ctx, const Json& body, std::string_view text) {
     if (body.contains("name")) {
         if (!body["name"].is_string())
             throw Error(ErrorKind::validation, "invalid_field",
@@ -243,13 +248,20 @@ lang::JobFile parse_created_job(const Context& ctx, const Json& body, std::strin
         check_inside_data_root(d, root);
         if (!d.path.empty()) d.confined_to = root.string();
     }
-    return std::move(loaded.spec);
+    CreatedJob out;
+    for (const auto& d : loaded.diags.sorted())
+        if (d.severity == lang::Diagnostic::Severity::warning)
+            out.warnings.push_back(d.pos.file + ":" + std::to_string(d.pos.line) + ":" + std::to_string(d.pos.col) +
+                                   ": " + d.message);
+    out.file = std::move(loaded.spec);
+    return out;
 }
 
 Response create_job(Context& ctx, const Request& req) {
     Json body = parse_body(req);
     check_stored_size(body, "the job definition");
-    lang::JobFile file = parse_created_job(ctx, body, req.body);
+    CreatedJob job = parse_created_job(ctx, body, req.body);
+    lang::JobFile& file = job.file;
     Json created = Json::array();
     for (const auto& t : file.trainings) created.push_back(Json{{"job_id", t.name}, {"kind", "training"}});
     for (const auto& t : file.tunings) created.push_back(Json{{"job_id", t.name}, {"kind", "tuning"}});
@@ -258,7 +270,7 @@ Response create_job(Context& ctx, const Request& req) {
     // Kept as sent, so a restarted server validates and serves it again.
     ctx.store.save_job("created", first, body);
     ctx.store.audit(req.actor, "create_job", first, "ok", Json{{"jobs", created}});
-    Json data{{"job_id", first}, {"status", "created"}, {"jobs", created}};
+    Json data{{"job_id", first}, {"status", "created"}, {"jobs", created}, {"warnings", std::move(job.warnings)}};
     Response r = wrapped(std::move(data), 201);
     r.headers.emplace_back("Location", "/api/training/jobs/" + first);
     return r;
@@ -416,7 +428,7 @@ int restore_created_jobs(Context& ctx) {
     int restored = 0;
     for (const auto& [name, body] : ctx.store.jobs_of_kind("created")) {
         try {
-            ctx.add_job_file(parse_created_job(ctx, body, json_text(body)), true);
+            ctx.add_job_file(parse_created_job(ctx, body, json_text(body)).file, true);
             ++restored;
         } catch (const Error& e) {
             if (ctx.options.log) ctx.options.log("job '" + name + "' created over HTTP is not served: " + e.what());

@@ -429,15 +429,22 @@ TEST_F(RunsTest, JobsOverHttpReadDataOnlyUnderTheDataRoot) {
                   "request body:1:81: error: unknown algorithm 'random_forrest'; did you mean 'random_forest'?"),
               std::string::npos)
         << invalid.raw;
-    Json no_objective = job_body("odd", 5);
-    no_objective.erase("objective");
-    Reply unchecked = http->post_json("/api/training/jobs", no_objective);
+    Json bad_split = job_body("odd", 5);
+    bad_split["trainingData"].erase("validation_split");
+    bad_split["split"] = Json{{"train", 2}};
+    Reply unchecked = http->post_json("/api/training/jobs", bad_split);
     EXPECT_EQ(unchecked.status, 400);
     EXPECT_EQ(unchecked.body["error"], "invalid_job");
     // The message is `hone check`'s, located in the body as it was sent:
-    // line:col, the source line, a caret.
-    std::string where = "request body:1:9: error: training \"odd\" is missing required field 'objective'";
-    EXPECT_NE(unchecked.body["message"].get<std::string>().find(where), std::string::npos) << unchecked.raw;
+    // line:col, the source line, a caret; the first place is in details.
+    std::string message = unchecked.body["message"];
+    std::size_t at = message.find("request body:1:");
+    ASSERT_NE(at, std::string::npos) << unchecked.raw;
+    EXPECT_NE(message.find(": error: split ratio 'train' must be between 0 and 1 (exclusive), found 2", at),
+              std::string::npos)
+        << unchecked.raw;
+    EXPECT_EQ(unchecked.body["details"][0]["file"], "request body");
+    EXPECT_EQ(unchecked.body["details"][0]["line"], 1);
 }
 
 TEST_F(RunsTest, JobsCreatedOverHttpAreServedAgainAfterARestart) {
@@ -622,3 +629,30 @@ TEST(ServeProcessTest, SigtermCancelsRunningJobsAndExitsCleanly) {
 }
 
 }  // namespace
+
+// The training-service API's own create-job example, verbatim: its pretrained
+// hub model is the one thing hone cannot do offline, said in one clear error.
+// Without that model, a body naming no objective is created, maximizing the
+// task's usual metric, and the response says so.
+TEST_F(RunsTest, TheCreateJobExampleIsRefusedForItsHubModelOnlyAndObjectivesDefault) {
+    Json example = Json::parse(R"({"name": "my_custom_model", "model": "microsoft/DialoGPT-medium",
+        "trainingData": {"source": "file", "path": "/app/training-data/conversations.jsonl", "format": "jsonl",
+                         "validation_split": 0.1},
+        "hyperparameters": {"learning_rate": 5e-5, "batch_size": 8, "epochs": 3}})");
+    Reply refused = http->post_json("/api/training/jobs", example);
+    EXPECT_EQ(refused.status, 400) << refused.raw;
+    std::string message = refused.body["message"];
+    EXPECT_NE(message.find("error: 'microsoft/DialoGPT-medium' names a pretrained model of a model hub; hone trains "
+                           "its own models and downloads none"),
+              std::string::npos)
+        << message;
+    EXPECT_EQ(message.find("error:"), message.rfind("error:")) << "one error: " << message;
+
+    Json body = job_body("no_objective", 5);
+    body.erase("objective");
+    Reply created = http->post_json("/api/training/jobs", body);
+    ASSERT_EQ(created.status, 201) << created.raw;
+    EXPECT_EQ(created.body["data"]["warnings"],
+              Json::array({"request body:1:9: no objective given: the job maximizes accuracy, a classifier's usual "
+                           "metric (set 'objective' to choose another)"}));
+}
