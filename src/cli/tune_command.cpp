@@ -45,8 +45,8 @@ std::string params_text(const Json& params) {
 }
 
 std::string trial_line(const Json& t) {
-    std::string line = cell(t["number"], 5) + "  " + cell(t["status"], 7) + "  " + cell(t["value"], 9) + "  " +
-                       cell(Json(static_cast<long>(t["duration_ms"].get<double>())), 9) + "  " + params_text(t["params"]);
+    std::string line = cell(t["trial_index"], 5) + "  " + cell(t["status"], 7) + "  " + cell(t["value"], 9) + "  " +
+                       cell(Json(static_cast<long>(t["duration_ms"].get<double>())), 9) + "  " + params_text(t["hyperparameters"]);
     if (t.contains("error")) line += "  (" + t["error"].get<std::string>() + ")";
     return line;
 }
@@ -73,7 +73,7 @@ public:
         if (tty_) {
             std::cerr << "\r\033[K  " << e.finished << "/" << e.total << " done, " << running_ << " running";
             if (e.best.is_object())
-                std::cerr << ", best trial " << e.best["number"] << " = " << cell(e.best["value"], 0);
+                std::cerr << ", best trial " << e.best["trial_index"] << " = " << cell(e.best["value"], 0);
             std::cerr << std::flush;
             status_open_ = true;
         }
@@ -198,8 +198,8 @@ void add_tune_commands(CLI::App& app, int& exit_code) {
         if (t->json) {
             Json out = Json::array();
             for (const auto& r : rows) out.push_back(r.to_json());
-            std::cout << hone::json_dump(Json{{"job", t->job}, {"study_id", study.id}, {"status", study.status}, {"trials", out}}, 2)
-                      << "\n";
+            // The list, each trial as `hone tune --json` and the HTTP API show it.
+            std::cout << hone::json_dump(out, 2) << "\n";
         } else {
             std::cout << "study " << study.id << " (" << study.status << "), " << rows.size() << " trials\n"
                       << kTrialHeader << "\n";

@@ -52,8 +52,8 @@ Json RunRecord::to_json() const {
 }
 
 Json TrialRow::to_json() const {
-    Json j{{"number", number}, {"status", status}, {"params", params},
-           {"value", value ? Json(*value) : Json()}, {"metrics", metrics},
+    Json j{{"trial_index", number}, {"status", status}, {"hyperparameters", params},
+           {"metrics", metrics}, {"value", value ? Json(*value) : Json()},
            {"intermediate_values", intermediate}, {"started_at", started_at}, {"duration_ms", duration_ms}};
     if (!error.empty()) j["error"] = error;
     if (!registry_key.empty()) j["registry_key"] = registry_key;

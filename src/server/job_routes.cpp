@@ -78,16 +78,6 @@ registry::RunRecord latest_study_of(Context& ctx, const std::string& job) {
     return *study;
 }
 
-// The job-run API's trial shape (trial_index, status, hyperparameters, metrics) and the rest of the row.
-Json trial_json(const registry::TrialRow& t) {
-    Json j{{"trial_index", t.number},  {"status", t.status},          {"hyperparameters", t.params},
-           {"metrics", t.metrics},     {"value", t.value ? Json(*t.value) : Json()},
-           {"intermediate_values", t.intermediate}, {"started_at", t.started_at}, {"duration_ms", t.duration_ms}};
-    if (!t.error.empty()) j["error"] = t.error;
-    if (!t.registry_key.empty()) j["registry_key"] = t.registry_key;
-    return j;
-}
-
 // The training-service API's progress fields from the trainer's: the round as current_epoch of
 // total_epochs, the estimated remaining milliseconds from the pace so far.
 class ProgressFeed {
@@ -405,7 +395,7 @@ Response tuning_trials(Context& ctx, const Request& req) {
     ctx.tuning_file(name);
     auto study = latest_study_of(ctx, name);
     Json out = Json::array();
-    for (const auto& t : ctx.store.trials_of(study.id)) out.push_back(trial_json(t));
+    for (const auto& t : ctx.store.trials_of(study.id)) out.push_back(t.to_json());
     return ok(std::move(out));
 }
 

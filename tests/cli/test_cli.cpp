@@ -165,6 +165,19 @@ TEST(Cli, TuneTheSeedStudyThenReadItsTrialsAndBest) {
     ASSERT_EQ(trials.code, 0) << trials.out;
     EXPECT_EQ(std::count(trials.out.begin(), trials.out.end(), '\n'), 6) << trials.out;  // study line, header, 4 trials
     EXPECT_NE(trials.out.find("trial   status      value    time ms  hyperparameters"), std::string::npos);
+    // One shape for a trial: `hone trials --json` lists what `hone tune --json` showed.
+    auto listed = run("trials --json optimized_churn_model", home.env());
+    ASSERT_EQ(listed.code, 0) << listed.out;
+    auto list = nlohmann::json::parse(listed.stdout_);
+    ASSERT_TRUE(list.is_array());
+    ASSERT_EQ(list.size(), 4u);
+    for (std::size_t i = 0; i < 4; ++i) {
+        auto shown = r["trials"][i];
+        EXPECT_EQ(list[i]["trial_index"], shown["trial_index"]);
+        EXPECT_EQ(list[i]["hyperparameters"], shown["hyperparameters"]);
+        EXPECT_EQ(list[i]["metrics"], shown["metrics"]);
+        EXPECT_EQ(list[i]["status"], shown["status"]);
+    }
 
     auto best = run("best --json optimized_churn_model", home.env());
     ASSERT_EQ(best.code, 0) << best.out;

@@ -158,7 +158,7 @@ TEST(Store, TrialsAreReplacedByNumberAndPersist) {
     EXPECT_FALSE(trials[1].value.has_value());
     EXPECT_EQ(trials[1].error, "boom");
     EXPECT_EQ(trials[1].to_json().dump(),
-              R"({"number":1,"status":"failed","params":{"max_depth":4},"value":null,"metrics":{},)"
+              R"({"trial_index":1,"status":"failed","hyperparameters":{"max_depth":4},"metrics":{},"value":null,)"
               R"("intermediate_values":[],"started_at":100.0,"duration_ms":3.5,"error":"boom"})");
     EXPECT_TRUE(store->trials_of("run-8").empty());
 }

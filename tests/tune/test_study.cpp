@@ -95,7 +95,7 @@ TEST(Study, SameSeedGivesTheSameTrials) {
     auto b = tune::run_tuning_job(file, "study", *ws.store, options_for(ws));
     ASSERT_EQ(a["trials"].size(), 12u);
     for (std::size_t i = 0; i < 12; ++i) {
-        EXPECT_EQ(a["trials"][i]["params"], b["trials"][i]["params"]) << i;
+        EXPECT_EQ(a["trials"][i]["hyperparameters"], b["trials"][i]["hyperparameters"]) << i;
         EXPECT_EQ(a["trials"][i]["value"], b["trials"][i]["value"]) << i;
     }
 }
@@ -217,7 +217,7 @@ TEST(Study, GridStopsWhenEveryPointIsTried) {
     auto r = tune::run_tuning_job(file, "study", *ws.store, options_for(ws));
     EXPECT_EQ(r["total_trials"], 4);
     std::set<std::string> seen;
-    for (const auto& t : r["trials"]) seen.insert(t["params"].dump());
+    for (const auto& t : r["trials"]) seen.insert(t["hyperparameters"].dump());
     EXPECT_EQ(seen.size(), 4u);
 }
 
