@@ -59,6 +59,29 @@ private:
     bool bar_open_ = false;
 };
 
+std::string metric_cell(const train::Json& v) {
+    if (!v.is_number()) return std::string("-");
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4f", v.get<double>());
+    return std::string(buf);
+}
+
+// Each fold's held-out metrics, then their mean and standard deviation.
+void print_folds_table(const train::Json& cv) {
+    const auto& mean = cv["metrics"];
+    std::cout << "\n  " << cv["folds"] << "-fold cross-validation\n  " << std::left << std::setw(12) << "metric"
+              << std::right;
+    for (const auto& f : cv["per_fold"]) std::cout << std::setw(10) << ("fold " + std::to_string(f["fold"].get<int>()));
+    std::cout << std::setw(10) << "mean" << std::setw(10) << "std" << "\n";
+    for (auto it = mean.begin(); it != mean.end(); ++it) {
+        std::cout << "  " << std::left << std::setw(12) << it.key() << std::right;
+        for (const auto& f : cv["per_fold"])
+            std::cout << std::setw(10) << metric_cell(f["metrics"].contains(it.key()) ? f["metrics"][it.key()] : train::Json());
+        std::cout << std::setw(10) << metric_cell(it.value()) << std::setw(10) << metric_cell(cv["cv_std"][it.key()])
+                  << "\n";
+    }
+}
+
 void print_metrics_table(const train::Json& result) {
     const auto& test = result["metrics"];
     const auto& valid = result["validation_metrics"];
@@ -67,12 +90,7 @@ void print_metrics_table(const train::Json& result) {
     if (has_test) std::cout << std::setw(12) << "test";
     std::cout << "\n";
     for (auto it = valid.begin(); it != valid.end(); ++it) {
-        auto cell = [](const train::Json& v) {
-            if (!v.is_number()) return std::string("-");
-            char buf[32];
-            std::snprintf(buf, sizeof buf, "%.4f", v.get<double>());
-            return std::string(buf);
-        };
+        auto cell = metric_cell;
         std::cout << "  " << std::left << std::setw(12) << it.key() << std::right << std::setw(12) << cell(it.value());
         if (has_test) std::cout << std::setw(12) << cell(test.contains(it.key()) ? test[it.key()] : train::Json());
         std::cout << "\n";
@@ -88,6 +106,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
         std::vector<std::string> sets;
         bool json = false, quiet = false, no_register = false;
         unsigned threads = 0;
+        int cv = 0;
         Settings settings;
     };
     auto o = std::make_shared<Options>();
@@ -95,6 +114,9 @@ void add_train_command(CLI::App& app, int& exit_code) {
     cmd->add_option("JOB", o->job, "training job name (default: the file's only training job)");
     cmd->add_option("--set", o->sets, "override a field, e.g. --set hyperparameters.n_estimators=150 (repeatable)")
         ->allow_extra_args(false);
+    cmd->add_option("--cv", o->cv,
+                    "also cross-validate in K folds (stratified for classifiers) before fitting as the job says; "
+                    "the same as --set cv=K");
     cmd->add_option("--threads", o->threads, "threads to use (default: all cores)");
     cmd->add_flag("--no-register", o->no_register, "evaluate only; write nothing to the registry");
     cmd->add_flag("--json", o->json, "print the result as JSON");
@@ -108,6 +130,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
         auto store = open_settings_store(o->settings);
         train::TrainOptions options;
         for (const auto& s : o->sets) lang::add_override(options.overrides, s);
+        if (o->cv != 0) lang::add_override(options.overrides, "cv=" + std::to_string(o->cv));
         options.threads = o->threads;
         options.model_root = model_root(o->settings);
         options.register_model = !o->no_register;
@@ -125,6 +148,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
                       << result["training_samples"] << " rows, " << result["feature_count"] << " features";
             if (!result["best_iteration"].is_null()) std::cout << ", best round " << (result["best_iteration"].get<int>() + 1);
             std::cout << " (" << static_cast<long>(result["duration_ms"].get<double>()) << " ms)\n";
+            if (result.contains("cross_validation")) print_folds_table(result["cross_validation"]);
             print_metrics_table(result);
             if (result["registry_key"].is_string())
                 std::cout << "\nregistered " << result["registry_key"].get<std::string>() << " (version "

@@ -239,6 +239,17 @@ std::optional<EarlyStoppingSpec> read_early_stopping(Fields& f, Diagnostics& dia
     return std::nullopt;
 }
 
+// `cv: K`: 0 (no cross-validation) or at least 2 folds.
+std::optional<int> read_cv(Fields& f, Diagnostics& diags) {
+    auto v = f.integer("cv", 0);
+    if (!v) return std::nullopt;
+    if (*v == 1) {
+        diags.error(f.find("cv")->pos, "'cv' must be 0 (use the validation split) or at least 2, found 1");
+        return std::nullopt;
+    }
+    return static_cast<int>(std::min<std::int64_t>(*v, 1000));
+}
+
 void bind_split(Fields& parent, TrainingSpec& t, Diagnostics& diags) {
     const Node* split = parent.section("split");
     const Node* short_form = parent.find("validation_split");
@@ -598,6 +609,8 @@ private:
         t.description = f.text("description").value_or("");
         if (auto v = f.object("metadata")) t.metadata = *v;
         if (auto v = f.boolean("strict")) t.strict = *v;
+        if (auto v = read_cv(f, diags_)) t.cv = *v;
+        if (auto v = f.boolean("return_train_score")) t.return_train_score = *v;
         if (auto v = f.integer("seed", 0)) t.split.seed = static_cast<std::uint64_t>(*v);
         f.finish();
         refs_.push_back({"model", t.model, f.find("model"), block_title(b)});
@@ -628,12 +641,7 @@ private:
         }
         t.early_stopping = read_early_stopping(f, diags_);
         if (auto v = f.text("pruner")) t.pruner = *v;
-        if (auto v = f.integer("cv", 0)) {
-            if (*v == 1)
-                diags_.error(f.find("cv")->pos, "'cv' must be 0 (use the validation split) or at least 2, found 1");
-            else
-                t.cv = static_cast<int>(*v);
-        }
+        if (auto v = read_cv(f, diags_)) t.cv = *v;
         if (auto v = f.integer("grid_points", 2)) t.grid_points = static_cast<int>(*v);
         if (auto v = f.integer("seed", 0)) t.seed = static_cast<std::uint64_t>(*v);
         if (auto v = f.text("register"))

@@ -92,6 +92,10 @@ Json to_json(const TrainingSpec& t) {
     j["description"] = t.description.empty() ? Json() : Json(t.description);
     j["metadata"] = t.metadata;
     j["strict"] = t.strict;
+    if (t.cv > 1) {
+        j["cv"] = t.cv;
+        j["return_train_score"] = t.return_train_score;
+    }
     return j;
 }
 

@@ -121,6 +121,8 @@ struct TrainingSpec {
     std::string description;
     Json metadata = Json::object();
     bool strict = false;  // unknown hyperparameters are errors, not warnings
+    int cv = 0;           // > 1: also cross-validate in that many folds (stratified for classifiers)
+    bool return_train_score = false;  // cross-validation also scores each fold's training rows
     SourcePos pos;
 };
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "common/error.hpp"
 #include "common/text.hpp"
@@ -293,12 +294,71 @@ FitResult fit_model(const TrainingSetup& s, const Json& hyperparameters, const F
                                  config.num_classes, &skipped);
     };
     out.validation_metrics = evaluate(x_valid, y_valid);
+    if (hooks.score_training_rows) out.train_metrics = evaluate(x_train, y_train);
     if (!fold) out.test_metrics = evaluate(s.x_test, s.y_test);
     if (!out.estimator->has_proba())
         for (const char* m : {"auc", "log_loss"})
             if (std::find(s.metric_names.begin(), s.metric_names.end(), m) != s.metric_names.end())
                 out.warnings.push_back(s.algo->name + " gives no probabilities, so '" + m + "' is not reported");
     return out;
+}
+
+namespace {
+
+// Mean and population standard deviation of each metric over the folds.
+void summarise(const std::map<std::string, std::vector<double>>& values, Json& mean, Json* std_out) {
+    for (const auto& [name, v] : values) {
+        double m = 0;
+        for (double x : v) m += x;
+        m /= static_cast<double>(v.size());
+        double var = 0;
+        for (double x : v) var += (x - m) * (x - m);
+        mean[name] = m;
+        if (std_out) (*std_out)[name] = std::sqrt(var / static_cast<double>(v.size()));
+    }
+}
+
+}  // namespace
+
+CrossValidation cross_validate(const TrainingSetup& setup, const Json& hyperparameters, FitHooks hooks,
+                               bool train_score) {
+    CrossValidation out;
+    hooks.score_training_rows = train_score;
+    std::map<std::string, std::vector<double>> held_out, trained;
+    int index = 0;
+    for (const auto& fold : setup.folds) {
+        FitResult fit = fit_model(setup, hyperparameters, hooks, &fold);
+        Json row{{"fold", ++index}, {"metrics", fit.validation_metrics}};
+        for (auto it = fit.validation_metrics.begin(); it != fit.validation_metrics.end(); ++it)
+            if (it.value().is_number()) held_out[it.key()].push_back(it.value().get<double>());
+        if (train_score) {
+            row["train_metrics"] = fit.train_metrics;
+            for (auto it = fit.train_metrics.begin(); it != fit.train_metrics.end(); ++it)
+                if (it.value().is_number()) trained[it.key()].push_back(it.value().get<double>());
+        }
+        out.per_fold.push_back(std::move(row));
+    }
+    summarise(held_out, out.mean, &out.std);
+    summarise(trained, out.train_mean, nullptr);
+    // In the order the metrics are reported, as the other tables are.
+    if (!out.per_fold.empty()) {
+        auto in_order = [&](const Json& summary) {
+            Json ordered = Json::object();
+            for (auto it = out.per_fold[0]["metrics"].begin(); it != out.per_fold[0]["metrics"].end(); ++it)
+                if (summary.contains(it.key())) ordered[it.key()] = summary[it.key()];
+            return ordered;
+        };
+        out.mean = in_order(out.mean);
+        out.std = in_order(out.std);
+        out.train_mean = in_order(out.train_mean);
+    }
+    return out;
+}
+
+Json CrossValidation::to_json() const {
+    Json j{{"folds", per_fold.size()}, {"metrics", mean}, {"cv_std", std}, {"per_fold", per_fold}};
+    if (!train_mean.empty()) j["train_metrics"] = train_mean;
+    return j;
 }
 
 }  // namespace hone::train

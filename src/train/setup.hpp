@@ -97,6 +97,7 @@ struct FitHooks {
     std::function<bool(const models::RoundReport&)> should_stop;
     std::function<bool()> cancelled;
     unsigned threads = 0;  // 0 = all cores
+    bool score_training_rows = false;  // also evaluate on the rows fitted (FitResult::train_metrics)
 };
 
 struct FitResult {
@@ -105,6 +106,7 @@ struct FitResult {
     std::vector<std::string> ignored;
     Json validation_metrics = Json::object();
     Json test_metrics = Json::object();
+    Json train_metrics = Json::object();  // only with FitHooks::score_training_rows
     Json history = Json::array();  // [{"round": r, "metrics": {...}}, ...]
     Json warnings = Json::array();
     bool stopped_by_hook = false;
@@ -116,6 +118,20 @@ struct FitResult {
 // rows (validation_metrics; no test metrics).
 FitResult fit_model(const TrainingSetup& setup, const Json& hyperparameters, const FitHooks& hooks,
                     const FoldData* fold = nullptr);
+
+// K-fold cross-validation over the setup's folds (prepared with cv_folds):
+// every metric on each fold's held-out rows, their mean and population
+// standard deviation (scikit-learn's cross_validate, summarised), and with
+// `train_score` the same on each fold's training rows.
+struct CrossValidation {
+    Json per_fold = Json::array();  // [{"fold": 1, "metrics": {...}, "train_metrics": {...}}, ...]
+    Json mean = Json::object();
+    Json std = Json::object();
+    Json train_mean = Json::object();  // with train_score
+    Json to_json() const;              // {"folds", "metrics", "cv_std", "per_fold"[, "train_metrics"]}
+};
+CrossValidation cross_validate(const TrainingSetup& setup, const Json& hyperparameters, FitHooks hooks,
+                               bool train_score = false);
 
 // The per-round key an estimator reports for a metric (estimator.hpp's names):
 // "val_loss" for log_loss (and mse of regressors), else "val_<metric>".

@@ -114,7 +114,16 @@ public:
     Json execute() {
         PrepareOptions prepare;
         prepare.on_stage = [this](const std::string& stage) { progress(stage); };
+        prepare.cv_folds = spec_.cv;
         TrainingSetup setup = prepare_training(file_, spec_, prepare);
+        Json cross_validation;
+        if (spec_.cv > 1) {
+            progress("cross-validating");
+            FitHooks fold_hooks;
+            fold_hooks.threads = options_.threads;
+            fold_hooks.cancelled = options_.cancelled;
+            cross_validation = cross_validate(setup, Json::object(), fold_hooks, spec_.return_train_score).to_json();
+        }
 
         progress("fitting");
         FitHooks hooks;
@@ -132,6 +141,7 @@ public:
         for (const auto& w : setup.warnings) warn(w);
         for (const auto& w : fit.warnings) warn(w);
         Json result = describe_result(setup, fit);
+        if (!cross_validation.is_null()) result["cross_validation"] = std::move(cross_validation);
 
         if (options_.register_model) {
             progress("registering");

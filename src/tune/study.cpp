@@ -364,23 +364,13 @@ private:
 
     TrialOutcome run_cv_trial(const Json& params) {
         TrialOutcome out;
-        std::map<std::string, std::vector<double>> per_metric;
-        for (const auto& fold : setup_.folds) {
-            train::FitHooks hooks;
-            hooks.threads = threads_per_trial_;
-            hooks.cancelled = options_.cancelled;
-            train::FitResult fit = train::fit_model(setup_, params, hooks, &fold);
-            for (auto it = fit.validation_metrics.begin(); it != fit.validation_metrics.end(); ++it)
-                if (it.value().is_number()) per_metric[it.key()].push_back(it.value().get<double>());
-        }
-        for (const auto& [name, values] : per_metric) {
-            double mean = 0;
-            for (double v : values) mean += v;
-            mean /= static_cast<double>(values.size());
-            double var = 0;
-            for (double v : values) var += (v - mean) * (v - mean);
-            out.metrics[name] = mean;
-            out.metrics[name + "_std"] = values.size() > 1 ? std::sqrt(var / static_cast<double>(values.size())) : 0.0;
+        train::FitHooks hooks;
+        hooks.threads = threads_per_trial_;
+        hooks.cancelled = options_.cancelled;
+        train::CrossValidation cv = train::cross_validate(setup_, params, hooks);
+        for (auto it = cv.mean.begin(); it != cv.mean.end(); ++it) {
+            out.metrics[it.key()] = it.value();
+            out.metrics[it.key() + "_std"] = cv.std[it.key()];
         }
         if (!out.metrics.contains(objective_.metric))
             throw Error(ErrorKind::validation, "objective_missing",

@@ -2,6 +2,7 @@
 // real SQLite registry in a temporary directory.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -123,6 +124,39 @@ TEST(Trainer, SettingsHoneDoesNotActOnAreWarnings) {
                            "compute.resources is not used: hone sizes its work by --threads; ignored",
                            "deployment.auto_deploy is not acted on: a trained model is registered, not deployed "
                            "(deploy it with POST /api/training/models/{id}/deploy); kept in the job's metadata"}));
+}
+
+// cv: K scores K stratified folds of the training and validation rows, then
+// fits and registers exactly what the job without cv would.
+TEST(Trainer, CrossValidationScoresEachFoldThenFitsAsTheJobSays) {
+    Workspace ws;
+    auto file = ws.job("    algorithm: logistic_regression\n", "    cv: 4\n    return_train_score: true\n");
+    auto with_cv = train::run_training_job(file, "baseline_churn_model", *ws.store, ws.options());
+    ASSERT_TRUE(with_cv.contains("cross_validation")) << with_cv.dump();
+    const auto& cv = with_cv["cross_validation"];
+    EXPECT_EQ(cv["folds"], 4);
+    ASSERT_EQ(cv["per_fold"].size(), 4u);
+    double sum = 0, sum_sq = 0;
+    std::size_t rows = 0;
+    for (const auto& f : cv["per_fold"]) {
+        double a = f["metrics"]["accuracy"].get<double>();
+        sum += a;
+        sum_sq += a * a;
+        EXPECT_GT(a, 0.6);
+        ASSERT_TRUE(f["train_metrics"].contains("accuracy"));
+        ++rows;
+    }
+    double mean = sum / 4;
+    EXPECT_DOUBLE_EQ(cv["metrics"]["accuracy"].get<double>(), mean);
+    EXPECT_NEAR(cv["cv_std"]["accuracy"].get<double>(), std::sqrt(sum_sq / 4 - mean * mean), 1e-9);
+    EXPECT_TRUE(cv["train_metrics"].contains("accuracy"));
+    EXPECT_EQ(cv["metrics"].begin().key(), "accuracy") << "in the order metrics are reported";
+
+    auto plain = ws.job("    algorithm: logistic_regression\n");
+    auto without = train::run_training_job(plain, "baseline_churn_model", *ws.store, ws.options());
+    EXPECT_FALSE(without.contains("cross_validation"));
+    EXPECT_EQ(with_cv["metrics"], without["metrics"]) << "the registered model is fitted as the job says";
+    EXPECT_EQ(with_cv["version"].get<int>() + 1, without["version"].get<int>());
 }
 
 TEST(Trainer, UnknownHyperparametersAreWarningsOrStrictErrors) {
