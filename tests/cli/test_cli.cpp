@@ -270,7 +270,8 @@ TEST(Cli, BadOverridesAndOddBytesAreTheUsersErrorsOrWarnings) {
         {"hyperparameters.n_estimators=1e300",
          "error: --set hyperparameters.n_estimators=1e+300: hyperparameter 'n_estimators' of random_forest must be "
          "an integer >= 1, got 1e+300 (beyond the largest integer parameter, 2147483647)"},
-        {"cv=1", "error: --set cv=1: unknown key 'cv' in training \"plans_churn\""},
+        // `cv: 1` is an error in a file, and so in an override.
+        {"cv=1", "error: --set cv=1: 'cv' must be 0 (use the validation split) or at least 2, found 1"},
         {"target=nope", "error: target column 'nope' is not in dataset 'plans'"},
     };
     for (const auto& [set, message] : refused) {
