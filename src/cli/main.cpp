@@ -3,12 +3,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/build_info.hpp"
 #include "cli/commands.hpp"
 #include "common/error.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"hone: train, tune, register and serve machine-learning models from declarative job files"};
-    app.set_version_flag("--version", "hone 0.1.0");
+    app.set_version_flag("--version", std::string("hone ") + hone::hone_version() + " (" + hone::hone_commit() + ")");
     app.require_subcommand(1);
     app.footer("Run 'hone COMMAND --help' for a command's options.");
     int exit_code = 0;

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "common/error.hpp"
+#include "common/sha256.hpp"
 #include "common/text.hpp"
 
 namespace hone::data {
@@ -219,6 +220,35 @@ Frame Frame::select(const std::vector<std::string>& names) const {
     for (const auto& n : names) out.columns_.push_back(at(n));
     out.warnings_ = warnings_;
     return out;
+}
+
+std::string Frame::fingerprint() const {
+    Sha256 h;
+    auto number = [&h](std::uint64_t n) { h.update(&n, sizeof n); };
+    number(cols());
+    number(rows());
+    for (const auto& c : columns_) {
+        number(c.name().size());
+        h.update(c.name());
+        h.update(to_string(c.type()));
+        const auto& valid = c.validity();
+        number(valid.size());
+        h.update(valid.data(), valid.size());
+        switch (c.type()) {
+            case DType::float64: h.update(c.floats().data(), c.floats().size() * sizeof(double)); break;
+            case DType::int64: h.update(c.ints().data(), c.ints().size() * sizeof(std::int64_t)); break;
+            case DType::boolean: h.update(c.bools().data(), c.bools().size()); break;
+            case DType::string:
+                // By value, not by code: the dictionary's order is how the rows were read.
+                for (std::size_t i = 0; i < c.size(); ++i) {
+                    std::string_view v = c.is_null(i) ? std::string_view() : c.string_at(i);
+                    number(v.size());
+                    h.update(v);
+                }
+                break;
+        }
+    }
+    return h.hex();
 }
 
 }  // namespace hone::data

@@ -111,6 +111,11 @@ public:
     Frame select(const std::vector<std::string>& names) const;
 
     const std::vector<DataWarning>& warnings() const { return warnings_; }
+
+    // SHA-256 of the loaded table: column names, types, and every value and
+    // null in row order. The same rows give the same digest whatever file or
+    // source they came from; one changed value gives another.
+    std::string fingerprint() const;
     void warn(std::string column, std::string message) {
         warnings_.push_back({std::move(column), std::move(message)});
     }

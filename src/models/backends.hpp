@@ -1,5 +1,6 @@
 #pragma once
 // Each backend declares its algorithms in one function; catalog.cpp gathers them.
+#include <string>
 #include <vector>
 
 #include "models/catalog.hpp"
@@ -9,5 +10,10 @@ namespace hone::models {
 std::vector<AlgorithmSpec> xgboost_algorithms();  // models/xgboost/
 std::vector<AlgorithmSpec> linear_algorithms();   // models/linear/ (LIBLINEAR, Eigen)
 std::vector<AlgorithmSpec> svm_algorithms();      // models/svm/ (LIBSVM)
+
+// The version of the library each backend links, "2.0.3".
+std::string xgboost_version();    // models/xgboost/
+std::string liblinear_version();  // models/linear/
+std::string libsvm_version();     // models/svm/
 
 }  // namespace hone::models

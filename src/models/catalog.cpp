@@ -197,6 +197,10 @@ std::unique_ptr<Estimator> make_estimator(const AlgorithmSpec& algo, EstimatorCo
     return algo.make(std::move(config));
 }
 
+Json library_versions() {
+    return Json{{"xgboost", xgboost_version()}, {"liblinear", liblinear_version()}, {"libsvm", libsvm_version()}};
+}
+
 std::string algorithms_markdown() {
     std::ostringstream md;
     md << "# Algorithms\n\n"

@@ -84,4 +84,8 @@ std::unique_ptr<Estimator> make_estimator(const AlgorithmSpec& algo, EstimatorCo
 // docs/algorithms.md, generated from the declarations above.
 std::string algorithms_markdown();
 
+// {"xgboost": "2.0.3", "liblinear": "2.30", "libsvm": "3.24"}: the libraries
+// that train the catalog's algorithms, as linked into this build.
+Json library_versions();
+
 }  // namespace hone::models

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <map>
 
+#include "common/build_info.hpp"
 #include "common/error.hpp"
+#include "common/sha256.hpp"
 #include "common/text.hpp"
 #include "data/source.hpp"
 #include "train/early_stopping.hpp"
@@ -63,6 +65,17 @@ std::string ignored_param_warning(const models::AlgorithmSpec& algo, const std::
     std::string near = nearest(name, names);
     return "hyperparameter '" + name + "' is not taken by " + algo.name + "; ignored" +
            (near.empty() ? "" : "; did you mean '" + near + "'?");
+}
+
+Json provenance(const TrainingSetup& s) {
+    return Json{{"dataset", Json{{"name", s.dataset.name},
+                                 {"fingerprint", s.data_fingerprint},
+                                 {"rows", s.data_rows},
+                                 {"columns", s.data_columns}}},
+                {"job_sha256", sha256_hex(lang::to_json(s.spec).dump())},
+                {"hone", Json{{"version", hone_version()}, {"commit", hone_commit()}}},
+                {"compiler", hone_compiler()},
+                {"libraries", models::library_versions()}};
 }
 
 std::vector<IgnoredSetting> ignored_settings(const lang::TrainingSpec& spec) {
@@ -179,6 +192,9 @@ TrainingSetup prepare_training(const lang::JobFile& file, const lang::TrainingSp
     stage("loading");
     data::Frame frame = data::load_dataset(s.dataset);
     for (const auto& w : frame.warnings()) s.warnings.push_back(w.message);
+    s.data_fingerprint = frame.fingerprint();
+    s.data_rows = frame.rows();
+    s.data_columns = frame.cols();
     s.features = checked_features(spec, s.dataset, frame);
     s.target = encode_target(frame.at(spec.target), s.classification());
     if (s.target.dropped_nulls > 0) {

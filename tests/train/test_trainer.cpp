@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 
 #include "common/error.hpp"
 #include "data/source.hpp"
@@ -157,6 +158,47 @@ TEST(Trainer, CrossValidationScoresEachFoldThenFitsAsTheJobSays) {
     EXPECT_FALSE(without.contains("cross_validation"));
     EXPECT_EQ(with_cv["metrics"], without["metrics"]) << "the registered model is fitted as the job says";
     EXPECT_EQ(with_cv["version"].get<int>() + 1, without["version"].get<int>());
+}
+
+// Every run and model records what it can be traced to; changed data shows as
+// another fingerprint, the same data as the same one.
+TEST(Trainer, RunsAndModelsRecordTheirProvenance) {
+    Workspace ws;
+    auto file = ws.job("    algorithm: logistic_regression\n");
+    auto first = train::run_training_job(file, "baseline_churn_model", *ws.store, ws.options());
+    const auto& p = first["provenance"];
+    EXPECT_EQ(p["dataset"]["rows"], 3000);
+    EXPECT_EQ(p["dataset"]["columns"], 6);
+    EXPECT_EQ(p["dataset"]["fingerprint"].get<std::string>().size(), 64u);
+    EXPECT_EQ(p["job_sha256"].get<std::string>().size(), 64u);
+    EXPECT_EQ(p["hone"]["version"], "0.1.0");
+    EXPECT_FALSE(p["hone"]["commit"].get<std::string>().empty());
+    EXPECT_EQ(p["libraries"]["liblinear"], "2.30");
+    EXPECT_EQ(p["libraries"]["libsvm"], "3.24");
+    EXPECT_EQ(p["libraries"]["xgboost"].get<std::string>().substr(0, 2), "1.");
+    auto entry = ws.store->get_model(first["registry_key"].get<std::string>());
+    ASSERT_TRUE(entry);
+    EXPECT_EQ(entry->metadata["provenance"], p);
+
+    auto again = train::run_training_job(file, "baseline_churn_model", *ws.store, ws.options());
+    EXPECT_EQ(again["provenance"]["dataset"]["fingerprint"], p["dataset"]["fingerprint"]);
+    EXPECT_EQ(again["provenance"]["job_sha256"], p["job_sha256"]);
+
+    // One value changed in the file: another fingerprint, the same job.
+    std::string text;
+    {
+        std::ifstream in(ws.dir / "customers.csv");
+        std::stringstream s;
+        s << in.rdbuf();
+        text = s.str();
+    }
+    std::size_t second_row = text.find('\n') + 1;
+    std::size_t comma = text.find(',', second_row);
+    text.replace(second_row, comma - second_row, "99");
+    std::ofstream(ws.dir / "customers.csv") << text;
+    auto changed = train::run_training_job(file, "baseline_churn_model", *ws.store, ws.options());
+    EXPECT_NE(changed["provenance"]["dataset"]["fingerprint"], p["dataset"]["fingerprint"]);
+    EXPECT_EQ(changed["provenance"]["job_sha256"], p["job_sha256"]);
 }
 
 TEST(Trainer, UnknownHyperparametersAreWarningsOrStrictErrors) {

@@ -18,6 +18,7 @@
 #include <linear.h>
 
 #include "common/error.hpp"
+#include "models/backends.hpp"
 #include "models/linear/linear_estimators.hpp"
 #include "models/linear/solver_support.hpp"
 
@@ -352,6 +353,11 @@ private:
 
 std::unique_ptr<Estimator> make_liblinear_estimator(LiblinearKind kind, std::string algorithm, EstimatorConfig config) {
     return std::make_unique<LiblinearEstimator>(kind, std::move(algorithm), std::move(config));
+}
+
+// LIBLINEAR numbers its releases 230 for 2.30.
+std::string liblinear_version() {
+    return std::to_string(LIBLINEAR_VERSION / 100) + "." + std::to_string(LIBLINEAR_VERSION % 100);
 }
 
 }  // namespace hone::models

@@ -22,6 +22,7 @@
 #include <libsvm/svm.h>
 
 #include "common/error.hpp"
+#include "models/backends.hpp"
 #include "models/linear/solver_support.hpp"
 #include "models/svm/libsvm_estimator.hpp"
 
@@ -291,5 +292,8 @@ double resolve_gamma(const Json& gamma, const data::Matrix& x) {
 std::unique_ptr<Estimator> make_libsvm_estimator(std::string algorithm, EstimatorConfig config) {
     return std::make_unique<LibsvmEstimator>(std::move(algorithm), std::move(config));
 }
+
+// LIBSVM numbers its releases 324 for 3.24.
+std::string libsvm_version() { return std::to_string(LIBSVM_VERSION / 100) + "." + std::to_string(LIBSVM_VERSION % 100); }
 
 }  // namespace hone::models

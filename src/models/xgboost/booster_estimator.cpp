@@ -1,3 +1,4 @@
+#include "models/backends.hpp"
 #include "models/xgboost/booster_estimator.hpp"
 
 #include <xgboost/c_api.h>
@@ -533,3 +534,13 @@ void BoosterEstimator::load(const std::filesystem::path& dir) {
 }
 
 }  // namespace hone::models::xgb
+
+namespace hone::models {
+
+std::string xgboost_version() {
+    int major = 0, minor = 0, patch = 0;
+    XGBoostVersion(&major, &minor, &patch);
+    return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
+}
+
+}  // namespace hone::models
