@@ -9,11 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "metrics/registry.hpp"
 #include "tune/space.hpp"
 
 namespace hone::tune {
 
-enum class Direction { minimize, maximize };
+// The metric registry's: one direction for objectives, samplers and pruners.
+using Direction = metrics::Direction;
 enum class TrialState { running, complete, pruned, failed };
 
 struct TrialRecord {

@@ -52,7 +52,7 @@ public:
           const TuneOptions& options, registry::RunRecord& run)
         : spec_(spec), setup_(setup), store_(store), options_(options), run_(run) {
         objective_ = metrics::resolve_objective(spec.objective_metric, setup.metric_task());
-        direction_ = objective_.direction == metrics::Direction::maximize ? Direction::maximize : Direction::minimize;
+        direction_ = objective_.direction;
         if (std::find(setup_.metric_names.begin(), setup_.metric_names.end(), objective_.metric) ==
             setup_.metric_names.end())
             setup_.metric_names.push_back(objective_.metric);
