@@ -1,11 +1,15 @@
 #include "common/text.hpp"
 
+#include "common/task.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdio>
 
 namespace hone {
+
+std::string_view to_string(Task task) { return task == Task::classification ? "classification" : "regression"; }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);

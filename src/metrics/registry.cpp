@@ -215,7 +215,7 @@ Direction opposite(Direction d) { return d == Direction::maximize ? Direction::m
 
 }  // namespace
 
-std::string_view to_string(Task task) { return task == Task::classification ? "classification" : "regression"; }
+
 std::string_view to_string(Direction direction) {
     return direction == Direction::maximize ? "maximize" : "minimize";
 }

@@ -22,16 +22,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/task.hpp"
 #include "metrics/metrics.hpp"
 
 namespace hone::metrics {
 
 using Json = nlohmann::ordered_json;
 
-enum class Task { classification, regression };
+using hone::Task;  // common/task.hpp
+using hone::to_string;
 enum class Direction { maximize, minimize };
 
-std::string_view to_string(Task task);
 std::string_view to_string(Direction direction);
 
 // What a classification metric is computed from. proba is empty when the model

@@ -10,7 +10,6 @@
 
 namespace hone::models {
 
-std::string_view to_string(Task t) { return t == Task::classification ? "classification" : "regression"; }
 
 std::vector<double> Estimator::predict_proba(const data::Matrix&) const {
     throw Error(ErrorKind::validation, "no_probabilities", "this model does not give probabilities");

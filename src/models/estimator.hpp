@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/task.hpp"
 #include "data/preprocess.hpp"
 #include "models/quantize.hpp"
 
@@ -22,8 +23,8 @@ namespace hone::models {
 
 using Json = nlohmann::ordered_json;
 
-enum class Task { classification, regression };
-std::string_view to_string(Task t);
+using hone::Task;
+using hone::to_string;
 
 // What one fit gets. Validation data is optional; iterative models report
 // validation metrics per round only when it is given.

@@ -73,7 +73,7 @@ Measured measure(const lang::JobFile& file, const registry::ModelEntry& entry, c
     const std::vector<float>& yf = test ? setup.y_test : setup.y_valid;
     std::vector<double> y(yf.begin(), yf.end());
     models::Prediction a = original.predict_with_proba(x), b = compressed.predict_with_proba(x);
-    auto task = setup.metric_task();
+    auto task = setup.task;
     Measured m;
     m.before = metrics::evaluate(task, setup.metric_names, y, a.values, a.proba, setup.num_classes());
     m.after = metrics::evaluate(task, setup.metric_names, y, b.values, b.proba, setup.num_classes());

@@ -13,11 +13,6 @@
 
 namespace hone::train {
 
-metrics::Task metric_task(models::Task t) {
-    return t == models::Task::classification ? metrics::Task::classification : metrics::Task::regression;
-}
-
-metrics::Task TrainingSetup::metric_task() const { return train::metric_task(task); }
 
 const models::AlgorithmSpec& algorithm_of(const lang::ModelSpec& model) {
     return models::find_algorithm(model.algorithm.empty() ? "random_forest" : model.algorithm);
@@ -180,13 +175,13 @@ TrainingSetup prepare_training(const lang::JobFile& file, const lang::TrainingSp
         s.given_params[it.key()] = it.value();
     models::resolve_params(*s.algo, s.given_params, spec.strict);  // fail fast; fit_model resolves again
 
-    s.objective = metrics::resolve_objective(spec.objective, s.metric_task());
+    s.objective = metrics::resolve_objective(spec.objective, s.task);
     if (!s.objective.warning.empty()) s.warnings.push_back(s.objective.warning);
     s.metric_names = spec.metrics;
-    if (s.metric_names.empty()) s.metric_names = metrics::default_metrics(s.metric_task());
+    if (s.metric_names.empty()) s.metric_names = metrics::default_metrics(s.task);
     bool has_objective = false;
     for (const auto& n : s.metric_names)
-        has_objective = metrics::find_metric(n, s.metric_task()).name == s.objective.metric || has_objective;
+        has_objective = metrics::find_metric(n, s.task).name == s.objective.metric || has_objective;
     if (!has_objective) s.metric_names.push_back(s.objective.metric);
 
     stage("loading");
@@ -240,7 +235,7 @@ std::optional<EarlyStopper> make_stopper(const TrainingSetup& s, bool has_valida
         warnings.push_back("early_stopping needs a validation split; the split has none, so every round is kept");
         return std::nullopt;
     }
-    ResolvedStopping stopping = resolve_stopping(*s.spec.early_stopping, s.metric_task());
+    ResolvedStopping stopping = resolve_stopping(*s.spec.early_stopping, s.task);
     key = round_key(stopping.metric, s.task);
     return EarlyStopper(stopping.spec);
 }
@@ -306,7 +301,7 @@ FitResult fit_model(const TrainingSetup& s, const Json& hyperparameters, const F
         if (y.empty()) return Json::object();
         models::Prediction p = out.estimator->predict_with_proba(x);
         std::vector<std::string> skipped;
-        return metrics::evaluate(s.metric_task(), s.metric_names, as_doubles(y), p.values, p.proba,
+        return metrics::evaluate(s.task, s.metric_names, as_doubles(y), p.values, p.proba,
                                  config.num_classes, &skipped);
     };
     out.validation_metrics = evaluate(x_valid, y_valid);

@@ -61,7 +61,6 @@ struct TrainingSetup {
 
     bool classification() const { return task == models::Task::classification; }
     int num_classes() const { return classification() ? static_cast<int>(target.classes.size()) : 0; }
-    metrics::Task metric_task() const;
 };
 
 struct PrepareOptions {
@@ -151,6 +150,5 @@ std::string round_key(const std::string& canonical_metric, models::Task task);
 // (DESIGN.md). An unknown name throws as models::find_algorithm.
 const models::AlgorithmSpec& algorithm_of(const lang::ModelSpec& model);
 
-metrics::Task metric_task(models::Task t);
 
 }  // namespace hone::train

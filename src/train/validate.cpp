@@ -52,7 +52,7 @@ private:
             diags_.warning(where, ignored.message);
         }
         check_hyperparameters(t, *model, *algo);
-        check_metrics(t, metric_task(task));
+        check_metrics(t, task);
     }
 
     // Each written hyperparameter alone, so every bad one is reported where it

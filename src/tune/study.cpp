@@ -51,7 +51,7 @@ public:
     Study(const lang::TuningSpec& spec, train::TrainingSetup& setup, registry::Store& store,
           const TuneOptions& options, registry::RunRecord& run)
         : spec_(spec), setup_(setup), store_(store), options_(options), run_(run) {
-        objective_ = metrics::resolve_objective(spec.objective_metric, setup.metric_task());
+        objective_ = metrics::resolve_objective(spec.objective_metric, setup.task);
         direction_ = objective_.direction;
         if (std::find(setup_.metric_names.begin(), setup_.metric_names.end(), objective_.metric) ==
             setup_.metric_names.end())
@@ -77,7 +77,7 @@ public:
             prunes_ = spec.pruner != "none";
         }
         if (spec.early_stopping && spec.early_stopping->enabled) {
-            train::ResolvedStopping stopping = train::resolve_stopping(*spec.early_stopping, setup.metric_task());
+            train::ResolvedStopping stopping = train::resolve_stopping(*spec.early_stopping, setup.task);
             stopper_.emplace(stopping.spec);
             stop_metric_ = stopping.metric;
         }

@@ -59,7 +59,7 @@ std::optional<Tuned> tuned_by(const lang::JobFile& file, const lang::TuningSpec&
     if (!model) return std::nullopt;
     try {
         out.algo = &train::algorithm_of(*model);
-        out.task = train::metric_task(train::task_for(*model, *out.algo));
+        out.task = train::task_for(*model, *out.algo);
     } catch (const Error&) {
         return std::nullopt;
     }
