@@ -21,7 +21,8 @@ std::string nesting_error_message() {
            " deep (max_nesting_depth)";
 }
 
-LoadedJobFile parse_job_text(std::string_view text, const std::string& file, Format format) {
+LoadedJobFile parse_job_text(std::string_view text, const std::string& file, Format format,
+                             const std::function<void(Document&)>& adjust) {
     LoadedJobFile out;
     if (text.size() > max_job_file_bytes) {
         out.doc.file = file;
@@ -46,6 +47,7 @@ LoadedJobFile parse_job_text(std::string_view text, const std::string& file, For
         out.doc = parse_n3(text, file, out.diags);
     else
         out.doc = parse_yaml(text, file, out.diags);
+    if (adjust) adjust(out.doc);
     out.spec = bind(out.doc, out.diags);
     out.spec.document = std::make_shared<const Document>(out.doc);
     return out;

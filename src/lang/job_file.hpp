@@ -3,6 +3,7 @@
 // `hone check`, `hone train` and the server. N3 (.n3 and anything else), YAML
 // (.yaml, .yml) and JSON (.json) all go through the same binder.
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -44,7 +45,10 @@ struct LoadedJobFile {
 };
 
 // `file` is the name shown in messages and the base for relative data paths.
-LoadedJobFile parse_job_text(std::string_view text, const std::string& file, Format format);
+// `adjust`, when given, may change the parsed document before it is bound (a
+// server puts in the model blocks it serves that a request names).
+LoadedJobFile parse_job_text(std::string_view text, const std::string& file, Format format,
+                             const std::function<void(Document&)>& adjust = {});
 // Binds a document read earlier (overrides.hpp changes one and binds it again).
 LoadedJobFile bind_document(Document doc);
 // Reads the file; an unreadable file is one diagnostic, not an exception.

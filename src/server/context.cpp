@@ -42,6 +42,17 @@ Context::Context(std::vector<lang::JobFile> job_files, registry::Store& s, Serve
     for (const auto& note : registry::recover(store, model_root()).notes)
         if (options.log) options.log(note);
     for (auto& f : job_files) add_job_file(std::move(f));
+    served_files_ = files_.size();
+}
+
+std::optional<lang::Node> Context::served_model_block(const std::string& name) const {
+    std::lock_guard lock(jobs_mu_);
+    for (std::size_t i = 0; i < served_files_ && i < files_.size(); ++i) {
+        const auto& doc = files_[i].document;
+        if (!doc) continue;
+        if (const lang::Block* b = lang::find_block(*doc, "model", name)) return b->body;
+    }
+    return std::nullopt;
 }
 
 void Context::add_job_file(lang::JobFile file, bool over_http) {

@@ -4,12 +4,14 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <optional>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <string>
 #include <vector>
 
+#include "lang/node.hpp"
 #include "lang/spec.hpp"
 #include "registry/store.hpp"
 #include "server/batcher.hpp"
@@ -53,6 +55,10 @@ struct Context {
 
     std::string model_root() const;
 
+    // The body of a model block of the files served from the start (not of
+    // jobs created over HTTP), as written, or nullopt when none has that name.
+    std::optional<lang::Node> served_model_block(const std::string& name) const;
+
     // A dataset block of the served or created files, by name; an unknown name
     // is hone::Error(not_found, "dataset_not_found") listing the known ones.
     const lang::DatasetSpec& dataset(const std::string& name) const;
@@ -60,6 +66,7 @@ struct Context {
 private:
     mutable std::mutex jobs_mu_;
     std::deque<lang::JobFile> files_;  // a deque: adding keeps references to the others valid
+    std::size_t served_files_ = 0;     // the first files_, given at start
     std::vector<std::string> training_names_, tuning_names_;
     std::map<std::string, const lang::JobFile*> training_files_, tuning_files_;
 };

@@ -212,7 +212,18 @@ CreatedJob parse_created_job(const Context& ctx, const Json& body, std::string_v
         check_name(body["name"].get<std::string>(), "job name");
     }
     std::filesystem::path root = data_root(ctx);
-    lang::LoadedJobFile loaded = lang::parse_job_text(text, "request body", lang::Format::json);
+    // `"model": "name"` naming a model block of the served job files means that
+    // block, as written there; any other name is the shorthand for an algorithm.
+    auto served_model = [&](lang::Document& doc) {
+        if (!body.contains("model") || !body["model"].is_string()) return;
+        std::optional<lang::Node> served = ctx.served_model_block(body["model"].get<std::string>());
+        if (!served) return;
+        std::string label = body.contains("name") && body["name"].is_string() ? body["name"].get<std::string>()
+                                                                               : body["model"].get<std::string>();
+        for (auto& b : doc.blocks)
+            if (b.kind == "model" && b.label == label) b.body = *served;
+    };
+    lang::LoadedJobFile loaded = lang::parse_job_text(text, "request body", lang::Format::json, served_model);
     for (auto& d : loaded.spec.datasets) d.base_dir = root;
     tune::validate_job(loaded);
     if (!loaded.ok()) {

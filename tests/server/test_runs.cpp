@@ -63,11 +63,11 @@ Json job_body(const std::string& name, int rounds) {
 
 class RunsTest : public ::testing::Test {
 protected:
-    void start(server::ServerOptions options = {}) {
+    void start(server::ServerOptions options = {}, std::vector<lang::JobFile> served = {}) {
         options.port = 0;
         options.model_root = (ws.dir / "models").string();
         options.data_root = ws.dir.string();
-        server = std::make_unique<server::Server>(std::vector<lang::JobFile>{}, *ws.store, options);
+        server = std::make_unique<server::Server>(std::move(served), *ws.store, options);
         server->start();
         http = std::make_unique<Client>(server->port());
     }
@@ -655,4 +655,27 @@ TEST_F(RunsTest, TheCreateJobExampleIsRefusedForItsHubModelOnlyAndObjectivesDefa
     EXPECT_EQ(created.body["data"]["warnings"],
               Json::array({"request body:1:9: no objective given: the job maximizes accuracy, a classifier's usual "
                            "metric (set 'objective' to choose another)"}));
+}
+
+// A created job whose "model" names a model block of the served job files
+// trains that block as written there (its algorithm and hyperparameters).
+TEST_F(RunsTest, ACreatedJobCanNameAServedModelBlock) {
+    server->stop();
+    start({}, {ws.job("    algorithm: logistic_regression\n    hyperparameters:\n        C: 0.5\n")});
+    Json body = Json{{"name", "from_served"},
+                     {"model", "churn_classifier"},
+                     {"trainingData", {{"source", "csv"}, {"path", "customers.csv"}, {"validation_split", 0.2}}},
+                     {"target", "churned"},
+                     {"objective", "maximize_accuracy"}};
+    Reply created = http->post_json("/api/training/jobs", body);
+    ASSERT_EQ(created.status, 201) << created.raw;
+    std::string id = start_run("from_served");
+    Json done = wait_for(id, [](const Json& r) { return r["status"] != "pending" && r["status"] != "running"; });
+    ASSERT_EQ(done["status"], "completed") << done.dump();
+    EXPECT_EQ(done["result"]["algorithm"], "logistic_regression") << done.dump();
+    EXPECT_EQ(done["result"]["hyperparameters"]["C"], 0.5);
+    // Any other name is still the shorthand for an algorithm.
+    body["name"] = "by_algorithm";
+    body["model"] = "decision_tree";
+    ASSERT_EQ(http->post_json("/api/training/jobs", body).status, 201);
 }
