@@ -32,6 +32,12 @@ bool AlgorithmSpec::supports(Task t) const {
     return false;
 }
 
+std::vector<std::string> AlgorithmSpec::param_names() const {
+    std::vector<std::string> names;
+    for (const auto& p : params) names.push_back(p.name);
+    return names;
+}
+
 const ParamSpec* AlgorithmSpec::find_param(std::string_view n) const {
     for (const auto& p : params) {
         if (p.name == n) return &p;
@@ -171,8 +177,7 @@ ResolvedParams resolve_params(const AlgorithmSpec& algo, const Json& given, bool
         const ParamSpec* p = algo.find_param(it.key());
         if (!p) {
             if (strict) {
-                std::vector<std::string> names;
-                for (const auto& q : algo.params) names.push_back(q.name);
+                std::vector<std::string> names = algo.param_names();
                 std::string msg = "hyperparameter '" + it.key() + "' is not taken by " + algo.name;
                 std::string near = nearest(it.key(), names);
                 if (!near.empty()) msg += "; did you mean '" + near + "'?";

@@ -54,6 +54,7 @@ struct AlgorithmSpec {
 
     bool supports(Task t) const;
     const ParamSpec* find_param(std::string_view name) const;  // by name or alias
+    std::vector<std::string> param_names() const;               // canonical, in declaration order
 };
 
 const std::vector<AlgorithmSpec>& algorithms();

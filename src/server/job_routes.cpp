@@ -214,14 +214,13 @@ CreatedJob parse_created_job(const Context& ctx, const Json& body, std::string_v
     std::filesystem::path root = data_root(ctx);
     // `"model": "name"` naming a model block of the served job files means that
     // block, as written there; any other name is the shorthand for an algorithm.
+    // A template with a string model reads as one model block: its body is replaced.
     auto served_model = [&](lang::Document& doc) {
         if (!body.contains("model") || !body["model"].is_string()) return;
         std::optional<lang::Node> served = ctx.served_model_block(body["model"].get<std::string>());
         if (!served) return;
-        std::string label = body.contains("name") && body["name"].is_string() ? body["name"].get<std::string>()
-                                                                               : body["model"].get<std::string>();
         for (auto& b : doc.blocks)
-            if (b.kind == "model" && b.label == label) b.body = *served;
+            if (b.kind == "model") b.body = *served;
     };
     lang::LoadedJobFile loaded = lang::parse_job_text(text, "request body", lang::Format::json, served_model);
     for (auto& d : loaded.spec.datasets) d.base_dir = root;

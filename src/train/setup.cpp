@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 #include "common/build_info.hpp"
 #include "common/error.hpp"
@@ -55,22 +54,9 @@ void check_framework(const lang::TrainingSpec& spec, const lang::ModelSpec& mode
 }
 
 std::string ignored_param_warning(const models::AlgorithmSpec& algo, const std::string& name) {
-    std::vector<std::string> names;
-    for (const auto& p : algo.params) names.push_back(p.name);
-    std::string near = nearest(name, names);
+    std::string near = nearest(name, algo.param_names());
     return "hyperparameter '" + name + "' is not taken by " + algo.name + "; ignored" +
            (near.empty() ? "" : "; did you mean '" + near + "'?");
-}
-
-Json provenance(const TrainingSetup& s) {
-    return Json{{"dataset", Json{{"name", s.dataset.name},
-                                 {"fingerprint", s.data_fingerprint},
-                                 {"rows", s.data_rows},
-                                 {"columns", s.data_columns}}},
-                {"job_sha256", sha256_hex(lang::to_json(s.spec).dump())},
-                {"hone", Json{{"version", hone_version()}, {"commit", hone_commit()}}},
-                {"compiler", hone_compiler()},
-                {"libraries", models::library_versions()}};
 }
 
 std::vector<IgnoredSetting> ignored_settings(const lang::TrainingSpec& spec) {
@@ -93,6 +79,17 @@ std::vector<IgnoredSetting> ignored_settings(const lang::TrainingSpec& spec) {
 }
 
 namespace {
+
+Json provenance_of(const lang::TrainingSpec& spec, const lang::DatasetSpec& dataset, const data::Frame& frame) {
+    return Json{{"dataset", Json{{"name", dataset.name},
+                                 {"fingerprint", frame.fingerprint()},
+                                 {"rows", frame.rows()},
+                                 {"columns", frame.cols()}}},
+                {"job_sha256", sha256_hex(lang::to_json(spec).dump())},
+                {"hone", Json{{"version", hone_version()}, {"commit", hone_commit()}}},
+                {"compiler", hone_compiler()},
+                {"libraries", models::library_versions()}};
+}
 
 [[noreturn]] void missing_column(const std::string& code, const std::string& what, const std::string& name,
                                  const lang::DatasetSpec& dataset, const data::Frame& frame) {
@@ -187,9 +184,7 @@ TrainingSetup prepare_training(const lang::JobFile& file, const lang::TrainingSp
     stage("loading");
     data::Frame frame = data::load_dataset(s.dataset);
     for (const auto& w : frame.warnings()) s.warnings.push_back(w.message);
-    s.data_fingerprint = frame.fingerprint();
-    s.data_rows = frame.rows();
-    s.data_columns = frame.cols();
+    s.provenance = provenance_of(spec, s.dataset, frame);
     s.features = checked_features(spec, s.dataset, frame);
     s.target = encode_target(frame.at(spec.target), s.classification());
     if (s.target.dropped_nulls > 0) {
@@ -316,16 +311,24 @@ FitResult fit_model(const TrainingSetup& s, const Json& hyperparameters, const F
 
 namespace {
 
+// Adds each numeric metric of `metrics` to its list in `values` (an ordered
+// object, so metrics stay in the order they are reported).
+void collect(const Json& metrics, Json& values) {
+    for (auto it = metrics.begin(); it != metrics.end(); ++it)
+        if (it.value().is_number()) values[it.key()].push_back(it.value());
+}
+
 // Mean and population standard deviation of each metric over the folds.
-void summarise(const std::map<std::string, std::vector<double>>& values, Json& mean, Json* std_out) {
-    for (const auto& [name, v] : values) {
+void summarise(const Json& values, Json& mean, Json* std_out) {
+    for (auto it = values.begin(); it != values.end(); ++it) {
+        const auto v = it.value().get<std::vector<double>>();
         double m = 0;
         for (double x : v) m += x;
         m /= static_cast<double>(v.size());
         double var = 0;
         for (double x : v) var += (x - m) * (x - m);
-        mean[name] = m;
-        if (std_out) (*std_out)[name] = std::sqrt(var / static_cast<double>(v.size()));
+        mean[it.key()] = m;
+        if (std_out) (*std_out)[it.key()] = std::sqrt(var / static_cast<double>(v.size()));
     }
 }
 
@@ -335,34 +338,20 @@ CrossValidation cross_validate(const TrainingSetup& setup, const Json& hyperpara
                                bool train_score) {
     CrossValidation out;
     hooks.score_training_rows = train_score;
-    std::map<std::string, std::vector<double>> held_out, trained;
+    Json held_out = Json::object(), trained = Json::object();
     int index = 0;
     for (const auto& fold : setup.folds) {
         FitResult fit = fit_model(setup, hyperparameters, hooks, &fold);
         Json row{{"fold", ++index}, {"metrics", fit.validation_metrics}};
-        for (auto it = fit.validation_metrics.begin(); it != fit.validation_metrics.end(); ++it)
-            if (it.value().is_number()) held_out[it.key()].push_back(it.value().get<double>());
+        collect(fit.validation_metrics, held_out);
         if (train_score) {
             row["train_metrics"] = fit.train_metrics;
-            for (auto it = fit.train_metrics.begin(); it != fit.train_metrics.end(); ++it)
-                if (it.value().is_number()) trained[it.key()].push_back(it.value().get<double>());
+            collect(fit.train_metrics, trained);
         }
         out.per_fold.push_back(std::move(row));
     }
     summarise(held_out, out.mean, &out.std);
     summarise(trained, out.train_mean, nullptr);
-    // In the order the metrics are reported, as the other tables are.
-    if (!out.per_fold.empty()) {
-        auto in_order = [&](const Json& summary) {
-            Json ordered = Json::object();
-            for (auto it = out.per_fold[0]["metrics"].begin(); it != out.per_fold[0]["metrics"].end(); ++it)
-                if (summary.contains(it.key())) ordered[it.key()] = summary[it.key()];
-            return ordered;
-        };
-        out.mean = in_order(out.mean);
-        out.std = in_order(out.std);
-        out.train_mean = in_order(out.train_mean);
-    }
     return out;
 }
 

@@ -44,9 +44,12 @@ struct TrainingSetup {
     std::vector<std::string> metric_names;  // the objective's metric included
     Json given_params = Json::object();     // the model block's hyperparameters, then the spec's
 
-    // What was loaded, before rows without a target were left out.
-    std::string data_fingerprint;  // data::Frame::fingerprint()
-    std::size_t data_rows = 0, data_columns = 0;
+    // What the result can be traced to: the data as loaded (fingerprint, rows,
+    // columns, before rows without a target were left out), the job as bound
+    // (SHA-256 of its JSON), hone's version and commit, the compiler and the
+    // training libraries' versions. Recorded in the run, the registry entry's
+    // metadata and the artifact's manifest.
+    Json provenance = Json::object();
 
     std::vector<std::string> features;
     EncodedTarget target;
@@ -87,12 +90,6 @@ struct IgnoredSetting {
 std::vector<IgnoredSetting> ignored_settings(const lang::TrainingSpec& spec);
 // Refuses an engine or framework hone cannot run.
 void check_framework(const lang::TrainingSpec& spec, const lang::ModelSpec& model);
-
-// What a run's result can be traced to: the data (fingerprint, rows, columns),
-// the job as bound (SHA-256 of its JSON), hone's version and commit, the
-// compiler and the training libraries' versions. Recorded in the run, the
-// registry entry's metadata and the artifact's manifest.
-Json provenance(const TrainingSetup& setup);
 
 // hone::Error for every problem of the spec or the data (see trainer.hpp).
 TrainingSetup prepare_training(const lang::JobFile& file, const lang::TrainingSpec& spec,

@@ -76,7 +76,7 @@ registry::ModelEntry register_trained(registry::Store& store, const TrainingSetu
     manifest["feature_names"] = setup.pre.feature_names();
     manifest["params"] = fit.params;
     manifest["seed"] = spec.split.seed;
-    manifest["provenance"] = provenance(setup);
+    manifest["provenance"] = setup.provenance;
     std::string sha = writer.seal(manifest);
 
     registry::ModelEntry entry;
@@ -94,7 +94,7 @@ registry::ModelEntry register_trained(registry::Store& store, const TrainingSetu
                           {"classes", setup.target.classes},
                           {"preprocessing", setup.pre.to_json()},
                           {"objective", spec.objective},
-                          {"provenance", manifest["provenance"]}};
+                          {"provenance", setup.provenance}};
     if (!spec.metadata.empty()) entry.metadata["job_metadata"] = spec.metadata;
     for (auto it = extra_metadata.begin(); it != extra_metadata.end(); ++it) entry.metadata[it.key()] = it.value();
     entry.feature_count = static_cast<int>(setup.pre.output_size());
@@ -189,7 +189,7 @@ private:
                                    {"direction", std::string(metrics::to_string(objective.direction))},
                                    {"value", reported.contains(objective.metric) ? reported[objective.metric] : Json()}};
         result["hyperparameters"] = fit.params;
-        result["provenance"] = provenance(setup);
+        result["provenance"] = setup.provenance;
         result["ignored_hyperparameters"] = fit.ignored;
         result["warnings"] = warnings_;
         result["best_iteration"] = fit.estimator->iterative() ? Json(fit.estimator->best_iteration()) : Json();

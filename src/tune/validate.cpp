@@ -14,8 +14,7 @@ std::optional<std::string> check_dimension(const lang::SearchDimension& d, const
                                            bool strict) {
     if (!algo.find_param(d.name)) {
         std::string msg = "search space key '" + d.name + "' is not a hyperparameter of " + algo.name;
-        std::vector<std::string> names;
-        for (const auto& p : algo.params) names.push_back(p.name);
+        std::vector<std::string> names = algo.param_names();
         std::string near = nearest(d.name, names);
         std::string did_you_mean = near.empty() ? "" : "; did you mean '" + near + "'?";
         if (strict)

@@ -13,6 +13,7 @@
 
 #include "lang/job_file.hpp"
 #include "tune/validate.hpp"
+#include "../support/files.hpp"
 
 namespace fs = std::filesystem;
 using namespace hone::lang;
@@ -26,15 +27,7 @@ std::string read_file(const fs::path& p) {
     return s.str();
 }
 
-std::vector<fs::path> case_files() {
-    std::vector<fs::path> out;
-    for (const auto& e : fs::directory_iterator(fs::path(HONE_SOURCE_DIR) / "tests/cases/check")) {
-        auto ext = e.path().extension();
-        if (ext == ".n3" || ext == ".yaml" || ext == ".json") out.push_back(e.path());
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-}
+std::vector<fs::path> case_files() { return hone::test_support::case_files("check", {".n3", ".yaml", ".json"}); }
 
 class CheckCase : public ::testing::TestWithParam<fs::path> {};
 

@@ -15,6 +15,7 @@
 #include "registry/artifacts.hpp"
 #include "registry/recovery.hpp"
 #include "registry/store.hpp"
+#include "../support/files.hpp"
 
 namespace fs = std::filesystem;
 using namespace hone;
@@ -22,15 +23,8 @@ using namespace hone::registry;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        path = fs::temp_directory_path() / ("hone-recovery-" + std::to_string(::getpid()) + "-" +
-                                            std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
+struct TempDir : test_support::TempDir {
+    TempDir() : test_support::TempDir("hone-recovery") {}
 };
 
 ModelEntry model_entry() {

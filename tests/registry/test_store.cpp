@@ -6,6 +6,7 @@
 #include "common/error.hpp"
 #include "registry/artifacts.hpp"
 #include "registry/store.hpp"
+#include "../support/files.hpp"
 
 namespace fs = std::filesystem;
 using namespace hone;
@@ -13,15 +14,8 @@ using namespace hone::registry;
 
 namespace {
 
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        path = fs::temp_directory_path() / ("hone-registry-" + std::to_string(::getpid()) + "-" +
-                                            std::to_string(reinterpret_cast<std::uintptr_t>(this)));
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() { fs::remove_all(path); }
+struct TempDir : test_support::TempDir {
+    TempDir() : test_support::TempDir("hone-registry") {}
 };
 
 ModelEntry entry(double created_at = 1678901234.5) {

@@ -27,6 +27,7 @@
 #include <sstream>
 
 #include "server/server.hpp"
+#include "../support/files.hpp"
 #include "../train/churn_workspace.hpp"
 
 namespace fs = std::filesystem;
@@ -42,13 +43,7 @@ std::string read_text(const fs::path& p) {
     return s.str();
 }
 
-std::vector<fs::path> case_files() {
-    std::vector<fs::path> out;
-    for (const auto& e : fs::directory_iterator(fs::path(HONE_SOURCE_DIR) / "tests/cases/http"))
-        if (e.path().extension() == ".http") out.push_back(e.path());
-    std::sort(out.begin(), out.end());
-    return out;
-}
+std::vector<fs::path> case_files() { return test_support::case_files("http", {".http"}); }
 
 // Expands {{model_key}} and {{repeat N TEXT}}.
 std::string expand(std::string text, const std::string& model_key) {

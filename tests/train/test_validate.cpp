@@ -15,6 +15,7 @@
 #include "lang/job_file.hpp"
 #include "train/setup.hpp"
 #include "tune/validate.hpp"
+#include "../support/files.hpp"
 
 namespace fs = std::filesystem;
 using namespace hone;
@@ -23,15 +24,7 @@ namespace {
 
 struct ReachedTheData {};
 
-std::vector<fs::path> case_files() {
-    std::vector<fs::path> out;
-    for (const auto& e : fs::directory_iterator(fs::path(HONE_SOURCE_DIR) / "tests/cases/check")) {
-        auto ext = e.path().extension();
-        if (ext == ".n3" || ext == ".yaml" || ext == ".json") out.push_back(e.path());
-    }
-    std::sort(out.begin(), out.end());
-    return out;
-}
+std::vector<fs::path> case_files() { return test_support::case_files("check", {".n3", ".yaml", ".json"}); }
 
 }  // namespace
 
