@@ -128,7 +128,10 @@ std::string submit(Context& ctx, const std::string& kind, const std::string& nam
     const lang::JobFile& file = kind == "training" ? ctx.training_file(name) : ctx.tuning_file(name);
     // Overrides are checked now, so a bad one is a 400 rather than a failed run.
     if (kind == "training") {
-        train::training_with_overrides(file, name, overrides, lang::OverrideSource::request);
+        lang::TrainingSpec changed = train::training_with_overrides(file, name, overrides, lang::OverrideSource::request);
+        // Columns need the data: read only when the request changes which ones the job uses.
+        if (overrides.is_object() && (overrides.contains("target") || overrides.contains("features")))
+            train::check_columns(file, changed);
     } else {
         tune::tuning_with_overrides(file, name, overrides, lang::OverrideSource::request);
     }

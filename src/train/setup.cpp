@@ -153,6 +153,13 @@ std::vector<FoldData> make_folds(const TrainingSetup& s, const data::Frame& fram
 
 }  // namespace
 
+void check_columns(const lang::JobFile& file, const lang::TrainingSpec& spec) {
+    const lang::DatasetSpec* dataset = file.find_dataset(spec.dataset);
+    if (!dataset) return;  // the binder reported the reference
+    data::Frame frame = data::load_dataset(*dataset);
+    checked_features(spec, *dataset, frame);
+}
+
 TrainingSetup prepare_training(const lang::JobFile& file, const lang::TrainingSpec& spec,
                                const PrepareOptions& options) {
     auto stage = [&](const char* name) {

@@ -91,6 +91,12 @@ std::vector<IgnoredSetting> ignored_settings(const lang::TrainingSpec& spec);
 // Refuses an engine or framework hone cannot run.
 void check_framework(const lang::TrainingSpec& spec, const lang::ModelSpec& model);
 
+// The target and features of `spec` against the columns of its dataset, as
+// prepare_training checks them (missing_target, missing_feature,
+// target_in_features). Loads the dataset: for a request that changes which
+// columns a job reads, so a wrong name is refused before the run is queued.
+void check_columns(const lang::JobFile& file, const lang::TrainingSpec& spec);
+
 // hone::Error for every problem of the spec or the data (see trainer.hpp).
 TrainingSetup prepare_training(const lang::JobFile& file, const lang::TrainingSpec& spec,
                                const PrepareOptions& options = {});
