@@ -1,11 +1,14 @@
 // `hone check FILE...`: parse and validate job files; print what they declare or
 // every error, compiler style. Exit 0 when all files are valid, 1 otherwise.
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "common/file.hpp"
 #include "common/json.hpp"
+#include "common/registry.hpp"
 #include "common/text.hpp"
 #include "lang/job_file.hpp"
 #include "tune/validate.hpp"
@@ -134,6 +137,60 @@ void add_check_command(CLI::App& app, int& exit_code) {
             std::cout << hone::json_dump(report, 2) << "\n";
         }
         exit_code = all_ok ? 0 : 1;
+    });
+}
+
+// `hone keys [SECTION]`: the job language's keys, from the table the binder
+// reads files by (lang/keys.hpp); `--fill FILE` rewrites the key tables of a
+// Markdown file (docs/language.md) in place.
+void add_keys_command(CLI::App& app, int& exit_code) {
+    auto* cmd = app.add_subcommand("keys", "The keys of job files: type, default, allowed values, meaning");
+    auto section = std::make_shared<std::string>();
+    auto json = std::make_shared<bool>(false);
+    auto fill = std::make_shared<std::string>();
+    cmd->add_option("SECTION", *section, "one block or section (training, training.split, tuning, ...)");
+    cmd->add_flag("--json", *json, "print JSON");
+    cmd->add_option("--fill", *fill, "rewrite the tables between <!-- keys NAME --> and <!-- /keys --> in FILE");
+    cmd->callback([=, &exit_code] {
+        const auto names = tune::registry_names();
+        if (!fill->empty()) {
+            std::vector<std::string> unknown;
+            auto original = read_file(*fill);
+            if (!original) throw Error(ErrorKind::not_found, "file_not_found", "cannot read " + *fill);
+            std::string text = lang::fill_key_tables(*original, names, &unknown);
+            if (!unknown.empty())
+                throw Error(ErrorKind::validation, "unknown_section",
+                            *fill + ": no section " + join_or(unknown, "'") + " in the job language");
+            std::ofstream(*fill, std::ios::binary) << text;
+            exit_code = 0;
+            return;
+        }
+        std::vector<std::string> known;
+        bool found = false;
+        for (const auto& s : lang::language_sections()) {
+            known.push_back(s.name);
+            if (!section->empty() && s.name != *section) continue;
+            found = true;
+            if (*json) continue;
+            std::vector<std::vector<std::string>> rows = {{"KEY", "TYPE", "DEFAULT", "MEANING"}};
+            for (const auto& k : s.keys)
+                rows.push_back({lang::key_name_text(k), lang::key_type_text(k, names), k.default_value, k.doc});
+            std::cout << s.title << "\n";
+            print_table(rows);
+            std::cout << "\n";
+        }
+        if (!found) throw unknown_name_error("unknown_section", "section", *section, known);
+        if (*json) {
+            Json out = lang::keys_json(names);
+            if (!section->empty()) {
+                Json picked = Json::array();
+                for (const auto& s : out)
+                    if (s["section"] == *section) picked.push_back(s);
+                out = picked;
+            }
+            std::cout << hone::json_dump(out, 2) << "\n";
+        }
+        exit_code = 0;
     });
 }
 

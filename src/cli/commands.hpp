@@ -9,6 +9,8 @@
 namespace hone::cli {
 
 void add_check_command(CLI::App& app, int& exit_code);
+// keys: the job language's keys
+void add_keys_command(CLI::App& app, int& exit_code);
 void add_data_command(CLI::App& app, int& exit_code);
 void add_train_command(CLI::App& app, int& exit_code);
 void add_predict_command(CLI::App& app, int& exit_code);
@@ -18,5 +20,8 @@ void add_tune_commands(CLI::App& app, int& exit_code);
 void add_registry_commands(CLI::App& app, int& exit_code);
 // serve
 void add_serve_command(CLI::App& app, int& exit_code);
+
+// Prints rows as aligned columns, the first row as the header.
+void print_table(const std::vector<std::vector<std::string>>& rows);
 
 }  // namespace hone::cli

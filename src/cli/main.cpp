@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
     app.footer("Run 'hone COMMAND --help' for a command's options.");
     int exit_code = 0;
     hone::cli::add_check_command(app, exit_code);
+    hone::cli::add_keys_command(app, exit_code);
     hone::cli::add_data_command(app, exit_code);
     hone::cli::add_train_command(app, exit_code);
     hone::cli::add_tune_commands(app, exit_code);

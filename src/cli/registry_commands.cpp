@@ -16,6 +16,22 @@
 
 namespace hone::cli {
 
+// Prints rows as aligned columns.
+void print_table(const std::vector<std::vector<std::string>>& rows) {
+    std::vector<std::size_t> width;
+    for (const auto& r : rows)
+        for (std::size_t i = 0; i < r.size(); ++i) {
+            if (width.size() <= i) width.push_back(0);
+            width[i] = std::max(width[i], r[i].size());
+        }
+    for (const auto& r : rows) {
+        for (std::size_t i = 0; i < r.size(); ++i)
+            std::cout << (i ? "  " : "") << std::left << std::setw(i + 1 < r.size() ? static_cast<int>(width[i]) : 0)
+                      << r[i];
+        std::cout << "\n";
+    }
+}
+
 namespace {
 
 using Json = registry::Json;
@@ -36,22 +52,6 @@ std::string metrics_text(const Json& m) {
         out += buf;
     }
     return out;
-}
-
-// Prints rows as aligned columns.
-void print_table(const std::vector<std::vector<std::string>>& rows) {
-    std::vector<std::size_t> width;
-    for (const auto& r : rows)
-        for (std::size_t i = 0; i < r.size(); ++i) {
-            if (width.size() <= i) width.push_back(0);
-            width[i] = std::max(width[i], r[i].size());
-        }
-    for (const auto& r : rows) {
-        for (std::size_t i = 0; i < r.size(); ++i)
-            std::cout << (i ? "  " : "") << std::left << std::setw(i + 1 < r.size() ? static_cast<int>(width[i]) : 0)
-                      << r[i];
-        std::cout << "\n";
-    }
 }
 
 using train::require_model;

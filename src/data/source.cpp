@@ -18,6 +18,11 @@
 
 namespace hone::data {
 
+const std::vector<std::string>& file_formats() {
+    static const std::vector<std::string> formats = {"csv", "tsv", "json", "jsonl"};
+    return formats;
+}
+
 namespace {
 
 constexpr const char* kCode = "dataset_load_failed";
@@ -139,11 +144,6 @@ Loaded load_postgres(const lang::DatasetSpec& spec) {
     reject_fields(spec, "postgres", true);
     require_table_or_query(spec, "postgres");
     return {read_postgres(postgres_connection(spec.connection), spec.table, spec.query), relation_name(spec, ""), false};
-}
-
-const std::vector<std::string>& file_formats() {
-    static const std::vector<std::string> formats = {"csv", "tsv", "json", "jsonl"};
-    return formats;
 }
 
 // `format:` if given, else the extension; ndjson is another name for jsonl.

@@ -17,6 +17,8 @@ namespace hone::data {
 
 // csv, json, jsonl, sqlite, postgres, file, classification, interactions.
 const std::vector<std::string>& source_names();
+// The `format:` names of a file source: csv, tsv, json, jsonl (ndjson is jsonl).
+const std::vector<std::string>& file_formats();
 
 // Errors name the dataset: "dataset 'x': <what went wrong>". Beyond each reader's:
 //   a file with nothing in it:  data  "dataset 'x' (<path>): the file is empty"

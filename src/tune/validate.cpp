@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "common/text.hpp"
+#include "data/source.hpp"
 #include "metrics/registry.hpp"
 #include "train/setup.hpp"
 #include "train/validate.hpp"
@@ -93,6 +94,14 @@ void check_tuning(const lang::Document& doc, const lang::JobFile& file, const la
 void validate_job(lang::LoadedJobFile& loaded) {
     train::check_models_and_trainings(loaded.doc, loaded.spec, loaded.diags);
     for (const auto& t : loaded.spec.tunings) check_tuning(loaded.doc, loaded.spec, t, loaded.diags);
+}
+
+lang::NameLists registry_names() {
+    std::vector<std::string> algorithms;
+    for (const auto& a : models::algorithms()) algorithms.push_back(a.name);
+    return {{"sources", data::source_names()},  {"formats", data::file_formats()},
+            {"algorithms", algorithms},         {"metrics", metrics::metric_names()},
+            {"samplers", sampler_names()},      {"pruners", pruner_names()}};
 }
 
 }  // namespace hone::tune

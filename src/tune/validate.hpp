@@ -11,12 +11,17 @@
 #include <string>
 
 #include "lang/job_file.hpp"
+#include "lang/keys.hpp"
 #include "models/catalog.hpp"
 
 namespace hone::tune {
 
 // Adds the later stages' diagnostics to `loaded.diags`.
 void validate_job(lang::LoadedJobFile& loaded);
+
+// The names each registry the job language refers to knows (sources, formats,
+// algorithms, metrics, samplers, pruners), for the language's docs (keys.hpp).
+lang::NameLists registry_names();
 
 // One search-space dimension against the algorithm it tunes: a key the
 // algorithm does not take is a warning (returned), or an error under `strict`;

@@ -265,8 +265,8 @@ TEST(Cli, BadOverridesAndOddBytesAreTheUsersErrorsOrWarnings) {
     EXPECT_EQ(nlohmann::json::parse(trained.stdout_)["warnings"], nlohmann::json::array({warning}));
 
     const std::vector<std::pair<std::string, std::string>> refused = {
-        {"split.train=x", "error: --set split.train=x: 'train' must be a number, found 'x'"},
-        {"split.stratify=3", "error: --set split.stratify=3: 'stratify' must be true or false, found 3"},
+        {"split.train=x", "error: --set split.train=x: 'train' in split must be a number, found 'x'"},
+        {"split.stratify=3", "error: --set split.stratify=3: 'stratify' in split must be true or false, found 3"},
         {"hyperparameters.n_estimators=1e300",
          "error: --set hyperparameters.n_estimators=1e+300: hyperparameter 'n_estimators' of random_forest must be "
          "an integer >= 1, got 1e+300 (beyond the largest integer parameter, 2147483647)"},

@@ -440,7 +440,7 @@ TEST_F(RunsTest, JobsOverHttpReadDataOnlyUnderTheDataRoot) {
     std::string message = unchecked.body["message"];
     std::size_t at = message.find("request body:1:");
     ASSERT_NE(at, std::string::npos) << unchecked.raw;
-    EXPECT_NE(message.find(": error: split ratio 'train' must be between 0 and 1 (exclusive), found 2", at),
+    EXPECT_NE(message.find(": error: 'train' in split must be between 0 and 1 (exclusive), found 2", at),
               std::string::npos)
         << unchecked.raw;
     EXPECT_EQ(unchecked.body["details"][0]["file"], "request body");
