@@ -230,7 +230,9 @@ void add_algorithms(CLI::App& app, int& exit_code) {
             return;
         }
         auto param_json = [](const models::ParamSpec& p) {
-            return Json{{"name", p.name}, {"default", p.default_value}, {"aliases", p.aliases}, {"doc", p.doc}};
+            Json j{{"name", p.name}, {"default", p.default_value}, {"aliases", p.aliases}, {"doc", p.doc}};
+            if (auto text = models::tuning_range_text(p); !text.empty()) j["tuned_over"] = text;
+            return j;
         };
         if (name->empty()) {
             if (*json) {
@@ -262,9 +264,10 @@ void add_algorithms(CLI::App& app, int& exit_code) {
             std::cout << hone::json_dump(Json{{"name", a.name}, {"library", a.library}, {"doc", a.doc}, {"params", params}}, 2) << "\n";
         } else {
             std::cout << a.name << " (" << a.library << "): " << a.doc << "\n\n";
-            std::vector<std::vector<std::string>> rows = {{"PARAMETER", "DEFAULT", "ALIASES", "MEANING"}};
+            std::vector<std::vector<std::string>> rows = {{"PARAMETER", "DEFAULT", "TUNED OVER", "ALIASES", "MEANING"}};
             for (const auto& p : a.params)
-                rows.push_back({p.name, p.default_value.is_null() ? "null" : p.default_value.dump(), join(p.aliases), p.doc});
+                rows.push_back({p.name, p.default_value.is_null() ? "null" : p.default_value.dump(),
+                                models::tuning_range_text(p), join(p.aliases), p.doc});
             print_table(rows);
         }
         exit_code = 0;

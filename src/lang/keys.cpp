@@ -147,6 +147,30 @@ Setter<Spec> early_stopping_setter(std::optional<EarlyStoppingSpec> Spec::*field
     };
 }
 
+// `search_space:` a map of name to range (a name alone: the catalog's range), or
+// a list of names.
+void set_search_space(TuningSpec& t, const Json&, Fields& f, const Node& n) {
+    if (n.is_list() && !n.items.empty()) {
+        for (const auto& item : n.items) {
+            if (!item.is_scalar() || !item.value.is_string()) {
+                f.diags().error(item.pos, "'search_space' lists hyperparameter names, found " + item.describe());
+                continue;
+            }
+            SearchDimension d;
+            d.name = item.value.get<std::string>();
+            d.pos = item.pos;
+            d.type = SearchDimension::Type::catalog;
+            t.search_space.push_back(std::move(d));
+        }
+        return;
+    }
+    if (!n.is_map() || n.entries.empty()) {
+        f.diags().error(n.pos, "'search_space' must map each hyperparameter to its range, found " + n.describe());
+        return;
+    }
+    for (const auto& e : n.entries) t.search_space.push_back(read_dimension(e, f.diags()));
+}
+
 const std::string kEarlyStoppingType = "map (see early_stopping), or `true` (the defaults) / `false` (none)";
 
 }  // namespace
@@ -360,16 +384,10 @@ const std::vector<Key<TuningSpec>>& tuning_keys() {
         {"parallel_trials", at_least(1), member(&TuningSpec::parallel_trials), "trials run at once", {"n_jobs"}},
         {"objective_metric", names_of("metrics"), member(&TuningSpec::objective_metric),
          "the validation metric maximized or minimized (its direction from the metric registry)"},
-        {"search_space", Rule{.type = ValueType::any, .required = true},
-         Setter<TuningSpec>([](TuningSpec& t, const Json&, Fields& f, const Node& n) {
-             if (!n.is_map() || n.entries.empty()) {
-                 f.diags().error(n.pos, "'search_space' must map each hyperparameter to its range, found " +
-                                            n.describe());
-                 return;
-             }
-             for (const auto& e : n.entries) t.search_space.push_back(read_dimension(e, f.diags()));
-         }),
-         "each hyperparameter's range (see tuning.search_space.NAME)", {}, "map of name to range"},
+        {"search_space", Rule{.type = ValueType::any, .required = true}, Setter<TuningSpec>(set_search_space),
+         "each hyperparameter's range (see tuning.search_space.NAME); a name alone, or a list of names, takes the "
+         "algorithm's default range from the catalog",
+         {}, "map of name to range, or list of names"},
         {"early_stopping", Rule{.type = ValueType::any}, early_stopping_setter(&TuningSpec::early_stopping),
          "stop the study when the objective stops improving over completed trials", {}, kEarlyStoppingType, "none",
          [] { return key_names(early_stopping_keys()); }},
@@ -462,9 +480,14 @@ SearchDimension read_dimension(const Entry& entry, Diagnostics& diags) {
     d.name = entry.key;
     d.pos = entry.key_pos;
     std::string what = "search space '" + d.name + "'";
+    if (entry.value.is_null() || (entry.value.is_map() && entry.value.entries.empty())) {
+        d.type = SearchDimension::Type::catalog;
+        return d;
+    }
     if (!entry.value.is_map()) {
         diags.error(entry.value.pos.line ? entry.value.pos : entry.key_pos,
-                    what + " must be a map with 'type' and its range, found " + entry.value.describe());
+                    what + " must be a map with 'type' and its range (or nothing: the catalog's range), found " +
+                        entry.value.describe());
         return d;
     }
     Fields f(entry.value, what, entry.key_pos, diags, true);

@@ -105,6 +105,7 @@ Json to_json(const SearchDimension& d) {
         case SearchDimension::Type::float_: j["type"] = "float"; break;
         case SearchDimension::Type::int_: j["type"] = "int"; break;
         case SearchDimension::Type::categorical: j["type"] = "categorical"; break;
+        case SearchDimension::Type::catalog: j["type"] = "catalog"; return j;
     }
     if (d.type == SearchDimension::Type::categorical) {
         j["values"] = d.values;

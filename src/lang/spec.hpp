@@ -127,7 +127,9 @@ struct TrainingSpec {
 };
 
 struct SearchDimension {
-    enum class Type { float_, int_, categorical };
+    // catalog: only the name was written; the tuning stage takes the range the
+    // algorithm's catalog declares for it (tune/validate.hpp).
+    enum class Type { float_, int_, categorical, catalog };
     std::string name;
     Type type = Type::float_;
     double min = 0;

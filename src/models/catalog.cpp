@@ -205,6 +205,43 @@ Json library_versions() {
     return Json{{"xgboost", xgboost_version()}, {"liblinear", liblinear_version()}, {"libsvm", libsvm_version()}};
 }
 
+std::optional<TuningRange> default_tuning_range(const ParamSpec& p) {
+    TuningRange r;
+    r.type = p.type;
+    if (p.type == ParamType::boolean) {
+        r.values = {false, true};
+        return r;
+    }
+    if (p.type == ParamType::string) {
+        if (p.choices.empty()) return std::nullopt;
+        r.values.assign(p.choices.begin(), p.choices.end());
+        return r;
+    }
+    std::optional<double> lo = p.tune_min, hi = p.tune_max;
+    // A float bounded both ways is a fraction worth searching whole; an
+    // integer's bounds (a seed's 0..2^32-1) are no search.
+    if (!lo && !hi && p.type == ParamType::number && !p.min_exclusive) {
+        lo = p.min;
+        hi = p.max;
+    }
+    if (!lo || !hi) return std::nullopt;
+    r.low = *lo;
+    r.high = *hi;
+    r.log = p.tune_log;
+    return r;
+}
+
+std::string tuning_range_text(const ParamSpec& p) {
+    auto r = default_tuning_range(p);
+    if (!r) return "";
+    if (!r->values.empty()) {
+        std::vector<std::string> values;
+        for (const auto& v : r->values) values.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+        return join(values);
+    }
+    return format_double(r->low) + ".." + format_double(r->high) + (r->log ? " log" : "");
+}
+
 std::string algorithms_markdown() {
     std::ostringstream md;
     md << "# Algorithms\n\n"
@@ -212,7 +249,7 @@ std::string algorithms_markdown() {
           "is stale.\n\n"
        << "A model block names one with `algorithm:` (the catalog name, or a scikit-learn class name). "
           "Hyperparameters take scikit-learn's names and defaults; the aliases are other names accepted for the "
-          "same parameter.\n\n";
+          "same parameter. A tuning search space that names a parameter alone searches its \"tuned over\" range.\n\n";
     md << "| algorithm | names | tasks | library |\n| --- | --- | --- | --- |\n";
     for (const auto& a : algorithms()) {
         std::vector<std::string> names, tasks;
@@ -224,7 +261,8 @@ std::string algorithms_markdown() {
     for (const auto& a : algorithms()) {
         md << "\n## " << a.name << "\n\n" << a.doc << (a.iterative ? " Trains in rounds: early stopping applies." : "")
            << (a.quantizable ? " Its weights can be quantized to int8 or float16 (`hone models compress`)." : "")
-           << "\n\n| parameter | type | default | valid | aliases | meaning |\n| --- | --- | --- | --- | --- | --- |\n";
+           << "\n\n| parameter | type | default | valid | tuned over | aliases | meaning |\n"
+              "| --- | --- | --- | --- | --- | --- | --- |\n";
         for (const auto& p : a.params) {
             std::vector<std::string> aliases;
             for (const auto& al : p.aliases) aliases.push_back("`" + al + "`");
@@ -233,7 +271,8 @@ std::string algorithms_markdown() {
                                : p.type == ParamType::boolean ? "bool"
                                                               : "string";
             md << "| `" << p.name << "` | " << type << " | " << (p.default_value.is_null() ? "null" : p.default_value.dump())
-               << " | " << range_text(p) << " | " << join(aliases) << " | " << p.doc << " |\n";
+               << " | " << range_text(p) << " | " << tuning_range_text(p) << " | " << join(aliases) << " | " << p.doc
+               << " |\n";
         }
     }
     return md.str();

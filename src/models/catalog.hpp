@@ -59,6 +59,20 @@ struct AlgorithmSpec {
 
 const std::vector<AlgorithmSpec>& algorithms();
 
+// What a tuning study searches for a parameter its search space names alone:
+// the parameter's tuning range (tune_min..tune_max, log when tune_log); else, for
+// a float bounded both ways (a fraction), its bounds; true and false for a bool;
+// a string's choices. nullopt when there is none (an unbounded count, a seed).
+struct TuningRange {
+    ParamType type = ParamType::number;  // integer or number: low..high; else `values`
+    double low = 0, high = 0;
+    bool log = false;
+    std::vector<Json> values;
+};
+std::optional<TuningRange> default_tuning_range(const ParamSpec& p);
+// "2..12", "0.01..0.3 log", "true, false", "gbtree, dart"; "" when none.
+std::string tuning_range_text(const ParamSpec& p);
+
 // By catalog name or alias, case-insensitively. Unknown: hone::Error(validation,
 // "unknown_algorithm") listing the valid names, with the nearest one.
 const AlgorithmSpec& find_algorithm(std::string_view name);

@@ -173,6 +173,9 @@ SearchSpace SearchSpace::from_spec(const std::vector<lang::SearchDimension>& spe
             case lang::SearchDimension::Type::float_: d.kind = Dimension::Kind::floating; break;
             case lang::SearchDimension::Type::int_: d.kind = Dimension::Kind::integer; break;
             case lang::SearchDimension::Type::categorical: d.kind = Dimension::Kind::categorical; break;
+            case lang::SearchDimension::Type::catalog:
+                throw Error(ErrorKind::internal, "unresolved_search_space",
+                            "search space '" + s.name + "' still needs its range from the catalog (tune/validate.hpp)");
         }
         d.low = s.min;
         d.high = s.max;

@@ -545,6 +545,7 @@ Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry:
     if (!training)
         throw Error(ErrorKind::not_found, "job_not_found",
                     "tuning job '" + job + "' names training job '" + spec.training_job + "', which is not in the file");
+    resolve_catalog_ranges(spec, file);
 
     auto started = Clock::now();
     registry::RunRecord run;

@@ -11,6 +11,41 @@
 
 namespace hone::tune {
 
+namespace {
+
+Error no_catalog_range(const lang::SearchDimension& d, const models::AlgorithmSpec& algo, const std::string& why) {
+    return Error(ErrorKind::validation, "invalid_search_space",
+                 "search space '" + d.name + "' gives no range, and " + why, {},
+                 "write its range: " + d.name + ": {min: ..., max: ...} or {values: [...]}");
+}
+
+}  // namespace
+
+lang::SearchDimension with_catalog_range(const lang::SearchDimension& d, const models::AlgorithmSpec& algo) {
+    using Type = lang::SearchDimension::Type;
+    if (d.type != Type::catalog) return d;
+    const models::ParamSpec* p = algo.find_param(d.name);
+    if (!p) {
+        std::string near = nearest(d.name, algo.param_names());
+        throw no_catalog_range(d, algo, "it is not a hyperparameter of " + algo.name +
+                                            (near.empty() ? "" : "; did you mean '" + near + "'?"));
+    }
+    auto range = models::default_tuning_range(*p);
+    if (!range)
+        throw no_catalog_range(d, algo, "the catalog declares no tuning range for " + algo.name + "'s " + p->name);
+    lang::SearchDimension out = d;
+    if (!range->values.empty()) {
+        out.type = Type::categorical;
+        out.values = range->values;
+        return out;
+    }
+    out.type = range->type == models::ParamType::integer ? Type::int_ : Type::float_;
+    out.min = range->low;
+    out.max = range->high;
+    out.log = range->log;
+    return out;
+}
+
 std::optional<std::string> check_dimension(const lang::SearchDimension& d, const models::AlgorithmSpec& algo,
                                            bool strict) {
     if (!algo.find_param(d.name)) {
@@ -77,10 +112,11 @@ void check_tuning(const lang::Document& doc, const lang::JobFile& file, const la
     if (t.early_stopping)
         train::check_at(diags, pos({"early_stopping", "metric"}),
            [&] { metrics::resolve_objective(t.early_stopping->metric, tuned->task); });
-    for (const auto& d : t.search_space) {
-        const lang::Entry* e = lang::find_entry(doc, "tuning", t.name, {"search_space", d.name});
-        lang::SourcePos key_pos = e ? e->key_pos : d.pos;
+    for (const auto& written : t.search_space) {
+        const lang::Entry* e = lang::find_entry(doc, "tuning", t.name, {"search_space", written.name});
+        lang::SourcePos key_pos = e ? e->key_pos : written.pos;
         try {
+            lang::SearchDimension d = with_catalog_range(written, *tuned->algo);
             if (auto warning = check_dimension(d, *tuned->algo, tuned->training->strict))
                 diags.warning(key_pos, *warning);
         } catch (const Error& err) {
@@ -94,6 +130,18 @@ void check_tuning(const lang::Document& doc, const lang::JobFile& file, const la
 void validate_job(lang::LoadedJobFile& loaded) {
     train::check_models_and_trainings(loaded.doc, loaded.spec, loaded.diags);
     for (const auto& t : loaded.spec.tunings) check_tuning(loaded.doc, loaded.spec, t, loaded.diags);
+}
+
+void resolve_catalog_ranges(lang::TuningSpec& spec, const lang::JobFile& file) {
+    bool any = false;
+    for (const auto& d : spec.search_space) any = any || d.type == lang::SearchDimension::Type::catalog;
+    if (!any) return;
+    std::optional<Tuned> tuned = tuned_by(file, spec);
+    if (!tuned)
+        throw Error(ErrorKind::validation, "invalid_search_space",
+                    "tuning job '" + spec.name + "': the search space takes ranges from the catalog, but its training "
+                    "job's algorithm is unknown");
+    for (auto& d : spec.search_space) d = with_catalog_range(d, *tuned->algo);
 }
 
 lang::NameLists registry_names() {

@@ -23,6 +23,17 @@ void validate_job(lang::LoadedJobFile& loaded);
 // algorithms, metrics, samplers, pruners), for the language's docs (keys.hpp).
 lang::NameLists registry_names();
 
+// A dimension written as a name alone, with the range the catalog declares for
+// that hyperparameter (its tuning range, else its bounds): an int or float range
+// (log where the catalog says so), true/false for a bool, the choices of a
+// string. Other dimensions come back as they are. Throws hone::Error(validation,
+// "invalid_search_space") when the algorithm has no such hyperparameter or the
+// catalog gives it no finite range.
+lang::SearchDimension with_catalog_range(const lang::SearchDimension& dimension, const models::AlgorithmSpec& algo);
+// Every catalog dimension of `spec` resolved against the algorithm its training
+// job trains (in `file`).
+void resolve_catalog_ranges(lang::TuningSpec& spec, const lang::JobFile& file);
+
 // One search-space dimension against the algorithm it tunes: a key the
 // algorithm does not take is a warning (returned), or an error under `strict`;
 // a bound or value outside the parameter's range is an error (every trial

@@ -358,3 +358,25 @@ TEST(Study, SpaceKeysTheAlgorithmDoesNotTakeWarnOrFailUnderStrict) {
         EXPECT_STREQ(e.what(), "search space key 'max_dept' is not a hyperparameter of xgboost; did you mean 'max_depth'?");
     }
 }
+
+// A name alone takes the catalog's tuning range (xgboost: max_depth 2..12,
+// learning_rate 0.01..0.3 on a log scale), recorded resolved with the study.
+TEST(Study, ANameAloneSearchesTheCatalogsRange) {
+    Workspace ws;
+    auto file = ws.job("    algorithm: xgboost\n    hyperparameters:\n        n_estimators: 10\n",
+                       "tuning \"study\":\n    training_job: baseline_churn_model\n    strategy: random\n"
+                       "    max_trials: 6\n    search_space: [max_depth, learning_rate]\n");
+    auto r = tune::run_tuning_job(file, "study", *ws.store, options_for(ws));
+    EXPECT_EQ(r["search_space"]["max_depth"], (lang::Json{{"type", "int"}, {"min", 2.0}, {"max", 12.0}}));
+    EXPECT_EQ(r["search_space"]["learning_rate"],
+              (lang::Json{{"type", "float"}, {"min", 0.01}, {"max", 0.3}, {"log", true}}));
+    ASSERT_EQ(r["trials"].size(), 6u);
+    for (const auto& t : r["trials"]) {
+        int depth = t["hyperparameters"]["max_depth"].get<int>();
+        double rate = t["hyperparameters"]["learning_rate"].get<double>();
+        EXPECT_GE(depth, 2);
+        EXPECT_LE(depth, 12);
+        EXPECT_GE(rate, 0.01);
+        EXPECT_LE(rate, 0.3);
+    }
+}
