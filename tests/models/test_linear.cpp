@@ -437,13 +437,14 @@ TEST(Quantize, FileRoundTripAndDamagedFiles) {
     EXPECT_EQ(parse_precision("fp16"), Precision::float16);
 }
 
-// Quantized, a one-vs-rest model stores one weight per feature and class in place of
-// LIBLINEAR's text file.
+// Quantized, a one-vs-rest LIBLINEAR model stores one weight per feature and class
+// in place of LIBLINEAR's text file.
 TEST(Quantize, OneVsRestModelsStoreAWeightPerFeatureAndClass) {
     auto train = three_class_set(900, 3);
-    for (const std::string name : {"logistic_regression", "linear_svc"}) {
+    for (const auto& [name, given] : {std::pair{"logistic_regression", Json{{"solver", "liblinear"}}},
+                                      std::pair{"linear_svc", Json::object()}}) {
         for (Precision p : {Precision::int8, Precision::float16}) {
-            auto e = fitted(name, Json::object(), train, Task::classification, 3);
+            auto e = fitted(name, given, train, Task::classification, 3);
             EXPECT_EQ(e->quantize(p)["weights"], 15) << name;  // 5 features x 3 one-vs-rest vectors
             TempDir dir;
             std::string weights = "weights." + std::string(to_string(p));
