@@ -26,6 +26,8 @@ using namespace hone::models;
 
 namespace {
 
+// Its own, not tests/support's: run.sh builds this with plain c++ against the hone
+// libraries, without GoogleTest, which the test support library needs.
 struct Dataset {
     data::Matrix x;
     std::vector<float> y;
