@@ -7,8 +7,7 @@ namespace hone {
 Error unknown_name_error(std::string code, std::string_view what, std::string_view name,
                          const std::vector<std::string>& valid, std::string_view more) {
     std::string message = "unknown " + std::string(what) + " '" + std::string(name) + "'";
-    std::string near = nearest(name, valid);
-    if (!near.empty()) message += "; did you mean '" + near + "'?";
+    message += did_you_mean(name, valid);
     std::string hint = "valid " + std::string(what) + "s: " + join(valid);
     if (!more.empty()) hint += " " + std::string(more);
     return Error(ErrorKind::validation, std::move(code), std::move(message), {}, std::move(hint));

@@ -54,6 +54,11 @@ std::string join(const std::vector<std::string>& items, std::string_view sep) {
     return out;
 }
 
+std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates) {
+    std::string near = nearest(name, candidates);
+    return near.empty() ? "" : "; did you mean '" + near + "'?";
+}
+
 std::string join_or(const std::vector<std::string>& items, std::string_view quote) {
     std::string out;
     for (std::size_t i = 0; i < items.size(); ++i) {

@@ -14,6 +14,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // (distance <= max(2, len/3), or one is a prefix of the other of 3+ letters), else "".
 std::string nearest(std::string_view name, const std::vector<std::string>& candidates);
 
+// "; did you mean 'x'?" naming the candidate nearest to `name` (nearest()), or ""
+// when none is close: the one wording of the suggestion every message makes.
+std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates);
+
 // "a, b or c"
 std::string join_or(const std::vector<std::string>& items, std::string_view quote = "");
 // "a, b, c"

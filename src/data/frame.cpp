@@ -202,8 +202,7 @@ std::vector<std::string> Frame::names() const {
 const Column& Frame::at(std::string_view name) const {
     if (const Column* c = find(name)) return *c;
     std::string msg = "no column '" + std::string(name) + "'";
-    std::string near = nearest(name, names());
-    if (!near.empty()) msg += "; did you mean '" + near + "'?";
+    msg += did_you_mean(name, names());
     throw Error(ErrorKind::not_found, "column_not_found", msg, {},
                 columns_.empty() ? std::string("the data has no columns") : "the columns are: " + join(names()));
 }

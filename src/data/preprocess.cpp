@@ -21,11 +21,9 @@ constexpr const char* default_fill_category = "missing_value";  // scikit-learn'
 constexpr int state_version = 1;
 
 Error invalid_setting(const std::string& field, const std::string& value, const std::vector<std::string>& valid) {
-    std::string hint;
-    std::string near = nearest(value, valid);
-    if (!near.empty()) hint = "did you mean '" + near + "'?";
     return Error(ErrorKind::validation, "invalid_preprocessing",
-                 "preprocessing." + field + " must be " + join_or(valid) + ", not '" + value + "'", {}, hint);
+                 "preprocessing." + field + " must be " + join_or(valid) + ", not '" + value + "'" +
+                     did_you_mean(value, valid));
 }
 
 void check_choice(const std::string& field, const std::string& value, const std::vector<std::string>& valid) {
@@ -418,8 +416,7 @@ Preprocessor Preprocessor::fit(const lang::PreprocessSpec& spec, const std::vect
     for (const auto& f : features) {
         if (train.find(f)) continue;
         std::string msg = "feature column '" + f + "' is missing from the training data";
-        std::string near = nearest(f, train.names());
-        if (!near.empty()) msg += "; did you mean '" + near + "'?";
+        msg += did_you_mean(f, train.names());
         throw Error(ErrorKind::not_found, "missing_feature", msg, {}, "the columns are: " + join(train.names()));
     }
     if (train.rows() == 0)
@@ -465,8 +462,7 @@ Matrix Preprocessor::transform(const Frame& frame) const {
         std::string msg;
         if (missing.size() == 1) {
             msg = "feature column '" + missing.front() + "' is missing from the data";
-            std::string near = nearest(missing.front(), frame.names());
-            if (!near.empty()) msg += "; did you mean '" + near + "'?";
+            msg += did_you_mean(missing.front(), frame.names());
         } else {
             msg = "feature columns ";
             for (std::size_t i = 0; i < missing.size(); ++i) {

@@ -130,7 +130,7 @@ void apply_schema(Frame& frame, const std::vector<lang::ColumnDecl>& schema, con
         if (!col) {
             std::vector<std::string> names = frame.names();
             std::string msg = "declared column '" + decl.name + "' is not in the data";
-            if (std::string near = nearest(decl.name, names); !near.empty()) msg += " (did you mean '" + near + "'?)";
+            msg += did_you_mean(decl.name, names);
             msg += names.empty() ? std::string("; the data has no columns") : "; the columns are: " + join(names);
             throw Error(ErrorKind::data, kCode, msg, location(source_name));
         }

@@ -39,8 +39,7 @@ private:
         const auto& kinds = block_kinds();
         if (std::find(kinds.begin(), kinds.end(), b.kind) == kinds.end()) {
             std::string msg = "unknown block '" + b.kind + "': expected " + quoted_list(kinds);
-            std::string near = nearest(b.kind, kinds);
-            if (!near.empty()) msg += "; did you mean '" + near + "'?";
+            msg += did_you_mean(b.kind, kinds);
             diags_.error(b.kind_pos, msg);
             return;
         }
@@ -177,8 +176,7 @@ private:
             else scan(out_.trainings);
             if (found) continue;
             std::string msg = r.owner + " refers to undefined " + r.kind + " '" + r.name + "'";
-            std::string near = nearest(r.name, names);
-            if (!near.empty()) msg += "; did you mean '" + near + "'?";
+            if (std::string suggestion = did_you_mean(r.name, names); !suggestion.empty()) msg += suggestion;
             else if (names.empty()) msg += "; no " + r.kind + " is defined in this file";
             else msg += "; defined: " + quoted_list(names);
             diags_.error(r.node->pos, msg);

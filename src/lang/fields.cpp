@@ -131,8 +131,7 @@ bool Fields::one_of(const std::string& key, const std::string& value, const std:
     if (std::find(allowed.begin(), allowed.end(), value) != allowed.end()) return true;
     const Node* n = at ? at : find(key);
     std::string msg = "invalid " + key + " '" + value + "' in " + what_ + ": expected " + join_or(allowed, "'");
-    std::string near = nearest(value, allowed);
-    if (!near.empty()) msg += "; did you mean '" + near + "'?";
+    msg += did_you_mean(value, allowed);
     diags_.error(n ? n->pos : owner_pos_, msg);
     return false;
 }
@@ -144,15 +143,15 @@ void Fields::nest(const std::string& section, std::vector<std::string> keys) {
 void Fields::finish() {
     for (const auto& e : map_.entries) {
         if (std::find(taken_.begin(), taken_.end(), e.key) != taken_.end()) continue;
-        std::string near = nearest(e.key, known_);
+        std::string suggestion = did_you_mean(e.key, known_);
         std::string msg = "unknown key '" + e.key + "' in " + what_;
         std::string home;
         for (const auto& [section, keys] : nested_keys_)
             if (std::find(keys.begin(), keys.end(), e.key) != keys.end()) home = section;
         if (!home.empty())
             msg += "; it belongs under '" + home + ":'";
-        else if (!near.empty())
-            msg += "; did you mean '" + near + "'?";
+        else if (!suggestion.empty())
+            msg += suggestion;
         else
             msg += "; expected " + join_or(known_, "'");
         diags_.error(e.key_pos, msg);

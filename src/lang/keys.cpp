@@ -74,8 +74,7 @@ void add_column(DatasetSpec& d, const Entry& e, Diagnostics& diags) {
     std::string type = e.value.value.get<std::string>();
     if (std::find(types.begin(), types.end(), type) == types.end()) {
         std::string msg = "unknown type '" + type + "' for column '" + e.key + "': expected " + join_or(types, "'");
-        std::string near = nearest(type, types);
-        if (!near.empty()) msg += "; did you mean '" + near + "'?";
+        msg += did_you_mean(type, types);
         diags.error(e.value.pos, msg);
         return;
     }

@@ -297,8 +297,7 @@ void read_block_maps(Node& root, Document& doc, Diagnostics& diags) {
             if (top.key == plural || top.key == singular) kind = singular;
         if (kind.empty()) {
             std::string msg = "unknown top-level key '" + top.key + "': expected " + join_or(expected, "'");
-            std::string near = nearest(top.key, expected);
-            if (!near.empty()) msg += "; did you mean '" + near + "'?";
+            msg += did_you_mean(top.key, expected);
             diags.error(top.key_pos, msg);
             continue;
         }

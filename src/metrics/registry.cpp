@@ -131,8 +131,7 @@ const MetricSpec& lookup(std::string_view name, std::optional<Task> task, const 
 
     if (found.empty()) {
         std::string msg = prefix + "unknown metric " + quoted;
-        std::string near = nearest(name, all_spellings(task));
-        if (!near.empty()) msg += "; did you mean '" + near + "'?";
+        msg += did_you_mean(name, all_spellings(task));
         throw Error(ErrorKind::validation, "unknown_metric", msg, {}, valid_list(task));
     }
     if (task) {

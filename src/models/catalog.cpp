@@ -154,10 +154,9 @@ const AlgorithmSpec& find_algorithm(std::string_view name) {
     Error unknown = unknown_name_error("unknown_algorithm", "algorithm", name, names,
                                        "(or their scikit-learn class names; see 'hone algorithms')");
     // Class names ("RandomForestClassifier") are near names too.
-    std::string near = nearest(name, all_names());
-    if (!near.empty() && unknown.message().find("did you mean") == std::string::npos)
-        throw Error(unknown.kind(), unknown.code(), unknown.message() + "; did you mean '" + near + "'?", {},
-                    unknown.hint());
+    std::string suggestion = did_you_mean(name, all_names());
+    if (!suggestion.empty() && unknown.message().find("did you mean") == std::string::npos)
+        throw Error(unknown.kind(), unknown.code(), unknown.message() + suggestion, {}, unknown.hint());
     throw unknown;
 }
 
@@ -179,8 +178,7 @@ ResolvedParams resolve_params(const AlgorithmSpec& algo, const Json& given, bool
             if (strict) {
                 std::vector<std::string> names = algo.param_names();
                 std::string msg = "hyperparameter '" + it.key() + "' is not taken by " + algo.name;
-                std::string near = nearest(it.key(), names);
-                if (!near.empty()) msg += "; did you mean '" + near + "'?";
+                msg += did_you_mean(it.key(), names);
                 throw Error(ErrorKind::validation, "unknown_hyperparameter", msg, {},
                             "its hyperparameters: " + join(names));
             }

@@ -22,10 +22,9 @@ std::vector<std::string> names_in(const lang::JobFile& file, const std::string& 
 [[noreturn]] void unknown_job(const std::string& name, const std::string& kind, const std::vector<std::string>& names,
                               const std::vector<std::string>& other_names, const std::string& other_kind) {
     std::string msg = "no " + kind + " job '" + name + "'";
-    std::string near = nearest(name, names);
     bool other = std::find(other_names.begin(), other_names.end(), name) != other_names.end();
     if (other) msg += "; '" + name + "' is a " + other_kind + " job";
-    else if (!near.empty()) msg += "; did you mean '" + near + "'?";
+    else msg += did_you_mean(name, names);
     throw Error(ErrorKind::not_found, "job_not_found", msg, {},
                 names.empty() ? "the server has no " + kind + " jobs" : kind + " jobs: " + join(names));
 }
@@ -122,7 +121,7 @@ const lang::DatasetSpec& Context::dataset(const std::string& name) const {
             names.push_back(d.name);
         }
     std::string msg = "no dataset '" + name + "'";
-    if (std::string near = nearest(name, names); !near.empty()) msg += "; did you mean '" + near + "'?";
+    msg += did_you_mean(name, names);
     throw Error(ErrorKind::not_found, "dataset_not_found", msg, {},
                 names.empty() ? "the server has no datasets" : "datasets: " + join(names));
 }

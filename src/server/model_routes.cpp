@@ -151,8 +151,7 @@ Response search_models(Context& ctx, const Request& req) {
             for (auto c = m->begin(); c != m->end(); ++c) {
                 if (std::find(ops.begin(), ops.end(), c.key()) == ops.end()) {
                     std::string msg = "unknown condition '" + c.key() + "' on metric '" + m.key() + "'";
-                    std::string near = nearest(c.key(), ops);
-                    if (!near.empty()) msg += "; did you mean '" + near + "'?";
+                    msg += did_you_mean(c.key(), ops);
                     throw Error(ErrorKind::validation, "invalid_field", msg, {}, "conditions: " + join_or(ops, "'"));
                 }
                 if (!c->is_number())

@@ -66,8 +66,7 @@ void check_fields(const Json& body, const std::vector<std::string>& allowed, con
     for (auto it = body.begin(); it != body.end(); ++it) {
         if (std::find(allowed.begin(), allowed.end(), it.key()) != allowed.end()) continue;
         std::string msg = "unknown field '" + it.key() + "' in " + what;
-        std::string near = nearest(it.key(), allowed);
-        if (!near.empty()) msg += "; did you mean '" + near + "'?";
+        msg += did_you_mean(it.key(), allowed);
         throw Error(ErrorKind::validation, "unknown_field", msg, {}, "expected " + join_or(allowed, "'"));
     }
 }

@@ -54,9 +54,8 @@ void check_framework(const lang::TrainingSpec& spec, const lang::ModelSpec& mode
 }
 
 std::string ignored_param_warning(const models::AlgorithmSpec& algo, const std::string& name) {
-    std::string near = nearest(name, algo.param_names());
     return "hyperparameter '" + name + "' is not taken by " + algo.name + "; ignored" +
-           (near.empty() ? "" : "; did you mean '" + near + "'?");
+           did_you_mean(name, algo.param_names());
 }
 
 std::vector<IgnoredSetting> ignored_settings(const lang::TrainingSpec& spec) {
@@ -94,8 +93,7 @@ Json provenance_of(const lang::TrainingSpec& spec, const lang::DatasetSpec& data
 [[noreturn]] void missing_column(const std::string& code, const std::string& what, const std::string& name,
                                  const lang::DatasetSpec& dataset, const data::Frame& frame) {
     std::string msg = what + " column '" + name + "' is not in dataset '" + dataset.name + "'";
-    std::string near = nearest(name, frame.names());
-    if (!near.empty()) msg += "; did you mean '" + near + "'?";
+    msg += did_you_mean(name, frame.names());
     throw Error(ErrorKind::validation, code, msg, {}, "its columns are: " + join(frame.names()));
 }
 

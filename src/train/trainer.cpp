@@ -34,8 +34,7 @@ std::vector<std::string> names_of(const auto& items) {
 
 [[noreturn]] void not_found(const std::string& what, const std::string& name, const std::vector<std::string>& names) {
     std::string msg = "no " + what + " '" + name + "'";
-    std::string near = nearest(name, names);
-    if (!near.empty()) msg += "; did you mean '" + near + "'?";
+    msg += did_you_mean(name, names);
     throw Error(ErrorKind::not_found, what == "column" ? "column_not_found" : "job_not_found", msg, {},
                 names.empty() ? "there is none" : "there are: " + join(names));
 }

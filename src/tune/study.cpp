@@ -467,8 +467,7 @@ lang::TuningSpec tuning_with_overrides(const lang::JobFile& file, const std::str
         std::vector<std::string> names;
         for (const auto& t : file.tunings) names.push_back(t.name);
         std::string msg = "no tuning job '" + job + "'";
-        std::string near = nearest(job, names);
-        if (!near.empty()) msg += "; did you mean '" + near + "'?";
+        msg += did_you_mean(job, names);
         throw Error(ErrorKind::not_found, "job_not_found", msg, {},
                     names.empty() ? "there is none" : "there are: " + join(names));
     }

@@ -26,9 +26,8 @@ lang::SearchDimension with_catalog_range(const lang::SearchDimension& d, const m
     if (d.type != Type::catalog) return d;
     const models::ParamSpec* p = algo.find_param(d.name);
     if (!p) {
-        std::string near = nearest(d.name, algo.param_names());
         throw no_catalog_range(d, algo, "it is not a hyperparameter of " + algo.name +
-                                            (near.empty() ? "" : "; did you mean '" + near + "'?"));
+                                            did_you_mean(d.name, algo.param_names()));
     }
     auto range = models::default_tuning_range(*p);
     if (!range)
@@ -51,12 +50,11 @@ std::optional<std::string> check_dimension(const lang::SearchDimension& d, const
     if (!algo.find_param(d.name)) {
         std::string msg = "search space key '" + d.name + "' is not a hyperparameter of " + algo.name;
         std::vector<std::string> names = algo.param_names();
-        std::string near = nearest(d.name, names);
-        std::string did_you_mean = near.empty() ? "" : "; did you mean '" + near + "'?";
+        std::string suggestion = did_you_mean(d.name, names);
         if (strict)
-            throw Error(ErrorKind::validation, "unknown_hyperparameter", msg + did_you_mean, {},
+            throw Error(ErrorKind::validation, "unknown_hyperparameter", msg + suggestion, {},
                         algo.name + " takes: " + join(names));
-        return msg + ", so sampling it has no effect" + did_you_mean;
+        return msg + ", so sampling it has no effect" + suggestion;
     }
     // The values a trial can take at the edges of the range (or every choice).
     std::vector<Json> edges = d.values;

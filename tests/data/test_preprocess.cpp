@@ -338,17 +338,17 @@ TEST(Preprocess, InvalidSettingsNameTheFieldAndTheChoices) {
     check(s, "preprocessing.impute must be mean, median, most_frequent or constant, not 'avg'");
     s = {};
     s.impute_numeric = "mediam";
-    check(s, "preprocessing.impute must be mean, median, most_frequent or constant, not 'mediam'",
-          "did you mean 'median'?");
+    check(s, "preprocessing.impute must be mean, median, most_frequent or constant, not 'mediam'; did you mean "
+             "'median'?");
     s = {};
     s.impute_categorical = "mean";
     check(s, "preprocessing.impute_categorical must be most_frequent or constant, not 'mean'");
     s = {};
     s.encode = "onehott";
-    check(s, "preprocessing.encode must be onehot or ordinal, not 'onehott'", "did you mean 'onehot'?");
+    check(s, "preprocessing.encode must be onehot or ordinal, not 'onehott'; did you mean 'onehot'?");
     s = {};
     s.encode = "one-hot";  // the job file's spelling only, as the binder accepts
-    check(s, "preprocessing.encode must be onehot or ordinal, not 'one-hot'", "did you mean 'onehot'?");
+    check(s, "preprocessing.encode must be onehot or ordinal, not 'one-hot'; did you mean 'onehot'?");
     s = {};
     s.scale = "robust";
     check(s, "preprocessing.scale must be none, standard or minmax, not 'robust'");

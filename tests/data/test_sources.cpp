@@ -900,7 +900,7 @@ TEST(Schema, AMissingColumnListsTheColumnsThereAre) {
     Frame f = sample_frame();
     expect_load_error([&] { hone::data::apply_schema(f, {decl("tenur", "int")}, "customers.json"); },
                       ErrorKind::data,
-                      "customers.json: declared column 'tenur' is not in the data (did you mean 'tenure'?); the "
+                      "customers.json: declared column 'tenur' is not in the data; did you mean 'tenure'?; the "
                       "columns are: id, tenure, monthly, flag, bit, ratio, city, churn");
     expect_load_error([&] { hone::data::apply_schema(f, {decl("signup_date", "datetime")}, "customers.json"); },
                       ErrorKind::data,
