@@ -78,7 +78,8 @@ struct Fit {
 // largest gradient component is <= tol (gtol), when one iteration lowers f by no
 // more than 64 machine epsilons relative to max(|f|, 1) (ftol), or after
 // max_iter iterations; 10 corrections, at most 50 line-search steps. A line
-// search that fails ends the fit at the best point evaluated, as scipy does.
+// search that fails ends the fit at the best point evaluated (scipy retries once
+// with its memory cleared before it gives up the same way).
 Fit minimize(const Problem& problem, int max_iter, double tol, unsigned threads, std::function<bool()> cancelled);
 
 }  // namespace hone::models::logistic
