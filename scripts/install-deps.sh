@@ -11,6 +11,7 @@ BUILD_PKGS=(
   liblinear-dev             # logistic regression, linear SVM
   libsvm-dev                # kernel SVM
   libeigen3-dev             # dense linear algebra
+  liblbfgspp-dev            # L-BFGS for logistic regression (header-only, on Eigen)
   libtorch-dev              # neural networks
   libnanoflann-dev          # neighbour search
   libsqlite3-dev sqlite3    # embedded store

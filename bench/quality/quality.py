@@ -6,7 +6,7 @@ Run by run.sh with Debian's /usr/bin/python3 (python3-sklearn, python3-xgboost):
 
 DRIVER is the compiled quality_driver.cpp (hone's side). Datasets: scikit-learn's
 bundled breast_cancer, wine, digits and diabetes, and generated data
-(make_classification, make_friedman1). Each is split 75/25 SPLITS times (split seeds
+(make_classification with 3 and with 12 classes, make_friedman1). Each is split 75/25 SPLITS times (split seeds
 42, 43, ...; stratified for classifiers); each split is the same float32 values for
 both sides. Linear and kernel models get standard scaling fitted on the training
 part, tree models the raw features. Both sides run at default settings, with the
@@ -107,9 +107,14 @@ PEERS = [
          note="hone's forest is XGBoost's num_parallel_tree: each tree sees a 1-1/e share of the rows "
               "without replacement instead of a bootstrap sample."),
     Peer("decision_tree", {}, "DecisionTree", DecisionTreeClassifier, DecisionTreeRegressor, seeded=True),
-    Peer("logistic_regression", {}, "LogisticRegression", LogisticRegression, None, {"solver": "liblinear"},
-         seeded=True, scaled=True,
-         note="solver='liblinear', hone's only solver (scikit-learn's default is 'lbfgs')."),
+    Peer("logistic_regression", {}, "LogisticRegression", LogisticRegression, None, seeded=True, scaled=True,
+         note="both at their defaults: solver='lbfgs', multinomial for more than two classes. hone stops L-BFGS "
+              "on the gradient of the loss divided by the sum of sample weights, as scikit-learn >= 1.4 does; "
+              "Debian's scikit-learn 1.2 tests the undivided gradient, so it runs more iterations to a model a "
+              "little closer to the optimum."),
+    Peer("logistic_regression", {"solver": "liblinear"}, "LogisticRegression", LogisticRegression, None,
+         {"solver": "liblinear"}, seeded=True, scaled=True,
+         note="solver='liblinear' on both sides: LIBLINEAR's one-vs-rest fit."),
     Peer("linear_svc", {}, "LinearSVC", LinearSVC, None, {"dual": False}, seeded=True, scaled=True,
          note="dual=False: hone's dual='auto' takes the primal when rows outnumber features, as on every "
               "dataset here (scikit-learn 1.2's default is dual=True)."),
@@ -134,6 +139,9 @@ DATASETS = [
     ("digits", lambda: load_digits(return_X_y=True), 10),
     ("classification", lambda: make_classification(n_samples=2000, n_features=20, n_informative=10, n_redundant=4,
                                                    n_classes=3, random_state=0), 3),
+    ("multiclass12", lambda: make_classification(n_samples=3000, n_features=20, n_informative=12, n_redundant=4,
+                                                 n_classes=12, n_clusters_per_class=1, class_sep=2.0,
+                                                 random_state=1), 12),
     ("diabetes", lambda: load_diabetes(return_X_y=True), 0),
     ("friedman1", lambda: make_friedman1(n_samples=2000, n_features=10, noise=1.0, random_state=0), 0),
 ]

@@ -212,7 +212,8 @@ std::optional<TuningRange> default_tuning_range(const ParamSpec& p) {
     }
     if (p.type == ParamType::string) {
         if (p.choices.empty()) return std::nullopt;
-        r.values.assign(p.choices.begin(), p.choices.end());
+        if (p.nullable) r.values.push_back(nullptr);  // class_weight: null or 'balanced'
+        r.values.insert(r.values.end(), p.choices.begin(), p.choices.end());
         return r;
     }
     std::optional<double> lo = p.tune_min, hi = p.tune_max;

@@ -1,7 +1,10 @@
 // logistic_regression, linear_svc, linear_svr (LIBLINEAR), linear_regression and
 // ridge (Eigen): their own hyperparameters, solvers and exact solutions, on the
 // seeded data of tests/support. What every estimator does (a default fit's score,
-// save/load, probabilities, quantization) is test_estimators.cpp's.
+// save/load, probabilities, quantization) is test_estimators.cpp's;
+// logistic_regression's default solver (lbfgs) is tested against scikit-learn in
+// test_logistic.cpp. The tests here that depend on LIBLINEAR itself (its L1 and
+// dual solvers, its model file, its seeded shuffling) set solver='liblinear'.
 #include <gtest/gtest.h>
 
 #include <Eigen/Dense>
@@ -33,7 +36,7 @@ TEST(LinearCatalog, NamesAndTasks) {
     EXPECT_EQ(task_implied_by("Ridge"), Task::regression);
     EXPECT_EQ(task_implied_by("logreg"), std::nullopt);
     const auto& lr = find_algorithm("logistic_regression");
-    EXPECT_EQ(lr.library, "LIBLINEAR");
+    EXPECT_EQ(lr.library, "LBFGSpp, LIBLINEAR");
     EXPECT_FALSE(lr.supports(Task::regression));
     EXPECT_EQ(find_algorithm("ridge").library, "Eigen");
     EXPECT_EQ(quantizable_algorithms(),
@@ -70,7 +73,7 @@ TEST(LinearCatalog, InvalidHyperparameters) {
     expect_error([&] { resolve_params(lr, Json{{"C", -0.5}}, false); }, "invalid_hyperparameter",
                  "hyperparameter 'C' of logistic_regression must be a number > 0, got -0.5");
     expect_error([&] { resolve_params(lr, Json{{"penalty", "elasticnet"}}, false); }, "invalid_hyperparameter",
-                 "hyperparameter 'penalty' of logistic_regression must be one of 'l2' or 'l1', got 'elasticnet'");
+                 "hyperparameter 'penalty' of logistic_regression must be one of 'l2', 'l1' or 'none', got 'elasticnet'");
     expect_error([&] { resolve_params(find_algorithm("ridge"), Json{{"alpha", -1}}, false); },
                  "invalid_hyperparameter", "hyperparameter 'alpha' of ridge must be a number >= 0, got -1");
     expect_error([&] { resolve_params(lr, Json{{"l1_ratio", 0.5}}, true); }, "unknown_hyperparameter", "");
@@ -82,8 +85,12 @@ TEST(LinearCatalog, UnsupportedCombinations) {
                  "invalid_hyperparameter", "linear_svc does not support penalty='l1' with loss='hinge'");
     expect_error([] { make("linear_svc", Json{{"loss", "hinge"}, {"dual", false}}, Task::classification, 2); },
                  "invalid_hyperparameter", "linear_svc with penalty='l2' with loss='hinge' needs dual=true");
-    expect_error([] { make("logistic_regression", Json{{"penalty", "l1"}, {"dual", true}}, Task::classification, 2); },
-                 "invalid_hyperparameter", "logistic_regression with penalty='l1' needs dual=false");
+    expect_error(
+        [] {
+            make("logistic_regression", Json{{"solver", "liblinear"}, {"penalty", "l1"}, {"dual", true}},
+                 Task::classification, 2);
+        },
+        "invalid_hyperparameter", "logistic_regression with penalty='l1' needs dual=false");
     expect_error(
         [] { make("linear_svr", Json{{"loss", "epsilon_insensitive"}, {"dual", false}}, Task::regression, 0); },
         "invalid_hyperparameter", "linear_svr with loss='epsilon_insensitive' needs dual=true");
@@ -108,8 +115,9 @@ TEST(LogisticRegression, BinaryAccuracyProbabilitiesAndRoundTrip) {
 
 TEST(LogisticRegression, ThreeClassesOneVsRest) {
     auto train = three_class_set(900, 3), test = three_class_set(450, 4);
-    for (const Json& given : {Json::object(), Json{{"penalty", "l1"}}, Json{{"dual", true}},
-                              Json{{"class_weight", "balanced"}, {"C", 0.1}}}) {
+    for (Json given : {Json::object(), Json{{"penalty", "l1"}}, Json{{"dual", true}},
+                       Json{{"class_weight", "balanced"}, {"C", 0.1}}}) {
+        given["solver"] = "liblinear";
         auto e = fitted("logistic_regression", given, train, Task::classification, 3);
         EXPECT_GT(accuracy(e->predict(test.x), test.y), 0.85) << given.dump();
         expect_probabilities(*e, test.x, 3);
@@ -131,7 +139,8 @@ TEST(LogisticRegression, MissingClassGetsZeroProbability) {
 TEST(LogisticRegression, L1GivesSparseCoefficients) {
     auto train = binary_set(600, 6, 6);
     auto l2 = fitted("logistic_regression", Json::object(), train, Task::classification, 2);
-    auto l1 = fitted("logistic_regression", Json{{"penalty", "l1"}, {"C", 0.05}}, train, Task::classification, 2);
+    auto l1 = fitted("logistic_regression", Json{{"solver", "liblinear"}, {"penalty", "l1"}, {"C", 0.05}}, train,
+                     Task::classification, 2);
     auto zeros = [](const std::vector<double>& imp) {
         int n = 0;
         for (double v : imp) n += v == 0;
@@ -215,8 +224,10 @@ TEST(Liblinear, ConcurrentFitsMatchSequentialOnes) {
     // Tuning fits models in parallel: the Newton solvers run side by side, the
     // shuffling ones take turns with their own seed.
     auto train = three_class_set(600, 30), test = three_class_set(300, 31);
-    const std::vector<Json> settings = {Json::object(), Json{{"dual", true}, {"random_state", 1}},
-                                        Json{{"penalty", "l1"}, {"random_state", 2}}, Json{{"C", 0.1}}};
+    const std::vector<Json> settings = {Json{{"solver", "liblinear"}},
+                                        Json{{"solver", "liblinear"}, {"dual", true}, {"random_state", 1}},
+                                        Json{{"solver", "liblinear"}, {"penalty", "l1"}, {"random_state", 2}},
+                                        Json{{"solver", "liblinear"}, {"C", 0.1}}};
     std::vector<std::vector<double>> sequential, parallel(settings.size());
     for (const auto& given : settings)
         sequential.push_back(fitted("logistic_regression", given, train, Task::classification, 3)->predict_proba(test.x));
@@ -231,13 +242,13 @@ TEST(Liblinear, ConcurrentFitsMatchSequentialOnes) {
 
 TEST(Liblinear, ConcurrentPredictOnOneModel) {
     auto train = three_class_set(900, 17), test = three_class_set(2000, 18);
-    auto e = fitted("logistic_regression", Json::object(), train, Task::classification, 3);
+    auto e = fitted("logistic_regression", Json{{"solver", "liblinear"}}, train, Task::classification, 3);
     expect_concurrent_predictions_agree(*e, test.x, 4, 5);
 }
 
 TEST(Liblinear, BadInput) {
     auto train = binary_set(100, 19);
-    auto e = make("logistic_regression", Json::object(), Task::classification, 2);
+    auto e = make("logistic_regression", Json{{"solver", "liblinear"}}, Task::classification, 2);
     auto nan_x = train;
     nan_x.x.data[5 * 4 + 2] = std::nanf("");
     try {
@@ -267,7 +278,7 @@ TEST(Liblinear, BadInput) {
                  "logistic_regression was trained on 4 features, got 5");
 
     TempDir empty;
-    auto fresh = make("logistic_regression", Json::object(), Task::classification, 2);
+    auto fresh = make("logistic_regression", Json{{"solver", "liblinear"}}, Task::classification, 2);
     expect_error([&] { fresh->load(empty.path); }, "invalid_model", "");
     TempDir dir;
     e->save(dir.path);
@@ -456,7 +467,7 @@ TEST(Quantize, OneVsRestModelsStoreAWeightPerFeatureAndClass) {
 
 TEST(Quantize, BinaryModelWithInterceptKeepsTheBiasExact) {
     auto train = binary_set(800, 1), test = binary_set(400, 2);
-    auto e = fitted("logistic_regression", Json::object(), train, Task::classification, 2);
+    auto e = fitted("logistic_regression", Json{{"solver", "liblinear"}}, train, Task::classification, 2);
     TempDir full;
     e->save(full.path);
     Json report = e->quantize(Precision::int8);

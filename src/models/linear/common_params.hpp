@@ -27,17 +27,17 @@ inline ParamSpec fit_intercept() {
             .doc = "fit an intercept; false assumes centered data"};
 }
 
-inline ParamSpec intercept_scaling() {
+inline ParamSpec intercept_scaling(
+    std::string doc = "value of the constant feature that carries the intercept (LIBLINEAR's bias); its weight is "
+                      "regularized like the others, so a larger value regularizes the intercept less") {
     return {.name = "intercept_scaling", .type = ParamType::number, .default_value = 1.0, .min = 0.0,
-            .min_exclusive = true,
-            .doc = "value of the constant feature that carries the intercept (LIBLINEAR's bias); its weight is "
-                   "regularized like the others, so a larger value regularizes the intercept less"};
+            .min_exclusive = true, .doc = std::move(doc)};
 }
 
-inline ParamSpec class_weight() {
+inline ParamSpec class_weight(
+    std::string doc = "null: every class weighs 1; 'balanced': C of class k times n_samples / (n_classes * count_k)") {
     return {.name = "class_weight", .type = ParamType::string, .default_value = nullptr, .nullable = true,
-            .choices = {"balanced"},
-            .doc = "null: every class weighs 1; 'balanced': C of class k times n_samples / (n_classes * count_k)"};
+            .choices = {"balanced"}, .doc = std::move(doc)};
 }
 
 inline ParamSpec random_state(std::string doc) {

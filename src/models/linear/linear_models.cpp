@@ -1,6 +1,7 @@
-// The linear algorithms: LIBLINEAR's logistic regression and linear SVMs, and
-// Eigen's least squares. Names and defaults are scikit-learn's; where LIBLINEAR
-// differs from scikit-learn's patched copy of it, the parameter's doc says how.
+// The linear algorithms: logistic regression (L-BFGS by default, or LIBLINEAR),
+// LIBLINEAR's linear SVMs, and Eigen's least squares. Names and defaults are
+// scikit-learn's; where LIBLINEAR differs from scikit-learn's patched copy of it,
+// the parameter's doc says how.
 #include "models/backends.hpp"
 #include "models/linear/common_params.hpp"
 #include "models/linear/linear_estimators.hpp"
@@ -25,29 +26,49 @@ AlgorithmSpec logistic_regression() {
     a.quantizable = true;
     a.aliases = {{"LogisticRegression", Task::classification}, {"logreg", std::nullopt}};
     a.tasks = {Task::classification};
-    a.library = "LIBLINEAR";
-    a.doc = "Logistic regression as scikit-learn's solver='liblinear': L2 or L1 penalty, one-vs-rest for more "
-            "than two classes, probabilities from the per-class sigmoids normalized to sum 1.";
+    a.library = "LBFGSpp, LIBLINEAR";
+    a.doc = "Logistic regression as scikit-learn's LogisticRegression: by default solver='lbfgs', the multinomial "
+            "(softmax) model for more than two classes and one sigmoid weight vector for two, L2 penalty, "
+            "intercept not penalized, fitted by L-BFGS (LBFGSpp); solver='liblinear' is LIBLINEAR's one-vs-rest "
+            "fit, with L1 as well, probabilities the per-class sigmoids normalized to sum 1.";
     a.params = {
-        {.name = "penalty", .type = ParamType::string, .default_value = "l2", .choices = {"l2", "l1"},
-         .doc = "l2: LIBLINEAR's L2R_LR (L2R_LR_DUAL with dual); l1: L1R_LR, which gives sparse coefficients"},
+        {.name = "penalty", .type = ParamType::string, .default_value = "l2", .nullable = true,
+         .choices = {"l2", "l1", "none"},
+         .doc = "l2: half the squared norm of the coefficients, times 1/C; l1: sparse coefficients (solver="
+                "'liblinear' only: LIBLINEAR's L1R_LR); null or 'none': no penalty, C unused (the L-BFGS solvers "
+                "only)"},
         {.name = "dual", .type = ParamType::boolean, .default_value = false,
-         .doc = "solve the dual problem (penalty='l2' only); faster when samples are fewer than features"},
-        params::tol(1e-4, "tolerance of the stopping criterion (LIBLINEAR's eps)"),
+         .doc = "solve the dual problem (solver='liblinear' with penalty='l2' only); faster when samples are "
+                "fewer than features"},
+        params::tol(1e-4, "tolerance of the stopping criterion: for the L-BFGS solvers the largest gradient "
+                          "component of the objective divided by the sum of sample weights (scipy's gtol, as "
+                          "scikit-learn passes it); for liblinear LIBLINEAR's eps"),
         params::C(),
         params::fit_intercept(),
-        params::intercept_scaling(),
-        params::class_weight(),
-        params::random_state(liblinear_random_state_doc),
-        {.name = "solver", .type = ParamType::string, .default_value = "liblinear",
-         .choices = {"liblinear", "lbfgs", "newton-cg", "newton-cholesky", "sag", "saga"},
-         .doc = "always LIBLINEAR; scikit-learn's other solver names are accepted so its search spaces run, and fit "
-                "the same penalized objective one-vs-rest"},
-        params::max_iter(100, liblinear_max_iter_doc),
+        params::intercept_scaling("solver='liblinear' only: value of the constant feature that carries the "
+                                  "intercept (LIBLINEAR's bias), whose weight is regularized like the others, so a "
+                                  "larger value regularizes the intercept less; the L-BFGS solvers never penalize "
+                                  "the intercept"),
+        params::class_weight("null: every class weighs 1; 'balanced': each sample weighs n_samples / (n_classes * "
+                             "count of its class), as a sample weight (liblinear: C of class k times that)"),
+        params::random_state("seed of LIBLINEAR's coordinate-descent shuffling (solver='liblinear' with dual or "
+                             "L1); the L-BFGS fit draws nothing; null = the job's seed"),
+        {.name = "solver", .type = ParamType::string, .default_value = "lbfgs",
+         .choices = {"lbfgs", "liblinear", "newton-cg", "newton-cholesky", "sag", "saga"},
+         .doc = "lbfgs: L-BFGS on the penalized multinomial or binomial log loss, as scikit-learn's default; "
+                "liblinear: LIBLINEAR (one-vs-rest, intercept penalized, penalty 'l1' possible); newton-cg, "
+                "newton-cholesky, sag and saga minimize the same objective as lbfgs, so hone fits them with "
+                "L-BFGS to the same optimum (within tol)"},
+        params::max_iter(100, "most L-BFGS iterations of a fit (of each class's fit with multi_class='ovr'); "
+                              "liblinear does not use it: LIBLINEAR 2.3 stops each solver at its own limit of 1000 "
+                              "iterations"),
+        {.name = "multi_class", .type = ParamType::string, .default_value = "auto",
+         .choices = {"auto", "multinomial", "ovr"},
+         .doc = "auto: multinomial for more than two classes, one sigmoid vector for two (liblinear: always "
+                "one-vs-rest); multinomial: softmax even for two classes (not with liblinear); ovr: one binary "
+                "fit per class, probabilities the sigmoids normalized to sum 1"},
     };
-    a.make = [](EstimatorConfig c) {
-        return make_liblinear_estimator(LiblinearKind::logistic_regression, "logistic_regression", std::move(c));
-    };
+    a.make = [](EstimatorConfig c) { return make_logistic_regression(std::move(c)); };
     return a;
 }
 
