@@ -6,6 +6,7 @@
 #include "cli/commands.hpp"
 #include "common/json.hpp"
 #include "common/error.hpp"
+#include "common/run_context.hpp"
 #include "data/source.hpp"
 #include "data/stats.hpp"
 #include "lang/job_file.hpp"
@@ -56,20 +57,23 @@ void add_data_command(CLI::App& app, int& exit_code) {
         std::string file, dataset;
         bool json = false;
         std::size_t top = 3;
+        unsigned threads = 0;
     };
     auto opts = std::make_shared<Options>();
     describe->add_option("FILE", opts->file, "a job file (with DATASET) or a data file (.csv, .tsv, .json, .jsonl)")
         ->required();
     describe->add_option("DATASET", opts->dataset, "the dataset block to load from the job file");
     describe->add_flag("--json", opts->json, "print JSON");
+    describe->add_option("--threads", opts->threads, "threads for reading and describing (default: all cores)");
     describe->add_option("--top", opts->top, "how many most frequent values to show per column")->capture_default_str();
     describe->callback([opts, &exit_code] {
         lang::DatasetSpec spec =
             opts->dataset.empty() ? spec_for_data_file(opts->file) : spec_from_job_file(opts->file, opts->dataset);
         auto start = std::chrono::steady_clock::now();
-        data::Frame frame = data::load_dataset(spec);
+        const RunContext context = context_from_environment();
+        data::Frame frame = data::load_dataset(spec, {opts->threads, context.postgres_url});
         auto loaded = std::chrono::steady_clock::now();
-        auto stats = data::describe(frame, opts->top);
+        auto stats = data::describe(frame, opts->top, opts->threads);
         auto done = std::chrono::steady_clock::now();
         auto ms = [](auto a, auto b) { return std::chrono::duration<double, std::milli>(b - a).count(); };
         if (opts->json) {

@@ -69,6 +69,7 @@ void add_predict_command(CLI::App& app, int& exit_code) {
     cmd->add_option("-o,--output", o->output, "write here (.csv or .json); default: standard output as CSV");
     cmd->add_flag("--json", o->json, "print JSON instead of CSV");
     add_settings_options(*cmd, o->settings);
+    add_threads_option(*cmd, o->settings, "threads for reading the input (default: all cores)");
     cmd->callback([o, &exit_code] {
         auto store = open_settings_store(o->settings);
         auto model = train::LoadedModel::load(*store, o->key);
@@ -76,7 +77,7 @@ void add_predict_command(CLI::App& app, int& exit_code) {
         spec.name = o->input;
         spec.source = "file";
         spec.path = o->input;
-        data::Frame frame = data::load_dataset(spec);
+        data::Frame frame = data::load_dataset(spec, {run_context(o->settings).threads, ""});
         train::Predictions p = model->predict(frame);
         bool json_out = o->json || std::filesystem::path(o->output).extension() == ".json";
         if (o->output.empty()) {

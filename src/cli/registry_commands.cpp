@@ -95,7 +95,7 @@ void add_compress(CLI::App& models, const std::shared_ptr<Settings>& settings, i
         train::CompressOptions options;
         options.precision = models::parse_precision(o->precision);
         options.model_root = model_root(*settings);
-        options.created_by = created_by();
+        options.created_by = run_context(*settings).who;
         lang::LoadedJobFile file;
         if (!o->job_file.empty()) {
             file = load_checked_job_file(o->job_file);
@@ -103,7 +103,7 @@ void add_compress(CLI::App& models, const std::shared_ptr<Settings>& settings, i
         }
         auto store = open_settings_store(*settings);
         train::CompressResult result = train::compress_model(*store, o->key, options);
-        store->audit(created_by(), "compress", o->key, "ok",
+        store->audit(run_context(*settings).who, "compress", o->key, "ok",
                      Json{{"key", result.entry.key}, {"precision", result.report["precision"]}});
         if (o->json)
             std::cout << hone::json_dump(result.report, 2) << "\n";
@@ -163,7 +163,7 @@ void add_models(CLI::App& app, int& exit_code) {
         store->delete_model(*del_key);
         std::error_code ec;
         std::filesystem::remove_all(entry.file_path, ec);
-        store->audit(created_by(), "delete_model", *del_key, "ok");
+        store->audit(run_context(*settings).who, "delete_model", *del_key, "ok");
         std::cout << "deleted " << *del_key << "\n";
         exit_code = 0;
     });
@@ -176,7 +176,7 @@ void add_models(CLI::App& app, int& exit_code) {
     stage->callback([=, &exit_code] {
         auto store = open_settings_store(*settings);
         store->set_stage(*stage_key, *stage_name);
-        store->audit(created_by(), "set_stage", *stage_key, "ok", Json{{"stage", *stage_name}});
+        store->audit(run_context(*settings).who, "set_stage", *stage_key, "ok", Json{{"stage", *stage_name}});
         std::cout << *stage_key << " is now in " << *stage_name << "\n";
         exit_code = 0;
     });

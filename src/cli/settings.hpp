@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "common/run_context.hpp"
 #include "lang/job_file.hpp"
 #include "registry/store.hpp"
 
@@ -14,9 +15,14 @@ namespace hone::cli {
 struct Settings {
     std::string store;       // --store: SQLite path (or postgresql:// URL)
     std::string model_root;  // --model-root: artifact directory
+    unsigned threads = 0;    // --threads, where the command takes it
 };
 
 void add_settings_options(CLI::App& cmd, Settings& settings);
+// --threads for a command that reads or trains on data.
+void add_threads_option(CLI::App& cmd, Settings& settings, const std::string& doc = "threads to use (default: all cores)");
+// The run context: the environment's defaults (common/run_context.hpp), then the flags.
+RunContext run_context(const Settings& settings);
 std::unique_ptr<registry::Store> open_settings_store(const Settings& settings);
 std::string model_root(const Settings& settings);
 // The job file, its warnings and errors printed to stderr; errors throw
@@ -28,7 +34,5 @@ lang::LoadedJobFile load_checked_job_file(const std::string& file);
 std::string pick_job(const std::string& given, const std::vector<std::string>& names, const std::string& kind,
                      const std::string& file, const std::string& command);
 
-// $USER, else "hone".
-std::string created_by();
 
 }  // namespace hone::cli

@@ -105,7 +105,6 @@ void add_train_command(CLI::App& app, int& exit_code) {
         std::string file, job;
         std::vector<std::string> sets;
         bool json = false, quiet = false, no_register = false;
-        unsigned threads = 0;
         int cv = 0;
         Settings settings;
     };
@@ -117,7 +116,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--cv", o->cv,
                     "also cross-validate in K folds (stratified for classifiers) before fitting as the job says; "
                     "the same as --set cv=K");
-    cmd->add_option("--threads", o->threads, "threads to use (default: all cores)");
+    add_threads_option(*cmd, o->settings);
     cmd->add_flag("--no-register", o->no_register, "evaluate only; write nothing to the registry");
     cmd->add_flag("--json", o->json, "print the result as JSON");
     cmd->add_flag("-q,--quiet", o->quiet, "no progress output");
@@ -131,10 +130,11 @@ void add_train_command(CLI::App& app, int& exit_code) {
         train::TrainOptions options;
         for (const auto& s : o->sets) lang::add_override(options.overrides, s);
         if (o->cv != 0) lang::add_override(options.overrides, "cv=" + std::to_string(o->cv));
-        options.threads = o->threads;
+        options.threads = o->settings.threads;
         options.model_root = model_root(o->settings);
         options.register_model = !o->no_register;
-        options.created_by = created_by();
+        options.created_by = run_context(o->settings).who;
+        options.postgres_url = run_context(o->settings).postgres_url;
         ProgressPrinter printer(o->quiet || o->json);
         options.on_progress = [&printer](const train::Progress& p) { printer(p); };
         if (!o->quiet && !o->json) std::cerr << "training " << job << "\n";

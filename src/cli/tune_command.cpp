@@ -138,7 +138,6 @@ void add_tune_commands(CLI::App& app, int& exit_code) {
         std::string file, job;
         std::vector<std::string> sets;
         bool json = false, quiet = false, resume = false, no_register = false;
-        unsigned threads = 0;
         Settings settings;
     };
     auto o = std::make_shared<Options>();
@@ -149,7 +148,7 @@ void add_tune_commands(CLI::App& app, int& exit_code) {
                     "pruner, cv, grid_points, objective_metric, register; repeatable)")
         ->allow_extra_args(false);
     cmd->add_flag("--resume", o->resume, "continue the job's latest study (after a crash or a stop)");
-    cmd->add_option("--threads", o->threads, "threads for all trials together (default: all cores)");
+    add_threads_option(*cmd, o->settings, "threads for all trials together (default: all cores)");
     cmd->add_flag("--no-register", o->no_register, "register no model (the trials are still recorded)");
     cmd->add_flag("--json", o->json, "print the result as JSON");
     cmd->add_flag("-q,--quiet", o->quiet, "no progress output");
@@ -168,9 +167,10 @@ void add_tune_commands(CLI::App& app, int& exit_code) {
         }
         options.resume = o->resume;
         options.register_models = !o->no_register;
-        options.threads = o->threads;
+        options.threads = o->settings.threads;
         options.model_root = model_root(o->settings);
-        options.created_by = created_by();
+        options.created_by = run_context(o->settings).who;
+        options.postgres_url = run_context(o->settings).postgres_url;
         TrialPrinter printer(o->quiet || o->json);
         options.on_trial = [&printer](const tune::TrialEvent& e) { printer(e); };
         if (!o->quiet && !o->json) std::cerr << (o->resume ? "resuming " : "tuning ") << job << "\n";

@@ -71,13 +71,6 @@ std::string qualified_name(pqxx::connection_base& conn, const std::string& table
 
 }  // namespace
 
-std::string postgres_connection(const std::string& connection) {
-    if (!connection.empty()) return connection;
-    for (const char* var : {"HONE_POSTGRES_URL", "DATABASE_URL"})
-        if (const char* v = std::getenv(var); v && *v) return v;
-    return "";
-}
-
 std::string redact_connection(const std::string& connection) {
     std::string out = connection;
     // URL form: scheme://user:password@host...

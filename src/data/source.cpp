@@ -34,7 +34,7 @@ struct Loaded {
     bool empty_file = false;  // a file with nothing in it: no header, no records
 };
 
-using Loader = std::function<Loaded(const lang::DatasetSpec&)>;
+using Loader = std::function<Loaded(const lang::DatasetSpec&, const LoadOptions&)>;
 
 struct SourceEntry {
     std::string name;
@@ -86,10 +86,12 @@ bool blank(std::string_view text) {
     return trim(text).empty();
 }
 
-Loaded load_csv_file(const lang::DatasetSpec& spec, std::string_view source, char default_delimiter) {
+Loaded load_csv_file(const lang::DatasetSpec& spec, const LoadOptions& load, std::string_view source,
+                     char default_delimiter) {
     reject_fields(spec, source, false);
     auto file = open_file(spec, source);
     CsvOptions options;
+    options.threads = load.threads;
     options.delimiter = spec.delimiter.empty() ? default_delimiter : csv_delimiter(spec.delimiter);
     options.header = spec.header;
     options.na_values = spec.na_values;
@@ -140,10 +142,11 @@ Loaded load_sqlite(const lang::DatasetSpec& spec) {
     return {read_sqlite(*file, spec.table, spec.query), relation_name(spec, file->path().string()), false};
 }
 
-Loaded load_postgres(const lang::DatasetSpec& spec) {
+Loaded load_postgres(const lang::DatasetSpec& spec, const LoadOptions& load) {
     reject_fields(spec, "postgres", true);
     require_table_or_query(spec, "postgres");
-    return {read_postgres(postgres_connection(spec.connection), spec.table, spec.query), relation_name(spec, ""), false};
+    std::string connection = spec.connection.empty() ? load.postgres_url : spec.connection;
+    return {read_postgres(connection, spec.table, spec.query), relation_name(spec, ""), false};
 }
 
 // `format:` if given, else the extension; ndjson is another name for jsonl.
@@ -165,23 +168,25 @@ std::string file_format(const lang::DatasetSpec& spec) {
             join_or(file_formats(), "'"));
 }
 
-Loaded load_file(const lang::DatasetSpec& spec) {
+Loaded load_file(const lang::DatasetSpec& spec, const LoadOptions& load) {
     std::string format = file_format(spec);
-    if (format == "csv") return load_csv_file(spec, "file", 0);
-    if (format == "tsv") return load_csv_file(spec, "file", '\t');
+    if (format == "csv") return load_csv_file(spec, load, "file", 0);
+    if (format == "tsv") return load_csv_file(spec, load, "file", '\t');
     return load_json_file(spec, "file", format == "jsonl");
 }
 
 const std::vector<SourceEntry>& registry() {
     static const std::vector<SourceEntry> entries = {
-        {"csv", [](const lang::DatasetSpec& s) { return load_csv_file(s, "csv", 0); }},
-        {"json", [](const lang::DatasetSpec& s) { return load_json_file(s, "json", false); }},
-        {"jsonl", [](const lang::DatasetSpec& s) { return load_json_file(s, "jsonl", true); }},
-        {"sqlite", load_sqlite},
+        {"csv", [](const lang::DatasetSpec& s, const LoadOptions& o) { return load_csv_file(s, o, "csv", 0); }},
+        {"json", [](const lang::DatasetSpec& s, const LoadOptions&) { return load_json_file(s, "json", false); }},
+        {"jsonl", [](const lang::DatasetSpec& s, const LoadOptions&) { return load_json_file(s, "jsonl", true); }},
+        {"sqlite", [](const lang::DatasetSpec& s, const LoadOptions&) { return load_sqlite(s); }},
         {"postgres", load_postgres},
         {"file", load_file},
-        {"classification", [](const lang::DatasetSpec& s) { return load_seed_file(s, "classification"); }},
-        {"interactions", [](const lang::DatasetSpec& s) { return load_seed_file(s, "interactions"); }},
+        {"classification",
+         [](const lang::DatasetSpec& s, const LoadOptions&) { return load_seed_file(s, "classification"); }},
+        {"interactions",
+         [](const lang::DatasetSpec& s, const LoadOptions&) { return load_seed_file(s, "interactions"); }},
     };
     return entries;
 }
@@ -243,9 +248,9 @@ void check_dataset(const lang::DatasetSpec& spec) {
     if (source.name == "file" && !spec.format.empty()) file_format(spec);
 }
 
-Frame load_dataset(const lang::DatasetSpec& spec) {
+Frame load_dataset(const lang::DatasetSpec& spec, const LoadOptions& options) {
     const std::string who = spec.name.empty() ? "dataset" : "dataset '" + spec.name + "'";
-    Loaded loaded = naming(who, [&] { return find_source(spec).load(spec); });
+    Loaded loaded = naming(who, [&] { return find_source(spec).load(spec, options); });
     require_rows(loaded, who);
     // Before the schema, so declared names meet the mended ones.
     make_valid_utf8(loaded.frame);

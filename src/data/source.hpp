@@ -27,7 +27,12 @@ const std::vector<std::string>& file_formats();
 //   a file outside spec.confined_to: validation "path_outside_data_root" (data_file.hpp)
 // Column names and string values come out valid UTF-8 (utf8.hpp); what was
 // mended is in the frame's warnings().
-Frame load_dataset(const lang::DatasetSpec& spec);
+// What a load may use beyond the spec, from the run context (common/run_context.hpp).
+struct LoadOptions {
+    unsigned threads = 0;      // CSV parsing; 0 = every core
+    std::string postgres_url;  // for a postgres dataset that names no `connection`
+};
+Frame load_dataset(const lang::DatasetSpec& spec, const LoadOptions& options = {});
 // What load_dataset would refuse before opening anything: an unknown source, or
 // an unknown `format:` of a file source. The same errors, without the
 // dataset's name (the caller locates them).
@@ -67,10 +72,6 @@ Frame read_postgres(const std::string& connection, const std::string& table, con
 // device) hone::Error(validation), an unreadable file hone::Error(io), all
 // "dataset_load_failed" naming the path.
 std::string read_text_file(const std::filesystem::path& path);
-
-// The connection a postgres dataset uses: `connection` if set, else the
-// environment's HONE_POSTGRES_URL, else DATABASE_URL; "" when none is set.
-std::string postgres_connection(const std::string& connection);
 
 // A connection string with its password replaced by "***", for messages.
 std::string redact_connection(const std::string& connection);

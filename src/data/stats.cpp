@@ -1,5 +1,7 @@
 #include "data/stats.hpp"
 
+#include "common/run_context.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <bit>
@@ -425,13 +427,12 @@ void attach_warnings(const Frame& frame, std::vector<ColumnStats>& stats) {
             if (s.name == w.column) s.warnings.push_back(w.message);
 }
 
-std::vector<ColumnStats> describe_columns(const Frame& frame, std::size_t top_k) {
+std::vector<ColumnStats> describe_columns(const Frame& frame, std::size_t top_k, unsigned allowed) {
     const auto& cols = frame.columns();
     std::vector<ColumnStats> out(cols.size());
-    // Columns are independent: when the frame is big enough to repay it, a second
-    // thread shares them, each thread taking the next column not yet started.
-    const std::size_t threads =
-        (cols.size() >= 2 && frame.rows() * cols.size() >= 200'000 && std::thread::hardware_concurrency() >= 2) ? 2 : 1;
+    // Columns are independent: when the frame is big enough to repay it, more
+    // threads share them, each taking the next column not yet started.
+    const unsigned threads = frame.rows() * cols.size() >= 200'000 ? threads_for(allowed, cols.size()) : 1;
     if (threads == 1) {
         for (std::size_t i = 0; i < cols.size(); ++i) out[i] = describe_column(cols[i], top_k);
         return out;
@@ -447,17 +448,18 @@ std::vector<ColumnStats> describe_columns(const Frame& frame, std::size_t top_k)
             if (!failure) failure = std::current_exception();
         }
     };
-    std::thread helper(work);
+    std::vector<std::thread> helpers;
+    for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(work);
     work();
-    helper.join();
+    for (auto& h : helpers) h.join();
     if (failure) std::rethrow_exception(failure);
     return out;
 }
 
 }  // namespace
 
-std::vector<ColumnStats> describe(const Frame& frame, std::size_t top_k) {
-    std::vector<ColumnStats> out = describe_columns(frame, top_k);
+std::vector<ColumnStats> describe(const Frame& frame, std::size_t top_k, unsigned threads) {
+    std::vector<ColumnStats> out = describe_columns(frame, top_k, threads);
     attach_warnings(frame, out);
     return out;
 }

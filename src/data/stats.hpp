@@ -23,7 +23,9 @@ struct ColumnStats {
     std::vector<std::string> warnings;  // the frame's loading warnings about this column
 };
 
-std::vector<ColumnStats> describe(const Frame& frame, std::size_t top_k = 3);
+// Columns are described in parallel on up to `threads` threads (0 = every core)
+// when the frame is big enough to repay it.
+std::vector<ColumnStats> describe(const Frame& frame, std::size_t top_k = 3, unsigned threads = 0);
 // A column's "warnings" appear only when it has some.
 nlohmann::ordered_json to_json(const std::vector<ColumnStats>& stats, std::size_t rows);
 // An aligned text table, one row per column, then a "warning: ..." line per warning.

@@ -32,6 +32,9 @@ std::string read_all(const fs::path& p) { return read_file(p).value_or(""); }
 }  // namespace
 
 ArtifactWriter::ArtifactWriter(const fs::path& root) : root_(root) {
+    // The caller's context names the root; an empty one would write into the
+    // working directory.
+    if (root_.empty()) throw Error(ErrorKind::internal, "no_model_root", "no model root was given to write the model to");
     std::error_code ec;
     fs::create_directories(root_, ec);
     if (ec) throw Error(ErrorKind::io, "io_error", "cannot create the model root " + root_.string() + ": " + ec.message());

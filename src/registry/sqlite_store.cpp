@@ -60,18 +60,6 @@ Json TrialRow::to_json() const {
     return j;
 }
 
-std::string default_store_location() {
-    if (const char* s = std::getenv("HONE_STORE"); s && *s) return s;
-    if (const char* h = std::getenv("HONE_HOME"); h && *h) return (std::filesystem::path(h) / "hone.db").string();
-    return ".hone/hone.db";
-}
-
-std::string default_model_root() {
-    if (const char* s = std::getenv("HONE_MODEL_ROOT"); s && *s) return s;
-    if (const char* h = std::getenv("HONE_HOME"); h && *h) return (std::filesystem::path(h) / "models").string();
-    return ".hone/models";
-}
-
 namespace {
 
 

@@ -147,9 +147,4 @@ std::unique_ptr<Store> open_store(const std::string& location);
 // inside another's transaction. For the server, whose runs and requests share it.
 std::unique_ptr<Store> serialized(std::unique_ptr<Store> inner);
 
-// Where things live: flags first, then HONE_STORE / HONE_MODEL_ROOT / HONE_HOME,
-// then ./.hone/hone.db and ./.hone/models.
-std::string default_store_location();
-std::string default_model_root();
-
 }  // namespace hone::registry

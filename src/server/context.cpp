@@ -127,7 +127,7 @@ const lang::DatasetSpec& Context::dataset(const std::string& name) const {
 }
 
 std::string Context::model_root() const {
-    return options.model_root.empty() ? registry::default_model_root() : options.model_root;
+    return options.model_root;
 }
 
 }  // namespace hone::server

@@ -149,6 +149,7 @@ std::string submit(Context& ctx, const std::string& kind, const std::string& nam
             options.overrides = overrides;
             options.override_source = lang::OverrideSource::request;
             options.model_root = c->model_root();
+            options.postgres_url = c->options.postgres_url;
             options.created_by = actor;
             options.run_id = run_id;
             options.cancelled = [&control] { return control.checkpoint(); };

@@ -353,7 +353,7 @@ Response evaluate_model(Context& ctx, const Request& req) {
     if (body.contains("dataset")) {
         check_fields(body, {"dataset"}, "the evaluation");
         source = string_field(body, "dataset");
-        rows = data::load_dataset(ctx.dataset(source));
+        rows = data::load_dataset(ctx.dataset(source), {ctx.options.threads, ctx.options.postgres_url});
     } else {
         std::vector<std::string> columns = model->features();
         columns.push_back(target);

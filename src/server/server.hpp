@@ -24,7 +24,8 @@ struct ServerOptions {
     std::string host = "127.0.0.1";  // loopback unless told otherwise
     int port = 8080;                 // 0 = any free port; Server::port() tells which
     std::string token;               // "" = no authentication; else "Authorization: Bearer <token>"
-    std::string model_root;          // "" = registry::default_model_root()
+    std::string model_root;          // the artifact directory (RunContext::model_root)
+    std::string postgres_url;        // for a postgres dataset without `connection` (RunContext)
     // HTTP worker threads of the API port: requests answered at once; 0 =
     // max(64, 4 * cores). A connection takes one only once a whole request has
     // arrived, and gives it back after the answer: idle keep-alive connections

@@ -106,8 +106,7 @@ CompressResult compress_model(registry::Store& store, const std::string& key, co
     std::optional<Measured> measured;
     if (job_file) measured = measure(*job_file, parent, *load_estimator(manifest, dir), *compressed);
 
-    std::string root = options.model_root.empty() ? registry::default_model_root() : options.model_root;
-    registry::ArtifactWriter writer(root);
+    registry::ArtifactWriter writer(options.model_root);
     std::vector<std::string> files = compressed->save(writer.dir());
     std::optional<std::string> preprocessing = read_file(dir / "preprocess.json");
     if (!preprocessing) throw Error(ErrorKind::io, "io_error", "cannot read " + (dir / "preprocess.json").string());

@@ -25,7 +25,7 @@ using Json = nlohmann::ordered_json;
 
 struct CompressOptions {
     models::Precision precision = models::Precision::int8;
-    std::string model_root;  // "" = registry::default_model_root()
+    std::string model_root;  // the artifact directory (RunContext::model_root)
     std::string created_by = "hone";
     // The file holding a training job, by name, or null when it is not known;
     // called with the job named in the entry's metadata. The held-out split is

@@ -187,7 +187,7 @@ TrainingSetup prepare_training(const lang::JobFile& file, const lang::TrainingSp
     if (!has_objective) s.metric_names.push_back(s.objective.metric);
 
     stage("loading");
-    data::Frame frame = data::load_dataset(s.dataset);
+    data::Frame frame = data::load_dataset(s.dataset, options.load);
     for (const auto& w : frame.warnings()) s.warnings.push_back(w.message);
     s.provenance = provenance_of(spec, s.dataset, frame);
     s.features = checked_features(spec, s.dataset, frame);

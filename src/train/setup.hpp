@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/preprocess.hpp"
+#include "data/source.hpp"
 #include "data/split.hpp"
 #include "lang/spec.hpp"
 #include "metrics/registry.hpp"
@@ -67,6 +68,7 @@ struct TrainingSetup {
 };
 
 struct PrepareOptions {
+    data::LoadOptions load;  // threads and the PostgreSQL fallback, from the run context
     int cv_folds = 0;  // > 1: also build that many (stratified for classifiers) folds of train + validation
     std::function<void(const std::string& stage)> on_stage;  // loading, preprocessing
 };

@@ -57,8 +57,7 @@ registry::ModelEntry register_trained(registry::Store& store, const TrainingSetu
                                      const Json& extra_metadata) {
     const lang::TrainingSpec& spec = setup.spec;
     const models::AlgorithmSpec& algo = *setup.algo;
-    std::string root = options.model_root.empty() ? registry::default_model_root() : options.model_root;
-    registry::ArtifactWriter writer(root);
+    registry::ArtifactWriter writer(options.model_root);
     fit.estimator->save(writer.dir());
     writer.write_file("preprocess.json", setup.pre.to_json().dump(2) + "\n");
     Json manifest;
@@ -114,6 +113,7 @@ public:
 
     Json execute() {
         PrepareOptions prepare;
+        prepare.load = {options_.threads, options_.postgres_url};
         prepare.on_stage = [this](const std::string& stage) { progress(stage); };
         prepare.cv_folds = spec_.cv;
         TrainingSetup setup = prepare_training(file_, spec_, prepare);

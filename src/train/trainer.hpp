@@ -33,8 +33,9 @@ struct Progress {
 struct TrainOptions {
     Json overrides = Json::object();  // merged over the job's block: {"hyperparameters": {...}, "target": ...}
     lang::OverrideSource override_source = lang::OverrideSource::command_line;  // where they are said to come from
-    std::string model_root;           // "" = registry::default_model_root()
+    std::string model_root;           // the artifact directory (RunContext::model_root)
     unsigned threads = 0;             // 0 = all cores
+    std::string postgres_url;         // for a postgres dataset without `connection` (RunContext)
     std::string created_by = "hone";
     bool register_model = true;       // false: evaluate only (tuning trials)
     std::function<void(const Progress&)> on_progress;

@@ -585,6 +585,7 @@ Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry:
     };
     try {
         train::PrepareOptions prepare;
+        prepare.load = {options.threads, options.postgres_url};
         prepare.cv_folds = spec.cv;
         train::TrainingSetup setup = train::prepare_training(file, *training, prepare);
         Study study(spec, setup, store, options, run);

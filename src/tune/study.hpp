@@ -44,8 +44,9 @@ struct TuneOptions {
     lang::OverrideSource override_source = lang::OverrideSource::command_line;
     bool resume = false;
     bool register_models = true;  // false: no model is registered, whatever the spec says
-    std::string model_root;  // "" = registry::default_model_root()
+    std::string model_root;  // the artifact directory (RunContext::model_root)
     unsigned threads = 0;    // all trials together; 0 = all cores
+    std::string postgres_url;  // for a postgres dataset without `connection` (RunContext)
     std::string created_by = "hone";
     std::function<void(const TrialEvent&)> on_trial;
     std::function<bool()> cancelled;

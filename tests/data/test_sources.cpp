@@ -17,6 +17,7 @@
 #include "common/error.hpp"
 #include "data/schema.hpp"
 #include "data/seed_formats.hpp"
+#include "common/run_context.hpp"
 #include "data/source.hpp"
 #include "postgres_server.hpp"
 
@@ -756,28 +757,31 @@ TEST_F(PostgresSource, LoadsAQueryAndSchemaQualifiedQuotedTables) {
     EXPECT_EQ(texts(typed.at("active")), (Strings{"1", "<null>", "0"}));
 }
 
+// The run context reads the environment once; a load takes its URL.
+hone::data::LoadOptions from_environment() { return {0, hone::context_from_environment().postgres_url}; }
+
 TEST_F(PostgresSource, ConnectionComesFromTheSpecThenTheEnvironment) {
     auto s = pg_spec("customers");
     s.connection.clear();
     {
         ScopedEnv hone_url("HONE_POSTGRES_URL", server_->url("shop").c_str());
         ScopedEnv database_url("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/nowhere");
-        EXPECT_EQ(hone::data::load_dataset(s).rows(), 3u);
+        EXPECT_EQ(hone::data::load_dataset(s, from_environment()).rows(), 3u);
     }
     {
         ScopedEnv hone_url("HONE_POSTGRES_URL", nullptr);
         ScopedEnv database_url("DATABASE_URL", server_->url("shop").c_str());
-        EXPECT_EQ(hone::data::load_dataset(s).rows(), 3u);
+        EXPECT_EQ(hone::data::load_dataset(s, from_environment()).rows(), 3u);
     }
     {
         // The spec's own connection wins over the environment.
         ScopedEnv hone_url("HONE_POSTGRES_URL", "postgresql://nobody@127.0.0.1:1/nowhere");
-        EXPECT_EQ(hone::data::load_dataset(pg_spec("customers")).rows(), 3u);
+        EXPECT_EQ(hone::data::load_dataset(pg_spec("customers"), from_environment()).rows(), 3u);
     }
     {
         ScopedEnv hone_url("HONE_POSTGRES_URL", nullptr);
         ScopedEnv database_url("DATABASE_URL", nullptr);
-        expect_load_error([&] { hone::data::load_dataset(s); }, ErrorKind::validation,
+        expect_load_error([&] { hone::data::load_dataset(s, from_environment()); }, ErrorKind::validation,
                           "dataset 'pg': no PostgreSQL connection: set `connection:` in the dataset, or the "
                           "HONE_POSTGRES_URL or DATABASE_URL environment variable (e.g. "
                           "postgresql://user@localhost:5432/dbname)");
