@@ -29,19 +29,10 @@
 #include <nlohmann/json.hpp>
 
 #include "data/frame.hpp"
+#include "data/matrix.hpp"
 #include "lang/spec.hpp"
 
 namespace hone::data {
-
-// Dense row-major features, ready for XGBoost's DMatrix or LIBLINEAR.
-struct Matrix {
-    std::size_t rows = 0;
-    std::size_t cols = 0;
-    std::vector<float> data;          // rows * cols values, row-major
-    std::vector<std::string> names;   // cols output feature names
-
-    float at(std::size_t r, std::size_t c) const { return data[r * cols + c]; }
-};
 
 // Something the trainer should warn about: a feature that carries no information
 // in the training data.

@@ -16,7 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/task.hpp"
-#include "data/preprocess.hpp"
+#include "data/matrix.hpp"
 #include "models/quantize.hpp"
 
 namespace hone::models {
