@@ -1,5 +1,7 @@
 #include "data/preprocess.hpp"
 
+#include "common/run_context.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -447,7 +449,7 @@ void Preprocessor::finish() {
     }
 }
 
-Matrix Preprocessor::transform(const Frame& frame) const {
+Matrix Preprocessor::transform(const Frame& frame, unsigned threads) const {
     std::vector<const Column*> cols;
     std::vector<std::string> missing;
     const auto& columns = frame.columns();
@@ -489,13 +491,16 @@ Matrix Preprocessor::transform(const Frame& frame) const {
     }
     m.data.assign(m.rows * m.cols, 0.0f);
 
-    // Rows are independent: a large frame is filled by two threads, half each.
-    // Every check happened while binding, so the threads cannot fail.
-    if (m.rows * m.cols >= (std::size_t{1} << 20) && m.rows >= 2 && std::thread::hardware_concurrency() >= 2) {
-        const std::size_t half = m.rows / 2;
-        std::thread helper([&] { fill_rows(bound, m, half, m.rows); });
-        fill_rows(bound, m, 0, half);
-        helper.join();
+    // Rows are independent: a large frame is filled by several threads, a
+    // block of rows each. Every check happened while binding, so they cannot fail.
+    const unsigned n = m.rows * m.cols >= (std::size_t{1} << 20) ? threads_for(threads, m.rows) : 1;
+    if (n > 1) {
+        std::vector<std::thread> helpers;
+        const std::size_t block = (m.rows + n - 1) / n;
+        for (unsigned t = 1; t < n; ++t)
+            helpers.emplace_back([&, t] { fill_rows(bound, m, t * block, std::min(m.rows, (t + 1) * block)); });
+        fill_rows(bound, m, 0, std::min(m.rows, block));
+        for (auto& h : helpers) h.join();
     } else {
         fill_rows(bound, m, 0, m.rows);
     }

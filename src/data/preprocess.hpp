@@ -57,7 +57,9 @@ public:
     // Rows of `frame` through the fitted steps. Extra columns are ignored. A
     // feature missing from `frame` is hone::Error(not_found, "missing_feature"); a
     // numeric feature that arrives as a string column is hone::Error(data, "feature_type_mismatch").
-    Matrix transform(const Frame& frame) const;
+    // Rows are filled on up to `threads` threads (0 = every core) when the frame
+    // is large enough to repay it; the result does not depend on how many.
+    Matrix transform(const Frame& frame, unsigned threads = 0) const;
 
     // The input columns, in order, and the output feature names ("age",
     // "contract_type=monthly", "contract_type=__other__").

@@ -125,7 +125,7 @@ std::vector<std::string> checked_features(const lang::TrainingSpec& spec, const 
 
 // Folds over the training and validation rows together; each fold's
 // preprocessing is fitted on its own training rows.
-std::vector<FoldData> make_folds(const TrainingSetup& s, const data::Frame& frame, int k) {
+std::vector<FoldData> make_folds(const TrainingSetup& s, const data::Frame& frame, int k, unsigned threads) {
     std::vector<std::size_t> pool = s.parts.train;
     pool.insert(pool.end(), s.parts.validation.begin(), s.parts.validation.end());
     std::sort(pool.begin(), pool.end());
@@ -140,8 +140,8 @@ std::vector<FoldData> make_folds(const TrainingSetup& s, const data::Frame& fram
         data::Frame train_rows = part.take(f.train);
         data::Preprocessor pre = data::Preprocessor::fit(s.spec.preprocessing, s.features, train_rows);
         FoldData d;
-        d.x_train = pre.transform(train_rows);
-        d.x_valid = pre.transform(part.take(f.test));
+        d.x_train = pre.transform(train_rows, threads);
+        d.x_valid = pre.transform(part.take(f.test), threads);
         d.y_train = pick(y, f.train);
         d.y_valid = pick(y, f.test);
         out.push_back(std::move(d));
@@ -209,13 +209,14 @@ TrainingSetup prepare_training(const lang::JobFile& file, const lang::TrainingSp
     data::Frame train_frame = frame.take(s.parts.train);
     s.pre = data::Preprocessor::fit(spec.preprocessing, s.features, train_frame);
     for (const auto& w : s.pre.warnings()) s.warnings.push_back(w.message);
-    s.x_train = s.pre.transform(train_frame);
-    s.x_valid = s.pre.transform(frame.take(s.parts.validation));
-    s.x_test = s.pre.transform(frame.take(s.parts.test));
+    const unsigned threads = options.load.threads;
+    s.x_train = s.pre.transform(train_frame, threads);
+    s.x_valid = s.pre.transform(frame.take(s.parts.validation), threads);
+    s.x_test = s.pre.transform(frame.take(s.parts.test), threads);
     s.y_train = pick(s.target.y, s.parts.train);
     s.y_valid = pick(s.target.y, s.parts.validation);
     s.y_test = pick(s.target.y, s.parts.test);
-    if (options.cv_folds > 1) s.folds = make_folds(s, frame, options.cv_folds);
+    if (options.cv_folds > 1) s.folds = make_folds(s, frame, options.cv_folds, threads);
     return s;
 }
 

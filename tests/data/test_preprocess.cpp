@@ -400,3 +400,27 @@ TEST(Preprocess, MissingFeatureAtTransformNamesTheColumn) {
     EXPECT_EQ(error_of([&] { p.transform(h); }).message(),
               "feature column 'income' is missing from the data; did you mean 'Income'?");
 }
+
+// A frame big enough to be filled by several threads transforms to the same
+// bytes on one thread as on three (the rows are cut in blocks, not shared).
+TEST(Preprocess, ThreadsDoNotChangeTheResult) {
+    const std::size_t rows = 70'000;  // x 16 outputs: over the 2^20 values that start threads
+    std::vector<std::optional<double>> a(rows), b(rows);
+    std::vector<std::optional<std::string>> plan(rows);
+    for (std::size_t r = 0; r < rows; ++r) {
+        a[r] = r % 97 == 0 ? std::nullopt : std::optional<double>(static_cast<double>(r % 1013) / 7.0);
+        b[r] = static_cast<double>((r * 7919) % 10007);
+        plan[r] = "p" + std::to_string(r % 14);
+    }
+    Frame f;
+    f.add(float_col("a", a));
+    f.add(float_col("b", b));
+    f.add(string_col("plan", plan));
+    lang::PreprocessSpec spec;
+    spec.scale = "standard";
+    auto pre = Preprocessor::fit(spec, {"a", "b", "plan"}, f);
+    Matrix one = pre.transform(f, 1), three = pre.transform(f, 3);
+    ASSERT_GE(one.rows * one.cols, std::size_t{1} << 20);
+    EXPECT_EQ(one.data, three.data);
+    EXPECT_EQ(one.names, three.names);
+}
