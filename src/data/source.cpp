@@ -36,10 +36,7 @@ struct Loaded {
 
 using Loader = std::function<Loaded(const lang::DatasetSpec&, const LoadOptions&)>;
 
-struct SourceEntry {
-    std::string name;
-    Loader load;
-};
+using SourceEntry = Registered<Loader>;
 
 [[noreturn]] void invalid(const std::string& message, const std::string& hint = {}) {
     throw Error(ErrorKind::validation, kCode, message, {}, hint);
@@ -175,40 +172,37 @@ Loaded load_file(const lang::DatasetSpec& spec, const LoadOptions& load) {
     return load_json_file(spec, "file", format == "jsonl");
 }
 
-const std::vector<SourceEntry>& registry() {
-    static const std::vector<SourceEntry> entries = {
-        {"csv", [](const lang::DatasetSpec& s, const LoadOptions& o) { return load_csv_file(s, o, "csv", 0); }},
-        {"json", [](const lang::DatasetSpec& s, const LoadOptions&) { return load_json_file(s, "json", false); }},
-        {"jsonl", [](const lang::DatasetSpec& s, const LoadOptions&) { return load_json_file(s, "jsonl", true); }},
-        {"sqlite", [](const lang::DatasetSpec& s, const LoadOptions&) { return load_sqlite(s); }},
-        {"postgres", load_postgres},
-        {"file", load_file},
-        {"classification",
-         [](const lang::DatasetSpec& s, const LoadOptions&) { return load_seed_file(s, "classification"); }},
-        {"interactions",
-         [](const lang::DatasetSpec& s, const LoadOptions&) { return load_seed_file(s, "interactions"); }},
-    };
-    return entries;
+const Registry<Loader>& registry() {
+    static const Registry<Loader> sources(
+        "source", kCode,
+        {{"csv", {}, "a CSV file (delimiter detected)",
+          [](const lang::DatasetSpec& s, const LoadOptions& o) { return load_csv_file(s, o, "csv", 0); }},
+         {"json", {}, "a JSON array of records, or an object holding one",
+          [](const lang::DatasetSpec& s, const LoadOptions&) { return load_json_file(s, "json", false); }},
+         {"jsonl", {"ndjson"}, "one JSON record per line",
+          [](const lang::DatasetSpec& s, const LoadOptions&) { return load_json_file(s, "jsonl", true); }},
+         {"sqlite", {}, "a table or query of a SQLite file",
+          [](const lang::DatasetSpec& s, const LoadOptions&) { return load_sqlite(s); }},
+         {"postgres", {"postgresql"}, "a table or query of a PostgreSQL database", load_postgres},
+         {"file", {}, "a data file whose format is `format:` or its extension", load_file},
+         {"classification", {}, "the text-classification training format (samples with taxonomy codes)",
+          [](const lang::DatasetSpec& s, const LoadOptions&) { return load_seed_file(s, "classification"); }},
+         {"interactions", {}, "the interactions format (users, items, implicit ratings)",
+          [](const lang::DatasetSpec& s, const LoadOptions&) { return load_seed_file(s, "interactions"); }}});
+    return sources;
 }
 
 const SourceEntry& find_source(const lang::DatasetSpec& spec) {
     // Without `source:` a path says enough: its extension picks the format.
-    std::string name = spec.source.empty() && !spec.path.empty() ? "file" : to_lower(spec.source);
-    if (name == "postgresql") name = "postgres";
-    for (const auto& e : registry())
-        if (e.name == name) return e;
+    if (spec.source.empty() && !spec.path.empty()) return registry().find("file");
     if (spec.source.empty()) invalid("the dataset needs `source:` (" + join_or(source_names()) + ")");
-    throw unknown_name_error(kCode, "source", spec.source, source_names());
+    return registry().find(spec.source);
 }
 
 }  // namespace
 
 const std::vector<std::string>& source_names() {
-    static const std::vector<std::string> names = [] {
-        std::vector<std::string> out;
-        for (const auto& e : registry()) out.push_back(e.name);
-        return out;
-    }();
+    static const std::vector<std::string> names = registry().names();
     return names;
 }
 
@@ -250,7 +244,7 @@ void check_dataset(const lang::DatasetSpec& spec) {
 
 Frame load_dataset(const lang::DatasetSpec& spec, const LoadOptions& options) {
     const std::string who = spec.name.empty() ? "dataset" : "dataset '" + spec.name + "'";
-    Loaded loaded = naming(who, [&] { return find_source(spec).load(spec, options); });
+    Loaded loaded = naming(who, [&] { return find_source(spec).make(spec, options); });
     require_rows(loaded, who);
     // Before the schema, so declared names meet the mended ones.
     make_valid_utf8(loaded.frame);

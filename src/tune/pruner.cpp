@@ -1,5 +1,6 @@
 #include "tune/pruner.hpp"
 
+#include <functional>
 #include <algorithm>
 #include <cmath>
 
@@ -92,16 +93,31 @@ private:
 
 }  // namespace
 
+namespace {
+
+using PrunerFactory = std::function<std::unique_ptr<Pruner>(Direction)>;
+
+const Registry<PrunerFactory>& pruners() {
+    static const Registry<PrunerFactory> registry(
+        "pruner", "invalid_pruner",
+        {{"none", {}, "every trial runs to its end", [](Direction) { return std::make_unique<NoPruner>(); }},
+         {"median", {}, "stops a trial whose value falls below the median of earlier trials at the same round",
+          [](Direction d) { return std::make_unique<MedianPruner>(d); }},
+         {"asha", {}, "asynchronous successive halving: only the best share of trials goes on at each rung",
+          [](Direction d) { return std::make_unique<AshaPruner>(d); }}});
+    return registry;
+}
+
+}  // namespace
+
 const std::vector<std::string>& pruner_names() {
-    static const std::vector<std::string> names = {"none", "median", "asha"};
+    static const std::vector<std::string> names = pruners().names();
     return names;
 }
 
 std::unique_ptr<Pruner> make_pruner(const std::string& name, Direction direction) {
-    if (name == "none" || name.empty()) return std::make_unique<NoPruner>();
-    if (name == "median") return std::make_unique<MedianPruner>(direction);
-    if (name == "asha") return std::make_unique<AshaPruner>(direction);
-    throw unknown_name_error("invalid_pruner", "pruner", name, pruner_names());
+    if (name.empty()) return pruners().find("none").make(direction);
+    return pruners().find(name).make(direction);
 }
 
 }  // namespace hone::tune

@@ -1,5 +1,6 @@
 #include "tune/sampler.hpp"
 
+#include <functional>
 #include <algorithm>
 #include <limits>
 #include <set>
@@ -153,24 +154,35 @@ void check_options(const SamplerOptions& o) {
 
 }  // namespace
 
+namespace {
+
+using SamplerFactory = std::function<std::unique_ptr<Sampler>(const SearchSpace&, const SamplerOptions&)>;
+
+const Registry<SamplerFactory>& samplers() {
+    static const Registry<SamplerFactory> registry(
+        "sampler", "unknown_sampler",
+        {{"grid", {}, "every point of the search space's grid, in a fixed order",
+          [](const SearchSpace& s, const SamplerOptions& o) { return std::make_unique<GridSampler>(s, o); }},
+         {"random", {}, "independent uniform (or log-uniform) draws, seeded",
+          [](const SearchSpace& s, const SamplerOptions& o) { return std::make_unique<RandomSampler>(s, o); }},
+         {"bayesian", {}, "the tree-structured Parzen estimator (TPE), as Optuna's TPESampler", make_tpe_sampler},
+         {"tpe", {}, "the same as bayesian, by its algorithm's name", make_tpe_sampler}});
+    return registry;
+}
+
+}  // namespace
+
 const std::vector<std::string>& sampler_names() {
-    static const std::vector<std::string> names = {"grid", "random", "bayesian", "tpe"};
+    static const std::vector<std::string> names = samplers().names();
     return names;
 }
 
-std::string check_sampler_name(const std::string& name) {
-    const std::string key = to_lower(trim(name));
-    for (const auto& known : sampler_names())
-        if (key == known) return key;
-    throw unknown_name_error("unknown_sampler", "sampler", name, sampler_names());
-}
+std::string check_sampler_name(const std::string& name) { return samplers().find(name).name; }
 
 std::unique_ptr<Sampler> make_sampler(const std::string& name, const SearchSpace& space, const SamplerOptions& options) {
-    const std::string key = check_sampler_name(name);
+    const auto& entry = samplers().find(name);
     check_options(options);
-    if (key == "grid") return std::make_unique<GridSampler>(space, options);
-    if (key == "random") return std::make_unique<RandomSampler>(space, options);
-    return make_tpe_sampler(space, options);
+    return entry.make(space, options);
 }
 
 }  // namespace hone::tune
