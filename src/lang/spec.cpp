@@ -82,7 +82,7 @@ Json to_json(const TrainingSpec& t) {
     j["early_stopping"] = t.early_stopping ? to_json(*t.early_stopping) : Json();
     j["compute"] = Json{{"backend", t.compute.backend}, {"resources", t.compute.resources}};
     j["metrics"] = t.metrics;
-    j["preprocessing"] = Json{{"impute_numeric", t.preprocessing.impute_numeric},
+    j["preprocessing"] = Json{{"impute", t.preprocessing.impute_numeric},
                               {"impute_categorical", t.preprocessing.impute_categorical},
                               {"fill_value", t.preprocessing.fill_value},
                               {"encode", t.preprocessing.encode},

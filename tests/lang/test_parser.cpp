@@ -360,3 +360,25 @@ TEST(Hostile, NulByteIsOneLocatedError) {
         EXPECT_EQ(t.file.diags.error_count(), 1u);
     }
 }
+
+// A training as JSON (GET /api/training/jobs/{name}, `hone check --json`) is a
+// valid training block of a JSON job file that binds to the same training: the
+// JSON view writes the language's own keys.
+TEST(Parser, ATrainingsJsonIsValidInputForTheSameTraining) {
+    auto f = check(
+        "dataset \"d\":\n    source: csv\n    path: d.csv\nmodel \"m\":\n    algorithm: xgboost\n"
+        "training \"t\":\n    model: m\n    dataset: d\n    target: y\n    objective: accuracy\n"
+        "    features: [a, b]\n    split: {train: 0.6, validation: 0.2, test: 0.2, seed: 7}\n"
+        "    early_stopping: {metric: val_auc, patience: 3}\n    cv: 3\n"
+        "    preprocessing: {impute: median, encode: ordinal, scale: standard, max_categories: 5}\n"
+        "    hyperparameters: {n_estimators: 20}\n    output_registry: churn\n");
+    ASSERT_TRUE(f.ok()) << f.report();
+    Json training = to_json(f.spec.trainings.at(0));
+    training.erase("name");
+    Json file = {{"datasets", {{"d", {{"source", "csv"}, {"path", "d.csv"}}}}},
+                 {"models", {{"m", {{"algorithm", "xgboost"}}}}},
+                 {"trainings", {{"t", training}}}};
+    auto again = parse_job_text(file.dump(), "t.json", Format::json);
+    ASSERT_TRUE(again.ok()) << again.report();
+    EXPECT_EQ(to_json(again.spec.trainings.at(0)), to_json(f.spec.trainings.at(0)));
+}
