@@ -167,10 +167,11 @@ void add_tune_commands(CLI::App& app, int& exit_code) {
         }
         options.resume = o->resume;
         options.register_models = !o->no_register;
-        options.threads = o->settings.threads;
-        options.model_root = model_root(o->settings);
-        options.created_by = run_context(o->settings).who;
-        options.postgres_url = run_context(o->settings).postgres_url;
+        const RunContext context = run_context(o->settings);
+        options.threads = context.threads;
+        options.model_root = context.model_root;
+        options.created_by = context.who;
+        options.postgres_url = context.postgres_url;
         TrialPrinter printer(o->quiet || o->json);
         options.on_trial = [&printer](const tune::TrialEvent& e) { printer(e); };
         if (!o->quiet && !o->json) std::cerr << (o->resume ? "resuming " : "tuning ") << job << "\n";

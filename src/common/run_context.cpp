@@ -23,8 +23,6 @@ std::string under_home(const char* var, const char* leaf) {
 
 }  // namespace
 
-unsigned RunContext::cores() const { return threads ? threads : std::max(1u, std::thread::hardware_concurrency()); }
-
 RunContext context_from_environment() {
     RunContext c;
     c.store = under_home("HONE_STORE", "hone.db");

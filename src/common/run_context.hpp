@@ -12,9 +12,6 @@ struct RunContext {
     std::string postgres_url;  // for a postgres dataset that names no `connection`
     unsigned threads = 0;      // for everything a run does; 0 = every core
     std::string who = "hone";  // recorded as created_by
-
-    // `threads`, or the machine's cores when 0 (at least 1).
-    unsigned cores() const;
 };
 
 // The defaults, from the environment: the store is $HONE_STORE, else

@@ -32,12 +32,6 @@ const SourcePos& Fields::key_pos(const std::string& key) const {
     return owner_pos_;
 }
 
-const std::string& Fields::written_name(const std::string& key) const {
-    for (const auto& e : map_.entries)
-        if (e.key == key) return e.key;
-    return key;
-}
-
 const Node* Fields::get(const std::string& key, const std::vector<std::string>& aliases) {
     known_.push_back(key);
     taken_.push_back(key);

@@ -39,8 +39,6 @@ public:
     const Node* find(const std::string& key) const;
     // Where `key` was written; the owner when absent.
     const SourcePos& key_pos(const std::string& key) const;
-    // The key as written (the canonical name or the alias given).
-    const std::string& written_name(const std::string& key) const;
 
     void missing(const std::string& key);
     void type_error(const std::string& key, const Node& n, const std::string& expected);

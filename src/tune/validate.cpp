@@ -13,7 +13,7 @@ namespace hone::tune {
 
 namespace {
 
-Error no_catalog_range(const lang::SearchDimension& d, const models::AlgorithmSpec& algo, const std::string& why) {
+Error no_catalog_range(const lang::SearchDimension& d, const std::string& why) {
     return Error(ErrorKind::validation, "invalid_search_space",
                  "search space '" + d.name + "' gives no range, and " + why, {},
                  "write its range: " + d.name + ": {min: ..., max: ...} or {values: [...]}");
@@ -26,12 +26,12 @@ lang::SearchDimension with_catalog_range(const lang::SearchDimension& d, const m
     if (d.type != Type::catalog) return d;
     const models::ParamSpec* p = algo.find_param(d.name);
     if (!p) {
-        throw no_catalog_range(d, algo, "it is not a hyperparameter of " + algo.name +
+        throw no_catalog_range(d, "it is not a hyperparameter of " + algo.name +
                                             did_you_mean(d.name, algo.param_names()));
     }
     auto range = models::default_tuning_range(*p);
     if (!range)
-        throw no_catalog_range(d, algo, "the catalog declares no tuning range for " + algo.name + "'s " + p->name);
+        throw no_catalog_range(d, "the catalog declares no tuning range for " + algo.name + "'s " + p->name);
     lang::SearchDimension out = d;
     if (!range->values.empty()) {
         out.type = Type::categorical;
