@@ -172,8 +172,8 @@ Loaded load_file(const lang::DatasetSpec& spec, const LoadOptions& load) {
     return load_json_file(spec, "file", format == "jsonl");
 }
 
-const Registry<Loader>& registry() {
-    static const Registry<Loader> sources(
+const Registry<Registered<Loader>>& registry() {
+    static const Registry<Registered<Loader>> sources(
         "source", kCode,
         {{"csv", {}, "a CSV file (delimiter detected)",
           [](const lang::DatasetSpec& s, const LoadOptions& o) { return load_csv_file(s, o, "csv", 0); }},

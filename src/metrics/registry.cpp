@@ -111,28 +111,18 @@ std::string valid_list(std::optional<Task> task) {
            join(metric_names(Task::regression)) + " (regression)";
 }
 
-std::vector<std::string> all_spellings(std::optional<Task> task) {
-    std::vector<std::string> out;
-    for (const auto& m : metrics()) {
-        if (task && m.task != *task) continue;
-        out.push_back(m.name);
-        out.insert(out.end(), m.aliases.begin(), m.aliases.end());
-    }
-    return out;
-}
-
 // find_metric with `context` ("objective 'x'") put before every message.
 const MetricSpec& lookup(std::string_view name, std::optional<Task> task, const std::string& context) {
     std::string prefix = context.empty() ? "" : context + ": ";
-    std::vector<const MetricSpec*> found;
-    for (const auto& m : metrics())
-        if (m.matches(name)) found.push_back(&m);
+    const auto& registry = metric_registry();
+    std::vector<const MetricSpec*> found = registry.all_meaning(name);
     std::string quoted = "'" + std::string(name) + "'";
 
     if (found.empty()) {
-        std::string msg = prefix + "unknown metric " + quoted;
-        msg += did_you_mean(name, all_spellings(task));
-        throw Error(ErrorKind::validation, "unknown_metric", msg, {}, valid_list(task));
+        Registry<MetricSpec>::Keep of_task;
+        if (task) of_task = [&](const MetricSpec& m) { return m.task == *task; };
+        Error unknown = registry.unknown(name, {}, of_task);
+        throw Error(unknown.kind(), unknown.code(), prefix + unknown.message(), {}, valid_list(task));
     }
     if (task) {
         for (const auto* m : found)
@@ -219,16 +209,12 @@ std::string_view to_string(Direction direction) {
     return direction == Direction::maximize ? "maximize" : "minimize";
 }
 
-bool MetricSpec::matches(std::string_view n) const {
-    std::string lower = to_lower(n);
-    if (lower == name) return true;
-    return std::find(aliases.begin(), aliases.end(), lower) != aliases.end();
+const Registry<MetricSpec>& metric_registry() {
+    static const Registry<MetricSpec> registry("metric", "unknown_metric", declare());
+    return registry;
 }
 
-const std::vector<MetricSpec>& metrics() {
-    static const std::vector<MetricSpec> all = declare();
-    return all;
-}
+const std::vector<MetricSpec>& metrics() { return metric_registry().entries(); }
 
 std::vector<std::string> metric_names(std::optional<Task> task) {
     std::vector<std::string> out;

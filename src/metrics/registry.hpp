@@ -22,6 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/registry.hpp"
 #include "common/task.hpp"
 #include "metrics/metrics.hpp"
 
@@ -58,11 +59,12 @@ struct MetricSpec {
     std::string doc;                   // one line
     std::function<double(const LabelData&)> score_labels;  // classification metrics
     std::function<double(const ValueData&)> score_values;  // regression metrics
-
-    bool matches(std::string_view name) const;  // name or alias, any case
 };
 
-// Every metric, classification first, in declaration order.
+// Every metric by name. One alias may belong to a metric of each task
+// ("loss"): find_metric below resolves that.
+const Registry<MetricSpec>& metric_registry();
+// Its entries, classification first, in declaration order.
 const std::vector<MetricSpec>& metrics();
 // Canonical names, of one task or all.
 std::vector<std::string> metric_names(std::optional<Task> task = std::nullopt);

@@ -47,28 +47,21 @@ const ParamSpec* AlgorithmSpec::find_param(std::string_view n) const {
     return nullptr;
 }
 
-const std::vector<AlgorithmSpec>& algorithms() {
-    static const std::vector<AlgorithmSpec> all = [] {
+const Registry<AlgorithmSpec>& algorithm_registry() {
+    static const Registry<AlgorithmSpec> registry("algorithm", "unknown_algorithm", [] {
         std::vector<AlgorithmSpec> out;
         for (auto part : {xgboost_algorithms(), linear_algorithms(), svm_algorithms()})
             for (auto& a : part) out.push_back(std::move(a));
         return out;
-    }();
-    return all;
+    }());
+    return registry;
 }
+
+const std::vector<AlgorithmSpec>& algorithms() { return algorithm_registry().entries(); }
 
 namespace {
 
 bool iequal(std::string_view a, std::string_view b) { return to_lower(a) == to_lower(b); }
-
-std::vector<std::string> all_names() {
-    std::vector<std::string> names;
-    for (const auto& a : algorithms()) {
-        names.push_back(a.name);
-        for (const auto& alias : a.aliases) names.push_back(alias.name);
-    }
-    return names;
-}
 
 std::string describe_value(const Json& v) { return v.is_string() ? "'" + v.get<std::string>() + "'" : v.dump(); }
 
@@ -139,25 +132,14 @@ Json check_value(const AlgorithmSpec& algo, const ParamSpec& p, const std::strin
 }  // namespace
 
 const AlgorithmSpec& find_algorithm(std::string_view name) {
-    for (const auto& a : algorithms()) {
-        if (iequal(a.name, name)) return a;
-        for (const auto& alias : a.aliases)
-            if (iequal(alias.name, name)) return a;
-    }
-    std::vector<std::string> names;
-    for (const auto& a : algorithms()) names.push_back(a.name);
+    const auto& registry = algorithm_registry();
+    if (const auto* a = registry.try_find(name)) return *a;
     if (name.find('/') != std::string_view::npos)  // "org/model": a pretrained model of a model hub
         throw Error(ErrorKind::validation, "unknown_algorithm",
                     "'" + std::string(name) + "' names a pretrained model of a model hub; hone trains its own "
                     "models and downloads none",
-                    {}, "name a catalog algorithm instead: " + join(names));
-    Error unknown = unknown_name_error("unknown_algorithm", "algorithm", name, names,
-                                       "(or their scikit-learn class names; see 'hone algorithms')");
-    // Class names ("RandomForestClassifier") are near names too.
-    std::string suggestion = did_you_mean(name, all_names());
-    if (!suggestion.empty() && unknown.message().find("did you mean") == std::string::npos)
-        throw Error(unknown.kind(), unknown.code(), unknown.message() + suggestion, {}, unknown.hint());
-    throw unknown;
+                    {}, "name a catalog algorithm instead: " + join(registry.names()));
+    throw registry.unknown(name, "(or their scikit-learn class names; see 'hone algorithms')");
 }
 
 std::optional<Task> task_implied_by(std::string_view name) {

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/registry.hpp"
 #include "models/estimator.hpp"
 
 namespace hone::models {
@@ -57,6 +58,9 @@ struct AlgorithmSpec {
     std::vector<std::string> param_names() const;               // canonical, in declaration order
 };
 
+// Every algorithm by name: its catalog name and aliases, class names included.
+const Registry<AlgorithmSpec>& algorithm_registry();
+// Its entries, in declaration order.
 const std::vector<AlgorithmSpec>& algorithms();
 
 // What a tuning study searches for a parameter its search space names alone:

@@ -97,8 +97,8 @@ namespace {
 
 using PrunerFactory = std::function<std::unique_ptr<Pruner>(Direction)>;
 
-const Registry<PrunerFactory>& pruners() {
-    static const Registry<PrunerFactory> registry(
+const Registry<Registered<PrunerFactory>>& pruners() {
+    static const Registry<Registered<PrunerFactory>> registry(
         "pruner", "invalid_pruner",
         {{"none", {}, "every trial runs to its end", [](Direction) { return std::make_unique<NoPruner>(); }},
          {"median", {}, "stops a trial whose value falls below the median of earlier trials at the same round",

@@ -158,8 +158,8 @@ namespace {
 
 using SamplerFactory = std::function<std::unique_ptr<Sampler>(const SearchSpace&, const SamplerOptions&)>;
 
-const Registry<SamplerFactory>& samplers() {
-    static const Registry<SamplerFactory> registry(
+const Registry<Registered<SamplerFactory>>& samplers() {
+    static const Registry<Registered<SamplerFactory>> registry(
         "sampler", "unknown_sampler",
         {{"grid", {}, "every point of the search space's grid, in a fixed order",
           [](const SearchSpace& s, const SamplerOptions& o) { return std::make_unique<GridSampler>(s, o); }},
