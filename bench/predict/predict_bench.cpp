@@ -54,7 +54,7 @@ struct Fixture {
             std::exit(2);
         }
         train::TrainOptions options;
-        options.model_root = (dir / "models").string();
+        options.context.model_root = (dir / "models").string();
         auto result = train::run_training_job(file.spec, job, *store, options);
         auto loaded = train::LoadedModel::load(*store, result["registry_key"].get<std::string>());
         return *models.emplace(job, loaded).first->second;

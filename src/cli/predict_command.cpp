@@ -77,7 +77,8 @@ void add_predict_command(CLI::App& app, int& exit_code) {
         spec.name = o->input;
         spec.source = "file";
         spec.path = o->input;
-        data::Frame frame = data::load_dataset(spec, {o->settings.threads, ""});
+        const RunContext context = run_context(o->settings);
+        data::Frame frame = data::load_dataset(spec, {context.threads, context.postgres_url});
         train::Predictions p = model->predict(frame);
         bool json_out = o->json || std::filesystem::path(o->output).extension() == ".json";
         if (o->output.empty()) {

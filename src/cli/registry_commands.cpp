@@ -94,8 +94,7 @@ void add_compress(CLI::App& models, const std::shared_ptr<Settings>& settings, i
     cmd->callback([=, &exit_code] {
         train::CompressOptions options;
         options.precision = models::parse_precision(o->precision);
-        options.model_root = model_root(*settings);
-        options.created_by = run_context(*settings).who;
+        options.context = run_context(*settings);
         lang::LoadedJobFile file;
         if (!o->job_file.empty()) {
             file = load_checked_job_file(o->job_file);

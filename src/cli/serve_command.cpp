@@ -85,9 +85,7 @@ void add_serve_command(CLI::App& app, int& exit_code) {
         }
         if (o->server.token.empty())
             if (const char* t = std::getenv("HONE_TOKEN"); t && *t) o->server.token = t;
-        const RunContext context = run_context(o->settings);
-        o->server.model_root = context.model_root;
-        o->server.postgres_url = context.postgres_url;
+        o->server.run = run_context(o->settings);
         auto log_mu = std::make_shared<std::mutex>();
         if (!o->quiet)
             o->server.log = [log_mu](const std::string& line) {

@@ -130,12 +130,8 @@ void add_train_command(CLI::App& app, int& exit_code) {
         train::TrainOptions options;
         for (const auto& s : o->sets) lang::add_override(options.overrides, s);
         if (o->cv != 0) lang::add_override(options.overrides, "cv=" + std::to_string(o->cv));
-        const RunContext context = run_context(o->settings);
-        options.threads = context.threads;
-        options.model_root = context.model_root;
+        options.context = run_context(o->settings);
         options.register_model = !o->no_register;
-        options.created_by = context.who;
-        options.postgres_url = context.postgres_url;
         ProgressPrinter printer(o->quiet || o->json);
         options.on_progress = [&printer](const train::Progress& p) { printer(p); };
         if (!o->quiet && !o->json) std::cerr << "training " << job << "\n";

@@ -167,11 +167,7 @@ void add_tune_commands(CLI::App& app, int& exit_code) {
         }
         options.resume = o->resume;
         options.register_models = !o->no_register;
-        const RunContext context = run_context(o->settings);
-        options.threads = context.threads;
-        options.model_root = context.model_root;
-        options.created_by = context.who;
-        options.postgres_url = context.postgres_url;
+        options.context = run_context(o->settings);
         TrialPrinter printer(o->quiet || o->json);
         options.on_trial = [&printer](const tune::TrialEvent& e) { printer(e); };
         if (!o->quiet && !o->json) std::cerr << (o->resume ? "resuming " : "tuning ") << job << "\n";

@@ -2,6 +2,7 @@
 // Where a run reads and writes, how wide it may go and who asked for it:
 // resolved once where hone starts (the command line, the server) and passed
 // down, so no stage below reads the environment or guesses a default.
+#include <functional>
 #include <string>
 
 namespace hone {
@@ -12,6 +13,11 @@ struct RunContext {
     std::string postgres_url;  // for a postgres dataset that names no `connection`
     unsigned threads = 0;      // for everything a run does; 0 = every core
     std::string who = "hone";  // recorded as created_by
+    // Whether the run should stop (a cancel, a timeout, a server stopping);
+    // checked between rounds, batches and trials. Empty: never.
+    std::function<bool()> cancelled;
+
+    bool is_cancelled() const { return cancelled && cancelled(); }
 };
 
 // The defaults, from the environment: the store is $HONE_STORE, else

@@ -126,8 +126,12 @@ const lang::DatasetSpec& Context::dataset(const std::string& name) const {
                 names.empty() ? "the server has no datasets" : "datasets: " + join(names));
 }
 
-std::string Context::model_root() const {
-    return options.model_root;
+std::string Context::model_root() const { return options.run.model_root; }
+
+RunContext Context::run_context(const std::string& who) const {
+    RunContext out = options.run;
+    out.who = who;
+    return out;
 }
 
 }  // namespace hone::server

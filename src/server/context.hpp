@@ -54,6 +54,8 @@ struct Context {
     void add_job_file(lang::JobFile file, bool over_http = false);
 
     std::string model_root() const;
+    // The server's run context with `who` set to the caller.
+    RunContext run_context(const std::string& who) const;
 
     // The body of a model block of the files served from the start (not of
     // jobs created over HTTP), as written, or nullopt when none has that name.

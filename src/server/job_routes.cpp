@@ -148,11 +148,9 @@ std::string submit(Context& ctx, const std::string& kind, const std::string& nam
         auto common = [&](auto& options) {
             options.overrides = overrides;
             options.override_source = lang::OverrideSource::request;
-            options.model_root = c->model_root();
-            options.postgres_url = c->options.postgres_url;
-            options.created_by = actor;
+            options.context = c->run_context(actor);
+            options.context.cancelled = [&control] { return control.checkpoint(); };
             options.run_id = run_id;
-            options.cancelled = [&control] { return control.checkpoint(); };
         };
         if (kind == "training") {
             train::TrainOptions options;

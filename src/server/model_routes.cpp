@@ -353,7 +353,7 @@ Response evaluate_model(Context& ctx, const Request& req) {
     if (body.contains("dataset")) {
         check_fields(body, {"dataset"}, "the evaluation");
         source = string_field(body, "dataset");
-        rows = data::load_dataset(ctx.dataset(source), {ctx.options.threads, ctx.options.postgres_url});
+        rows = data::load_dataset(ctx.dataset(source), {ctx.options.run.threads, ctx.options.run.postgres_url});
     } else {
         std::vector<std::string> columns = model->features();
         columns.push_back(target);
@@ -382,8 +382,7 @@ Response compress_model(Context& ctx, const Request& req) {
     std::string precision = string_field(body, "precision");
     train::CompressOptions options;
     options.precision = models::parse_precision(precision.empty() ? "int8" : precision);
-    options.model_root = ctx.model_root();
-    options.created_by = req.actor;
+    options.context = ctx.run_context(req.actor);
     options.job_file = [&ctx](const std::string& job) { return ctx.find_training_file(job); };
     train::CompressResult result = train::compress_model(ctx.store, key, options);
     ctx.store.audit(req.actor, "compress", key, "ok",

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/run_context.hpp"
 #include "common/error.hpp"
 #include "lang/spec.hpp"
 #include "registry/store.hpp"
@@ -24,8 +25,10 @@ struct ServerOptions {
     std::string host = "127.0.0.1";  // loopback unless told otherwise
     int port = 8080;                 // 0 = any free port; Server::port() tells which
     std::string token;               // "" = no authentication; else "Authorization: Bearer <token>"
-    std::string model_root;          // the artifact directory (RunContext::model_root)
-    std::string postgres_url;        // for a postgres dataset without `connection` (RunContext)
+    // What every run, upload and dataset load of the server starts from (model
+    // root, threads, PostgreSQL fallback); each request sets its own `who`
+    // (the caller) and cancellation (its run's control).
+    RunContext run;
     // HTTP worker threads of the API port: requests answered at once; 0 =
     // max(64, 4 * cores). A connection takes one only once a whole request has
     // arrived, and gives it back after the answer: idle keep-alive connections

@@ -106,7 +106,7 @@ CompressResult compress_model(registry::Store& store, const std::string& key, co
     std::optional<Measured> measured;
     if (job_file) measured = measure(*job_file, parent, *load_estimator(manifest, dir), *compressed);
 
-    registry::ArtifactWriter writer(options.model_root);
+    registry::ArtifactWriter writer(options.context.model_root);
     std::vector<std::string> files = compressed->save(writer.dir());
     std::optional<std::string> preprocessing = read_file(dir / "preprocess.json");
     if (!preprocessing) throw Error(ErrorKind::io, "io_error", "cannot read " + (dir / "preprocess.json").string());
@@ -125,7 +125,7 @@ CompressResult compress_model(registry::Store& store, const std::string& key, co
     entry.metrics = measured ? measured->after : Json::object();
     entry.validation_metrics = Json::object();
     entry.metadata["compression"] = compression;
-    entry.created_by = options.created_by;
+    entry.created_by = options.context.who;
     entry.stage = "none";
     entry.sha256 = sha;
     entry.run_id.clear();

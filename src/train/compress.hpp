@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/run_context.hpp"
 #include "lang/spec.hpp"
 #include "models/quantize.hpp"
 #include "registry/store.hpp"
@@ -25,8 +26,7 @@ using Json = nlohmann::ordered_json;
 
 struct CompressOptions {
     models::Precision precision = models::Precision::int8;
-    std::string model_root;  // the artifact directory (RunContext::model_root)
-    std::string created_by = "hone";
+    RunContext context;  // its model root and who
     // The file holding a training job, by name, or null when it is not known;
     // called with the job named in the entry's metadata. The held-out split is
     // rebuilt from it (same data, seed and preprocessing) to measure both models.

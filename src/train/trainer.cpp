@@ -57,7 +57,7 @@ registry::ModelEntry register_trained(registry::Store& store, const TrainingSetu
                                      const Json& extra_metadata) {
     const lang::TrainingSpec& spec = setup.spec;
     const models::AlgorithmSpec& algo = *setup.algo;
-    registry::ArtifactWriter writer(options.model_root);
+    registry::ArtifactWriter writer(options.context.model_root);
     fit.estimator->save(writer.dir());
     writer.write_file("preprocess.json", setup.pre.to_json().dump(2) + "\n");
     Json manifest;
@@ -97,7 +97,7 @@ registry::ModelEntry register_trained(registry::Store& store, const TrainingSetu
     for (auto it = extra_metadata.begin(); it != extra_metadata.end(); ++it) entry.metadata[it.key()] = it.value();
     entry.feature_count = static_cast<int>(setup.pre.output_size());
     entry.training_samples = static_cast<std::int64_t>(setup.parts.train.size());
-    entry.created_by = options.created_by;
+    entry.created_by = options.context.who;
     entry.sha256 = sha;
     entry.run_id = run_id;
     return store.register_model(entry, spec.name, [&](const std::string& key) { return writer.place(key); });
@@ -113,7 +113,7 @@ public:
 
     Json execute() {
         PrepareOptions prepare;
-        prepare.load = {options_.threads, options_.postgres_url};
+        prepare.load = {options_.context.threads, options_.context.postgres_url};
         prepare.on_stage = [this](const std::string& stage) { progress(stage); };
         prepare.cv_folds = spec_.cv;
         TrainingSetup setup = prepare_training(file_, spec_, prepare);
@@ -121,15 +121,15 @@ public:
         if (spec_.cv > 1) {
             progress("cross-validating");
             FitHooks fold_hooks;
-            fold_hooks.threads = options_.threads;
-            fold_hooks.cancelled = options_.cancelled;
+            fold_hooks.threads = options_.context.threads;
+            fold_hooks.cancelled = options_.context.cancelled;
             cross_validation = cross_validate(setup, Json::object(), fold_hooks, spec_.return_train_score).to_json();
         }
 
         progress("fitting");
         FitHooks hooks;
-        hooks.threads = options_.threads;
-        hooks.cancelled = options_.cancelled;
+        hooks.threads = options_.context.threads;
+        hooks.cancelled = options_.context.cancelled;
         hooks.on_round = [this](const models::RoundReport& r) {
             if (!r.metrics.empty()) store_.add_round(run_id_, r.round, r.metrics);
             progress("fitting", r.round, r.total_rounds, r.metrics);
@@ -241,12 +241,12 @@ Json run_training_job(const lang::JobFile& file, const std::string& job, registr
         run.result = result;
         run.registry_key = result["registry_key"].is_string() ? result["registry_key"].get<std::string>() : "";
         finish("ok");
-        store.audit(options.created_by, "train", job, "ok", Json{{"run_id", run.id}, {"registry_key", run.registry_key}});
+        store.audit(options.context.who, "train", job, "ok", Json{{"run_id", run.id}, {"registry_key", run.registry_key}});
         return result;
     } catch (const Error& e) {
         run.error = e.what();
         finish(e.kind() == ErrorKind::cancelled ? "cancelled" : "error");
-        store.audit(options.created_by, "train", job, "error", Json{{"run_id", run.id}, {"error", e.what()}});
+        store.audit(options.context.who, "train", job, "error", Json{{"run_id", run.id}, {"error", e.what()}});
         throw;
     } catch (const std::exception& e) {
         // A defect of ours, but the run still ends recorded, never "running" forever.

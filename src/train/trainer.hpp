@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/run_context.hpp"
 #include "lang/overrides.hpp"
 #include "lang/spec.hpp"
 #include "registry/store.hpp"
@@ -33,13 +34,9 @@ struct Progress {
 struct TrainOptions {
     Json overrides = Json::object();  // merged over the job's block: {"hyperparameters": {...}, "target": ...}
     lang::OverrideSource override_source = lang::OverrideSource::command_line;  // where they are said to come from
-    std::string model_root;           // the artifact directory (RunContext::model_root)
-    unsigned threads = 0;             // 0 = all cores
-    std::string postgres_url;         // for a postgres dataset without `connection` (RunContext)
-    std::string created_by = "hone";
+    RunContext context;               // model root, threads, PostgreSQL fallback, who, cancellation
     bool register_model = true;       // false: evaluate only (tuning trials)
     std::function<void(const Progress&)> on_progress;
-    std::function<bool()> cancelled;
     // "" = a new run row. Else the id of a row already in the store (a queued run
     // of the job runner), which this run takes over.
     std::string run_id;

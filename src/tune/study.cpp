@@ -81,7 +81,7 @@ public:
             stopper_.emplace(stopping.spec);
             stop_metric_ = stopping.metric;
         }
-        unsigned cores = options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+        unsigned cores = options.context.threads ? options.context.threads : std::max(1u, std::thread::hardware_concurrency());
         workers_ = std::max(1, spec.parallel_trials);
         threads_per_trial_ = std::max(1u, cores / static_cast<unsigned>(workers_));
         max_trials_ = spec.max_trials;
@@ -170,8 +170,8 @@ public:
         const registry::TrialRow& best = rows_[static_cast<std::size_t>(best_number_)];
         if (!best_fit_) {
             train::FitHooks hooks;
-            hooks.threads = options_.threads;
-            hooks.cancelled = options_.cancelled;
+            hooks.threads = options_.context.threads;
+            hooks.cancelled = options_.context.cancelled;
             best_fit_ = std::make_unique<train::FitResult>(train::fit_model(setup_, best.params, hooks));
         }
         auto entry = train::register_trained(store_, setup_, *best_fit_, run_.id, train_options, trial_metadata(best));
@@ -202,7 +202,7 @@ private:
     // The next trial to run, or -1 when the study is done. Called under the lock.
     int next_trial() {
         if (stop_ || cancelled_) return -1;
-        if (options_.cancelled && options_.cancelled()) {
+        if (options_.context.is_cancelled()) {
             cancelled_ = true;
             return -1;
         }
@@ -285,8 +285,7 @@ private:
 
     std::string register_now(int n, const train::FitResult& fit) {
         train::TrainOptions to;
-        to.model_root = options_.model_root;
-        to.created_by = options_.created_by;
+        to.context = options_.context;
         registry::TrialRow snapshot;
         {
             std::lock_guard lock(mu_);
@@ -328,7 +327,7 @@ private:
             if (spec_.cv > 1) return run_cv_trial(params);
             train::FitHooks hooks;
             hooks.threads = threads_per_trial_;
-            hooks.cancelled = options_.cancelled;
+            hooks.cancelled = options_.context.cancelled;
             if (prunes_)
                 hooks.should_stop = [this, n](const models::RoundReport& r) { return report_round(n, r); };
             else
@@ -366,7 +365,7 @@ private:
         TrialOutcome out;
         train::FitHooks hooks;
         hooks.threads = threads_per_trial_;
-        hooks.cancelled = options_.cancelled;
+        hooks.cancelled = options_.context.cancelled;
         train::CrossValidation cv = train::cross_validate(setup_, params, hooks);
         for (auto it = cv.mean.begin(); it != cv.mean.end(); ++it) {
             out.metrics[it.key()] = it.value();
@@ -585,16 +584,14 @@ Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry:
     };
     try {
         train::PrepareOptions prepare;
-        prepare.load = {options.threads, options.postgres_url};
+        prepare.load = {options.context.threads, options.context.postgres_url};
         prepare.cv_folds = spec.cv;
         train::TrainingSetup setup = train::prepare_training(file, *training, prepare);
         Study study(spec, setup, store, options, run);
         study.adopt(std::move(previous));
         study.run();
         train::TrainOptions to;
-        to.model_root = options.model_root;
-        to.created_by = options.created_by;
-        to.threads = options.threads;
+        to.context = options.context;
         if (!study.cancelled()) study.register_best(to);
         Json result = study.result(previous_ms + ms_since(started));
         result["search_space"] = space_json(spec);
@@ -602,12 +599,12 @@ Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry:
         run.registry_key = result["best_model_registry_key"].is_string() ? result["best_model_registry_key"].get<std::string>() : "";
         std::string status = result["status"].get<std::string>();
         finish(status, result, status == "error" ? "every trial failed" : "");
-        store.audit(options.created_by, "tune", job, status, Json{{"run_id", run.id}, {"registry_key", run.registry_key}});
+        store.audit(options.context.who, "tune", job, status, Json{{"run_id", run.id}, {"registry_key", run.registry_key}});
         return result;
     } catch (const Error& e) {
         finish(e.kind() == ErrorKind::cancelled ? "cancelled" : "error", Json{{"search_space", space_json(spec)}},
                e.what());
-        store.audit(options.created_by, "tune", job, "error", Json{{"run_id", run.id}, {"error", e.what()}});
+        store.audit(options.context.who, "tune", job, "error", Json{{"run_id", run.id}, {"error", e.what()}});
         throw;
     } catch (const std::exception& e) {
         // A defect of ours, but the study still ends recorded, never "running" forever.

@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/run_context.hpp"
 #include "lang/overrides.hpp"
 #include "lang/spec.hpp"
 #include "registry/store.hpp"
@@ -44,12 +45,10 @@ struct TuneOptions {
     lang::OverrideSource override_source = lang::OverrideSource::command_line;
     bool resume = false;
     bool register_models = true;  // false: no model is registered, whatever the spec says
-    std::string model_root;  // the artifact directory (RunContext::model_root)
-    unsigned threads = 0;    // all trials together; 0 = all cores
-    std::string postgres_url;  // for a postgres dataset without `connection` (RunContext)
-    std::string created_by = "hone";
+    // Model root, threads (all trials together), PostgreSQL fallback, who,
+    // cancellation (checked between trials and passed into each).
+    RunContext context;
     std::function<void(const TrialEvent&)> on_trial;
-    std::function<bool()> cancelled;
     // "" = a new study row. Else the id of a row already in the store (a queued
     // run of the job runner), which the study takes over. Not with `resume`.
     std::string run_id;

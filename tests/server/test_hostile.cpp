@@ -165,7 +165,7 @@ TEST(HostileRequests, EachCaseAnswersAsExpectedAndTheServerStaysUp) {
     std::string model_key = result["registry_key"].get<std::string>();
     server::ServerOptions options;
     options.port = 0;
-    options.model_root = (ws.dir / "models").string();
+    options.run.model_root = (ws.dir / "models").string();
     options.data_root = ws.dir.string();
     server::Server server({file}, *ws.store, options);
     server.start();

@@ -75,7 +75,7 @@ protected:
         options.port = 0;
         options.predict_port = 0;
         options.token = kToken;
-        options.model_root = (ws.dir / "models").string();
+        options.run.model_root = (ws.dir / "models").string();
         options.max_body_bytes = 100000;
         server = std::make_unique<server::Server>(
             std::vector<lang::JobFile>{ws.job("    algorithm: xgboost\n", "    hyperparameters:\n        n_estimators: 20\n")},

@@ -65,7 +65,7 @@ class RunsTest : public ::testing::Test {
 protected:
     void start(server::ServerOptions options = {}, std::vector<lang::JobFile> served = {}) {
         options.port = 0;
-        options.model_root = (ws.dir / "models").string();
+        options.run.model_root = (ws.dir / "models").string();
         options.data_root = ws.dir.string();
         server = std::make_unique<server::Server>(std::move(served), *ws.store, options);
         server->start();
@@ -394,7 +394,7 @@ TEST_F(RunsTest, JobsOverHttpReadDataOnlyUnderTheDataRoot) {
     server::ServerOptions options;
     options.data_root = (ws.dir / "root").string();
     options.port = 0;
-    options.model_root = (ws.dir / "models").string();
+    options.run.model_root = (ws.dir / "models").string();
     server = std::make_unique<server::Server>(std::vector<lang::JobFile>{}, *ws.store, options);
     server->start();
     http = std::make_unique<Client>(server->port());

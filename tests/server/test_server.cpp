@@ -79,7 +79,7 @@ protected:
         server::ServerOptions options;
         options.port = 0;
         options.token = kToken;
-        options.model_root = (ws.dir / "models").string();
+        options.run.model_root = (ws.dir / "models").string();
         server = std::make_unique<server::Server>(std::vector<lang::JobFile>{loaded.spec}, *ws.store, options);
         server->start();
         ASSERT_GT(server->port(), 0);

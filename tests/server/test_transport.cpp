@@ -124,7 +124,7 @@ protected:
         options.port = 0;
         options.predict_port = 0;
         options.token = kToken;
-        options.model_root = (ws.dir / "models").string();
+        options.run.model_root = (ws.dir / "models").string();
         server = std::make_unique<server::Server>(std::vector<lang::JobFile>{ws.job("    algorithm: xgboost\n")},
                                                   *ws.store, options);
         server->start();

@@ -64,7 +64,7 @@ struct Workspace {
 
     train::TrainOptions options() {
         train::TrainOptions o;
-        o.model_root = (dir / "models").string();
+        o.context.model_root = (dir / "models").string();
         return o;
     }
 };

@@ -41,7 +41,7 @@ std::string tuning_block(const std::string& settings) {
 
 tune::TuneOptions options_for(Workspace& ws) {
     tune::TuneOptions o;
-    o.model_root = (ws.dir / "models").string();
+    o.context.model_root = (ws.dir / "models").string();
     return o;
 }
 
