@@ -30,7 +30,7 @@ elif algorithm == "logistic_regression":
     from sklearn.preprocessing import StandardScaler
     scaler = StandardScaler().fit(X_train)
     X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
-    model = LogisticRegression(solver="liblinear")
+    model = LogisticRegression()  # scikit-learn's default: lbfgs, as hone's default
 else:
     raise SystemExit(f"unknown algorithm {algorithm}")
 model.fit(X_train, y_train)
