@@ -94,6 +94,7 @@ public:
             progress["total_epochs"] = p.total_rounds;
             progress["percent"] = p.total_rounds > 0 ? 100.0 * done / p.total_rounds : 0.0;
             progress["estimated_remaining"] = remaining_ms(done, p.total_rounds);
+            if (p.training_metrics.is_object()) progress["training_metrics"] = p.training_metrics;
         }
         // Rounds without metrics (they are not taken every round) carry the latest.
         if (!p.metrics.empty()) metrics_ = p.metrics;

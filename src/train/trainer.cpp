@@ -4,6 +4,7 @@
 #include <chrono>
 #include <climits>
 #include <cmath>
+#include <map>
 
 #include "common/clock.hpp"
 #include "common/error.hpp"
@@ -17,6 +18,7 @@
 #include "models/catalog.hpp"
 #include "registry/artifacts.hpp"
 #include "train/early_stopping.hpp"
+#include "train/epoch_metrics.hpp"
 #include "train/labels.hpp"
 #include "train/validate.hpp"
 
@@ -130,9 +132,18 @@ public:
         FitHooks hooks;
         hooks.threads = options_.context.threads;
         hooks.cancelled = options_.context.cancelled;
-        hooks.on_round = [this](const models::RoundReport& r) {
-            if (!r.metrics.empty()) store_.add_round(run_id_, r.round, r.metrics);
-            progress("fitting", r.round, r.total_rounds, r.metrics);
+        EpochTracker epochs(setup.task);
+        hooks.on_round = [this, &epochs](const models::RoundReport& r) {
+            Json training_metrics = epochs.on_round(r);
+            if (!r.metrics.empty()) {
+                Json row = r.metrics;
+                row["epoch_seconds"] = training_metrics["epoch_seconds"];
+                row["resource_usage"] = training_metrics["resource_usage"];
+                store_.add_round(run_id_, r.round, row);
+                round_usage_[r.round] = {training_metrics["epoch_seconds"], training_metrics["resource_usage"]};
+            }
+            if (options_.on_progress)
+                options_.on_progress(Progress{"fitting", r.round, r.total_rounds, r.metrics, training_metrics});
         };
         FitResult fit = fit_model(setup, Json::object(), hooks);
         progress("evaluating");
@@ -158,8 +169,8 @@ public:
 private:
     void warn(const std::string& message) { warnings_.push_back(message); }
 
-    void progress(const std::string& stage, int round = -1, int total = 0, const Json& m = Json::object()) {
-        if (options_.on_progress) options_.on_progress(Progress{stage, round, total, m});
+    void progress(const std::string& stage) {
+        if (options_.on_progress) options_.on_progress(Progress{stage});
     }
 
     Json describe_result(const TrainingSetup& setup, const FitResult& fit) {
@@ -199,6 +210,12 @@ private:
         if (setup.classification()) result["classes"] = setup.target.classes;
         result["feature_importances"] = importances;
         result["history"] = fit.history;
+        for (auto& entry : result["history"]) {
+            auto found = round_usage_.find(entry["round"].get<int>());
+            if (found == round_usage_.end()) continue;
+            entry["epoch_seconds"] = found->second.first;
+            entry["resource_usage"] = found->second.second;
+        }
         return result;
     }
 
@@ -208,6 +225,7 @@ private:
     const TrainOptions& options_;
     std::string run_id_;
     Json warnings_ = Json::array();
+    std::map<int, std::pair<Json, Json>> round_usage_;  // round -> epoch seconds, resource usage
 };
 
 }  // namespace

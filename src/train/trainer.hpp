@@ -29,6 +29,8 @@ struct Progress {
     int round = -1;       // during fitting of iterative models
     int total_rounds = 0;
     Json metrics = Json::object();
+    // Per round: the training-service API's training metrics (epoch_metrics.hpp).
+    Json training_metrics;
 };
 
 struct TrainOptions {

@@ -145,6 +145,17 @@ TEST_F(RunsTest, CreatedJobRunsAndItsEventStreamEndsWithTheResult) {
             if (epoch >= 2) {
                 EXPECT_TRUE(events[i].data["metrics"].contains("val_loss")) << events[i].data.dump();
             }
+            // The training-service API's training metrics ride on every epoch.
+            const Json& tm = events[i].data["progress"]["training_metrics"];
+            EXPECT_EQ(tm["epoch"], epoch);
+            EXPECT_EQ(tm["total_epochs"], 30);
+            EXPECT_DOUBLE_EQ(tm["progress"].get<double>(), epoch / 30.0);
+            if (epoch >= 2) {
+                EXPECT_EQ(tm["validation_loss"], events[i].data["metrics"]["val_loss"]);
+                EXPECT_TRUE(tm["best_epoch"].is_number()) << tm.dump();
+            }
+            EXPECT_GT(tm["resource_usage"]["memory_usage"].get<double>(), 0.0);
+            EXPECT_TRUE(tm["resource_usage"]["gpu_usage"].is_null());
         }
     }
     std::vector<int> expected(30);

@@ -1,0 +1,69 @@
+#include "train/epoch_metrics.hpp"
+
+#include <cmath>
+
+namespace hone::train {
+
+using Json = nlohmann::ordered_json;
+
+EpochTracker::EpochTracker(Task task)
+    : task_(task), started_(std::chrono::steady_clock::now()), last_(started_) {}
+
+void EpochTracker::remember(const Json& metrics) {
+    for (auto it = metrics.begin(); it != metrics.end(); ++it) latest_[it.key()] = it.value();
+}
+
+Json EpochTracker::reported(const char* name) const {
+    for (const char* prefix : {"val_", "train_"}) {
+        std::string key = std::string(prefix) + name;
+        if (latest_.contains(key) && latest_[key].is_number()) return latest_[key];
+    }
+    return nullptr;
+}
+
+Json EpochTracker::on_round(const models::RoundReport& report) {
+    auto now = std::chrono::steady_clock::now();
+    const double epoch_seconds = std::chrono::duration<double>(now - last_).count();
+    const double spent = std::chrono::duration<double>(now - started_).count();
+    last_ = now;
+    remember(report.metrics);
+
+    const int epoch = report.round + 1;
+    const int total = report.total_rounds;
+    Json training_loss = latest_.contains("train_loss") ? latest_["train_loss"] : Json(nullptr);
+    Json validation_loss = latest_.contains("val_loss") ? latest_["val_loss"] : Json(nullptr);
+    const Json& watched = validation_loss.is_number() ? validation_loss : training_loss;
+    if (watched.is_number() && report.metrics.contains(validation_loss.is_number() ? "val_loss" : "train_loss")) {
+        double loss = watched.get<double>();
+        if (std::isfinite(loss) && (best_epoch_ == 0 || loss < best_loss_)) {
+            best_loss_ = loss;
+            best_epoch_ = epoch;
+        }
+    }
+
+    Json out;
+    out["epoch"] = epoch;
+    out["total_epochs"] = total;
+    out["progress"] = total > 0 ? static_cast<double>(epoch) / total : 0.0;
+    out["training_loss"] = training_loss;
+    out["validation_loss"] = validation_loss;
+    out["best_loss"] = best_epoch_ > 0 ? Json(best_loss_) : Json(nullptr);
+    out["best_epoch"] = best_epoch_ > 0 ? Json(best_epoch_) : Json(nullptr);
+    if (task_ == Task::classification) {
+        out["accuracy"] = reported("accuracy");
+        out["precision"] = reported("precision");
+        out["recall"] = reported("recall");
+        out["f1_score"] = reported("f1");
+    } else {
+        out["rmse"] = reported("rmse");
+        out["r2"] = reported("r2");
+    }
+    out["learning_rate"] = latest_.contains("learning_rate") ? latest_["learning_rate"] : Json(nullptr);
+    out["gradient_norm"] = latest_.contains("gradient_norm") ? latest_["gradient_norm"] : Json(nullptr);
+    out["epoch_seconds"] = epoch_seconds;
+    out["eta_seconds"] = total > epoch && epoch > 0 ? spent / epoch * (total - epoch) : 0.0;
+    out["resource_usage"] = resources_.sample().to_json();
+    return out;
+}
+
+}  // namespace hone::train
