@@ -13,6 +13,7 @@
 #include "models/catalog.hpp"
 #include "train/compress.hpp"
 #include "train/predictor.hpp"
+#include "train/run_log.hpp"
 
 namespace hone::cli {
 
@@ -43,16 +44,7 @@ std::string time_text(double unix_seconds) {
     return buf;
 }
 
-std::string metrics_text(const Json& m) {
-    std::string out;
-    for (auto it = m.begin(); it != m.end(); ++it) {
-        if (!it.value().is_number()) continue;
-        char buf[64];
-        std::snprintf(buf, sizeof buf, "%s%s=%.4f", out.empty() ? "" : " ", it.key().c_str(), it.value().get<double>());
-        out += buf;
-    }
-    return out;
-}
+using train::metrics_line;
 
 using train::require_model;
 
@@ -138,7 +130,7 @@ void add_models(CLI::App& app, int& exit_code) {
             std::vector<std::vector<std::string>> rows = {{"KEY", "VERSION", "ALGORITHM", "STAGE", "CREATED", "METRICS"}};
             for (const auto& e : entries)
                 rows.push_back({e.key, std::to_string(e.version), e.algorithm, e.stage, time_text(e.created_at),
-                                metrics_text(e.metrics)});
+                                metrics_line(e.metrics)});
             print_table(rows);
         }
         exit_code = 0;
@@ -183,15 +175,45 @@ void add_models(CLI::App& app, int& exit_code) {
     add_compress(*models, settings, exit_code);
 }
 
+// hone runs logs RUN_ID: the run's log lines, as GET /api/training/runs/{id}/logs.
+void add_run_logs(CLI::App& runs, int& exit_code) {
+    auto* cmd = runs.add_subcommand("logs", "A run's log: time, level and message per line");
+    auto run_id = std::make_shared<std::string>();
+    auto level = std::make_shared<std::string>("info");
+    auto json = std::make_shared<bool>(false);
+    auto settings = std::make_shared<Settings>();
+    cmd->add_option("RUN_ID", *run_id, "a run or study id ('hone runs JOB' lists them)")->required();
+    cmd->add_option("--level", *level, "the lowest level shown: info (default), warning or error");
+    cmd->add_flag("--json", *json, "print JSON (the shape GET /api/training/runs/{id}/logs answers)");
+    add_settings_options(*cmd, *settings);
+    cmd->callback([=, &exit_code] {
+        auto store = open_settings_store(*settings);
+        Json lines = train::run_logs(*store, *run_id, *level);
+        if (*json) {
+            std::cout << hone::json_dump(lines, 2) << "\n";
+        } else {
+            for (const auto& l : lines)
+                std::cout << "[" << l["timestamp"].get<std::string>() << "] " << l["level"].get<std::string>() << ": "
+                          << l["message"].get<std::string>() << "\n";
+        }
+        exit_code = 0;
+    });
+}
+
 void add_runs(CLI::App& app, int& exit_code) {
-    auto* runs = app.add_subcommand("runs", "The history of a job's runs, newest first");
+    auto* runs = app.add_subcommand("runs", "The history of a job's runs, newest first ('hone runs logs RUN_ID': a run's log)");
     auto job = std::make_shared<std::string>();
     auto json = std::make_shared<bool>(false);
     auto settings = std::make_shared<Settings>();
-    runs->add_option("JOB", *job, "job name")->required();
+    runs->add_option("JOB", *job, "job name");
     runs->add_flag("--json", *json, "print JSON (the run history shape)");
     add_settings_options(*runs, *settings);
+    add_run_logs(*runs, exit_code);
+    runs->require_subcommand(0, 1);
     runs->callback([=, &exit_code] {
+        if (runs->get_subcommands().size() > 0) return;  // `runs logs` answered
+        if (job->empty())
+            throw CLI::RequiredError("JOB (or 'hone runs logs RUN_ID')");
         auto store = open_settings_store(*settings);
         auto records = store->runs_of(*job);
         if (*json) {
@@ -206,7 +228,7 @@ void add_runs(CLI::App& app, int& exit_code) {
                 char duration[32];
                 std::snprintf(duration, sizeof duration, "%.1fs", r.duration_ms / 1000);
                 rows.push_back({r.id, r.status, time_text(r.ts), duration, r.registry_key,
-                                r.status == "ok" ? metrics_text(r.metrics) : r.error.substr(0, 80)});
+                                r.status == "ok" ? metrics_line(r.metrics) : r.error.substr(0, 80)});
             }
             print_table(rows);
         }

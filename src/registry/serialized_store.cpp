@@ -38,6 +38,12 @@ public:
         call([&] { inner_->add_round(run_id, round, metrics); });
     }
     std::vector<Json> rounds_of(const std::string& run_id) override { return call([&] { return inner_->rounds_of(run_id); }); }
+    void add_log(const std::string& run_id, const LogEntry& entry) override {
+        call([&] { inner_->add_log(run_id, entry); });
+    }
+    std::vector<LogEntry> logs_of(const std::string& run_id) override {
+        return call([&] { return inner_->logs_of(run_id); });
+    }
     void save_trial(const TrialRow& trial) override { call([&] { inner_->save_trial(trial); }); }
     std::vector<TrialRow> trials_of(const std::string& study) override { return call([&] { return inner_->trials_of(study); }); }
     ModelEntry register_model(ModelEntry entry, const std::string& job,

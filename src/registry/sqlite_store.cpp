@@ -51,6 +51,8 @@ Json RunRecord::to_json() const {
     return j;
 }
 
+Json LogEntry::to_json() const { return Json{{"timestamp", rfc3339(ts)}, {"level", level}, {"message", message}}; }
+
 Json TrialRow::to_json() const {
     Json j{{"trial_index", number}, {"status", status}, {"hyperparameters", params},
            {"metrics", metrics}, {"value", value ? Json(*value) : Json()},
@@ -132,6 +134,10 @@ CREATE INDEX IF NOT EXISTS runs_by_job ON runs(job, ts);
 CREATE TABLE IF NOT EXISTS run_rounds(
   run_id TEXT NOT NULL, round INTEGER NOT NULL, metrics TEXT NOT NULL,
   PRIMARY KEY(run_id, round));
+CREATE TABLE IF NOT EXISTS run_logs(
+  id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, ts REAL NOT NULL, level TEXT NOT NULL,
+  message TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS run_logs_by_run ON run_logs(run_id, id);
 CREATE TABLE IF NOT EXISTS trials(
   study TEXT NOT NULL, number INTEGER NOT NULL, status TEXT NOT NULL, params TEXT NOT NULL,
   value REAL, metrics TEXT, intermediate TEXT, error TEXT, started_at REAL NOT NULL,
@@ -284,6 +290,19 @@ public:
             j["round"] = s.integer(0);
             out.push_back(j);
         }
+        return out;
+    }
+
+    void add_log(const std::string& run_id, const LogEntry& e) override {
+        Statement s(db_, "INSERT INTO run_logs(run_id, ts, level, message) VALUES(?1, ?2, ?3, ?4)");
+        s.bind(1, run_id).bind(2, e.ts).bind(3, e.level).bind(4, e.message).run();
+    }
+
+    std::vector<LogEntry> logs_of(const std::string& run_id) override {
+        Statement s(db_, "SELECT ts, level, message FROM run_logs WHERE run_id = ?1 ORDER BY id");
+        s.bind(1, run_id);
+        std::vector<LogEntry> out;
+        while (s.step()) out.push_back(LogEntry{s.real(0), s.text(1), s.text(2)});
         return out;
     }
 

@@ -85,6 +85,15 @@ struct TrialRow {
     Json to_json() const;
 };
 
+// One line of a run's log (the training-service API's training log entry).
+struct LogEntry {
+    double ts = 0;          // unix seconds
+    std::string level;      // info, warning, error
+    std::string message;
+
+    Json to_json() const;   // {"timestamp": RFC 3339 UTC with milliseconds, "level", "message"}
+};
+
 struct ModelFilter {
     std::string name;       // exact, empty = any
     std::string algorithm;  // exact, empty = any
@@ -108,6 +117,9 @@ public:
     virtual std::vector<RunRecord> unfinished_runs() = 0;
     virtual void add_round(const std::string& run_id, int round, const Json& metrics) = 0;
     virtual std::vector<Json> rounds_of(const std::string& run_id) = 0;
+    // A run's log, in the order written.
+    virtual void add_log(const std::string& run_id, const LogEntry& entry) = 0;
+    virtual std::vector<LogEntry> logs_of(const std::string& run_id) = 0;
 
     // Inserts or replaces the trial (study, number).
     virtual void save_trial(const TrialRow& trial) = 0;

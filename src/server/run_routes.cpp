@@ -5,6 +5,7 @@
 
 #include "common/error.hpp"
 #include "server/context.hpp"
+#include "train/run_log.hpp"
 
 namespace hone::server {
 
@@ -88,6 +89,10 @@ Response events(Context& ctx, const Request& req) {
     return r;
 }
 
+Response logs(Context& ctx, const Request& req) {
+    return wrapped(train::run_logs(ctx.store, req.param("id"), req.query_value("level", "info")));
+}
+
 }  // namespace
 
 std::vector<Route> run_routes(Context& ctx) {
@@ -108,6 +113,9 @@ std::vector<Route> run_routes(Context& ctx) {
         {"GET", "/api/training/runs/{id}/events",
          "Server-Sent Events: status, progress (training-service API fields) and, for studies, one event per trial",
          true, bound(ctx, events)},
+        {"GET", "/api/training/runs/{id}/logs",
+         "The run's log: timestamp, level and message per line; ?level=warning or error for those only", true,
+         bound(ctx, logs)},
     };
 }
 

@@ -20,6 +20,7 @@
 #include "train/early_stopping.hpp"
 #include "train/epoch_metrics.hpp"
 #include "train/labels.hpp"
+#include "train/run_log.hpp"
 #include "train/validate.hpp"
 
 namespace hone::train {
@@ -111,7 +112,7 @@ class Run {
 public:
     Run(const lang::JobFile& file, const lang::TrainingSpec& spec, registry::Store& store, const TrainOptions& options,
         const std::string& run_id)
-        : file_(file), spec_(spec), store_(store), options_(options), run_id_(run_id) {}
+        : file_(file), spec_(spec), store_(store), options_(options), run_id_(run_id), log_(store, run_id) {}
 
     Json execute() {
         PrepareOptions prepare;
@@ -119,9 +120,14 @@ public:
         prepare.on_stage = [this](const std::string& stage) { progress(stage); };
         prepare.cv_folds = spec_.cv;
         TrainingSetup setup = prepare_training(file_, spec_, prepare);
+        log_.info("dataset '" + setup.dataset.name + "': " + std::to_string(setup.parts.train.size()) + " training, " +
+                  std::to_string(setup.parts.validation.size()) + " validation and " +
+                  std::to_string(setup.parts.test.size()) + " test rows; " + std::to_string(setup.pre.output_size()) +
+                  " features after preprocessing");
         Json cross_validation;
         if (spec_.cv > 1) {
             progress("cross-validating");
+            log_.info("cross-validating over " + std::to_string(spec_.cv) + " folds");
             FitHooks fold_hooks;
             fold_hooks.threads = options_.context.threads;
             fold_hooks.cancelled = options_.context.cancelled;
@@ -129,12 +135,14 @@ public:
         }
 
         progress("fitting");
+        log_.info("fitting " + setup.algo->name + " (" + std::string(models::to_string(setup.task)) + ")");
         FitHooks hooks;
         hooks.threads = options_.context.threads;
         hooks.cancelled = options_.context.cancelled;
         EpochTracker epochs(setup.task);
         hooks.on_round = [this, &epochs](const models::RoundReport& r) {
             Json training_metrics = epochs.on_round(r);
+            if (logs_round(r.round, r.total_rounds)) log_.info(epoch_line(training_metrics));
             if (!r.metrics.empty()) {
                 Json row = r.metrics;
                 row["epoch_seconds"] = training_metrics["epoch_seconds"];
@@ -147,6 +155,10 @@ public:
         };
         FitResult fit = fit_model(setup, Json::object(), hooks);
         progress("evaluating");
+        if (fit.estimator->iterative() && fit.estimator->best_iteration() >= 0 && !fit.history.empty())
+            log_.info("stopped after epoch " + std::to_string(fit.history.back()["round"].get<int>() + 1) +
+                      "; kept the model of epoch " + std::to_string(fit.estimator->best_iteration() + 1) +
+                      ", the best by the stopping metric");
 
         for (const auto& name : fit.ignored)
             warn(ignored_param_warning(*setup.algo, name));
@@ -160,6 +172,7 @@ public:
             registry::ModelEntry entry = register_trained(store_, setup, fit, run_id_, options_);
             result["registry_key"] = entry.key;
             result["version"] = entry.version;
+            log_.info("registered " + entry.key + " (version " + std::to_string(entry.version) + ")");
         }
         return result;
     }
@@ -167,7 +180,10 @@ public:
     const Json& warnings() const { return warnings_; }
 
 private:
-    void warn(const std::string& message) { warnings_.push_back(message); }
+    void warn(const std::string& message) {
+        warnings_.push_back(message);
+        log_.warning(message);
+    }
 
     void progress(const std::string& stage) {
         if (options_.on_progress) options_.on_progress(Progress{stage});
@@ -225,6 +241,7 @@ private:
     const TrainOptions& options_;
     std::string run_id_;
     Json warnings_ = Json::array();
+    RunLog log_;
     std::map<int, std::pair<Json, Json>> round_usage_;  // round -> epoch seconds, resource usage
 };
 
@@ -251,10 +268,14 @@ Json run_training_job(const lang::JobFile& file, const std::string& job, registr
         run.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
         store.update_run(run);
     };
+    RunLog log(store, run.id);
+    log.info("training job '" + job + "' started by " + options.context.who);
     try {
         Run r(file, spec, store, options, run.id);
         Json result = r.execute();
         result["duration_ms"] = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+        log.info("finished in " + format_double(std::round(result["duration_ms"].get<double>()) / 1000) + " s: " +
+                 metrics_line(result["metrics"]));
         run.metrics = result["metrics"];
         run.result = result;
         run.registry_key = result["registry_key"].is_string() ? result["registry_key"].get<std::string>() : "";
@@ -263,12 +284,14 @@ Json run_training_job(const lang::JobFile& file, const std::string& job, registr
         return result;
     } catch (const Error& e) {
         run.error = e.what();
+        log.write(e.kind() == ErrorKind::cancelled ? "warning" : "error", e.what());
         finish(e.kind() == ErrorKind::cancelled ? "cancelled" : "error");
         store.audit(options.context.who, "train", job, "error", Json{{"run_id", run.id}, {"error", e.what()}});
         throw;
     } catch (const std::exception& e) {
         // A defect of ours, but the run still ends recorded, never "running" forever.
         run.error = std::string("internal error: ") + e.what();
+        log.error(run.error);
         finish("error");
         throw;
     }

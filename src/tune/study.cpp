@@ -12,6 +12,7 @@
 #include "common/json.hpp"
 #include "common/text.hpp"
 #include "train/early_stopping.hpp"
+#include "train/run_log.hpp"
 #include "train/setup.hpp"
 #include "train/trainer.hpp"
 #include "tune/pruner.hpp"
@@ -50,7 +51,7 @@ class Study {
 public:
     Study(const lang::TuningSpec& spec, train::TrainingSetup& setup, registry::Store& store,
           const TuneOptions& options, registry::RunRecord& run)
-        : spec_(spec), setup_(setup), store_(store), options_(options), run_(run) {
+        : spec_(spec), setup_(setup), store_(store), options_(options), run_(run), log_(store, run.id) {
         objective_ = metrics::resolve_objective(spec.objective_metric, setup.task);
         direction_ = objective_.direction;
         if (std::find(setup_.metric_names.begin(), setup_.metric_names.end(), objective_.metric) ==
@@ -390,6 +391,7 @@ private:
     }
 
     void emit(const char* kind, const registry::TrialRow& row) {
+        log_trial(kind, row);
         if (!options_.on_trial) return;
         TrialEvent e;
         e.kind = kind;
@@ -400,11 +402,24 @@ private:
         options_.on_trial(e);
     }
 
+    // "trial 3 started: {...}", "trial 3 ok: accuracy 0.81", "trial 3 pruned at
+    // round 12: 0.74", "trial 3 failed: why".
+    void log_trial(const std::string& kind, const registry::TrialRow& row) {
+        std::string head = "trial " + std::to_string(row.number) + " ";
+        if (kind == "started") return log_.info(head + "started: " + row.params.dump());
+        std::string value = row.value ? format_double(*row.value) : "no value";
+        if (row.status == "ok") return log_.info(head + "ok: " + objective_.metric + " " + value);
+        if (row.status == "pruned")
+            return log_.info(head + "pruned: " + objective_.metric + " " + value + " at its last report");
+        log_.warning(head + row.status + (row.error.empty() ? "" : ": " + row.error));
+    }
+
     const lang::TuningSpec& spec_;
     train::TrainingSetup& setup_;
     registry::Store& store_;
     const TuneOptions& options_;
     registry::RunRecord& run_;
+    train::RunLog log_;
 
     metrics::Objective objective_;
     Direction direction_ = Direction::maximize;
@@ -575,6 +590,10 @@ Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry:
             store.update_run(run);
     }
     double previous_ms = run.duration_ms;
+    train::RunLog log(store, run.id);
+    log.info(std::string(options.resume ? "tuning job '" + job + "' resumed by " : "tuning job '" + job + "' started by ") +
+             options.context.who + ": up to " + std::to_string(spec.max_trials) + " trials, " + spec.strategy +
+             " sampler");
     auto finish = [&](const std::string& status, const Json& result, const std::string& error) {
         run.status = status;
         run.duration_ms = previous_ms + ms_since(started);
@@ -598,16 +617,21 @@ Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry:
         run.metrics = result["best_metrics"].is_object() ? result["best_metrics"] : Json::object();
         run.registry_key = result["best_model_registry_key"].is_string() ? result["best_model_registry_key"].get<std::string>() : "";
         std::string status = result["status"].get<std::string>();
+        log.write(status == "error" ? "error" : "info",
+                  "study " + status + ": " + (run.registry_key.empty() ? "" : "best model " + run.registry_key + ", ") +
+                      train::metrics_line(run.metrics));
         finish(status, result, status == "error" ? "every trial failed" : "");
         store.audit(options.context.who, "tune", job, status, Json{{"run_id", run.id}, {"registry_key", run.registry_key}});
         return result;
     } catch (const Error& e) {
+        log.write(e.kind() == ErrorKind::cancelled ? "warning" : "error", e.what());
         finish(e.kind() == ErrorKind::cancelled ? "cancelled" : "error", Json{{"search_space", space_json(spec)}},
                e.what());
         store.audit(options.context.who, "tune", job, "error", Json{{"run_id", run.id}, {"error", e.what()}});
         throw;
     } catch (const std::exception& e) {
         // A defect of ours, but the study still ends recorded, never "running" forever.
+        log.error(std::string("internal error: ") + e.what());
         finish("error", Json{{"search_space", space_json(spec)}}, std::string("internal error: ") + e.what());
         throw;
     }

@@ -132,6 +132,21 @@ TEST(Cli, TrainPredictAndListTheRegistry) {
     auto runs = run("runs baseline_churn_model --json", home.env());
     ASSERT_EQ(runs.code, 0) << runs.out;
     EXPECT_EQ(nlohmann::json::parse(runs.stdout_)[0]["status"], "ok");
+
+    // The run's log, as text and as the API's JSON.
+    std::string run_id = nlohmann::json::parse(runs.stdout_)[0]["run_id"];
+    auto logs = run("runs logs " + run_id, home.env());
+    ASSERT_EQ(logs.code, 0) << logs.out;
+    EXPECT_NE(logs.out.find("] info: training job 'baseline_churn_model' started by "), std::string::npos) << logs.out;
+    EXPECT_NE(logs.out.find("] info: registered " + key + " (version 1)"), std::string::npos) << logs.out;
+    auto json_logs = run("runs logs " + run_id + " --json", home.env());
+    ASSERT_EQ(json_logs.code, 0) << json_logs.out;
+    auto lines = nlohmann::json::parse(json_logs.stdout_);
+    EXPECT_EQ(lines.back()["level"], "info");
+    EXPECT_EQ(lines.back()["message"].get<std::string>().rfind("finished in ", 0), 0u) << lines.back();
+    auto unknown = run("runs logs run_nope", home.env());
+    EXPECT_EQ(unknown.code, 1);
+    EXPECT_NE(unknown.out.find("error: no run 'run_nope'"), std::string::npos) << unknown.out;
 }
 
 TEST(Cli, PredictWithAMissingFeatureNamesIt) {

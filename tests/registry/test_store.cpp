@@ -106,6 +106,9 @@ TEST(Store, RunsAndRoundsPersistAcrossReopen) {
         store->update_run(r);
         store->add_round("run-1", 0, {{"val_loss", 0.5}});
         store->add_round("run-1", 1, {{"val_loss", 0.4}});
+        store->add_log("run-1", LogEntry{1765045805.25, "info", "first"});
+        store->add_log("run-1", LogEntry{1765045800.0, "warning", "second, written later with an earlier clock"});
+        store->add_log("run-2", LogEntry{1, "info", "another run's"});
         store->audit("cli", "train", "baseline", "ok");
     }
     auto store = open_store(db);
@@ -116,6 +119,10 @@ TEST(Store, RunsAndRoundsPersistAcrossReopen) {
     auto rounds = store->rounds_of("run-1");
     ASSERT_EQ(rounds.size(), 2u);
     EXPECT_EQ(rounds[1]["val_loss"], 0.4);
+    auto logs = store->logs_of("run-1");  // in the order written
+    ASSERT_EQ(logs.size(), 2u);
+    EXPECT_EQ(logs[0].to_json().dump(), R"({"timestamp":"2025-12-06T18:30:05.250Z","level":"info","message":"first"})");
+    EXPECT_EQ(logs[1].level, "warning");
     EXPECT_EQ(store->audit_log()[0]["action"], "train");
 }
 

@@ -180,6 +180,24 @@ TEST_F(RunsTest, CreatedJobRunsAndItsEventStreamEndsWithTheResult) {
     EXPECT_EQ(stats.body["data"]["total_jobs"], 1);
     EXPECT_EQ(stats.body["data"]["success_rate"], 1.0);
     EXPECT_EQ(stats.body["data"]["by_algorithm"]["xgboost"]["completed"], 1);
+
+    // The run's log: every line timestamped; the start, a line per tenth of the epochs, the end.
+    Reply logs = http->get("/api/training/runs/" + id + "/logs");
+    ASSERT_EQ(logs.status, 200) << logs.raw;
+    const Json& lines = logs.body["data"];
+    ASSERT_GE(lines.size(), 5u) << lines.dump();
+    EXPECT_EQ(lines[0]["level"], "info");
+    EXPECT_EQ(lines[0]["message"].get<std::string>().rfind("training job 'quick' started by ", 0), 0u) << lines[0];
+    EXPECT_EQ(lines[0]["timestamp"].get<std::string>().size(), std::string("2026-12-06T18:30:05.123Z").size());
+    int epoch_lines = 0;
+    for (const auto& l : lines) epoch_lines += l["message"].get<std::string>().rfind("epoch ", 0) == 0;
+    EXPECT_EQ(epoch_lines, 10) << lines.dump();  // 30 epochs: every third
+    EXPECT_EQ(lines.back()["message"].get<std::string>().rfind("finished in ", 0), 0u) << lines.back();
+    EXPECT_EQ(http->get("/api/training/runs/" + id + "/logs?level=warning").body["data"], Json::array());
+    Reply bad = http->get("/api/training/runs/" + id + "/logs?level=debug");
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_EQ(bad.body["error"], "invalid_level");
+    EXPECT_EQ(http->get("/api/training/runs/run_nope/logs").status, 404);
 }
 
 TEST_F(RunsTest, CancelStopsARunWithinASecond) {
@@ -305,6 +323,16 @@ TEST_F(RunsTest, AStudyStreamsOneEventPerTrial) {
     ASSERT_FALSE(events.empty());
     EXPECT_EQ(events.back().data["status"], "completed");
     EXPECT_EQ(run(id)["result"]["total_trials"], 3);
+    // The study's log has a line per trial started and ended.
+    const Json lines = http->get("/api/training/runs/" + id + "/logs").body["data"];
+    int started = 0, ok = 0;
+    for (const auto& l : lines) {
+        std::string m = l["message"];
+        started += m.find(" started: {\"max_depth\":") != std::string::npos;
+        ok += m.find(" ok: accuracy ") != std::string::npos;
+    }
+    EXPECT_EQ(started, 3) << lines.dump();
+    EXPECT_EQ(ok, 3) << lines.dump();
 }
 
 // The training-service API's compression: a linear model's weights quantized, registered as the
