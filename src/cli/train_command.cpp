@@ -12,6 +12,7 @@
 #include "common/json.hpp"
 #include "common/error.hpp"
 #include "lang/job_file.hpp"
+#include "train/run_log.hpp"
 #include "train/trainer.hpp"
 
 namespace hone::cli {
@@ -19,6 +20,26 @@ namespace hone::cli {
 namespace {
 
 // A bar on a terminal; one line per round otherwise (logs, CI).
+// " loss 0.4123 val_loss 0.4550 accuracy 0.8100 ETA 12s": what the bar shows
+// of an epoch's training metrics.
+std::string bar_values(const train::Json& m) {
+    std::string out;
+    for (auto [key, label] : {std::pair{"training_loss", "loss"}, {"validation_loss", "val_loss"},
+                              {"accuracy", "accuracy"}, {"rmse", "rmse"}}) {
+        if (!m.contains(key) || !m[key].is_number()) continue;
+        char buf[48];
+        std::snprintf(buf, sizeof buf, " %s %.4f", label, m[key].get<double>());
+        out += buf;
+    }
+    if (m.contains("eta_seconds") && m["eta_seconds"].is_number() && m["eta_seconds"].get<double>() >= 1) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, " ETA %.0fs", m["eta_seconds"].get<double>());
+        out += buf;
+    }
+    return out;
+}
+
+// Stages as lines; epochs as a bar on a terminal, as about ten lines otherwise.
 class ProgressPrinter {
 public:
     explicit ProgressPrinter(bool quiet) : quiet_(quiet), tty_(::isatty(STDERR_FILENO)) {}
@@ -30,21 +51,14 @@ public:
             std::cerr << "  " << p.stage << "...\n";
             return;
         }
-        std::string metrics;
-        for (auto it = p.metrics.begin(); it != p.metrics.end(); ++it) {
-            if (it.key().rfind("val_", 0) != 0 || !it.value().is_number()) continue;
-            char buf[64];
-            std::snprintf(buf, sizeof buf, " %s=%.4f", it.key().c_str(), it.value().get<double>());
-            metrics += buf;
-        }
-        if (!tty_) {
-            std::cerr << "  round " << (p.round + 1) << "/" << p.total_rounds << metrics << "\n";
+        if (!tty_) {  // a log file: about ten lines per fit, as the run's log
+            if (train::logs_round(p.round, p.total_rounds)) std::cerr << "  " << train::epoch_line(p.training_metrics) << "\n";
             return;
         }
         int width = 30;
         int filled = p.total_rounds > 0 ? (p.round + 1) * width / p.total_rounds : 0;
         std::cerr << "\r  [" << std::string(filled, '#') << std::string(width - filled, ' ') << "] " << (p.round + 1)
-                  << "/" << p.total_rounds << metrics << "\033[K" << std::flush;
+                  << "/" << p.total_rounds << bar_values(p.training_metrics) << "\033[K" << std::flush;
         bar_open_ = true;
     }
 
