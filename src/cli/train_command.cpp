@@ -118,7 +118,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
     struct Options {
         std::string file, job;
         std::vector<std::string> sets;
-        bool json = false, quiet = false, no_register = false;
+        bool json = false, quiet = false, no_register = false, resume = false;
         int cv = 0;
         Settings settings;
     };
@@ -132,6 +132,8 @@ void add_train_command(CLI::App& app, int& exit_code) {
                     "the same as --set cv=K");
     add_threads_option(*cmd, o->settings);
     cmd->add_flag("--no-register", o->no_register, "evaluate only; write nothing to the registry");
+    cmd->add_flag("--resume", o->resume,
+                  "continue the job's latest run, interrupted or failed, from its last checkpoint (needs 'checkpoints:')");
     cmd->add_flag("--json", o->json, "print the result as JSON");
     cmd->add_flag("-q,--quiet", o->quiet, "no progress output");
     add_settings_options(*cmd, o->settings);
@@ -146,6 +148,7 @@ void add_train_command(CLI::App& app, int& exit_code) {
         if (o->cv != 0) lang::add_override(options.overrides, "cv=" + std::to_string(o->cv));
         options.context = run_context(o->settings);
         options.register_model = !o->no_register;
+        options.resume = o->resume;
         ProgressPrinter printer(o->quiet || o->json);
         options.on_progress = [&printer](const train::Progress& p) { printer(p); };
         if (!o->quiet && !o->json) std::cerr << "training " << job << "\n";

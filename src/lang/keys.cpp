@@ -264,6 +264,21 @@ const std::vector<Key<ComputeSpec>>& compute_keys() {
     return keys;
 }
 
+const std::vector<Key<CheckpointSpec>>& checkpoint_keys() {
+    static const std::vector<Key<CheckpointSpec>> keys = {
+        {"enabled", kBool, member(&CheckpointSpec::enabled), "write checkpoints while training"},
+        {"save_best", kBool, member(&CheckpointSpec::save_best), "keep the best epoch's weights"},
+        {"save_latest", kBool, member(&CheckpointSpec::save_latest),
+         "keep the latest state (model, optimizer, scheduler, random generator, epoch, history): what a resume "
+         "continues from"},
+        {"every_n_epochs", at_least(1), member(&CheckpointSpec::every_n_epochs), "how often the latest is written"},
+        {"path", Rule{.path_name = true}, member(&CheckpointSpec::path),
+         "a folder name under the model root's `.checkpoints/` (a name, not a path: a job writes nowhere else); "
+         "runs of the job share it", {}, "", "the run's id"},
+    };
+    return keys;
+}
+
 const std::vector<Key<PreprocessSpec>>& preprocessing_keys() {
     static const std::vector<Key<PreprocessSpec>> keys = {
         {"impute", choice({"mean", "median", "most_frequent", "constant"}), member(&PreprocessSpec::impute_numeric),
@@ -313,6 +328,25 @@ const std::vector<Key<TrainingSpec>>& training_keys() {
         {"early_stopping", Rule{.type = ValueType::any}, early_stopping_setter(&TrainingSpec::early_stopping),
          "stop when the validation metric stops improving", {}, kEarlyStoppingType, "none",
          [] { return key_names(early_stopping_keys()); }},
+        {"checkpoints", Rule{.type = ValueType::any},
+         Setter<TrainingSpec>([](TrainingSpec& t, const Json&, Fields& f, const Node& n) {
+             // `true` (the defaults) or `false` (none), as early_stopping.
+             if (n.is_scalar() && n.value.is_boolean()) {
+                 t.checkpoints = CheckpointSpec{};
+                 t.checkpoints.enabled = n.value.get<bool>();
+                 return;
+             }
+             if (!n.is_map()) {
+                 f.type_error("checkpoints", n, "a map of 'key: value' lines, or true or false");
+                 return;
+             }
+             Fields cf(n, "checkpoints", n.pos, f.diags(), true);
+             t.checkpoints.enabled = true;  // a checkpoints map turns them on unless it says enabled: false
+             read_keys(cf, t.checkpoints, checkpoint_keys());
+             cf.finish();
+         }),
+         "checkpoints of epoch-trained models, to resume (see training.checkpoints)", {},
+         "map (see training.checkpoints), or `true` / `false`", "none", [] { return key_names(checkpoint_keys()); }},
         {"compute", section(),
          Setter<TrainingSpec>([](TrainingSpec& t, const Json&, Fields& f, const Node& n) {
              Fields cf(n, "compute", n.pos, f.diags(), true);
@@ -511,6 +545,7 @@ std::vector<SectionDoc> language_sections() {
         {"training.split", "split (in a training)", describe(split_keys())},
         {"training.preprocessing", "preprocessing (in a training)", describe(preprocessing_keys())},
         {"training.compute", "compute (in a training)", describe(compute_keys())},
+        {"training.checkpoints", "checkpoints (in a training)", describe(checkpoint_keys())},
         {"early_stopping", "early_stopping (in a training or a tuning)", describe(early_stopping_keys())},
         {"tuning", "tuning \"name\"", describe(tuning_keys())},
         {"tuning.search_space.NAME", "a search-space entry (in a tuning)", describe(dimension_keys())},

@@ -44,6 +44,7 @@ const std::vector<Key<TrainingSpec>>& training_keys();
 const std::vector<Key<SplitInput>>& split_keys();
 const std::vector<Key<EarlyStoppingSpec>>& early_stopping_keys();
 const std::vector<Key<ComputeSpec>>& compute_keys();
+const std::vector<Key<CheckpointSpec>>& checkpoint_keys();
 const std::vector<Key<PreprocessSpec>>& preprocessing_keys();
 const std::vector<Key<TuningSpec>>& tuning_keys();
 const std::vector<Key<DimensionInput>>& dimension_keys();

@@ -80,6 +80,12 @@ Json to_json(const TrainingSpec& t) {
                       {"shuffle", t.split.shuffle},
                       {"seed", t.split.seed}};
     j["early_stopping"] = t.early_stopping ? to_json(*t.early_stopping) : Json();
+    if (t.checkpoints.enabled)
+        j["checkpoints"] = Json{{"enabled", true},
+                                {"save_best", t.checkpoints.save_best},
+                                {"save_latest", t.checkpoints.save_latest},
+                                {"every_n_epochs", t.checkpoints.every_n_epochs},
+                                {"path", t.checkpoints.path.empty() ? Json() : Json(t.checkpoints.path)}};
     j["compute"] = Json{{"backend", t.compute.backend}, {"resources", t.compute.resources}};
     j["metrics"] = t.metrics;
     j["preprocessing"] = Json{{"impute", t.preprocessing.impute_numeric},

@@ -88,6 +88,17 @@ struct EarlyStoppingSpec {
     std::string mode;  // min or max; empty: the metric's own direction (train/early_stopping.hpp)
 };
 
+// Checkpoints of an epoch-trained model (models that train by epochs take
+// them; others warn): the latest state, to resume an interrupted run, and the
+// best epoch's weights.
+struct CheckpointSpec {
+    bool enabled = false;
+    bool save_best = true;
+    bool save_latest = true;
+    int every_n_epochs = 1;
+    std::string path;  // "": a folder per run under the model root
+};
+
 struct ComputeSpec {
     std::string backend = "local";
     Json resources = Json::object();
@@ -114,6 +125,7 @@ struct TrainingSpec {
     Json hyperparameters = Json::object();
     SplitSpec split;
     std::optional<EarlyStoppingSpec> early_stopping;
+    CheckpointSpec checkpoints;
     ComputeSpec compute;
     std::vector<std::string> metrics;
     PreprocessSpec preprocessing;

@@ -416,6 +416,14 @@ void read_template(const Node& given, Document& doc, Diagnostics& diags) {
                 add(training, "metrics", e.value, e.key_pos);
                 if (e.value.is_list() && !e.value.items.empty() && e.value.items[0].value.is_string())
                     objective_hint = e.value.items[0].value.get<std::string>();
+            } else if (e.key == "save_best_model") {
+                // The template's flag for keeping the best epoch: checkpoints that save it.
+                Node checkpoints;
+                checkpoints.kind = Node::Kind::map;
+                checkpoints.pos = e.value.pos;
+                add(checkpoints, "enabled", e.value, e.key_pos);
+                add(checkpoints, "save_best", e.value, e.key_pos);
+                add(training, "checkpoints", checkpoints, e.key_pos);
             } else {
                 metadata["evaluation"][e.key] = e.value.to_json();
             }

@@ -51,6 +51,7 @@ struct AlgorithmSpec {
     std::vector<ParamSpec> params;
     bool iterative = false;              // trains in rounds; early stopping applies
     bool quantizable = false;            // Estimator::quantize stores its weights at int8/float16
+    bool checkpoints = false;            // trains by epochs and honours EstimatorConfig::checkpoints
     std::function<std::unique_ptr<Estimator>(EstimatorConfig)> make;
 
     bool supports(Task t) const;

@@ -45,6 +45,10 @@ struct RoundReport {
     int round = 0;         // 0-based
     int total_rounds = 0;  // the most rounds this fit will run
     Json metrics = Json::object();
+    // A round trained before a resume, reported again from the checkpoint's
+    // history so the caller's early stopping and history are rebuilt as they
+    // were; its decision is honoured as for a live round.
+    bool replayed = false;
 };
 
 // The trainer's answer to a round: go on or stop, and which round is best so far
@@ -63,6 +67,23 @@ struct Callbacks {
     bool metrics_every_round = false;
 };
 
+// Checkpoints of a model trained by epochs (catalog entries marked
+// `checkpoints`; others ignore this). The latest state (weights, optimizer,
+// scheduler, random generator, epoch, history) is written every
+// `every_n_epochs` epochs and the best epoch's weights when they improve, each
+// atomically (a temporary file, fsync, rename), into `dir`. With `resume`, a
+// fit starts from the latest state in `dir` when there is one: it first
+// reports the epochs already trained (RoundReport::replayed), then goes on, and
+// ends with the same weights as a fit that was never interrupted (same seed,
+// same threads).
+struct CheckpointConfig {
+    std::filesystem::path dir;  // empty: no checkpoints
+    int every_n_epochs = 1;
+    bool save_best = true;
+    bool save_latest = true;
+    bool resume = false;
+};
+
 // Everything an estimator is constructed from. `params` are already validated and
 // complete (defaults filled, aliases resolved) by the catalog.
 struct EstimatorConfig {
@@ -71,6 +92,7 @@ struct EstimatorConfig {
     Json params = Json::object();
     unsigned threads = 0;  // 0 = all cores
     std::uint64_t seed = 42;
+    CheckpointConfig checkpoints;
 };
 
 // Both answers of one prediction call (see Estimator::predict_with_proba).

@@ -263,6 +263,7 @@ FitResult fit_model(const TrainingSetup& s, const Json& hyperparameters, const F
     config.params = out.params;
     config.threads = hooks.threads;
     config.seed = s.spec.split.seed;
+    if (s.algo->checkpoints) config.checkpoints = hooks.checkpoints;
     out.estimator = models::make_estimator(*s.algo, config);
 
     std::string key;

@@ -111,6 +111,7 @@ struct FitHooks {
     std::function<bool(const models::RoundReport&)> should_stop;
     std::function<bool()> cancelled;
     unsigned threads = 0;  // 0 = all cores
+    models::CheckpointConfig checkpoints;  // for algorithms that take them (catalog `checkpoints`)
     bool score_training_rows = false;  // also evaluate on the rows fitted (FitResult::train_metrics)
 };
 

@@ -139,10 +139,11 @@ public:
         FitHooks hooks;
         hooks.threads = options_.context.threads;
         hooks.cancelled = options_.context.cancelled;
+        set_checkpoints(setup, hooks);
         EpochTracker epochs(setup.task);
         hooks.on_round = [this, &epochs](const models::RoundReport& r) {
             Json training_metrics = epochs.on_round(r);
-            if (logs_round(r.round, r.total_rounds)) log_.info(epoch_line(training_metrics));
+            if (!r.replayed && logs_round(r.round, r.total_rounds)) log_.info(epoch_line(training_metrics));
             if (!r.metrics.empty()) {
                 Json row = r.metrics;
                 row["epoch_seconds"] = training_metrics["epoch_seconds"];
@@ -180,6 +181,27 @@ public:
     const Json& warnings() const { return warnings_; }
 
 private:
+    void set_checkpoints(const TrainingSetup& setup, FitHooks& hooks) {
+        const lang::CheckpointSpec& c = spec_.checkpoints;
+        if (!c.enabled) return;
+        if (!setup.algo->checkpoints) {
+            warn("checkpoints are written by models that train by epochs; " + setup.algo->name +
+                 " does not, so 'checkpoints' is ignored");
+            return;
+        }
+        hooks.checkpoints.dir = checkpoint_dir(spec_, options_.context.model_root, run_id_);
+        hooks.checkpoints.every_n_epochs = c.every_n_epochs;
+        hooks.checkpoints.save_best = c.save_best;
+        hooks.checkpoints.save_latest = c.save_latest;
+        hooks.checkpoints.resume = options_.resume;
+        std::error_code ec;
+        std::filesystem::create_directories(hooks.checkpoints.dir, ec);
+        if (ec)
+            throw Error(ErrorKind::io, "io_error",
+                        "cannot create the checkpoint folder " + hooks.checkpoints.dir.string() + ": " + ec.message());
+        log_.info("checkpoints in " + hooks.checkpoints.dir.string());
+    }
+
     void warn(const std::string& message) {
         warnings_.push_back(message);
         log_.warning(message);
@@ -247,19 +269,58 @@ private:
 
 }  // namespace
 
+std::filesystem::path checkpoint_dir(const lang::TrainingSpec& spec, const std::string& model_root,
+                                     const std::string& run_id) {
+    return std::filesystem::path(model_root) / ".checkpoints" / (spec.checkpoints.path.empty() ? run_id : spec.checkpoints.path);
+}
+
+namespace {
+
+// The latest run of `job` when it did not finish and left a checkpoint.
+registry::RunRecord run_to_resume(registry::Store& store, const std::string& job, const lang::TrainingSpec& spec,
+                                  const std::string& model_root) {
+    auto runs = store.runs_of(job, 1);
+    if (runs.empty())
+        throw Error(ErrorKind::not_found, "run_not_found", "training job '" + job + "' has no run to resume", {},
+                    "run it without --resume first");
+    const registry::RunRecord& last = runs.front();
+    if (last.status == "ok")
+        throw Error(ErrorKind::conflict, "run_finished",
+                    "the latest run of '" + job + "' (" + last.id + ") finished; there is nothing to resume", {},
+                    "run it again without --resume");
+    if (!spec.checkpoints.enabled)
+        throw Error(ErrorKind::validation, "no_checkpoints",
+                    "training job '" + job + "' writes no checkpoints, so run " + last.id + " cannot be resumed", {},
+                    "add 'checkpoints: true' to the training block");
+    std::filesystem::path dir = checkpoint_dir(spec, model_root, last.id);
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec) || std::filesystem::is_empty(dir, ec))
+        throw Error(ErrorKind::not_found, "checkpoint_not_found",
+                    "run " + last.id + " of '" + job + "' left no checkpoint in " + dir.string(), {},
+                    "it stopped before its first checkpoint: run it again without --resume");
+    return last;
+}
+
+}  // namespace
+
 Json run_training_job(const lang::JobFile& file, const std::string& job, registry::Store& store,
                       const TrainOptions& options) {
     lang::TrainingSpec spec = training_with_overrides(file, job, options.overrides, options.override_source);
 
     auto started = Clock::now();
     registry::RunRecord run;
-    run.id = options.run_id.empty() ? random_id("run") : options.run_id;
-    run.job = job;
-    run.kind = "training";
+    if (options.resume) {
+        run = run_to_resume(store, job, spec, options.context.model_root);
+    } else {
+        run.id = options.run_id.empty() ? random_id("run") : options.run_id;
+        run.job = job;
+        run.kind = "training";
+        run.ts = unix_seconds();
+    }
     run.status = "running";
-    run.ts = unix_seconds();
+    run.error.clear();
     store.save_job("training", job, lang::to_json(spec));
-    if (options.run_id.empty())
+    if (options.run_id.empty() && !options.resume)
         store.insert_run(run);
     else
         store.update_run(run);
@@ -269,7 +330,7 @@ Json run_training_job(const lang::JobFile& file, const std::string& job, registr
         store.update_run(run);
     };
     RunLog log(store, run.id);
-    log.info("training job '" + job + "' started by " + options.context.who);
+    log.info("training job '" + job + (options.resume ? "' resumed by " : "' started by ") + options.context.who);
     try {
         Run r(file, spec, store, options, run.id);
         Json result = r.execute();

@@ -8,6 +8,7 @@
 // best_iteration, duration_ms, training_samples, feature_count and the per-round
 // history. Any failure before registration leaves no model entry; the run itself
 // is recorded with status "error" and the reason.
+#include <filesystem>
 #include <functional>
 #include <string>
 
@@ -38,11 +39,20 @@ struct TrainOptions {
     lang::OverrideSource override_source = lang::OverrideSource::command_line;  // where they are said to come from
     RunContext context;               // model root, threads, PostgreSQL fallback, who, cancellation
     bool register_model = true;       // false: evaluate only (tuning trials)
+    // Continue the job's latest run from its checkpoint (the same run id):
+    // hone::Error when it finished, wrote no checkpoints or left none.
+    bool resume = false;
     std::function<void(const Progress&)> on_progress;
     // "" = a new run row. Else the id of a row already in the store (a queued run
     // of the job runner), which this run takes over.
     std::string run_id;
 };
+
+// Where a training run's checkpoints go: <model root>/.checkpoints/ and the
+// spec's checkpoints.path, else the run id (a dot folder, which the registry's
+// recovery leaves alone).
+std::filesystem::path checkpoint_dir(const lang::TrainingSpec& spec, const std::string& model_root,
+                                     const std::string& run_id);
 
 // Runs training job `job` of `file`. Errors in the job's inputs (unknown
 // algorithm, missing target, ...) throw hone::Error after the failed run is

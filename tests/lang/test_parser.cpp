@@ -138,6 +138,10 @@ TEST(Parser, YamlTemplateBecomesThreeBlocks) {
     EXPECT_EQ(t.early_stopping->metric, "val_loss");
     EXPECT_EQ(t.early_stopping->patience, 2);
     EXPECT_EQ(t.hyperparameters["optimizer"], "adamw");
+    EXPECT_EQ(t.hyperparameters["scheduler"], "linear");
+    EXPECT_EQ(t.hyperparameters["warmup_steps"], 100);
+    EXPECT_TRUE(t.checkpoints.enabled);  // evaluation.save_best_model: true
+    EXPECT_TRUE(t.checkpoints.save_best);
     EXPECT_DOUBLE_EQ(t.hyperparameters["learning_rate"].get<double>(), 5e-5);
     EXPECT_EQ(t.objective, "accuracy");
     EXPECT_EQ(t.metadata["deployment"]["deployment_target"], "local");

@@ -12,6 +12,7 @@
 #include "data/source.hpp"
 #include "lang/job_file.hpp"
 #include "registry/store.hpp"
+#include "../support/errors.hpp"
 #include "train/early_stopping.hpp"
 #include "train/predictor.hpp"
 #include "train/trainer.hpp"
@@ -249,4 +250,30 @@ TEST(Trainer, TamperedArtifactIsRefused) {
     } catch (const Error& e) {
         EXPECT_EQ(e.code(), "artifact_corrupt");
     }
+}
+
+// Checkpoints: a model that does not train by epochs says it ignores them, and
+// --resume refuses, with the reason, what it cannot continue.
+TEST(Trainer, ResumeRefusesWhatItCannotContinue) {
+    Workspace ws;
+    auto resume = [&](const lang::JobFile& file) {
+        train::TrainOptions o = ws.options();
+        o.resume = true;
+        return train::run_training_job(file, "baseline_churn_model", *ws.store, o);
+    };
+    auto with_checkpoints = ws.job("    algorithm: xgboost\n", "    checkpoints: true\n");
+    test_support::expect_error([&] { resume(with_checkpoints); }, "run_not_found",
+                               "training job 'baseline_churn_model' has no run to resume");
+
+    auto result = train::run_training_job(with_checkpoints, "baseline_churn_model", *ws.store, ws.options());
+    EXPECT_EQ(result["warnings"], nlohmann::ordered_json::array({"checkpoints are written by models that train by "
+                                                                 "epochs; xgboost does not, so 'checkpoints' is ignored"}));
+    test_support::expect_error([&] { resume(with_checkpoints); }, "run_finished");
+
+    auto failing = ws.job("    algorithm: xgboost\n", "    hyperparameters:\n        max_depth: -1\n");
+    EXPECT_THROW(train::run_training_job(failing, "baseline_churn_model", *ws.store, ws.options()), Error);
+    test_support::expect_error([&] { resume(ws.job("    algorithm: xgboost\n")); }, "no_checkpoints");
+    auto error = test_support::expect_error([&] { resume(with_checkpoints); }, "checkpoint_not_found");
+    ASSERT_TRUE(error);
+    EXPECT_NE(error->message().find("/.checkpoints/run_"), std::string::npos) << error->message();
 }
