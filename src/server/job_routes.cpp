@@ -35,17 +35,30 @@ Json names_json(const std::vector<std::string>& names) {
 
 // The overrides of a run request: {"payload": {...}, "overrides": {...}}, both
 // optional. The payload, part of the job-run API, is accepted and has no use here.
-Json run_overrides(const Request& req) {
+struct RunRequest {
+    Json overrides = Json::object();
+    bool resume = false;  // continue the job's latest unfinished run from its checkpoint
+};
+
+RunRequest run_request(const Request& req) {
     Json body = parse_body(req);
-    check_fields(body, {"payload", "overrides"}, "the run request");
+    check_fields(body, {"payload", "overrides", "resume"}, "the run request");
+    RunRequest out;
+    if (body.contains("resume")) {
+        if (!body["resume"].is_boolean())
+            throw Error(ErrorKind::validation, "invalid_field",
+                        std::string("'resume' must be true or false, got ") + body["resume"].type_name());
+        out.resume = body["resume"].get<bool>();
+    }
     for (const char* key : {"payload", "overrides"})
         if (body.contains(key) && !body[key].is_null() && !body[key].is_object())
             throw Error(ErrorKind::validation, "invalid_field",
                         std::string("'") + key + "' must be an object, got " + body[key].type_name());
     Json overrides = body.value("overrides", Json::object());
-    if (overrides.is_null()) return Json::object();
+    if (overrides.is_null()) return out;
     check_stored_size(overrides, "the overrides");  // kept with the run
-    return overrides;
+    out.overrides = std::move(overrides);
+    return out;
 }
 
 // ?limit=N, 1..1000, default 100.
@@ -124,17 +137,24 @@ private:
 };
 
 // Queues a run of a training or tuning job with the runner; returns its id.
-std::string submit(Context& ctx, const std::string& kind, const std::string& name, Json overrides,
+std::string submit(Context& ctx, const std::string& kind, const std::string& name, const RunRequest& request,
                    const std::string& actor) {
     const lang::JobFile& file = kind == "training" ? ctx.training_file(name) : ctx.tuning_file(name);
-    // Overrides are checked now, so a bad one is a 400 rather than a failed run.
+    const Json& overrides = request.overrides;
+    const bool resume = request.resume;
+    // Overrides and a resume are checked now, so a bad one is a 4xx rather than a failed run.
     if (kind == "training") {
         lang::TrainingSpec changed = train::training_with_overrides(file, name, overrides, lang::OverrideSource::request);
         // Columns need the data: read only when the request changes which ones the job uses.
         if (overrides.is_object() && (overrides.contains("target") || overrides.contains("features")))
             train::check_columns(file, changed);
+        if (resume) train::resumable_run(ctx.store, name, changed, ctx.model_root());
     } else {
         tune::tuning_with_overrides(file, name, overrides, lang::OverrideSource::request);
+        if (resume)
+            throw Error(ErrorKind::validation, "invalid_field",
+                        "'resume' continues a training run from its checkpoint; '" + name + "' is a tuning job", {},
+                        "a study resumes with 'hone tune FILE " + name + " --resume'");
     }
     train::RunSpec spec;
     spec.job = name;
@@ -143,7 +163,7 @@ std::string submit(Context& ctx, const std::string& kind, const std::string& nam
     spec.timeout_seconds = ctx.options.job_timeout_seconds;
     Context* c = &ctx;
     const lang::JobFile* f = &file;
-    spec.work = [c, f, kind, name, overrides, actor](const std::string& run_id, train::RunControl& control) {
+    spec.work = [c, f, kind, name, overrides, resume, actor](const std::string& run_id, train::RunControl& control) {
         ProgressFeed feed(control);
         // What a training run and a study take alike.
         auto common = [&](auto& options) {
@@ -156,6 +176,7 @@ std::string submit(Context& ctx, const std::string& kind, const std::string& nam
         if (kind == "training") {
             train::TrainOptions options;
             common(options);
+            options.resume = resume;
             options.on_progress = [&feed](const train::Progress& p) { feed.training(p); };
             return train::run_training_job(*f, name, c->store, options);
         }
@@ -169,7 +190,7 @@ std::string submit(Context& ctx, const std::string& kind, const std::string& nam
 
 // The job-run API's synchronous run: queued like any other, answered when it ends.
 Response run_now(Context& ctx, const Request& req, const std::string& kind) {
-    std::string id = submit(ctx, kind, req.param("name"), run_overrides(req), req.actor);
+    std::string id = submit(ctx, kind, req.param("name"), run_request(req), req.actor);
     ctx.runner.wait(id);
     ctx.runner.rethrow_failure(id);
     return ok(ctx.runner.get(id)->result);
@@ -290,7 +311,7 @@ std::string kind_of(const Context& ctx, const std::string& name) {
 Response start_job(Context& ctx, const Request& req) {
     const std::string& name = req.param("name");
     std::string kind = kind_of(ctx, name);
-    std::string id = submit(ctx, kind, name, run_overrides(req), req.actor);
+    std::string id = submit(ctx, kind, name, run_request(req), req.actor);
     ctx.store.audit(req.actor, "start", name, "ok", Json{{"run_id", id}});
     Response r = wrapped(Json{{"job_id", name}, {"run_id", id}, {"status", "pending"}}, 202);
     r.headers.emplace_back("Location", "/api/training/runs/" + id);

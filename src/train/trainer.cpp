@@ -111,8 +111,9 @@ namespace {
 class Run {
 public:
     Run(const lang::JobFile& file, const lang::TrainingSpec& spec, registry::Store& store, const TrainOptions& options,
-        const std::string& run_id)
-        : file_(file), spec_(spec), store_(store), options_(options), run_id_(run_id), log_(store, run_id) {}
+        const std::string& run_id, const std::string& checkpoint_run)
+        : file_(file), spec_(spec), store_(store), options_(options), run_id_(run_id),
+          checkpoint_run_(checkpoint_run), log_(store, run_id) {}
 
     Json execute() {
         PrepareOptions prepare;
@@ -189,7 +190,7 @@ private:
                  " does not, so 'checkpoints' is ignored");
             return;
         }
-        hooks.checkpoints.dir = checkpoint_dir(spec_, options_.context.model_root, run_id_);
+        hooks.checkpoints.dir = checkpoint_dir(spec_, options_.context.model_root, checkpoint_run_);
         hooks.checkpoints.every_n_epochs = c.every_n_epochs;
         hooks.checkpoints.save_best = c.save_best;
         hooks.checkpoints.save_latest = c.save_latest;
@@ -262,6 +263,7 @@ private:
     registry::Store& store_;
     const TrainOptions& options_;
     std::string run_id_;
+    std::string checkpoint_run_;
     Json warnings_ = Json::array();
     RunLog log_;
     std::map<int, std::pair<Json, Json>> round_usage_;  // round -> epoch seconds, resource usage
@@ -274,12 +276,10 @@ std::filesystem::path checkpoint_dir(const lang::TrainingSpec& spec, const std::
     return std::filesystem::path(model_root) / ".checkpoints" / (spec.checkpoints.path.empty() ? run_id : spec.checkpoints.path);
 }
 
-namespace {
-
-// The latest run of `job` when it did not finish and left a checkpoint.
-registry::RunRecord run_to_resume(registry::Store& store, const std::string& job, const lang::TrainingSpec& spec,
-                                  const std::string& model_root) {
-    auto runs = store.runs_of(job, 1);
+registry::RunRecord resumable_run(registry::Store& store, const std::string& job, const lang::TrainingSpec& spec,
+                                  const std::string& model_root, const std::string& except_run) {
+    auto runs = store.runs_of(job, 2);
+    if (!runs.empty() && runs.front().id == except_run) runs.erase(runs.begin());
     if (runs.empty())
         throw Error(ErrorKind::not_found, "run_not_found", "training job '" + job + "' has no run to resume", {},
                     "run it without --resume first");
@@ -301,22 +301,25 @@ registry::RunRecord run_to_resume(registry::Store& store, const std::string& job
     return last;
 }
 
-}  // namespace
-
 Json run_training_job(const lang::JobFile& file, const std::string& job, registry::Store& store,
                       const TrainOptions& options) {
     lang::TrainingSpec spec = training_with_overrides(file, job, options.overrides, options.override_source);
 
     auto started = Clock::now();
     registry::RunRecord run;
+    std::string checkpoint_run;  // whose checkpoint folder the run uses: its own, or the run it resumes
     if (options.resume) {
-        run = run_to_resume(store, job, spec, options.context.model_root);
-    } else {
+        registry::RunRecord from = resumable_run(store, job, spec, options.context.model_root, options.run_id);
+        checkpoint_run = from.id;
+        if (options.run_id.empty()) run = from;  // the command line continues the same run
+    }
+    if (run.id.empty()) {  // a new run, or a queued one of the job runner
         run.id = options.run_id.empty() ? random_id("run") : options.run_id;
         run.job = job;
         run.kind = "training";
         run.ts = unix_seconds();
     }
+    if (checkpoint_run.empty()) checkpoint_run = run.id;
     run.status = "running";
     run.error.clear();
     store.save_job("training", job, lang::to_json(spec));
@@ -330,9 +333,10 @@ Json run_training_job(const lang::JobFile& file, const std::string& job, registr
         store.update_run(run);
     };
     RunLog log(store, run.id);
-    log.info("training job '" + job + (options.resume ? "' resumed by " : "' started by ") + options.context.who);
+    log.info("training job '" + job + (options.resume ? "' resumed by " : "' started by ") + options.context.who +
+             (checkpoint_run != run.id ? " from the checkpoint of run " + checkpoint_run : ""));
     try {
-        Run r(file, spec, store, options, run.id);
+        Run r(file, spec, store, options, run.id, checkpoint_run);
         Json result = r.execute();
         result["duration_ms"] = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
         log.info("finished in " + format_double(std::round(result["duration_ms"].get<double>()) / 1000) + " s: " +

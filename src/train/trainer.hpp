@@ -39,8 +39,8 @@ struct TrainOptions {
     lang::OverrideSource override_source = lang::OverrideSource::command_line;  // where they are said to come from
     RunContext context;               // model root, threads, PostgreSQL fallback, who, cancellation
     bool register_model = true;       // false: evaluate only (tuning trials)
-    // Continue the job's latest run from its checkpoint (the same run id):
-    // hone::Error when it finished, wrote no checkpoints or left none.
+    // Continue the job's latest run from its checkpoint (resumable_run): the
+    // same run when run_id is empty, else the queued run continues it.
     bool resume = false;
     std::function<void(const Progress&)> on_progress;
     // "" = a new run row. Else the id of a row already in the store (a queued run
@@ -53,6 +53,13 @@ struct TrainOptions {
 // recovery leaves alone).
 std::filesystem::path checkpoint_dir(const lang::TrainingSpec& spec, const std::string& model_root,
                                      const std::string& run_id);
+
+// The latest run of `job` other than `except_run`, when it did not finish and
+// left a checkpoint. Else hone::Error: not_found "run_not_found" (no run),
+// conflict "run_finished", validation "no_checkpoints" (the job writes none),
+// not_found "checkpoint_not_found" (it stopped before its first).
+registry::RunRecord resumable_run(registry::Store& store, const std::string& job, const lang::TrainingSpec& spec,
+                                  const std::string& model_root, const std::string& except_run = "");
 
 // Runs training job `job` of `file`. Errors in the job's inputs (unknown
 // algorithm, missing target, ...) throw hone::Error after the failed run is

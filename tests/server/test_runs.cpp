@@ -718,3 +718,21 @@ TEST_F(RunsTest, ACreatedJobCanNameAServedModelBlock) {
     body["model"] = "decision_tree";
     ASSERT_EQ(http->post_json("/api/training/jobs", body).status, 201);
 }
+
+// A start with "resume": true continues the job's latest unfinished run from its
+// checkpoint; what cannot be resumed is refused before anything is queued.
+TEST_F(RunsTest, AResumeThatCannotContinueIsRefusedBeforeItIsQueued) {
+    create("quick", 5);
+    Reply none = http->post_json("/api/training/jobs/quick/start", Json{{"resume", true}});
+    EXPECT_EQ(none.status, 404) << none.raw;
+    EXPECT_EQ(none.body["error"], "run_not_found");
+    Reply typed = http->post_json("/api/training/jobs/quick/start", Json{{"resume", "yes"}});
+    EXPECT_EQ(typed.status, 400) << typed.raw;
+    EXPECT_EQ(typed.body["message"], "'resume' must be true or false, got string");
+    std::string id = start_run("quick");
+    wait_for(id, [](const Json& r) { return r["status"] == "completed"; });
+    Reply finished = http->post_json("/api/training/jobs/quick/start", Json{{"resume", true}});
+    EXPECT_EQ(finished.status, 409) << finished.raw;
+    EXPECT_EQ(finished.body["error"], "run_finished");
+    EXPECT_TRUE(ws.store->unfinished_runs().empty()) << "nothing was queued";
+}
