@@ -11,14 +11,6 @@
 namespace hone::models {
 
 
-std::vector<double> Estimator::predict_proba(const data::Matrix&) const {
-    throw Error(ErrorKind::validation, "no_probabilities", "this model does not give probabilities");
-}
-
-Json Estimator::quantize(Precision) {
-    throw Error(ErrorKind::validation, "not_quantizable", "this model has no weights to quantize");
-}
-
 std::vector<std::string> quantizable_algorithms() {
     std::vector<std::string> names;
     for (const auto& a : algorithms())

@@ -129,6 +129,15 @@ torch::Tensor vector_of(const nlohmann::json& v, torch::Dtype type = torch::kFlo
     return torch::tensor(v.get<std::vector<double>>(), torch::kFloat64).to(type);
 }
 
+// The catalog lists the solver and loss_function choices itself (so that it never
+// loads libtorch): they are the registries' names.
+TEST(Mlp, CatalogChoicesAreTheRegistriesNames) {
+    const auto& mlp = find_algorithm("mlp");
+    EXPECT_EQ(mlp.find_param("solver")->choices, optimizer_names());
+    EXPECT_EQ(mlp.find_param("loss_function")->choices, loss_names());
+    EXPECT_EQ(mlp.find_param("lr_scheduler")->choices, scheduler_names());
+}
+
 TEST(Losses, ValuesMatchPyTorch) {
     const auto& ref = reference()["losses"];
     const torch::Tensor none, row_weights = vector_of(ref["row_weights"]);

@@ -1,4 +1,4 @@
-#include "models/torch/mlp.hpp"
+#include "models/torch/mlp_impl.hpp"
 
 #include <ATen/CPUGeneratorImpl.h>
 
@@ -135,7 +135,7 @@ std::vector<std::int64_t> hidden_layers(const Json& p) {
 
 }  // namespace
 
-void check_loss(const Json& params, Task task, int num_classes) {
+void check_mlp_loss(const Json& params, Task task, int num_classes) {
     const Json& given = params.contains("loss_function") ? params["loss_function"] : Json();
     if (given.is_null()) return;
     const Loss loss = find_loss(given.get<std::string>());
@@ -160,7 +160,7 @@ namespace {
 // The loss_function given (one that does not fit the task is the user's error,
 // naming both), or scikit-learn's for the task.
 Loss loss_for(const EstimatorConfig& c) {
-    check_loss(c.params, c.task, c.num_classes);
+    check_mlp_loss(c.params, c.task, c.num_classes);
     const Json& given = c.params.contains("loss_function") ? c.params["loss_function"] : Json();
     if (!given.is_null()) return find_loss(given.get<std::string>());
     const bool classifier = c.task == Task::classification;
@@ -482,9 +482,8 @@ void MlpEstimator::load(const std::filesystem::path& dir) {
 
 }  // namespace
 
-std::unique_ptr<Estimator> make_mlp(EstimatorConfig config) { return std::make_unique<MlpEstimator>(std::move(config)); }
-
-std::vector<std::string> optimizer_choices() { return optimizer_names(); }
-std::vector<std::string> loss_choices() { return loss_names(); }
+std::unique_ptr<Estimator> make_mlp_estimator(EstimatorConfig config) {
+    return std::make_unique<MlpEstimator>(std::move(config));
+}
 
 }  // namespace hone::models::torch_nn

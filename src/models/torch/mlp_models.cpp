@@ -2,7 +2,9 @@
 // scikit-learn's names and defaults (MLPClassifier, MLPRegressor); the job
 // language's names (epochs, learning_rate, optimizer, layers, ...) are aliases
 // of them, and what scikit-learn lacks (dropout, batch norm, schedulers, other
-// losses and optimizers) is added with PyTorch's defaults.
+// losses and optimizers) is added with PyTorch's defaults. The solver and
+// loss_function choices are the names of parts.cpp's registries (test_torch
+// checks that they agree): listed here so that the catalog never loads libtorch.
 #include "models/backends.hpp"
 #include "models/linear/common_params.hpp"
 #include "models/torch/mlp.hpp"
@@ -56,7 +58,7 @@ ParamSpec learning_rate_init() {
 
 std::vector<ParamSpec> optimizer_params() {
     ParamSpec solver{.name = "solver", .type = ParamType::string, .default_value = "adam",
-                     .choices = torch_nn::optimizer_choices(), .aliases = {"optimizer"},
+                     .choices = {"adam", "adamw", "sgd", "rmsprop", "adagrad"}, .aliases = {"optimizer"},
                      .doc = "the optimizer (torch.optim): adam (scikit-learn's default), adamw, sgd (with momentum "
                             "and nesterovs_momentum), rmsprop, adagrad; scikit-learn's lbfgs is not offered"};
     ParamSpec batch{.name = "batch_size", .type = ParamType::integer, .default_value = "auto", .min = 1.0,
@@ -89,7 +91,7 @@ std::vector<ParamSpec> optimizer_params() {
 std::vector<ParamSpec> loss_params() {
     return {
         {.name = "loss_function", .type = ParamType::string, .default_value = nullptr, .nullable = true,
-         .choices = torch_nn::loss_choices(), .aliases = {"loss"},
+         .choices = {"cross_entropy", "binary_cross_entropy", "mse", "mae", "huber"}, .aliases = {"loss"},
          .doc = "null = scikit-learn's: binary_cross_entropy (one sigmoid output) for two classes, cross_entropy "
                 "(softmax) for more, mse for regression; mae and huber are for regressors only"},
         log_tuned(number("alpha", 1e-4, 0.0, std::nullopt,
