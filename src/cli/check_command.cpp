@@ -42,7 +42,9 @@ std::vector<Row> summarize(const lang::JobFile& f) {
     }
     for (const auto& m : f.models) {
         const bool classic = m.type == "classifier" || m.type == "regressor";
-        const char* fallback = !classic ? "(default)" : m.engine == "pytorch" ? "mlp (default)" : "random_forest (default)";
+        const char* fallback = !classic                 ? "(default)"
+                               : m.engine == "pytorch" ? "mlp (default)"
+                                                       : "random_forest (default)";
         std::string algo = m.algorithm.empty() ? fallback : m.algorithm;
         rows.push_back({"model", m.name, "type=" + m.type + " engine=" + m.engine + " algorithm=" + algo});
     }

@@ -373,6 +373,34 @@ TEST(Mlp, LossThatDoesNotFitTheTaskIsRefused) {
         "loss_function 'binary_cross_entropy' takes two classes, the target has 3");
 }
 
+// Rows of class 1 made rare (one in ten kept): 'balanced' class weights find more
+// of them among held-out rows than equal weights do.
+TEST(Mlp, BalancedClassWeightsRecallTheRareClass) {
+    Dataset all = binary_set(1200, 39);
+    Dataset rare{matrix(0, all.x.cols), {}};
+    for (std::size_t r = 0, kept = 0; r < 800; ++r) {
+        if (all.y[r] == 1 && kept++ % 10 != 0) continue;
+        rare.x.data.insert(rare.x.data.end(), all.x.data.begin() + r * all.x.cols,
+                           all.x.data.begin() + (r + 1) * all.x.cols);
+        rare.y.push_back(all.y[r]);
+        ++rare.x.rows;
+    }
+    Dataset test = split(all, 800).test;
+    auto recall = [&](const Json& params) {
+        auto e = fitted("mlp", params, rare, Task::classification, 2);
+        auto pred = e->predict(test.x);
+        double found = 0, positives = 0;
+        for (std::size_t i = 0; i < test.y.size(); ++i) {
+            positives += test.y[i] == 1;
+            found += test.y[i] == 1 && pred[i] == 1;
+        }
+        return found / positives;
+    };
+    const double plain = recall(Json{{"max_iter", 50}});
+    const double balanced = recall(Json{{"max_iter", 50}, {"class_weight", "balanced"}});
+    EXPECT_GT(balanced, plain + 0.1) << plain << " -> " << balanced;
+}
+
 // The trainer's best round is the model kept: as a fit of that many epochs.
 TEST(Mlp, KeepsTheBestRoundAsAShorterFitWould) {
     auto data = split(two_moons(300, 0.2, 37), 200);

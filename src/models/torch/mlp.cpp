@@ -458,7 +458,8 @@ void MlpEstimator::load(const std::filesystem::path& dir) {
     const int classes = meta.value("num_classes", -1);
     if (task != to_string(config_.task) || classes != config_.num_classes)
         throw Error(ErrorKind::data, "model_mismatch",
-                    dir.string() + " holds a " + task + " MLP with " + std::to_string(classes) + " classes, expected a " +
+                    dir.string() + " holds a " + task + " MLP with " + std::to_string(classes) +
+                        " classes, expected a " +
                         std::string(to_string(config_.task)) + " model with " + std::to_string(config_.num_classes));
     Architecture arch;
     std::shared_ptr<MlpNet> net;

@@ -211,11 +211,15 @@ const Registry<Registered<SchedulerFactory>>& schedulers() {
           }},
          {"cosine", {"cosineannealinglr", "cosine_annealing"},
           "CosineAnnealingLR: half a cosine from the learning rate down to min_lr over the epochs",
-          [](const SchedulerOptions& o) { return std::make_unique<CosineLr>(o.base_lr, std::max(1, o.epochs), o.min_lr); }},
+          [](const SchedulerOptions& o) {
+              return std::make_unique<CosineLr>(o.base_lr, std::max(1, o.epochs), o.min_lr);
+          }},
          {"reduce_on_plateau", {"reducelronplateau", "plateau"},
           "ReduceLROnPlateau: times gamma after patience epochs without improvement of the validation loss (else the "
           "training loss)",
-          [](const SchedulerOptions& o) { return std::make_unique<PlateauLr>(o, gamma_of("reduce_on_plateau", o, 0.1)); }},
+          [](const SchedulerOptions& o) {
+              return std::make_unique<PlateauLr>(o, gamma_of("reduce_on_plateau", o, 0.1));
+          }},
          {"linear", {"linear_warmup", "linear_schedule_with_warmup"},
           "linear warmup from 0 over warmup_steps optimizer steps, then linear decay to 0 at the last step",
           [](const SchedulerOptions& o) {
