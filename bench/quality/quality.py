@@ -45,6 +45,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.metrics import accuracy_score, log_loss, mean_squared_error
 from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC, SVR, LinearSVC, LinearSVR
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
@@ -130,6 +131,11 @@ PEERS = [
     Peer("svr", {"C": 100}, "SVR", None, SVR, {"C": 100}, scaled=True,
          note="C=100 as well as the default C=1: on an unscaled target such as diabetes' the default "
               "under-fits on both sides."),
+    Peer("mlp", {}, "MLP", MLPClassifier, MLPRegressor, seeded=True, scaled=True,
+         note="hone's mlp on libtorch (float32) next to scikit-learn's MLPClassifier/MLPRegressor (float64) at "
+              "their shared defaults: hidden_layer_sizes [100], relu, adam at 1e-3, alpha 1e-4, batch 'auto', "
+              "200 epochs, tol / n_iter_no_change stopping. Initial weights and shuffling draw from different "
+              "generators, so single fits differ; means over splits compare."),
 ]
 
 # (name, loader, classes: 0 = regression)

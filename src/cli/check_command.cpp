@@ -41,7 +41,11 @@ std::vector<Row> summarize(const lang::JobFile& f) {
         rows.push_back({"dataset", d.name, facts});
     }
     for (const auto& m : f.models) {
-        std::string algo = m.algorithm.empty() ? (m.type == "classifier" || m.type == "regressor" ? "random_forest (default)" : "(default)") : m.algorithm;
+        const bool classic = m.type == "classifier" || m.type == "regressor";
+        const char* fallback = !classic                 ? "(default)"
+                               : m.engine == "pytorch" ? "mlp (default)"
+                                                       : "random_forest (default)";
+        std::string algo = m.algorithm.empty() ? fallback : m.algorithm;
         rows.push_back({"model", m.name, "type=" + m.type + " engine=" + m.engine + " algorithm=" + algo});
     }
     for (const auto& t : f.trainings) {
@@ -52,6 +56,10 @@ std::vector<Row> summarize(const lang::JobFile& f) {
         facts += " split=" + fmt_ratio(t.split.train) + "/" + fmt_ratio(t.split.validation) + "/" +
                  fmt_ratio(t.split.test);
         if (t.early_stopping) facts += " early_stopping=" + t.early_stopping->metric;
+        // framework: pytorch picks the mlp for a model block that names no algorithm.
+        const lang::ModelSpec* model = f.find_model(t.model);
+        if (t.framework == "pytorch" && model && model->algorithm.empty() && model->engine != "pytorch")
+            facts += " algorithm=mlp (framework pytorch)";
         rows.push_back({"training", t.name, facts});
     }
     for (const auto& t : f.tunings) {

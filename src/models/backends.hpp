@@ -10,10 +10,12 @@ namespace hone::models {
 std::vector<AlgorithmSpec> xgboost_algorithms();  // models/xgboost/
 std::vector<AlgorithmSpec> linear_algorithms();   // models/linear/ (LIBLINEAR, Eigen)
 std::vector<AlgorithmSpec> svm_algorithms();      // models/svm/ (LIBSVM)
+std::vector<AlgorithmSpec> torch_algorithms();    // models/torch/ (libtorch: mlp)
 
 // The version of the library each backend links, "2.0.3".
 std::string xgboost_version();    // models/xgboost/
 std::string liblinear_version();  // models/linear/
 std::string libsvm_version();     // models/svm/
+std::string libtorch_version();   // models/torch/
 
 }  // namespace hone::models

@@ -11,14 +11,6 @@
 namespace hone::models {
 
 
-std::vector<double> Estimator::predict_proba(const data::Matrix&) const {
-    throw Error(ErrorKind::validation, "no_probabilities", "this model does not give probabilities");
-}
-
-Json Estimator::quantize(Precision) {
-    throw Error(ErrorKind::validation, "not_quantizable", "this model has no weights to quantize");
-}
-
 std::vector<std::string> quantizable_algorithms() {
     std::vector<std::string> names;
     for (const auto& a : algorithms())
@@ -50,7 +42,7 @@ const ParamSpec* AlgorithmSpec::find_param(std::string_view n) const {
 const Registry<AlgorithmSpec>& algorithm_registry() {
     static const Registry<AlgorithmSpec> registry("algorithm", "unknown_algorithm", [] {
         std::vector<AlgorithmSpec> out;
-        for (auto part : {xgboost_algorithms(), linear_algorithms(), svm_algorithms()})
+        for (auto part : {xgboost_algorithms(), linear_algorithms(), svm_algorithms(), torch_algorithms()})
             for (auto& a : part) out.push_back(std::move(a));
         return out;
     }());
@@ -75,6 +67,12 @@ std::string range_text(const ParamSpec& p) {
     std::string out;
     if (p.type == ParamType::string) return "one of " + join_or(p.choices, "'");
     if (p.type == ParamType::boolean) return "true or false";
+    if (p.type == ParamType::integer_list) {
+        out = "a list of integers";
+        if (p.min) out += " >= " + bound_text(*p.min);
+        if (p.max) out += std::string(p.min ? " and" : "") + " <= " + bound_text(*p.max);
+        return out + " (or one integer)";
+    }
     out = p.type == ParamType::integer ? "an integer" : "a number";
     if (p.min && p.max)
         out += std::string(" in ") + (p.min_exclusive ? "(" : "[") + bound_text(*p.min) + ", " + bound_text(*p.max) + "]";
@@ -98,6 +96,23 @@ std::string range_text(const ParamSpec& p) {
 // The libraries take integer parameters as C int: a larger value would wrap.
 constexpr double kLargestIntegerParam = 2147483647.0;
 
+Json check_integer(const AlgorithmSpec& algo, const ParamSpec& p, const std::string& written, const Json& whole,
+                   const Json& v) {
+    if (!v.is_number()) bad_value(algo, p, written, whole);
+    double d = v.get<double>();
+    if (d != std::floor(d) || std::fabs(d) > kLargestIntegerParam) bad_value(algo, p, written, whole);
+    if ((p.min && d < *p.min) || (p.max && d > *p.max)) bad_value(algo, p, written, whole);
+    return Json(static_cast<std::int64_t>(d));
+}
+
+// A list of integers, or one integer, each in range.
+Json check_integer_list(const AlgorithmSpec& algo, const ParamSpec& p, const std::string& written, const Json& v) {
+    if (!v.is_array()) return check_integer(algo, p, written, v, v);
+    Json out = Json::array();
+    for (const auto& item : v) out.push_back(check_integer(algo, p, written, v, item));
+    return out;
+}
+
 // The value, checked and converted to the parameter's type.
 Json check_value(const AlgorithmSpec& algo, const ParamSpec& p, const std::string& written, const Json& v) {
     if (v.is_null()) {
@@ -110,6 +125,7 @@ Json check_value(const AlgorithmSpec& algo, const ParamSpec& p, const std::strin
         bad_value(algo, p, written, v);
     }
     switch (p.type) {
+        case ParamType::integer_list: return check_integer_list(algo, p, written, v);
         case ParamType::boolean:
             if (v.is_boolean()) return v;
             bad_value(algo, p, written, v);
@@ -178,11 +194,15 @@ std::unique_ptr<Estimator> make_estimator(const AlgorithmSpec& algo, EstimatorCo
     if (!algo.supports(config.task))
         throw Error(ErrorKind::validation, "unsupported_task",
                     algo.name + " does not do " + std::string(to_string(config.task)));
+    if (algo.check) algo.check(config.params, config.task);
     return algo.make(std::move(config));
 }
 
 Json library_versions() {
-    return Json{{"xgboost", xgboost_version()}, {"liblinear", liblinear_version()}, {"libsvm", libsvm_version()}};
+    return Json{{"xgboost", xgboost_version()},
+                {"liblinear", liblinear_version()},
+                {"libsvm", libsvm_version()},
+                {"libtorch", libtorch_version()}};
 }
 
 std::optional<TuningRange> default_tuning_range(const ParamSpec& p) {
@@ -192,6 +212,7 @@ std::optional<TuningRange> default_tuning_range(const ParamSpec& p) {
         r.values = {false, true};
         return r;
     }
+    if (p.type == ParamType::integer_list) return std::nullopt;  // a search space names its lists
     if (p.type == ParamType::string) {
         if (p.choices.empty()) return std::nullopt;
         if (p.nullable) r.values.push_back(nullptr);  // class_weight: null or 'balanced'
@@ -247,10 +268,11 @@ std::string algorithms_markdown() {
         for (const auto& p : a.params) {
             std::vector<std::string> aliases;
             for (const auto& al : p.aliases) aliases.push_back("`" + al + "`");
-            const char* type = p.type == ParamType::integer   ? "int"
-                               : p.type == ParamType::number  ? "float"
-                               : p.type == ParamType::boolean ? "bool"
-                                                              : "string";
+            const char* type = p.type == ParamType::integer        ? "int"
+                               : p.type == ParamType::number       ? "float"
+                               : p.type == ParamType::boolean      ? "bool"
+                               : p.type == ParamType::integer_list ? "int list"
+                                                                   : "string";
             md << "| `" << p.name << "` | " << type << " | " << (p.default_value.is_null() ? "null" : p.default_value.dump())
                << " | " << range_text(p) << " | " << tuning_range_text(p) << " | " << join(aliases) << " | " << p.doc
                << " |\n";

@@ -15,7 +15,10 @@
 
 namespace hone::models {
 
-enum class ParamType { integer, number, boolean, string };
+// integer_list: a list of integers, each within [min, max] (hidden_layer_sizes:
+// [64, 32]); one integer is accepted as it is written, and the algorithm says
+// what it means (scikit-learn: one layer of that width).
+enum class ParamType { integer, number, boolean, string, integer_list };
 
 struct ParamSpec {
     std::string name;                  // canonical: scikit-learn's name where it has one
@@ -53,6 +56,10 @@ struct AlgorithmSpec {
     bool quantizable = false;            // Estimator::quantize stores its weights at int8/float16
     bool checkpoints = false;            // trains by epochs and honours EstimatorConfig::checkpoints
     std::function<std::unique_ptr<Estimator>(EstimatorConfig)> make;
+    // Checks of resolved parameters together with the task, which no single
+    // parameter's range can say (mlp: a loss_function that does not fit the task);
+    // throws hone::Error(validation). Empty when there are none.
+    std::function<void(const Json& params, Task task)> check;
 
     bool supports(Task t) const;
     const ParamSpec* find_param(std::string_view name) const;  // by name or alias
@@ -98,7 +105,7 @@ struct ResolvedParams {
 // `ignored`, or is an error under `strict`.
 ResolvedParams resolve_params(const AlgorithmSpec& algo, const Json& given, bool strict);
 
-// Builds an estimator for a resolved configuration.
+// Builds an estimator for a resolved configuration (after the algorithm's `check`).
 std::unique_ptr<Estimator> make_estimator(const AlgorithmSpec& algo, EstimatorConfig config);
 
 // docs/algorithms.md, generated from the declarations above.

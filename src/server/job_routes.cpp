@@ -371,7 +371,7 @@ Response statistics(Context& ctx, const Request&) {
         // The catalog's name, so aliases count together; a name it does not know as written.
         std::string algorithm = model ? model->algorithm : "";
         try {
-            if (model) algorithm = train::algorithm_of(*model).name;
+            if (model) algorithm = train::algorithm_of(*model, spec->framework).name;
         } catch (const Error&) {
         }
         for (const auto& run : training_runs(ctx, name, 1000)) {

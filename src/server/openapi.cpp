@@ -132,6 +132,7 @@ const char* type_name(models::ParamType t) {
         case models::ParamType::number: return "number";
         case models::ParamType::boolean: return "boolean";
         case models::ParamType::string: return "string";
+        case models::ParamType::integer_list: return "array";
     }
     return "string";
 }
@@ -144,6 +145,18 @@ Json number_json(double v) {
 
 Json param_schema(const models::ParamSpec& p) {
     Json typed{{"type", type_name(p.type)}};
+    if (p.type == models::ParamType::integer_list) {
+        // A list of integers, or one integer (OpenAPI 3.0 has no type unions but oneOf).
+        Json item{{"type", "integer"}};
+        if (p.min) item["minimum"] = number_json(*p.min);
+        if (p.max) item["maximum"] = number_json(*p.max);
+        Json s{{"oneOf", Json::array({Json{{"type", "array"}, {"items", item}}, item})}};
+        if (!p.default_value.is_null()) s["default"] = p.default_value;
+        if (p.nullable) s["nullable"] = true;
+        if (!p.doc.empty()) s["description"] = p.doc;
+        if (!p.aliases.empty()) s["x-aliases"] = p.aliases;
+        return s;
+    }
     if (p.min) {
         typed["minimum"] = number_json(*p.min);
         if (p.min_exclusive) typed["exclusiveMinimum"] = true;  // OpenAPI 3.0: a flag beside minimum

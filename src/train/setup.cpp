@@ -13,8 +13,10 @@
 namespace hone::train {
 
 
-const models::AlgorithmSpec& algorithm_of(const lang::ModelSpec& model) {
-    return models::find_algorithm(model.algorithm.empty() ? "random_forest" : model.algorithm);
+const models::AlgorithmSpec& algorithm_of(const lang::ModelSpec& model, std::string_view framework) {
+    if (!model.algorithm.empty()) return models::find_algorithm(model.algorithm);
+    const bool pytorch = framework == "pytorch" || model.engine == "pytorch";
+    return models::find_algorithm(pytorch ? "mlp" : "random_forest");
 }
 
 std::string round_key(const std::string& canonical, models::Task task) {
@@ -47,9 +49,6 @@ void check_framework(const lang::TrainingSpec& spec, const lang::ModelSpec& mode
         if (fw == "tensorflow")
             throw Error(ErrorKind::validation, "framework_unavailable", "framework 'tensorflow' has no runtime in hone",
                         {}, "use sklearn or xgboost for classic models, pytorch for neural networks");
-        if (fw == "pytorch")
-            throw Error(ErrorKind::validation, "framework_unavailable",
-                        "the pytorch engine is not available in this build yet", {}, "use sklearn or xgboost");
     }
 }
 
@@ -169,13 +168,15 @@ TrainingSetup prepare_training(const lang::JobFile& file, const lang::TrainingSp
     s.dataset = *file.find_dataset(spec.dataset);
     check_framework(spec, s.model);
     for (const auto& ignored : ignored_settings(spec)) s.warnings.push_back(ignored.message);
-    s.algo = &algorithm_of(s.model);
+    s.algo = &algorithm_of(s.model, spec.framework);
     s.task = task_for(s.model, *s.algo);
 
     s.given_params = s.model.hyperparameters;
     for (auto it = spec.hyperparameters.begin(); it != spec.hyperparameters.end(); ++it)
         s.given_params[it.key()] = it.value();
-    models::resolve_params(*s.algo, s.given_params, spec.strict);  // fail fast; fit_model resolves again
+    // Fail fast, before the data loads; fit_model resolves again.
+    auto resolved = models::resolve_params(*s.algo, s.given_params, spec.strict);
+    if (s.algo->check) s.algo->check(resolved.params, s.task);
 
     s.objective = metrics::resolve_objective(spec.objective, s.task);
     if (!s.objective.warning.empty()) s.warnings.push_back(s.objective.warning);

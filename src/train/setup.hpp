@@ -153,8 +153,9 @@ CrossValidation cross_validate(const TrainingSetup& setup, const Json& hyperpara
 std::string round_key(const std::string& canonical_metric, models::Task task);
 
 // The catalog algorithm a model block names; none named is a random forest
-// (DESIGN.md). An unknown name throws as models::find_algorithm.
-const models::AlgorithmSpec& algorithm_of(const lang::ModelSpec& model);
+// (DESIGN.md), or the mlp when the training's `framework` or the model's
+// `engine` is pytorch. An unknown name throws as models::find_algorithm.
+const models::AlgorithmSpec& algorithm_of(const lang::ModelSpec& model, std::string_view framework = {});
 
 
 }  // namespace hone::train

@@ -39,7 +39,7 @@ private:
         if (!check_at(diags_, pos("training", t.name, {"framework"}), [&] { check_framework(t, *model); })) return;
         const models::AlgorithmSpec* algo = nullptr;
         try {
-            algo = &algorithm_of(*model);
+            algo = &algorithm_of(*model, t.framework);
         } catch (const Error&) {
             return;  // reported at the model block
         }
@@ -52,7 +52,27 @@ private:
             diags_.warning(where, ignored.message);
         }
         check_hyperparameters(t, *model, *algo);
+        check_together(t, *model, *algo, task);
         check_metrics(t, task);
+    }
+
+    // The algorithm's checks of its parameters together with the task (a loss
+    // that does not fit it), once each parameter alone is valid.
+    void check_together(const lang::TrainingSpec& t, const lang::ModelSpec& model, const models::AlgorithmSpec& algo,
+                        models::Task task) {
+        if (!algo.check) return;
+        Json given = model.hyperparameters.is_object() ? model.hyperparameters : Json::object();
+        if (t.hyperparameters.is_object())
+            for (auto it = t.hyperparameters.begin(); it != t.hyperparameters.end(); ++it) given[it.key()] = it.value();
+        Json params;
+        try {
+            params = models::resolve_params(algo, given, false).params;
+        } catch (const Error&) {
+            return;  // reported where the value is written
+        }
+        const char* kind = t.hyperparameters.is_object() && !t.hyperparameters.empty() ? "training" : "model";
+        const std::string& label = kind == std::string_view("training") ? t.name : model.name;
+        check_at(diags_, pos(kind, label, {"hyperparameters"}), [&] { algo.check(params, task); });
     }
 
     // Each written hyperparameter alone, so every bad one is reported where it

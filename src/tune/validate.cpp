@@ -91,7 +91,7 @@ std::optional<Tuned> tuned_by(const lang::JobFile& file, const lang::TuningSpec&
     const lang::ModelSpec* model = file.find_model(out.training->model);
     if (!model) return std::nullopt;
     try {
-        out.algo = &train::algorithm_of(*model);
+        out.algo = &train::algorithm_of(*model, out.training->framework);
         out.task = train::task_for(*model, *out.algo);
     } catch (const Error&) {
         return std::nullopt;

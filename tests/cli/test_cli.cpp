@@ -149,6 +149,33 @@ TEST(Cli, TrainPredictAndListTheRegistry) {
     EXPECT_NE(unknown.out.find("error: no run 'run_nope'"), std::string::npos) << unknown.out;
 }
 
+// The mlp through the whole program: a job in the N3 language with the job
+// language's hyperparameter names, trained, registered and predicting.
+TEST(Cli, TrainAnMlpFromAJobAndPredictWithIt) {
+    Home home;
+    auto t = run("train --json -q " + source("examples/churn/churn_mlp.n3") + " mlp_churn_model", home.env());
+    ASSERT_EQ(t.code, 0) << t.out;
+    auto result = nlohmann::json::parse(t.stdout_);
+    EXPECT_EQ(result["algorithm"], "mlp") << t.stdout_;
+    EXPECT_EQ(result["hyperparameters"]["hidden_layer_sizes"], nlohmann::json::array({32, 16}));
+    EXPECT_EQ(result["hyperparameters"]["max_iter"], 40);
+    EXPECT_EQ(result["hyperparameters"]["solver"], "adamw");
+    EXPECT_GT(result["metrics"]["accuracy"].get<double>(), 0.75);
+    std::string key = result["registry_key"];
+
+    fs::path rows = home.dir / "rows.csv";
+    {
+        std::ifstream in(source("examples/churn/customers.csv"));
+        std::ofstream out(rows);
+        std::string line;
+        for (int i = 0; i < 4 && std::getline(in, line); ++i) out << line << "\n";
+    }
+    auto p = run("predict " + key + " --input " + rows.string(), home.env());
+    ASSERT_EQ(p.code, 0) << p.out;
+    EXPECT_EQ(p.out.substr(0, p.out.find('\n')), "prediction,proba_false,proba_true");
+    EXPECT_EQ(std::count(p.out.begin(), p.out.end(), '\n'), 4);
+}
+
 TEST(Cli, PredictWithAMissingFeatureNamesIt) {
     Home home;
     auto t = run("train --json -q --set hyperparameters.n_estimators=5 " +

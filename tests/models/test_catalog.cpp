@@ -57,6 +57,26 @@ TEST(Catalog, UnknownAlgorithmListsTheValidOnes) {
     }
 }
 
+// libtorch takes half a second to load: the catalog, validation and the other
+// algorithms never load it; the mlp's module loads it when one is made.
+TEST(Catalog, LibtorchLoadsOnlyForANeuralModel) {
+    auto loaded = [] {
+        std::ifstream maps("/proc/self/maps");
+        std::stringstream s;
+        s << maps.rdbuf();
+        return s.str().find("libtorch_cpu") != std::string::npos;
+    };
+    const auto& mlp = find_algorithm("mlp");
+    resolve_params(mlp, Json{{"hidden_layers", Json::array({8})}, {"optimizer", "sgd"}}, true);
+    EXPECT_NE(algorithms_markdown().find("## mlp"), std::string::npos);
+    EXPECT_FALSE(loaded());
+    EstimatorConfig config;
+    config.task = Task::regression;
+    config.params = resolve_params(mlp, Json::object(), true).params;
+    EXPECT_TRUE(make_estimator(mlp, config));
+    EXPECT_TRUE(loaded());
+}
+
 TEST(Catalog, ClassNamesImplyTheTask) {
     EXPECT_EQ(task_implied_by("RandomForestRegressor"), Task::regression);
     EXPECT_EQ(task_implied_by("LogisticRegression"), Task::classification);

@@ -1,0 +1,58 @@
+#include "models/torch/backend.hpp"
+
+#include <dlfcn.h>
+
+#include <string>
+
+#include "common/error.hpp"
+#include "models/torch/mlp.hpp"
+
+#ifndef HONE_TORCH_MODULE
+#error "HONE_TORCH_MODULE must name the libtorch backend's shared module"
+#endif
+
+namespace hone::models::torch_nn {
+
+namespace {
+
+[[noreturn]] void unavailable(const std::string& why) {
+    throw Error(ErrorKind::internal, "torch_backend_unavailable",
+                "cannot load the libtorch backend " + std::string(HONE_TORCH_MODULE) + ": " + why, {},
+                "rebuild hone (the module is built beside it) and check that libtorch is installed");
+}
+
+template <class Fn>
+Fn symbol(void* handle, const char* name) {
+    void* address = ::dlsym(handle, name);
+    if (!address) unavailable(std::string("it lacks ") + name);
+    return reinterpret_cast<Fn>(address);
+}
+
+Backend load() {
+    // Never closed: its estimators live until the process ends.
+    void* handle = ::dlopen(HONE_TORCH_MODULE, RTLD_NOW | RTLD_LOCAL);
+    if (!handle) unavailable(::dlerror());
+    Backend b;
+    b.make_mlp = symbol<decltype(b.make_mlp)>(handle, "hone_torch_make_mlp");
+    b.check_loss = symbol<decltype(b.check_loss)>(handle, "hone_torch_check_loss");
+    return b;
+}
+
+}  // namespace
+
+const Backend& backend() {
+    static const Backend loaded = load();
+    return loaded;
+}
+
+std::unique_ptr<Estimator> make_mlp(EstimatorConfig config) {
+    return std::unique_ptr<Estimator>(backend().make_mlp(&config));
+}
+
+void check_loss(const Json& params, Task task, int num_classes) {
+    const Json& given = params.contains("loss_function") ? params["loss_function"] : Json();
+    if (given.is_null()) return;  // no need to load libtorch for the default loss
+    backend().check_loss(&params, task, num_classes);
+}
+
+}  // namespace hone::models::torch_nn

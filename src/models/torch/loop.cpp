@@ -1,0 +1,337 @@
+#include "models/torch/loop.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "common/error.hpp"
+#include "common/text.hpp"
+
+namespace hone::models::torch_nn {
+
+namespace {
+
+Json finite_or_null(double v) { return std::isfinite(v) ? Json(v) : Json(); }
+double from_json(const Json& v, double if_null) { return v.is_null() ? if_null : v.get<double>(); }
+
+void write_all(int fd, const std::string& bytes, const std::filesystem::path& path) {
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n <= 0) throw Error(ErrorKind::io, "io_error", "cannot write " + path.string());
+        done += static_cast<std::size_t>(n);
+    }
+}
+
+void fsync_directory(const std::filesystem::path& dir) {
+    int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY);
+    if (fd < 0) return;  // the rename happened; a directory we cannot open is not worth failing for
+    ::fsync(fd);
+    ::close(fd);
+}
+
+// Writes `bytes` to `path` so that a crash leaves the old file or the new one,
+// never half of one: a temporary file, fsynced, renamed over it.
+void write_atomically(const std::filesystem::path& path, const std::string& bytes) {
+    std::filesystem::path temp = path;
+    temp += ".tmp";
+    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0) throw Error(ErrorKind::io, "io_error", "cannot create " + temp.string());
+    try {
+        write_all(fd, bytes, temp);
+        if (::fsync(fd) != 0) throw Error(ErrorKind::io, "io_error", "cannot sync " + temp.string());
+    } catch (...) {
+        ::close(fd);
+        std::filesystem::remove(temp);
+        throw;
+    }
+    ::close(fd);
+    std::error_code ec;
+    std::filesystem::rename(temp, path, ec);
+    if (ec) throw Error(ErrorKind::io, "io_error", "cannot move " + temp.string() + " to " + path.string());
+    fsync_directory(path.parent_path());
+}
+
+}  // namespace
+
+std::vector<torch::Tensor> copy_state(const torch::nn::Module& module) {
+    std::vector<torch::Tensor> out;
+    for (const auto& p : module.parameters()) out.push_back(p.detach().clone());
+    for (const auto& b : module.buffers()) out.push_back(b.detach().clone());
+    return out;
+}
+
+void restore_state(torch::nn::Module& module, const std::vector<torch::Tensor>& state) {
+    torch::NoGradGuard no_grad;
+    std::size_t i = 0;
+    for (auto& p : module.parameters()) p.copy_(state.at(i++));
+    for (auto& b : module.buffers()) b.copy_(state.at(i++));
+}
+
+EpochLoop::EpochLoop(LoopModel model, LoopSettings settings, TrainingData data)
+    : model_(std::move(model)), settings_(std::move(settings)), data_(std::move(data)), rng_(settings_.seed) {
+    if (settings_.epochs < 1)
+        throw Error(ErrorKind::validation, "invalid_hyperparameter",
+                    "max_iter (epochs) must be at least 1, got " + std::to_string(settings_.epochs));
+    if (settings_.early_stopping) hold_out_validation();
+    const auto rows = data_.x.size(0);
+    if (rows == 0) throw Error(ErrorKind::data, "empty_training_data", "the training data has no rows");
+    // A batch size above the rows is every row at once, as scikit-learn clips it.
+    settings_.batch_size = static_cast<int>(std::clamp<std::int64_t>(settings_.batch_size, 1, rows));
+    parameters_ = model_.module->parameters();
+    optimizer_ = make_optimizer(settings_.optimizer, parameters_, settings_.optimizer_options);
+    SchedulerOptions so = settings_.scheduler_options;
+    so.base_lr = settings_.optimizer_options.lr;
+    so.epochs = settings_.epochs;
+    so.steps_per_epoch = static_cast<int>(batch_bounds().size());
+    scheduler_ = make_scheduler(settings_.scheduler, so);
+    set_learning_rate(*optimizer_, scheduler_->lr(), scheduler_->momentum());
+}
+
+std::vector<std::pair<std::int64_t, std::int64_t>> EpochLoop::batch_bounds() const {
+    const std::int64_t rows = data_.x.size(0), size = settings_.batch_size;
+    std::vector<std::pair<std::int64_t, std::int64_t>> out;
+    for (std::int64_t start = 0; start < rows; start += size) out.emplace_back(start, std::min(rows, start + size));
+    if (out.size() > 1 && out.back().second - out.back().first < settings_.min_batch_rows) {
+        out[out.size() - 2].second = rows;
+        out.pop_back();
+    }
+    return out;
+}
+
+void EpochLoop::hold_out_validation() {
+    const std::int64_t rows = data_.x.size(0);
+    const auto held = static_cast<std::int64_t>(std::ceil(settings_.validation_fraction * static_cast<double>(rows)));
+    if (held < 1 || rows - held < 1)
+        throw Error(ErrorKind::data, "too_few_rows",
+                    "early_stopping holds out validation_fraction " + format_double(settings_.validation_fraction) +
+                        " of the " + std::to_string(rows) + " training rows, which leaves none to " +
+                        (held < 1 ? "validate on" : "train on"));
+    // Its own generator: the epochs' shuffling stays the same with or without it.
+    std::mt19937_64 rng(settings_.seed ^ 0x9e3779b97f4a7c15ULL);
+    std::vector<std::int64_t> order(static_cast<std::size_t>(rows));
+    for (std::int64_t i = 0; i < rows; ++i) order[static_cast<std::size_t>(i)] = i;
+    for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[rng() % (i + 1)]);
+    auto all = torch::tensor(order, torch::kLong);
+    auto held_rows = all.slice(0, 0, held), kept = all.slice(0, held);
+    x_holdout_ = data_.x.index_select(0, held_rows);
+    y_holdout_ = data_.y.index_select(0, held_rows);
+    data_.x = data_.x.index_select(0, kept);
+    data_.y = data_.y.index_select(0, kept);
+    if (data_.weights.defined()) data_.weights = data_.weights.index_select(0, kept);
+}
+
+// Fisher-Yates with the loop's own generator, so a checkpoint can resume it.
+std::vector<std::int64_t> EpochLoop::shuffled_rows() {
+    std::vector<std::int64_t> order(static_cast<std::size_t>(data_.x.size(0)));
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::int64_t>(i);
+    if (!settings_.shuffle) return order;
+    for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[rng_() % (i + 1)]);
+    return order;
+}
+
+torch::Tensor EpochLoop::batch_loss(const torch::Tensor& rows) {
+    torch::Tensor x = data_.x.index_select(0, rows), y = data_.y.index_select(0, rows);
+    torch::Tensor w = data_.weights.defined() ? data_.weights.index_select(0, rows) : torch::Tensor();
+    torch::Tensor loss = model_.loss.fn(model_.forward(x), y, w);
+    const double n = static_cast<double>(rows.size(0));
+    for (const auto& p : model_.penalized) {
+        if (settings_.l2 > 0) loss = loss + (0.5 * settings_.l2 / n) * p.pow(2).sum();
+        if (settings_.l1 > 0) loss = loss + (settings_.l1 / n) * p.abs().sum();
+    }
+    return loss;
+}
+
+// The L2 norm of all gradients before clipping; clips, then steps.
+double EpochLoop::step_gradients() {
+    double norm = 0;
+    if (settings_.gradient_clip > 0) {
+        norm = torch::nn::utils::clip_grad_norm_(parameters_, settings_.gradient_clip);
+    } else {
+        double squares = 0;
+        for (const auto& p : parameters_)
+            if (p.grad().defined()) squares += p.grad().pow(2).sum().item<double>();
+        norm = std::sqrt(squares);
+    }
+    optimizer_->step();
+    return norm;
+}
+
+EpochLoop::EpochStats EpochLoop::train_epoch(const Callbacks& callbacks) {
+    std::vector<std::int64_t> order = shuffled_rows();
+    torch::Tensor index = torch::tensor(order, torch::kLong);
+    const auto bounds = batch_bounds();
+    EpochStats stats;
+    double loss_sum = 0, norm_sum = 0;
+    model_.module->train();
+    for (std::size_t b = 0; b < bounds.size(); ++b) {
+        if (callbacks.cancelled && callbacks.cancelled())
+            throw Error(ErrorKind::cancelled, "cancelled", "training was cancelled");
+        torch::Tensor rows = index.slice(0, bounds[b].first, bounds[b].second);
+        optimizer_->zero_grad();
+        torch::Tensor loss = batch_loss(rows);
+        const double value = loss.item<double>();
+        if (!std::isfinite(value))
+            throw Error(ErrorKind::data, "training_diverged",
+                        "the training loss became " + std::string(std::isnan(value) ? "nan" : "infinite") +
+                            " in epoch " + std::to_string(epoch_ + 1) + " of " + std::to_string(settings_.epochs) +
+                            " (batch " + std::to_string(b + 1) + ")",
+                        {}, "lower the learning rate, scale the features, or set gradient_clip");
+        loss.backward();
+        norm_sum += step_gradients();
+        loss_sum += value * static_cast<double>(rows.size(0));
+        if (scheduler_->per_batch()) {
+            scheduler_->step();
+            set_learning_rate(*optimizer_, scheduler_->lr(), scheduler_->momentum());
+        }
+    }
+    stats.loss = loss_sum / static_cast<double>(data_.x.size(0));
+    stats.gradient_norm = norm_sum / static_cast<double>(bounds.size());
+    return stats;
+}
+
+Json EpochLoop::epoch_metrics(const EpochStats& stats) {
+    Json m = Json::object();
+    m["train_loss"] = stats.loss;
+    if (data_.x_valid.defined() && data_.x_valid.size(0) > 0) {
+        torch::NoGradGuard no_grad;
+        model_.module->eval();
+        Json v = model_.metrics(model_.forward(data_.x_valid), data_.y_valid);
+        for (auto it = v.begin(); it != v.end(); ++it) m["val_" + it.key()] = it.value();
+    }
+    m["learning_rate"] = optimizer_->param_groups().front().options().get_lr();
+    m["gradient_norm"] = stats.gradient_norm;
+    return m;
+}
+
+// scikit-learn's _update_no_improvement_count: on the training loss, or with
+// early_stopping on the held-out score, keeping the best score's weights.
+bool EpochLoop::own_stop(const EpochStats& stats) {
+    if (settings_.early_stopping) {
+        double score = 0;
+        {
+            torch::NoGradGuard no_grad;
+            model_.module->eval();
+            score = model_.score(model_.forward(x_holdout_), y_holdout_);
+        }
+        if (score < best_score_ + settings_.tol) ++no_improvement_;
+        else no_improvement_ = 0;
+        if (score > best_score_) {
+            best_score_ = score;
+            snapshot_best(epoch_);
+        }
+    } else {
+        if (stats.loss > best_loss_ - settings_.tol) ++no_improvement_;
+        else no_improvement_ = 0;
+        if (stats.loss < best_loss_) best_loss_ = stats.loss;
+    }
+    return no_improvement_ > settings_.n_iter_no_change;
+}
+
+void EpochLoop::snapshot_best(int epoch) {
+    best_weights_ = copy_state(*model_.module);
+    best_epoch_ = epoch;
+}
+
+void EpochLoop::restore_best() {
+    if (best_epoch_ >= 0 && best_epoch_ + 1 < epoch_) restore_state(*model_.module, best_weights_);
+}
+
+void EpochLoop::run(const Callbacks& callbacks, int until_epoch) {
+    const int last = until_epoch < 0 ? settings_.epochs : std::min(until_epoch, settings_.epochs);
+    while (!finished_ && epoch_ < last) {
+        const EpochStats stats = train_epoch(callbacks);
+        Json metrics = epoch_metrics(stats);
+        if (!scheduler_->per_batch()) {
+            scheduler_->step(metrics.value("val_loss", stats.loss));
+            set_learning_rate(*optimizer_, scheduler_->lr(), scheduler_->momentum());
+        }
+        history_.push_back(Json{{"epoch", epoch_}, {"metrics", metrics}});
+        bool stop = false;
+        if (callbacks.on_round) {
+            RoundDecision d = callbacks.on_round(RoundReport{epoch_, settings_.epochs, metrics});
+            if (d.best_round >= 0 && d.best_round == epoch_) snapshot_best(epoch_);
+            stop = d.stop;
+        }
+        if (!callbacks.metrics_every_round && own_stop(stats)) stop = true;
+        ++epoch_;
+        if (stop || epoch_ >= settings_.epochs) finished_ = true;
+    }
+    if (callbacks.cancelled && callbacks.cancelled())
+        throw Error(ErrorKind::cancelled, "cancelled", "training was cancelled");
+    if (finished_) restore_best();
+    model_.module->eval();
+}
+
+void EpochLoop::save_state(const std::filesystem::path& file) const {
+    torch::serialize::OutputArchive archive, module, optimizer, best;
+    model_.module->save(module);
+    optimizer_->save(optimizer);
+    for (std::size_t i = 0; i < best_weights_.size(); ++i) best.write("t" + std::to_string(i), best_weights_[i]);
+    archive.write("module", module);
+    archive.write("optimizer", optimizer);
+    archive.write("best", best);
+    if (model_.generator.defined()) {
+        at::Generator generator = model_.generator;  // a handle on the same generator; mutex() is not const
+        std::lock_guard<std::mutex> lock(generator.mutex());
+        archive.write("generator", generator.get_state());
+    }
+    std::ostringstream rng;
+    rng << rng_;
+    Json meta{{"epoch", epoch_},         {"finished", finished_},         {"history", history_},
+              {"best_loss", finite_or_null(best_loss_)}, {"best_score", finite_or_null(best_score_)},
+              {"no_improvement", no_improvement_}, {"best_epoch", best_epoch_},
+              {"best_tensors", best_weights_.size()}, {"rng", rng.str()}, {"scheduler", scheduler_->state()}};
+    archive.write("meta", c10::IValue(meta.dump()));
+    std::ostringstream bytes;
+    archive.save_to(bytes);
+    write_atomically(file, bytes.str());
+}
+
+void EpochLoop::load_state(const std::filesystem::path& file) {
+    if (!std::filesystem::is_regular_file(file))
+        throw Error(ErrorKind::not_found, "checkpoint_not_found", "no training state at " + file.string());
+    torch::serialize::InputArchive archive, module, optimizer, best;
+    c10::IValue meta_text;
+    try {
+        archive.load_from(file.string());
+        archive.read("module", module);
+        archive.read("optimizer", optimizer);
+        archive.read("best", best);
+        archive.read("meta", meta_text);
+        model_.module->load(module);
+        optimizer_->load(optimizer);
+        if (model_.generator.defined()) {
+            torch::Tensor state;
+            archive.read("generator", state);
+            std::lock_guard<std::mutex> lock(model_.generator.mutex());
+            model_.generator.set_state(state);
+        }
+    } catch (const c10::Error& e) {
+        throw Error(ErrorKind::data, "checkpoint_unreadable",
+                    file.string() + " is not a training state of this model: " + e.what_without_backtrace());
+    }
+    Json meta = Json::parse(meta_text.toStringRef());
+    epoch_ = meta.at("epoch").get<int>();
+    finished_ = meta.at("finished").get<bool>();
+    history_ = meta.at("history");
+    best_loss_ = from_json(meta.at("best_loss"), INFINITY);
+    best_score_ = from_json(meta.at("best_score"), -INFINITY);
+    no_improvement_ = meta.at("no_improvement").get<int>();
+    best_epoch_ = meta.at("best_epoch").get<int>();
+    best_weights_.clear();
+    for (std::size_t i = 0; i < meta.at("best_tensors").get<std::size_t>(); ++i) {
+        torch::Tensor t;
+        best.read("t" + std::to_string(i), t);
+        best_weights_.push_back(t);
+    }
+    std::istringstream rng(meta.at("rng").get<std::string>());
+    rng >> rng_;
+    scheduler_->load_state(meta.at("scheduler"));
+    set_learning_rate(*optimizer_, scheduler_->lr(), scheduler_->momentum());
+}
+
+}  // namespace hone::models::torch_nn

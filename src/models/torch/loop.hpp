@@ -1,0 +1,147 @@
+#pragma once
+// The one epoch loop every neural model trains through: seeded shuffling with its
+// own random generator, batches, the optimizer step, L1/L2 penalties, gradient
+// clipping, the learning-rate scheduler, per-epoch reports and the trainer's
+// decisions (stop, best round, restoring that round's weights), scikit-learn's
+// own stopping (tol / n_iter_no_change), cancellation between batches, and
+// checkpoints of all of it. A model supplies its module, its forward pass, its
+// loss and how to score outputs; nothing else.
+//
+// Includes torch: only src/models/torch/ and its tests include this header.
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <random>
+#include <utility>
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "models/estimator.hpp"
+#include "models/torch/parts.hpp"
+#include "models/torch/schedulers.hpp"
+
+namespace hone::models::torch_nn {
+
+// Rows to train on. y holds int64 class indices or float values, as the loss
+// reads them; weights (per row) may be undefined; the validation rows too.
+struct TrainingData {
+    torch::Tensor x, y, weights;
+    torch::Tensor x_valid, y_valid;
+};
+
+// What a model hands the loop.
+struct LoopModel {
+    std::shared_ptr<torch::nn::Module> module;
+    // Outputs of a batch; the loop sets the module's training mode first.
+    std::function<torch::Tensor(const torch::Tensor& x)> forward;
+    Loss loss;
+    // The weights L1 and L2 penalise (not biases, not batch norm's).
+    std::vector<torch::Tensor> penalized;
+    // Metrics of outputs against targets, without prefix: {"loss": log loss for
+    // classifiers, mse for regressors, then "accuracy" or "rmse"}.
+    std::function<Json(const torch::Tensor& output, const torch::Tensor& y)> metrics;
+    // scikit-learn's score (accuracy, R²): higher is better.
+    std::function<double(const torch::Tensor& output, const torch::Tensor& y)> score;
+    // The generator the forward pass draws from (dropout); saved with the state.
+    // May be undefined.
+    at::Generator generator;
+};
+
+struct LoopSettings {
+    int epochs = 200;
+    int batch_size = 200;  // clipped to the training rows
+    bool shuffle = true;   // shuffle the rows before every epoch
+    // A last batch smaller than this joins the one before (batch norm needs 2 rows).
+    int min_batch_rows = 1;
+    std::string optimizer = "adam";
+    OptimizerOptions optimizer_options;
+    std::string scheduler = "none";
+    // The loop fills in base_lr (optimizer_options.lr), epochs and steps_per_epoch.
+    SchedulerOptions scheduler_options;
+    // Penalties scaled as scikit-learn scales alpha: l2 / 2 * sum(w²) / batch rows,
+    // and l1 * sum(|w|) / batch rows, added to the batch's loss.
+    double l1 = 0, l2 = 0;
+    double gradient_clip = 0;  // largest L2 norm of all gradients together; 0 = no clipping
+    std::uint64_t seed = 42;
+    // scikit-learn's stopping, when the caller does not act on every round's
+    // metrics (Callbacks::metrics_every_round): stop once the training loss (or,
+    // with early_stopping, the score on a validation_fraction of the training
+    // rows held out) has not improved by tol for more than n_iter_no_change epochs.
+    double tol = 1e-4;
+    int n_iter_no_change = 10;
+    bool early_stopping = false;
+    double validation_fraction = 0.1;
+};
+
+class EpochLoop {
+public:
+    // Builds the optimizer and scheduler; holds out early_stopping's rows.
+    // hone::Error(validation) for settings that cannot train these rows.
+    EpochLoop(LoopModel model, LoopSettings settings, TrainingData data);
+
+    // Trains until every epoch is done, a stop (the caller's or scikit-learn's),
+    // or `until_epoch` epochs done in all (-1: no such limit; for checkpoints).
+    // Throws hone::Error(cancelled) when callbacks.cancelled() turns true (checked
+    // between batches), hone::Error(data, "training_diverged") naming the epoch
+    // when the loss is not finite. When it finishes or stops, the module holds the
+    // kept epoch's weights (best_epoch()) and is in evaluation mode.
+    void run(const Callbacks& callbacks, int until_epoch = -1);
+
+    int epochs_done() const { return epoch_; }
+    bool finished() const { return finished_; }
+    // The epoch whose weights were restored (the caller's best round, or
+    // scikit-learn's best validation score), or -1 when the last epoch is kept.
+    int best_epoch() const { return best_epoch_; }
+    // One object per epoch: {"epoch", "metrics"} as reported.
+    const Json& history() const { return history_; }
+
+    // Everything run() needs to go on exactly where it stopped: weights, optimizer,
+    // scheduler, both random generators, epoch, history, stopping counters, the
+    // best epoch's weights. Written atomically (temporary file, fsync, rename).
+    void save_state(const std::filesystem::path& file) const;
+    // Reads what save_state wrote, into a loop built with the same model shape,
+    // settings and data. hone::Error(not_found / data) when it cannot.
+    void load_state(const std::filesystem::path& file);
+
+private:
+    struct EpochStats {
+        double loss = 0, gradient_norm = 0;
+    };
+    EpochStats train_epoch(const Callbacks& callbacks);
+    torch::Tensor batch_loss(const torch::Tensor& rows);
+    double step_gradients();
+    Json epoch_metrics(const EpochStats& stats);
+    bool own_stop(const EpochStats& stats);
+    void snapshot_best(int epoch);
+    void restore_best();
+    // [first, last) rows of each batch of an epoch, in shuffled order.
+    std::vector<std::pair<std::int64_t, std::int64_t>> batch_bounds() const;
+    std::vector<std::int64_t> shuffled_rows();
+    void hold_out_validation();
+
+    LoopModel model_;
+    LoopSettings settings_;
+    TrainingData data_;
+    torch::Tensor x_holdout_, y_holdout_;  // scikit-learn's early_stopping rows
+    std::vector<torch::Tensor> parameters_;
+    std::unique_ptr<torch::optim::Optimizer> optimizer_;
+    std::unique_ptr<LrScheduler> scheduler_;
+    std::mt19937_64 rng_;
+    int epoch_ = 0;
+    bool finished_ = false;
+    Json history_ = Json::array();
+    // scikit-learn's counters (_no_improvement_count, best_loss_, best_validation_score_)
+    double best_loss_ = INFINITY, best_score_ = -INFINITY;
+    int no_improvement_ = 0;
+    int best_epoch_ = -1;      // the epoch of best_weights_, or -1
+    std::vector<torch::Tensor> best_weights_;
+};
+
+// Clones of every parameter and buffer of `module`, and the way back.
+std::vector<torch::Tensor> copy_state(const torch::nn::Module& module);
+void restore_state(torch::nn::Module& module, const std::vector<torch::Tensor>& state);
+
+}  // namespace hone::models::torch_nn

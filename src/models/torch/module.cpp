@@ -1,0 +1,16 @@
+// The libtorch backend's entry points, which hone_models finds with dlsym (see
+// backend.hpp). C linkage for their names; the types are hone's own, built by
+// the same compiler.
+#include "models/torch/mlp_impl.hpp"
+
+extern "C" {
+
+hone::models::Estimator* hone_torch_make_mlp(hone::models::EstimatorConfig* config) {
+    return hone::models::torch_nn::make_mlp_estimator(std::move(*config)).release();
+}
+
+void hone_torch_check_loss(const hone::models::Json* params, hone::models::Task task, int num_classes) {
+    hone::models::torch_nn::check_mlp_loss(*params, task, num_classes);
+}
+
+}  // extern "C"
