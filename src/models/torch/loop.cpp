@@ -57,6 +57,14 @@ void write_atomically(const std::filesystem::path& path, const std::string& byte
 
 }  // namespace
 
+void save_module_atomically(const torch::nn::Module& module, const std::filesystem::path& file) {
+    torch::serialize::OutputArchive archive;
+    module.save(archive);
+    std::ostringstream bytes;
+    archive.save_to(bytes);
+    write_atomically(file, bytes.str());
+}
+
 std::vector<torch::Tensor> copy_state(const torch::nn::Module& module) {
     std::vector<torch::Tensor> out;
     for (const auto& p : module.parameters()) out.push_back(p.detach().clone());

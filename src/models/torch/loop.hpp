@@ -91,6 +91,7 @@ public:
     void run(const Callbacks& callbacks, int until_epoch = -1);
 
     int epochs_done() const { return epoch_; }
+    int total_epochs() const { return settings_.epochs; }
     bool finished() const { return finished_; }
     // The epoch whose weights were restored (the caller's best round, or
     // scikit-learn's best validation score), or -1 when the last epoch is kept.
@@ -139,6 +140,10 @@ private:
     int best_epoch_ = -1;      // the epoch of best_weights_, or -1
     std::vector<torch::Tensor> best_weights_;
 };
+
+// `module`'s parameters and buffers in libtorch's format, written atomically
+// (a temporary file, fsync, rename).
+void save_module_atomically(const torch::nn::Module& module, const std::filesystem::path& file);
 
 // Clones of every parameter and buffer of `module`, and the way back.
 std::vector<torch::Tensor> copy_state(const torch::nn::Module& module);
