@@ -212,7 +212,11 @@ std::optional<TuningRange> default_tuning_range(const ParamSpec& p) {
         r.values = {false, true};
         return r;
     }
-    if (p.type == ParamType::integer_list) return std::nullopt;  // a search space names its lists
+    if (p.type == ParamType::integer_list) {  // lists to try, when the catalog names some
+        if (p.tune_values.empty()) return std::nullopt;
+        r.values = p.tune_values;
+        return r;
+    }
     if (p.type == ParamType::string) {
         if (p.choices.empty()) return std::nullopt;
         if (p.nullable) r.values.push_back(nullptr);  // class_weight: null or 'balanced'

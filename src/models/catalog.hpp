@@ -36,6 +36,9 @@ struct ParamSpec {
     // Range for default tuning spaces, when it differs from [min, max].
     std::optional<double> tune_min, tune_max;
     bool tune_log = false;
+    // For a list parameter (hidden_layer_sizes), the values a study tries when
+    // its search space names the parameter alone.
+    std::vector<Json> tune_values;
 };
 
 // A name that selects an algorithm; class names imply the task

@@ -380,3 +380,24 @@ TEST(Study, ANameAloneSearchesTheCatalogsRange) {
         EXPECT_LE(rate, 0.3);
     }
 }
+
+// The MLP tunes by name alone too: hidden_layer_sizes over the catalog's lists,
+// learning_rate_init log-uniform; a pruner sees its per-epoch validation values.
+TEST(Study, TheMlpTunesItsLayersAsListsAndItsLearningRateOnALogScale) {
+    Workspace ws;
+    auto file = ws.job("    algorithm: mlp\n    hyperparameters:\n        max_iter: 6\n        batch_size: 64\n",
+                       "tuning \"study\":\n    training_job: baseline_churn_model\n    strategy: random\n"
+                       "    max_trials: 4\n    pruner: median\n"
+                       "    search_space: [hidden_layer_sizes, learning_rate_init]\n");
+    auto r = tune::run_tuning_job(file, "study", *ws.store, options_for(ws));
+    EXPECT_EQ(r["search_space"]["hidden_layer_sizes"]["type"], "categorical");
+    EXPECT_EQ(r["search_space"]["hidden_layer_sizes"]["values"],
+              (lang::Json::array({{50}, {100}, {100, 50}, {128, 64, 32}})));
+    EXPECT_EQ(r["search_space"]["learning_rate_init"]["log"], true);
+    ASSERT_EQ(r["trials"].size(), 4u);
+    for (const auto& t : r["trials"]) {
+        EXPECT_TRUE(t["hyperparameters"]["hidden_layer_sizes"].is_array()) << t.dump();
+        EXPECT_FALSE(t["intermediate_values"].empty()) << "per-epoch values reach the pruner: " << t.dump();
+    }
+    EXPECT_GT(r["best_value"].get<double>(), 0.6);
+}

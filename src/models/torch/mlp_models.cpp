@@ -33,7 +33,8 @@ std::vector<ParamSpec> architecture_params() {
         {.name = "hidden_layer_sizes", .type = ParamType::integer_list, .default_value = Json::array({100}),
          .min = 1.0, .aliases = {"hidden_layers", "layers"},
          .doc = "width of each hidden layer, input side first ([] = none: a linear model); one integer n is one "
-                "layer of n units as in scikit-learn, or n layers of `neurons` units when neurons is given"},
+                "layer of n units as in scikit-learn, or n layers of `neurons` units when neurons is given",
+         .tune_values = {Json::array({50}), Json::array({100}), Json::array({100, 50}), Json::array({128, 64, 32})}},
         {.name = "neurons", .type = ParamType::integer, .default_value = nullptr, .min = 1.0, .nullable = true,
          .doc = "width of every hidden layer, overriding the widths of hidden_layer_sizes (which then gives the "
                 "number of layers); null = as hidden_layer_sizes says"},
