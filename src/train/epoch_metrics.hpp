@@ -8,7 +8,8 @@
 //   accuracy, precision, recall, f1_score (classifiers) or rmse, r2
 //     (regressors): validation values, else training ones, null when the
 //     estimator does not report them,
-//   learning_rate, gradient_norm (null when the estimator has none),
+//   learning_rate, gradient_norm (the L2 norm of all gradients on the epoch's
+//     last batch, before clipping; null when the estimator has none),
 //   epoch_seconds, eta_seconds, resource_usage (common/resources.hpp).
 //
 // Rounds that carry no metrics (boosting takes them on some rounds only) keep
