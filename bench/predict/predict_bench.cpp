@@ -95,6 +95,7 @@ void batch_of_64(benchmark::State& state, const std::string& job) {
 BENCHMARK_CAPTURE(one_row, random_forest, std::string("random_forest"))->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(one_row, xgboost, std::string("xgboost"))->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(one_row, logistic_regression, std::string("logistic_regression"))->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(one_row, mlp, std::string("mlp"))->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(batch_of_64, random_forest, std::string("random_forest"))->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(batch_of_64, xgboost, std::string("xgboost"))->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(batch_of_64, logistic_regression, std::string("logistic_regression"))
