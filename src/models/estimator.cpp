@@ -2,9 +2,20 @@
 // backend (a shared module, see models/torch/backend.hpp) needs them too.
 #include "models/estimator.hpp"
 
+#include <algorithm>
+
 #include "common/error.hpp"
 
 namespace hone::models {
+
+std::vector<double> most_probable_classes(const std::vector<double>& proba, std::size_t rows, std::size_t k) {
+    std::vector<double> classes(rows);
+    for (std::size_t i = 0; i < rows; ++i) {
+        const double* row = proba.data() + i * k;
+        classes[i] = static_cast<double>(std::max_element(row, row + k) - row);
+    }
+    return classes;
+}
 
 std::vector<double> Estimator::predict_proba(const data::Matrix&) const {
     throw Error(ErrorKind::validation, "no_probabilities", "this model does not give probabilities");

@@ -101,6 +101,11 @@ struct Prediction {
     std::vector<double> proba;   // as predict_proba(); empty without has_proba()
 };
 
+// Each row's most probable class (ties to the lower index) from rows * k
+// probabilities, row-major: predict() for models whose classes are the argmax
+// of their probabilities.
+std::vector<double> most_probable_classes(const std::vector<double>& proba, std::size_t rows, std::size_t k);
+
 class Estimator {
 public:
     explicit Estimator(EstimatorConfig config) : config_(std::move(config)) {}

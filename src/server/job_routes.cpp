@@ -98,16 +98,16 @@ public:
     explicit ProgressFeed(train::RunControl& control) : control_(control) {}
 
     void training(const train::Progress& p) {
-        // The pace is the fit's: loading and preprocessing come before it.
-        if (p.stage == "fitting" && p.round < 0) started_ = std::chrono::steady_clock::now();
         Json progress{{"stage", p.stage}};
         if (p.round >= 0) {
             int done = p.round + 1;
             progress["current_epoch"] = done;
             progress["total_epochs"] = p.total_rounds;
             progress["percent"] = p.total_rounds > 0 ? 100.0 * done / p.total_rounds : 0.0;
-            progress["estimated_remaining"] = remaining_ms(done, p.total_rounds);
-            if (p.training_metrics.is_object()) progress["training_metrics"] = p.training_metrics;
+            // The fit's pace (train/epoch_metrics.hpp), in milliseconds.
+            const Json& tm = p.training_metrics;
+            progress["estimated_remaining"] = tm.is_object() ? tm["eta_seconds"].get<double>() * 1000 : 0.0;
+            if (tm.is_object()) progress["training_metrics"] = tm;
         }
         // Rounds without metrics (they are not taken every round) carry the latest.
         if (!p.metrics.empty()) metrics_ = p.metrics;

@@ -32,9 +32,10 @@ Json EpochTracker::on_round(const models::RoundReport& report) {
     const int total = report.total_rounds;
     Json training_loss = latest_.contains("train_loss") ? latest_["train_loss"] : Json(nullptr);
     Json validation_loss = latest_.contains("val_loss") ? latest_["val_loss"] : Json(nullptr);
-    const Json& watched = validation_loss.is_number() ? validation_loss : training_loss;
-    if (watched.is_number() && report.metrics.contains(validation_loss.is_number() ? "val_loss" : "train_loss")) {
-        double loss = watched.get<double>();
+    // The best is judged on losses this round reported, not ones carried over.
+    const char* watched = validation_loss.is_number() ? "val_loss" : "train_loss";
+    if (report.metrics.contains(watched) && report.metrics[watched].is_number()) {
+        double loss = report.metrics[watched].get<double>();
         if (std::isfinite(loss) && (best_epoch_ == 0 || loss < best_loss_)) {
             best_loss_ = loss;
             best_epoch_ = epoch;
@@ -62,7 +63,13 @@ Json EpochTracker::on_round(const models::RoundReport& report) {
     out["gradient_norm"] = latest_.contains("gradient_norm") ? latest_["gradient_norm"] : Json(nullptr);
     out["epoch_seconds"] = epoch_seconds;
     out["eta_seconds"] = total > epoch && epoch > 0 ? spent / epoch * (total - epoch) : 0.0;
-    out["resource_usage"] = resources_.sample().to_json();
+    // Boosting rounds can take a millisecond: sample the process at most four
+    // times a second and repeat the latest sample in between.
+    if (resource_usage_.is_null() || now - sampled_ >= std::chrono::milliseconds(250)) {
+        resource_usage_ = resources_.sample().to_json();
+        sampled_ = now;
+    }
+    out["resource_usage"] = resource_usage_;
     return out;
 }
 

@@ -37,6 +37,8 @@ private:
 
     Task task_;
     ResourceMonitor resources_;
+    nlohmann::ordered_json resource_usage_;  // the latest sample
+    std::chrono::steady_clock::time_point sampled_;
     std::chrono::steady_clock::time_point started_, last_;
     nlohmann::ordered_json latest_ = nlohmann::ordered_json::object();
     double best_loss_ = 0;

@@ -125,37 +125,9 @@ public:
                   std::to_string(setup.parts.validation.size()) + " validation and " +
                   std::to_string(setup.parts.test.size()) + " test rows; " + std::to_string(setup.pre.output_size()) +
                   " features after preprocessing");
-        Json cross_validation;
-        if (spec_.cv > 1) {
-            progress("cross-validating");
-            log_.info("cross-validating over " + std::to_string(spec_.cv) + " folds");
-            FitHooks fold_hooks;
-            fold_hooks.threads = options_.context.threads;
-            fold_hooks.cancelled = options_.context.cancelled;
-            cross_validation = cross_validate(setup, Json::object(), fold_hooks, spec_.return_train_score).to_json();
-        }
+        Json cross_validation = cross_validate_if_asked(setup);
 
-        progress("fitting");
-        log_.info("fitting " + setup.algo->name + " (" + std::string(models::to_string(setup.task)) + ")");
-        FitHooks hooks;
-        hooks.threads = options_.context.threads;
-        hooks.cancelled = options_.context.cancelled;
-        set_checkpoints(setup, hooks);
-        EpochTracker epochs(setup.task);
-        hooks.on_round = [this, &epochs](const models::RoundReport& r) {
-            Json training_metrics = epochs.on_round(r);
-            if (!r.replayed && logs_round(r.round, r.total_rounds)) log_.info(epoch_line(training_metrics));
-            if (!r.metrics.empty()) {
-                Json row = r.metrics;
-                row["epoch_seconds"] = training_metrics["epoch_seconds"];
-                row["resource_usage"] = training_metrics["resource_usage"];
-                store_.add_round(run_id_, r.round, row);
-                round_usage_[r.round] = {training_metrics["epoch_seconds"], training_metrics["resource_usage"]};
-            }
-            if (options_.on_progress)
-                options_.on_progress(Progress{"fitting", r.round, r.total_rounds, r.metrics, training_metrics});
-        };
-        FitResult fit = fit_model(setup, Json::object(), hooks);
+        FitResult fit = fit_reporting_rounds(setup);
         progress("evaluating");
         if (fit.estimator->iterative() && fit.estimator->best_iteration() >= 0 && !fit.history.empty())
             log_.info("stopped after epoch " + std::to_string(fit.history.back()["round"].get<int>() + 1) +
@@ -182,6 +154,45 @@ public:
     const Json& warnings() const { return warnings_; }
 
 private:
+    Json cross_validate_if_asked(const TrainingSetup& setup) {
+        Json cross_validation;
+        if (spec_.cv > 1) {
+            progress("cross-validating");
+            log_.info("cross-validating over " + std::to_string(spec_.cv) + " folds");
+            FitHooks fold_hooks;
+            fold_hooks.threads = options_.context.threads;
+            fold_hooks.cancelled = options_.context.cancelled;
+            cross_validation = cross_validate(setup, Json::object(), fold_hooks, spec_.return_train_score).to_json();
+        }
+        return cross_validation;
+    }
+
+    FitResult fit_reporting_rounds(const TrainingSetup& setup) {
+        progress("fitting");
+        log_.info("fitting " + setup.algo->name + " (" + std::string(models::to_string(setup.task)) + ")");
+        FitHooks hooks;
+        hooks.threads = options_.context.threads;
+        hooks.cancelled = options_.context.cancelled;
+        set_checkpoints(setup, hooks);
+        EpochTracker epochs(setup.task);
+        hooks.on_round = [this, &epochs](const models::RoundReport& r) { record_round(r, epochs.on_round(r)); };
+        return fit_model(setup, Json::object(), hooks);
+    }
+
+    // A round's log line (about ten per fit), stored row and progress event.
+    void record_round(const models::RoundReport& r, const Json& training_metrics) {
+        if (!r.replayed && logs_round(r.round, r.total_rounds)) log_.info(epoch_line(training_metrics));
+        if (!r.metrics.empty()) {
+            Json row = r.metrics;
+            row["epoch_seconds"] = training_metrics["epoch_seconds"];
+            row["resource_usage"] = training_metrics["resource_usage"];
+            store_.add_round(run_id_, r.round, row);
+            round_usage_[r.round] = {training_metrics["epoch_seconds"], training_metrics["resource_usage"]};
+        }
+        if (options_.on_progress)
+            options_.on_progress(Progress{"fitting", r.round, r.total_rounds, r.metrics, training_metrics});
+    }
+
     void set_checkpoints(const TrainingSetup& setup, FitHooks& hooks) {
         const lang::CheckpointSpec& c = spec_.checkpoints;
         if (!c.enabled) return;

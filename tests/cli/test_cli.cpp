@@ -50,12 +50,23 @@ Output run(const std::string& args, const std::string& env = "") {
 
 std::string source(const std::string& rel) { return std::string(HONE_SOURCE_DIR) + "/" + rel; }
 
+
 struct Home {
     fs::path dir = fs::temp_directory_path() / ("hone-cli-" + std::to_string(std::random_device{}()));
     Home() { fs::create_directories(dir); }
     ~Home() { fs::remove_all(dir); }
     std::string env() const { return "HONE_HOME=" + dir.string() + " "; }
 };
+
+// The churn example's header and first rows, `lines` lines in all, as a file in `home`.
+fs::path churn_head(const Home& home, int lines) {
+    fs::path rows = home.dir / "rows.csv";
+    std::ifstream in(source("examples/churn/customers.csv"));
+    std::ofstream out(rows);
+    std::string line;
+    for (int i = 0; i < lines && std::getline(in, line); ++i) out << line << "\n";
+    return rows;
+}
 
 }  // namespace
 
@@ -111,13 +122,7 @@ TEST(Cli, TrainPredictAndListTheRegistry) {
     ASSERT_EQ(list.code, 0) << list.out;
     EXPECT_EQ(nlohmann::json::parse(list.stdout_)[0]["key"], key);
 
-    fs::path rows = home.dir / "rows.csv";
-    {
-        std::ifstream in(source("examples/churn/customers.csv"));
-        std::ofstream out(rows);
-        std::string line;
-        for (int i = 0; i < 4 && std::getline(in, line); ++i) out << line << "\n";
-    }
+    fs::path rows = churn_head(home, 4);
     auto p = run("predict " + key + " --input " + rows.string(), home.env());
     ASSERT_EQ(p.code, 0) << p.out;
     EXPECT_EQ(p.out.substr(0, p.out.find('\n')), "prediction,proba_false,proba_true");
@@ -163,13 +168,7 @@ TEST(Cli, TrainAnMlpFromAJobAndPredictWithIt) {
     EXPECT_GT(result["metrics"]["accuracy"].get<double>(), 0.75);
     std::string key = result["registry_key"];
 
-    fs::path rows = home.dir / "rows.csv";
-    {
-        std::ifstream in(source("examples/churn/customers.csv"));
-        std::ofstream out(rows);
-        std::string line;
-        for (int i = 0; i < 4 && std::getline(in, line); ++i) out << line << "\n";
-    }
+    fs::path rows = churn_head(home, 4);
     auto p = run("predict " + key + " --input " + rows.string(), home.env());
     ASSERT_EQ(p.code, 0) << p.out;
     EXPECT_EQ(p.out.substr(0, p.out.find('\n')), "prediction,proba_false,proba_true");

@@ -439,13 +439,7 @@ Prediction MlpEstimator::predict_with_proba(const data::Matrix& x) const {
         return result;
     }
     result.proba = proba_of(out);
-    // The most probable class, ties to the lower index.
-    const std::size_t k = static_cast<std::size_t>(config_.num_classes);
-    result.values.resize(x.rows);
-    for (std::size_t i = 0; i < x.rows; ++i) {
-        const double* row = result.proba.data() + i * k;
-        result.values[i] = static_cast<double>(std::max_element(row, row + k) - row);
-    }
+    result.values = most_probable_classes(result.proba, x.rows, static_cast<std::size_t>(config_.num_classes));
     return result;
 }
 

@@ -389,13 +389,7 @@ Prediction BoosterEstimator::predict_with_proba(const data::Matrix& x) const {
         return out;
     }
     out.proba = predict_proba(x);
-    // The most probable class, ties to the lower index.
-    std::size_t k = config_.num_classes;
-    out.values.resize(x.rows);
-    for (std::size_t i = 0; i < x.rows; ++i) {
-        const double* row = out.proba.data() + i * k;
-        out.values[i] = static_cast<double>(std::max_element(row, row + k) - row);
-    }
+    out.values = most_probable_classes(out.proba, x.rows, config_.num_classes);
     return out;
 }
 
