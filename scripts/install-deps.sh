@@ -13,6 +13,7 @@ BUILD_PKGS=(
   libeigen3-dev             # dense linear algebra
   liblbfgspp-dev            # L-BFGS for logistic regression (header-only, on Eigen)
   libtorch-dev              # neural networks
+  libopenblas0-openmp       # libtorch's matrix products: Debian's default BLAS is the unoptimized reference one
   libnanoflann-dev          # neighbour search
   libsqlite3-dev sqlite3    # embedded store
   postgresql libpqxx-dev    # team store (tests start their own server)

@@ -141,16 +141,32 @@ std::vector<std::int64_t> EpochLoop::shuffled_rows() {
     return order;
 }
 
+// The data loss of a batch, with autograd; the L1 penalty joins it there.
 torch::Tensor EpochLoop::batch_loss(const torch::Tensor& rows) {
     torch::Tensor x = data_.x.index_select(0, rows), y = data_.y.index_select(0, rows);
     torch::Tensor w = data_.weights.defined() ? data_.weights.index_select(0, rows) : torch::Tensor();
     torch::Tensor loss = model_.loss.fn(model_.forward(x), y, w);
-    const double n = static_cast<double>(rows.size(0));
-    for (const auto& p : model_.penalized) {
-        if (settings_.l2 > 0) loss = loss + (0.5 * settings_.l2 / n) * p.pow(2).sum();
-        if (settings_.l1 > 0) loss = loss + (settings_.l1 / n) * p.abs().sum();
+    if (settings_.l1 > 0) {
+        const double n = static_cast<double>(rows.size(0));
+        for (const auto& p : model_.penalized) loss = loss + (settings_.l1 / n) * p.abs().sum();
     }
     return loss;
+}
+
+// The L2 penalty 0.5 * l2 / n * sum(w^2) of a batch of n rows, outside
+// autograd: its gradient l2 / n * w goes straight into the weights' gradients,
+// three tensor operations per weight instead of the eight autograd would run.
+double EpochLoop::add_l2_penalty(std::int64_t rows) {
+    if (settings_.l2 <= 0) return 0;
+    torch::NoGradGuard no_grad;
+    const double scale = settings_.l2 / static_cast<double>(rows);
+    double squares = 0;
+    for (auto& p : model_.penalized) {
+        const torch::Tensor flat = p.reshape({-1});
+        squares += at::dot(flat, flat).item<double>();
+        if (p.grad().defined()) p.mutable_grad().add_(p, scale);
+    }
+    return 0.5 * scale * squares;
 }
 
 // The L2 norm of all gradients before clipping (when `measure`, or when
@@ -180,16 +196,18 @@ EpochLoop::EpochStats EpochLoop::train_epoch(const Callbacks& callbacks) {
         if (callbacks.cancelled && callbacks.cancelled())
             throw Error(ErrorKind::cancelled, "cancelled", "training was cancelled");
         torch::Tensor rows = index.slice(0, bounds[b].first, bounds[b].second);
-        optimizer_->zero_grad();
+        // Gradients start undefined, so backward writes them instead of adding
+        // to zeros: what zero_grad(set_to_none) does in PyTorch 2.
+        for (auto& p : parameters_) p.mutable_grad().reset();
         torch::Tensor loss = batch_loss(rows);
-        const double value = loss.item<double>();
+        loss.backward();
+        const double value = loss.item<double>() + add_l2_penalty(rows.size(0));
         if (!std::isfinite(value))
             throw Error(ErrorKind::data, "training_diverged",
                         "the training loss became " + std::string(std::isnan(value) ? "nan" : "infinite") +
                             " in epoch " + std::to_string(epoch_ + 1) + " of " + std::to_string(settings_.epochs) +
                             " (batch " + std::to_string(b + 1) + ")",
                         {}, "lower the learning rate, scale the features, or set gradient_clip");
-        loss.backward();
         // The reported norm is the last batch's: measuring every batch costs
         // a tenth of an epoch at batch sizes of a few hundred rows.
         const bool last_batch = b + 1 == bounds.size();

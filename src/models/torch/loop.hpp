@@ -113,6 +113,7 @@ private:
     };
     EpochStats train_epoch(const Callbacks& callbacks);
     torch::Tensor batch_loss(const torch::Tensor& rows);
+    double add_l2_penalty(std::int64_t rows);
     double step_gradients(bool measure);
     Json epoch_metrics(const EpochStats& stats);
     bool own_stop(const EpochStats& stats);

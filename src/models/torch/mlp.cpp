@@ -114,8 +114,10 @@ std::uint64_t seed_of(const EstimatorConfig& c) {
 }
 
 void use_threads(unsigned threads) {
-    unsigned n = threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : threads;
-    torch::set_num_threads(static_cast<int>(n));
+    const int n = static_cast<int>(threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : threads);
+    // Only on a change: each call replaces libtorch's worker pool with new
+    // threads that spin a while, which a tuning study's many fits would pay for.
+    if (torch::get_num_threads() != n) torch::set_num_threads(n);
 }
 
 // hidden_layer_sizes, with neurons overriding every width (the list's length,

@@ -1,5 +1,9 @@
 #include "models/torch/parts.hpp"
 
+#include <cmath>
+
+#include <c10/util/string_utils.h>
+
 #include "common/error.hpp"
 #include "common/registry.hpp"
 
@@ -10,6 +14,116 @@ namespace {
 namespace optim = torch::optim;
 namespace F = torch::nn::functional;
 
+// The scalars of one Adam step of one parameter.
+struct AdamStep {
+    double beta1 = 0, beta2 = 0, eps = 0;
+    double grad_decay = 0;   // Adam's weight decay, added to the gradient
+    double param_scale = 1;  // AdamW's decoupled decay: the parameter shrinks by lr * weight_decay
+    double step_size = 0;    // lr / (1 - beta1^t)
+    double bias_correction2_sqrt = 1;
+};
+
+// One Adam step over one parameter's memory: the arithmetic of libtorch's
+// Adam::step (AdamW's when `decoupled`), element by element.
+// Vectorized at any optimization level (the pointers never alias).
+template <class T>
+[[gnu::optimize("tree-vectorize")]] void adam_update(T* __restrict p, const T* __restrict g, T* __restrict m,
+                                                     T* __restrict v, std::int64_t n, const AdamStep& s) {
+    const T beta1 = static_cast<T>(s.beta1), beta2 = static_cast<T>(s.beta2), eps = static_cast<T>(s.eps);
+    const T grad_decay = static_cast<T>(s.grad_decay), param_scale = static_cast<T>(s.param_scale);
+    const T step_size = static_cast<T>(s.step_size), bias2_sqrt = static_cast<T>(s.bias_correction2_sqrt);
+    for (std::int64_t i = 0; i < n; ++i) {
+        const T grad = g[i] + grad_decay * p[i];
+        m[i] = m[i] * beta1 + (1 - beta1) * grad;
+        v[i] = v[i] * beta2 + (1 - beta2) * grad * grad;
+        p[i] = p[i] * param_scale - step_size * m[i] / (std::sqrt(v[i]) / bias2_sqrt + eps);
+    }
+}
+
+// Adam and AdamW doing each parameter's step in one pass over its memory
+// instead of about ten tensor operations: at batches of a few dozen rows the
+// operations' dispatch costs more than their arithmetic. The state and the
+// archive are libtorch's own, so checkpoints load in either. Anything the
+// loop does not cover (amsgrad, a closure, sparse or non-contiguous tensors,
+// other types than float and double) takes libtorch's own step.
+template <class Base, class Options, class ParamState, bool kDecoupled>
+class FusedAdam : public Base {
+public:
+    using Base::Base;
+
+    torch::Tensor step(torch::optim::Optimizer::LossClosure closure = nullptr) override {
+        if (closure || !fusable()) return Base::step(std::move(closure));
+        torch::NoGradGuard no_grad;
+        for (auto& group : this->param_groups_) {
+            const auto& o = static_cast<const Options&>(group.options());
+            for (auto& p : group.params()) {
+                if (!p.grad().defined()) continue;
+                ParamState& state = state_of(p);
+                state.step(state.step() + 1);
+                update(p, state, o);
+            }
+        }
+        return {};
+    }
+
+private:
+    bool fusable() const {
+        for (const auto& group : this->param_groups_) {
+            if (static_cast<const Options&>(group.options()).amsgrad()) return false;
+            for (const auto& p : group.params()) {
+                const auto& g = p.grad();
+                if (!g.defined()) continue;
+                if (g.is_sparse() || !p.is_contiguous() || !g.is_contiguous() || g.scalar_type() != p.scalar_type() ||
+                    (p.scalar_type() != torch::kFloat && p.scalar_type() != torch::kDouble))
+                    return false;
+            }
+        }
+        return true;
+    }
+
+    ParamState& state_of(const torch::Tensor& p) {
+        const std::string key = c10::guts::to_string(p.unsafeGetTensorImpl());
+        auto found = this->state_.find(key);
+        if (found == this->state_.end()) {
+            auto state = std::make_unique<ParamState>();
+            state->step(0);
+            state->exp_avg(torch::zeros_like(p, torch::MemoryFormat::Contiguous));
+            state->exp_avg_sq(torch::zeros_like(p, torch::MemoryFormat::Contiguous));
+            found = this->state_.emplace(key, std::move(state)).first;
+        }
+        return static_cast<ParamState&>(*found->second);
+    }
+
+    void update(torch::Tensor& p, ParamState& state, const Options& o) {
+        const auto [beta1, beta2] = o.betas();
+        const auto step = static_cast<double>(state.step());
+        AdamStep s;
+        s.beta1 = beta1;
+        s.beta2 = beta2;
+        s.eps = o.eps();
+        s.grad_decay = kDecoupled ? 0.0 : o.weight_decay();
+        s.param_scale = kDecoupled ? 1.0 - o.lr() * o.weight_decay() : 1.0;
+        s.step_size = o.lr() / (1 - std::pow(beta1, step));
+        s.bias_correction2_sqrt = std::sqrt(1 - std::pow(beta2, step));
+        torch::Tensor& m = state.exp_avg();
+        torch::Tensor& v = state.exp_avg_sq();
+        if (!m.is_contiguous() || !v.is_contiguous()) {  // a state loaded from elsewhere
+            m = m.contiguous();
+            v = v.contiguous();
+        }
+        const torch::Tensor& g = p.grad();
+        if (p.scalar_type() == torch::kFloat)
+            adam_update(p.data_ptr<float>(), g.data_ptr<float>(), m.data_ptr<float>(), v.data_ptr<float>(),
+                        p.numel(), s);
+        else
+            adam_update(p.data_ptr<double>(), g.data_ptr<double>(), m.data_ptr<double>(), v.data_ptr<double>(),
+                        p.numel(), s);
+    }
+};
+
+using Adam = FusedAdam<optim::Adam, optim::AdamOptions, optim::AdamParamState, false>;
+using AdamW = FusedAdam<optim::AdamW, optim::AdamWOptions, optim::AdamWParamState, true>;
+
 using OptimizerFactory =
     std::function<std::unique_ptr<optim::Optimizer>(std::vector<torch::Tensor>, const OptimizerOptions&)>;
 
@@ -18,14 +132,14 @@ const Registry<Registered<OptimizerFactory>>& optimizers() {
         "optimizer", "unknown_optimizer",
         {{"adam", {}, "Adam (torch.optim.Adam), scikit-learn's default solver",
           [](std::vector<torch::Tensor> p, const OptimizerOptions& o) -> std::unique_ptr<optim::Optimizer> {
-              return std::make_unique<optim::Adam>(std::move(p), optim::AdamOptions(o.lr)
+              return std::make_unique<Adam>(std::move(p), optim::AdamOptions(o.lr)
                                                                      .betas({o.beta1, o.beta2})
                                                                      .eps(o.epsilon)
                                                                      .weight_decay(o.weight_decay.value_or(0)));
           }},
          {"adamw", {}, "AdamW (torch.optim.AdamW): Adam with decoupled weight decay, 0.01 unless given",
           [](std::vector<torch::Tensor> p, const OptimizerOptions& o) -> std::unique_ptr<optim::Optimizer> {
-              return std::make_unique<optim::AdamW>(std::move(p), optim::AdamWOptions(o.lr)
+              return std::make_unique<AdamW>(std::move(p), optim::AdamWOptions(o.lr)
                                                                       .betas({o.beta1, o.beta2})
                                                                       .eps(o.epsilon)
                                                                       .weight_decay(o.weight_decay.value_or(0.01)));
@@ -50,15 +164,20 @@ const Registry<Registered<OptimizerFactory>>& optimizers() {
     return registry;
 }
 
-// The weighted mean of per-row losses, or their mean without weights.
-torch::Tensor reduce(const torch::Tensor& per_row, const torch::Tensor& weights) {
-    if (!weights.defined()) return per_row.mean();
-    return (per_row * weights).sum() / weights.sum();
+using Reduction = torch::nn::MSELossOptions::reduction_t;  // every loss's: none, mean or sum
+
+// A batch loss from a functional loss taking its reduction. Without weights it
+// is the functional's own mean (one operation and one backward node, which
+// matters at small batches); with weights, sum(w_i l_i) / sum(w_i) over the
+// per-row losses. `column`: the output is one column, compared as a vector.
+template <class Functional>
+LossFn batch_mean(bool column, Functional functional) {
+    return [column, functional](const torch::Tensor& out, const torch::Tensor& y, const torch::Tensor& w) {
+        const torch::Tensor output = column ? out.reshape({-1}) : out;
+        if (!w.defined()) return functional(output, y, Reduction(torch::kMean));
+        return (functional(output, y, Reduction(torch::kNone)) * w).sum() / w.sum();
+    };
 }
-
-torch::Tensor as_column(const torch::Tensor& output) { return output.reshape({-1}); }
-
-const auto kNone = torch::kNone;
 
 const Registry<Registered<Loss>>& losses() {
     static const Registry<Registered<Loss>> registry(
@@ -66,32 +185,31 @@ const Registry<Registered<Loss>>& losses() {
         {{"cross_entropy", {"log_loss", "categorical_crossentropy", "crossentropy"},
           "softmax cross-entropy over one output per class (classifiers)",
           {"cross_entropy", LossTarget::class_index,
-           [](const torch::Tensor& out, const torch::Tensor& y, const torch::Tensor& w) {
-               if (!w.defined()) return F::cross_entropy(out, y);
-               return reduce(F::cross_entropy(out, y, F::CrossEntropyFuncOptions().reduction(kNone)), w);
-           }}},
+           batch_mean(false, [](const torch::Tensor& out, const torch::Tensor& y, Reduction r) {
+               return F::cross_entropy(out, y, F::CrossEntropyFuncOptions().reduction(r));
+           })}},
          {"binary_cross_entropy", {"bce", "binary_crossentropy", "bce_with_logits"},
           "sigmoid cross-entropy on one output (binary classifiers)",
           {"binary_cross_entropy", LossTarget::binary,
-           [](const torch::Tensor& out, const torch::Tensor& y, const torch::Tensor& w) {
-               return reduce(F::binary_cross_entropy_with_logits(
-                                 as_column(out), y, F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(kNone)),
-                             w);
-           }}},
+           batch_mean(true, [](const torch::Tensor& out, const torch::Tensor& y, Reduction r) {
+               return F::binary_cross_entropy_with_logits(out, y,
+                                                          F::BinaryCrossEntropyWithLogitsFuncOptions().reduction(r));
+           })}},
          {"mse", {"squared_error", "mean_squared_error", "l2_loss"}, "mean squared error (regressors)",
           {"mse", LossTarget::value,
-           [](const torch::Tensor& out, const torch::Tensor& y, const torch::Tensor& w) {
-               return reduce(F::mse_loss(as_column(out), y, F::MSELossFuncOptions().reduction(kNone)), w);
-           }}},
+           batch_mean(true, [](const torch::Tensor& out, const torch::Tensor& y, Reduction r) {
+               return F::mse_loss(out, y, F::MSELossFuncOptions().reduction(r));
+           })}},
          {"mae", {"absolute_error", "mean_absolute_error", "l1_loss"}, "mean absolute error (regressors)",
           {"mae", LossTarget::value,
-           [](const torch::Tensor& out, const torch::Tensor& y, const torch::Tensor& w) {
-               return reduce(F::l1_loss(as_column(out), y, F::L1LossFuncOptions().reduction(kNone)), w);
-           }}},
+           batch_mean(true, [](const torch::Tensor& out, const torch::Tensor& y, Reduction r) {
+               return F::l1_loss(out, y, F::L1LossFuncOptions().reduction(r));
+           })}},
          {"huber", {"huber_loss", "smooth_l1"}, "Huber loss with delta 1: squared below 1, absolute above (regressors)",
-          {"huber", LossTarget::value, [](const torch::Tensor& out, const torch::Tensor& y, const torch::Tensor& w) {
-               return reduce(F::huber_loss(as_column(out), y, F::HuberLossFuncOptions().reduction(kNone)), w);
-           }}}});
+          {"huber", LossTarget::value,
+           batch_mean(true, [](const torch::Tensor& out, const torch::Tensor& y, Reduction r) {
+               return F::huber_loss(out, y, F::HuberLossFuncOptions().reduction(r));
+           })}}});
     return registry;
 }
 
