@@ -1,6 +1,7 @@
 #include "lang/overrides.hpp"
 
 #include "common/error.hpp"
+#include "lang/n3_parser.hpp"
 
 namespace hone::lang {
 
@@ -99,13 +100,31 @@ std::string override_errors(const LoadedJobFile& loaded) {
     return out;
 }
 
+namespace {
+
+// VALUE of KEY=VALUE as N3 reads it: a flow list `[100, 50]` or map `{a: 1}`
+// as one, anything else typed as a bare scalar.
+Json override_value(const std::string& assignment, const std::string& text) {
+    if (text.empty() || (text.front() != '[' && text.front() != '{')) return type_scalar(text);
+    Diagnostics diags;
+    Document doc = parse_n3("app:\n    value: " + text + "\n", "--set " + assignment, diags);
+    const Entry* entry = find_entry(doc, "app", "", {"value"});
+    if (diags.has_errors() || !entry)
+        throw Error(ErrorKind::validation, "invalid_override",
+                    "override '" + assignment + "' has a value that is not an N3 list or map" +
+                        (diags.items().empty() ? "" : ": " + diags.items().front().message));
+    return entry->value.to_json();
+}
+
+}  // namespace
+
 void add_override(Json& into, const std::string& assignment) {
     auto eq = assignment.find('=');
     if (eq == std::string::npos || eq == 0)
         throw Error(ErrorKind::validation, "invalid_override",
                     "override '" + assignment + "' is not KEY=VALUE (e.g. hyperparameters.n_estimators=150)");
     std::string path = assignment.substr(0, eq);
-    Json value = type_scalar(assignment.substr(eq + 1));
+    Json value = override_value(assignment, assignment.substr(eq + 1));
     Json* at = &into;
     std::size_t start = 0;
     while (true) {

@@ -30,7 +30,8 @@ LoadedJobFile with_overrides(const JobFile& file, std::string_view kind, std::st
 // rendered with the source line for the file's.
 std::string override_errors(const LoadedJobFile& loaded);
 
-// "a.b=VALUE" (VALUE typed as N3 types a bare scalar) into {"a": {"b": VALUE}}
+// "a.b=VALUE" (VALUE read as N3 reads a bare scalar, or a flow list `[100, 50]`
+// or map `{k: v}`) into {"a": {"b": VALUE}}
 // merged into `into`. hone::Error(validation, "invalid_override") when it is
 // not KEY=VALUE.
 void add_override(Json& into, const std::string& assignment);

@@ -6,6 +6,8 @@
 
 #include "lang/job_file.hpp"
 #include "lang/n3_parser.hpp"
+#include "lang/overrides.hpp"
+#include "common/error.hpp"
 
 using namespace hone::lang;
 
@@ -385,4 +387,24 @@ TEST(Parser, ATrainingsJsonIsValidInputForTheSameTraining) {
     auto again = parse_job_text(file.dump(), "t.json", Format::json);
     ASSERT_TRUE(again.ok()) << again.report();
     EXPECT_EQ(to_json(again.spec.trainings.at(0)), to_json(f.spec.trainings.at(0)));
+}
+
+// --set VALUE reads as N3 does: scalars typed, flow lists and maps as such.
+TEST(Overrides, SetValuesReadAsN3) {
+    Json o;
+    add_override(o, "hyperparameters.hidden_layer_sizes=[128, 64]");
+    add_override(o, "hyperparameters.alpha=1e-3");
+    add_override(o, "split={train: 0.7, test: 0.3}");
+    add_override(o, "metrics=[accuracy,f1]");
+    EXPECT_EQ(o, Json::parse(R"({"hyperparameters": {"hidden_layer_sizes": [128, 64], "alpha": 0.001},
+                                 "split": {"train": 0.7, "test": 0.3}, "metrics": ["accuracy", "f1"]})"));
+    try {
+        add_override(o, "hyperparameters.hidden_layer_sizes=[128, 64");
+        FAIL() << "an unclosed list was accepted";
+    } catch (const hone::Error& e) {
+        EXPECT_EQ(e.code(), "invalid_override");
+        EXPECT_EQ(std::string(e.what()),
+                  "override 'hyperparameters.hidden_layer_sizes=[128, 64' has a value that is not an N3 list or map: "
+                  "unclosed '[': expected ']' before the end of the line");
+    }
 }
