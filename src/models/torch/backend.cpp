@@ -3,29 +3,30 @@
 #include <dlfcn.h>
 #include <malloc.h>
 
+#include <filesystem>
 #include <string>
 
 #include "common/error.hpp"
 #include "models/torch/mlp.hpp"
 
-#ifndef HONE_TORCH_MODULE
-#error "HONE_TORCH_MODULE must name the libtorch backend's shared module"
+#if !defined(HONE_TORCH_MODULE) || !defined(HONE_TORCH_INSTALLED)
+#error "HONE_TORCH_MODULE and HONE_TORCH_INSTALLED must name the libtorch backend's shared module"
 #endif
 
 namespace hone::models::torch_nn {
 
 namespace {
 
-[[noreturn]] void unavailable(const std::string& why) {
-    throw Error(ErrorKind::internal, "torch_backend_unavailable",
-                "cannot load the libtorch backend " + std::string(HONE_TORCH_MODULE) + ": " + why, {},
+[[noreturn]] void unavailable(const std::string& path, const std::string& why) {
+    throw Error(ErrorKind::internal, "torch_backend_unavailable", "cannot load the libtorch backend " + path + ": " + why,
+                {},
                 "rebuild hone (the module is built beside it) and check that libtorch is installed");
 }
 
 template <class Fn>
-Fn symbol(void* handle, const char* name) {
+Fn symbol(void* handle, const std::string& path, const char* name) {
     void* address = ::dlsym(handle, name);
-    if (!address) unavailable(std::string("it lacks ") + name);
+    if (!address) unavailable(path, std::string("it lacks ") + name);
     return reinterpret_cast<Fn>(address);
 }
 
@@ -41,14 +42,27 @@ void keep_batch_memory() {
     ::mallopt(M_TRIM_THRESHOLD, 256 << 20);
 }
 
+// The installed module (<prefix>/<libdir>/hone beside <prefix>/bin/hone),
+// else the one this build wrote.
+std::string module_path() {
+    std::error_code ec;
+    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        const std::filesystem::path installed = exe.parent_path().parent_path() / HONE_TORCH_INSTALLED;
+        if (std::filesystem::is_regular_file(installed, ec)) return installed.string();
+    }
+    return HONE_TORCH_MODULE;
+}
+
 Backend load() {
     keep_batch_memory();
+    const std::string path = module_path();
     // Never closed: its estimators live until the process ends.
-    void* handle = ::dlopen(HONE_TORCH_MODULE, RTLD_NOW | RTLD_LOCAL);
-    if (!handle) unavailable(::dlerror());
+    void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle) unavailable(path, ::dlerror());
     Backend b;
-    b.make_mlp = symbol<decltype(b.make_mlp)>(handle, "hone_torch_make_mlp");
-    b.check_loss = symbol<decltype(b.check_loss)>(handle, "hone_torch_check_loss");
+    b.make_mlp = symbol<decltype(b.make_mlp)>(handle, path, "hone_torch_make_mlp");
+    b.check_loss = symbol<decltype(b.check_loss)>(handle, path, "hone_torch_check_loss");
     return b;
 }
 
