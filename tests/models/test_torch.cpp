@@ -314,6 +314,28 @@ TEST(EpochLoop, StopsOnTheTrainingLossUnlessTheCallerDecides) {
     EXPECT_EQ(rounds, 50);
 }
 
+// 100 rows: 80 of class 0, 15 of class 1, 5 of class 2; early_stopping holds
+// out a fifth. Stratified: 16, 3 and 1 of them, as scikit-learn's split.
+TEST(EpochLoop, HoldsOutEachClassesShareForClassifiers) {
+    TrainingData t;
+    t.x = torch::randn({100, 5});
+    std::vector<std::int64_t> labels(100, 0);
+    for (int i = 80; i < 95; ++i) labels[static_cast<std::size_t>(i)] = 1;
+    for (int i = 95; i < 100; ++i) labels[static_cast<std::size_t>(i)] = 2;
+    t.y = torch::tensor(labels, torch::kLong);
+    LoopSettings s = resumable_settings();
+    s.early_stopping = true;
+    s.validation_fraction = 0.2;
+    s.stratify_holdout = true;
+    TinyModel m;
+    EpochLoop loop(m.model, s, t);
+    torch::Tensor held = loop.held_out_targets();
+    ASSERT_EQ(held.size(0), 20);
+    torch::Tensor counts = torch::bincount(held, {}, 3).contiguous();
+    EXPECT_EQ(std::vector<std::int64_t>(counts.data_ptr<std::int64_t>(), counts.data_ptr<std::int64_t>() + 3),
+              (std::vector<std::int64_t>{16, 3, 1}));
+}
+
 TEST(EpochLoop, DivergingLossNamesTheEpoch) {
     TinyModel m;
     LoopSettings s = resumable_settings();

@@ -110,6 +110,57 @@ std::vector<std::pair<std::int64_t, std::int64_t>> EpochLoop::batch_bounds() con
     return out;
 }
 
+namespace {
+
+// How many of each class's rows to hold out so that they add up to `held`:
+// each class its share rounded down, then one more to the classes with the
+// largest remainders (scikit-learn's stratified split allocates the same way).
+std::vector<std::int64_t> held_per_class(const std::vector<std::int64_t>& counts, std::int64_t rows, std::int64_t held) {
+    std::vector<std::int64_t> out(counts.size());
+    std::vector<std::pair<double, std::size_t>> remainders;
+    std::int64_t given = 0;
+    for (std::size_t c = 0; c < counts.size(); ++c) {
+        const double share = static_cast<double>(counts[c]) * static_cast<double>(held) / static_cast<double>(rows);
+        out[c] = static_cast<std::int64_t>(std::floor(share));
+        given += out[c];
+        remainders.emplace_back(share - static_cast<double>(out[c]), c);
+    }
+    std::stable_sort(remainders.begin(), remainders.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (std::size_t i = 0; given < held && i < remainders.size(); ++i) {
+        const std::size_t c = remainders[i].second;
+        if (out[c] < counts[c]) ++out[c], ++given;
+    }
+    return out;
+}
+
+}  // namespace
+
+// `order` (shuffled rows) rearranged so that its first `held` rows are the
+// held-out ones: each class's first rows in `order`, as many as its share.
+void EpochLoop::stratify(std::vector<std::int64_t>& order, std::int64_t held) const {
+    const torch::Tensor labels = data_.y.to(torch::kLong).contiguous();
+    const std::int64_t* y = labels.data_ptr<std::int64_t>();
+    std::vector<std::int64_t> counts;
+    for (std::int64_t row : order) {
+        const auto c = static_cast<std::size_t>(y[row]);
+        if (c >= counts.size()) counts.resize(c + 1, 0);
+        ++counts[c];
+    }
+    std::vector<std::int64_t> wanted = held_per_class(counts, static_cast<std::int64_t>(order.size()), held);
+    std::vector<std::int64_t> front, back;
+    for (std::int64_t row : order) {
+        auto& left = wanted[static_cast<std::size_t>(y[row])];
+        if (left > 0) {
+            front.push_back(row);
+            --left;
+        } else {
+            back.push_back(row);
+        }
+    }
+    front.insert(front.end(), back.begin(), back.end());
+    order = std::move(front);
+}
+
 void EpochLoop::hold_out_validation() {
     const std::int64_t rows = data_.x.size(0);
     const auto held = static_cast<std::int64_t>(std::ceil(settings_.validation_fraction * static_cast<double>(rows)));
@@ -123,6 +174,7 @@ void EpochLoop::hold_out_validation() {
     std::vector<std::int64_t> order(static_cast<std::size_t>(rows));
     for (std::int64_t i = 0; i < rows; ++i) order[static_cast<std::size_t>(i)] = i;
     for (std::size_t i = order.size() - 1; i > 0; --i) std::swap(order[i], order[rng() % (i + 1)]);
+    if (settings_.stratify_holdout) stratify(order, held);
     auto all = torch::tensor(order, torch::kLong);
     auto held_rows = all.slice(0, 0, held), kept = all.slice(0, held);
     x_holdout_ = data_.x.index_select(0, held_rows);

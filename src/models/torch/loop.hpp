@@ -74,6 +74,9 @@ struct LoopSettings {
     int n_iter_no_change = 10;
     bool early_stopping = false;
     double validation_fraction = 0.1;
+    // Classifiers: hold out each class's share of the rows, as scikit-learn's
+    // MLPClassifier does, so that a rare class is in the held-out rows too.
+    bool stratify_holdout = false;
 };
 
 class EpochLoop {
@@ -91,6 +94,8 @@ public:
     void run(const Callbacks& callbacks, int until_epoch = -1);
 
     int epochs_done() const { return epoch_; }
+    // The targets of early_stopping's held-out rows (undefined without it).
+    const torch::Tensor& held_out_targets() const { return y_holdout_; }
     int total_epochs() const { return settings_.epochs; }
     bool finished() const { return finished_; }
     // The epoch whose weights were restored (the caller's best round, or
@@ -123,6 +128,7 @@ private:
     std::vector<std::pair<std::int64_t, std::int64_t>> batch_bounds() const;
     std::vector<std::int64_t> shuffled_rows();
     void hold_out_validation();
+    void stratify(std::vector<std::int64_t>& order, std::int64_t held) const;
 
     LoopModel model_;
     LoopSettings settings_;

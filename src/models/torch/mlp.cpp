@@ -402,6 +402,7 @@ void MlpEstimator::fit(const FitInput& input, const Callbacks& callbacks) {
     const Loss loss = loss_for(config_);
     Architecture arch = architecture_for(config_, input.x_train.cols, loss);
     LoopSettings settings = loop_settings(config_.params, seed_of(config_), input.x_train.rows);
+    settings.stratify_holdout = config_.task == Task::classification;
     const auto batch_rows = std::min<std::int64_t>(settings.batch_size, static_cast<std::int64_t>(input.x_train.rows));
     use_threads(training_threads(config_.threads, arch, batch_rows));
     const std::uint64_t seed = seed_of(config_);

@@ -119,7 +119,7 @@ std::vector<ParamSpec> stopping_params() {
          .doc = "stop on the score (accuracy, R²) of validation_fraction of the training rows held out, and keep "
                 "the best epoch's weights, instead of on the training loss"},
         {.name = "validation_fraction", .type = ParamType::number, .default_value = 0.1, .min = 0.0, .max = 0.99,
-         .min_exclusive = true, .doc = "share of the training rows early_stopping holds out"},
+         .min_exclusive = true, .doc = "share of the training rows early_stopping holds out (each class's share, for classifiers)"},
     };
 }
 
