@@ -244,6 +244,54 @@ TEST(EpochLoop, ResumedFromAStateTrainsAsIfNeverStopped) {
     expect_error([&] { second.load_state(dir.path / "missing.pt"); }, ErrorKind::not_found, "checkpoint_not_found");
 }
 
+// A model whose rows change every epoch (a recommender's fresh negatives) and
+// whose validation is its own: the rows come from the loop's generator, so a
+// resumed run draws what an uninterrupted one draws.
+TEST(EpochLoop, ResamplesRowsEachEpochFromItsOwnGeneratorAndResumesThem) {
+    torch::set_num_threads(1);
+    int validations = 0;
+    auto with_hooks = [&validations](TinyModel& m) {
+        m.model.resample = [](TrainingData& d, std::mt19937_64& rng) {
+            std::vector<std::int64_t> labels(static_cast<std::size_t>(d.y.size(0)));
+            for (auto& l : labels) l = static_cast<std::int64_t>(rng() % 3);
+            d.y = torch::tensor(labels, torch::kLong);
+        };
+        m.model.validate = [&validations] {
+            ++validations;
+            return Json{{"hr@10", 0.5}};
+        };
+    };
+    TinyModel a;
+    with_hooks(a);
+    EpochLoop whole(a.model, resumable_settings(), three_class_tensors());
+    whole.run({});
+    EXPECT_EQ(validations, 6);
+    EXPECT_EQ(whole.history()[0]["metrics"]["val_hr@10"], 0.5);
+
+    TempDir dir("hone-loop");
+    {
+        TinyModel b;
+        with_hooks(b);
+        EpochLoop first(b.model, resumable_settings(), three_class_tensors());
+        first.run({}, 2);
+        first.save_state(dir.path / "state.pt");
+    }
+    TinyModel c;
+    with_hooks(c);
+    EpochLoop second(c.model, resumable_settings(), three_class_tensors());
+    second.load_state(dir.path / "state.pt");
+    second.run({});
+    auto expected = weights_of(*a.net.ptr()), actual = weights_of(*c.net.ptr());
+    for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_TRUE(torch::equal(expected[i], actual[i])) << i;
+    EXPECT_EQ(second.history(), whole.history());
+
+    TinyModel d;
+    d.model.resample = [](TrainingData& data, std::mt19937_64&) { data.y = data.y.slice(0, 0, 10); };
+    EpochLoop shrinking(d.model, resumable_settings(), three_class_tensors());
+    expect_error([&] { shrinking.run({}); }, ErrorKind::internal, "resample_changed_rows",
+                 "resampling changed the training rows from 120 to 120 rows and 10 targets");
+}
+
 TEST(EpochLoop, ReportsEveryEpochAndKeepsTheTrainersBestRound) {
     torch::set_num_threads(1);
     TinyModel m;

@@ -184,6 +184,16 @@ void EpochLoop::hold_out_validation() {
     if (data_.weights.defined()) data_.weights = data_.weights.index_select(0, kept);
 }
 
+void EpochLoop::resample_rows() {
+    const std::int64_t rows = data_.x.size(0);
+    model_.resample(data_, rng_);
+    if (data_.x.size(0) != rows || data_.y.size(0) != rows)
+        throw Error(ErrorKind::internal, "resample_changed_rows",
+                    "resampling changed the training rows from " + std::to_string(rows) + " to " +
+                        std::to_string(data_.x.size(0)) + " rows and " + std::to_string(data_.y.size(0)) +
+                        " targets");
+}
+
 // Fisher-Yates with the loop's own generator, so a checkpoint can resume it.
 std::vector<std::int64_t> EpochLoop::shuffled_rows() {
     std::vector<std::int64_t> order(static_cast<std::size_t>(data_.x.size(0)));
@@ -238,6 +248,7 @@ double EpochLoop::step_gradients(bool measure) {
 }
 
 EpochLoop::EpochStats EpochLoop::train_epoch(const Callbacks& callbacks) {
+    if (model_.resample) resample_rows();
     std::vector<std::int64_t> order = shuffled_rows();
     torch::Tensor index = torch::tensor(order, torch::kLong);
     const auto bounds = batch_bounds();
@@ -278,12 +289,13 @@ EpochLoop::EpochStats EpochLoop::train_epoch(const Callbacks& callbacks) {
 Json EpochLoop::epoch_metrics(const EpochStats& stats) {
     Json m = Json::object();
     m["train_loss"] = stats.loss;
-    if (data_.x_valid.defined() && data_.x_valid.size(0) > 0) {
+    Json v = Json::object();
+    if (model_.validate || (data_.x_valid.defined() && data_.x_valid.size(0) > 0)) {
         torch::NoGradGuard no_grad;
         model_.module->eval();
-        Json v = model_.metrics(model_.forward(data_.x_valid), data_.y_valid);
-        for (auto it = v.begin(); it != v.end(); ++it) m["val_" + it.key()] = it.value();
+        v = model_.validate ? model_.validate() : model_.metrics(model_.forward(data_.x_valid), data_.y_valid);
     }
+    for (auto it = v.begin(); it != v.end(); ++it) m["val_" + it.key()] = it.value();
     m["learning_rate"] = optimizer_->param_groups().front().options().get_lr();
     m["gradient_norm"] = stats.gradient_norm;
     return m;

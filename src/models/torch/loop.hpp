@@ -48,6 +48,16 @@ struct LoopModel {
     // The generator the forward pass draws from (dropout); saved with the state.
     // May be undefined.
     at::Generator generator;
+    // Optional: new training rows before each epoch, drawn from the loop's own
+    // generator (so a checkpoint resumes them), as a recommender samples new
+    // negatives each epoch. It must keep the number of rows, which the
+    // learning-rate schedule counted its steps by.
+    std::function<void(TrainingData& data, std::mt19937_64& rng)> resample;
+    // Optional: the epoch's validation metrics (without the "val_" prefix the
+    // loop adds), for models whose validation is not outputs against targets,
+    // such as a recommender's ranking of held-out items. Replaces `metrics` on
+    // the validation rows; called in evaluation mode without gradients.
+    std::function<Json()> validate;
 };
 
 struct LoopSettings {
@@ -128,6 +138,7 @@ private:
     std::vector<std::pair<std::int64_t, std::int64_t>> batch_bounds() const;
     std::vector<std::int64_t> shuffled_rows();
     void hold_out_validation();
+    void resample_rows();
     void stratify(std::vector<std::int64_t>& order, std::int64_t held) const;
 
     LoopModel model_;
