@@ -646,16 +646,19 @@ Frame synthetic_frame(std::vector<SyntheticRow>& rows, const SyntheticInteractio
         if (a.time != b.time) return a.time < b.time;
         return a.user != b.user ? a.user < b.user : a.item < b.item;
     });
-    std::vector<std::int32_t> users(rows.size()), items(rows.size());
-    Column time("timestamp", DType::string), rating("implicit_rating", DType::float64);
-    time.reserve(rows.size());
+    std::vector<std::int32_t> users(rows.size()), items(rows.size()), time_codes(rows.size());
+    std::vector<std::string> times;  // rows are in time order: equal times are neighbours
+    Column rating("implicit_rating", DType::float64);
     rating.reserve(rows.size());
     for (std::size_t r = 0; r < rows.size(); ++r) {
         users[r] = rows[r].user;
         items[r] = rows[r].item;
-        time.push_string(iso8601_text(rows[r].time));
+        if (r == 0 || rows[r].time != rows[r - 1].time) times.push_back(iso8601_text(rows[r].time));
+        time_codes[r] = static_cast<std::int32_t>(times.size() - 1);
         rating.push_float(rows[r].rating);
     }
+    Column time("timestamp", DType::string);
+    time.set_strings(std::move(time_codes), std::move(times));
     Frame f;
     f.reserve(4);
     f.add(id_column("user_id", "user_", users, o.users));
