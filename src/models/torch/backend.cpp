@@ -63,6 +63,7 @@ Backend load() {
     Backend b;
     b.make_mlp = symbol<decltype(b.make_mlp)>(handle, path, "hone_torch_make_mlp");
     b.check_loss = symbol<decltype(b.check_loss)>(handle, path, "hone_torch_check_loss");
+    b.make_ncf = symbol<decltype(b.make_ncf)>(handle, path, "hone_torch_make_ncf");
     return b;
 }
 
@@ -75,6 +76,10 @@ const Backend& backend() {
 
 std::unique_ptr<Estimator> make_mlp(EstimatorConfig config) {
     return std::unique_ptr<Estimator>(backend().make_mlp(&config));
+}
+
+std::unique_ptr<Recommender> make_ncf(EstimatorConfig config, bool gmf_only) {
+    return std::unique_ptr<Recommender>(backend().make_ncf(&config, gmf_only));
 }
 
 void check_loss(const Json& params, Task task, int num_classes) {

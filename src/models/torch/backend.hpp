@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "models/estimator.hpp"
+#include "models/recommender.hpp"
 
 namespace hone::models::torch_nn {
 
@@ -13,10 +14,14 @@ namespace hone::models::torch_nn {
 struct Backend {
     Estimator* (*make_mlp)(EstimatorConfig* config);
     void (*check_loss)(const Json* params, Task task, int num_classes);
+    Recommender* (*make_ncf)(EstimatorConfig* config, bool gmf_only);
 };
 
 // Loaded once, on first use, thread-safely. hone::Error(internal,
 // "torch_backend_unavailable") naming the module when it cannot be loaded.
 const Backend& backend();
+
+// NeuMF, or GMF alone (torch/ncf_impl.hpp), through the backend.
+std::unique_ptr<Recommender> make_ncf(EstimatorConfig config, bool gmf_only);
 
 }  // namespace hone::models::torch_nn

@@ -428,4 +428,30 @@ void EpochLoop::load_state(const std::filesystem::path& file) {
     set_learning_rate(*optimizer_, scheduler_->lr(), scheduler_->momentum());
 }
 
+// Resume from the latest state when asked, replaying its epochs to the caller;
+// then train in stretches of every_n_epochs, writing the latest state after
+// each; at the end, the kept epoch's weights as the best.
+void run_with_checkpoints(EpochLoop& loop, const torch::nn::Module& module, const CheckpointConfig& ck,
+                          const Callbacks& callbacks) {
+    if (ck.dir.empty()) return loop.run(callbacks);
+    const std::filesystem::path latest = ck.dir / "latest.pt";
+    if (ck.resume && std::filesystem::exists(latest)) {
+        loop.load_state(latest);
+        if (callbacks.on_round) {
+            const int total = loop.total_epochs();
+            for (const auto& h : loop.history()) {
+                RoundReport replayed{h["epoch"].get<int>(), total, h["metrics"]};
+                replayed.replayed = true;
+                callbacks.on_round(replayed);
+            }
+        }
+    }
+    const int every = std::max(1, ck.every_n_epochs);
+    while (!loop.finished()) {
+        loop.run(callbacks, loop.epochs_done() + every);
+        if (ck.save_latest && !loop.finished()) loop.save_state(latest);
+    }
+    if (ck.save_best) save_module_atomically(module, ck.dir / "best.pt");
+}
+
 }  // namespace hone::models::torch_nn

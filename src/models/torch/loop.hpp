@@ -167,4 +167,13 @@ void save_module_atomically(const torch::nn::Module& module, const std::filesyst
 std::vector<torch::Tensor> copy_state(const torch::nn::Module& module);
 void restore_state(torch::nn::Module& module, const std::vector<torch::Tensor>& state);
 
+// Runs `loop` with checkpoints (EstimatorConfig::checkpoints) into ck.dir,
+// `module` being the loop's: with ck.resume it first loads latest.pt when
+// there is one and replays its epochs to callbacks.on_round
+// (RoundReport::replayed); it writes latest.pt every ck.every_n_epochs epochs
+// and best.pt (the kept epoch's weights) at the end. Without ck.dir, just
+// loop.run(callbacks).
+void run_with_checkpoints(EpochLoop& loop, const torch::nn::Module& module, const CheckpointConfig& ck,
+                          const Callbacks& callbacks);
+
 }  // namespace hone::models::torch_nn

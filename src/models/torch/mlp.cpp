@@ -330,7 +330,6 @@ public:
 
 private:
     void check_input(const FitInput& input) const;
-    void run_with_checkpoints(EpochLoop& loop, MlpNet& net, const Callbacks& callbacks) const;
     TrainingData training_data(const FitInput& input, LossTarget target) const;
     // The model's outputs for `x`, in double: logits, or values.
     torch::Tensor outputs(const data::Matrix& x) const;
@@ -368,32 +367,6 @@ TrainingData MlpEstimator::training_data(const FitInput& input, LossTarget targe
     return d;
 }
 
-// With checkpoints (EstimatorConfig::checkpoints): resume from the latest state
-// when asked, replaying its epochs to the caller; then train in stretches of
-// every_n_epochs, writing the latest state after each; at the end, the kept
-// epoch's weights as the best.
-void MlpEstimator::run_with_checkpoints(EpochLoop& loop, MlpNet& net, const Callbacks& callbacks) const {
-    const CheckpointConfig& ck = config_.checkpoints;
-    if (ck.dir.empty()) return loop.run(callbacks);
-    const std::filesystem::path latest = ck.dir / "latest.pt";
-    if (ck.resume && std::filesystem::exists(latest)) {
-        loop.load_state(latest);
-        if (callbacks.on_round) {
-            const int total = loop.total_epochs();
-            for (const auto& h : loop.history()) {
-                RoundReport replayed{h["epoch"].get<int>(), total, h["metrics"]};
-                replayed.replayed = true;
-                callbacks.on_round(replayed);
-            }
-        }
-    }
-    const int every = std::max(1, ck.every_n_epochs);
-    while (!loop.finished()) {
-        loop.run(callbacks, loop.epochs_done() + every);
-        if (ck.save_latest && !loop.finished()) loop.save_state(latest);
-    }
-    if (ck.save_best) save_module_atomically(net, ck.dir / "best.pt");
-}
 
 void MlpEstimator::fit(const FitInput& input, const Callbacks& callbacks) {
     if (callbacks.cancelled && callbacks.cancelled())
@@ -423,7 +396,7 @@ void MlpEstimator::fit(const FitInput& input, const Callbacks& callbacks) {
     };
     model.generator = generator;
     EpochLoop loop(std::move(model), std::move(settings), training_data(input, loss.target));
-    run_with_checkpoints(loop, *net, callbacks);
+    run_with_checkpoints(loop, *net, config_.checkpoints, callbacks);
     net_ = std::move(net);
     arch_ = std::move(arch);
     best_epoch_ = loop.best_epoch();

@@ -2,6 +2,7 @@
 // backend.hpp). C linkage for their names; the types are hone's own, built by
 // the same compiler.
 #include "models/torch/mlp_impl.hpp"
+#include "models/torch/ncf_impl.hpp"
 
 extern "C" {
 
@@ -11,6 +12,10 @@ hone::models::Estimator* hone_torch_make_mlp(hone::models::EstimatorConfig* conf
 
 void hone_torch_check_loss(const hone::models::Json* params, hone::models::Task task, int num_classes) {
     hone::models::torch_nn::check_mlp_loss(*params, task, num_classes);
+}
+
+hone::models::Recommender* hone_torch_make_ncf(hone::models::EstimatorConfig* config, bool gmf_only) {
+    return hone::models::torch_nn::make_ncf_recommender(std::move(*config), gmf_only).release();
 }
 
 }  // extern "C"
