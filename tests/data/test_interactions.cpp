@@ -10,6 +10,9 @@
 #include "data/interactions.hpp"
 #include "data/seed_formats.hpp"
 #include "column_builders.hpp"
+#include "../support/errors.hpp"
+
+using hone::test_support::error_of;
 
 using namespace hone;
 using namespace hone::data;
@@ -20,17 +23,6 @@ namespace {
 using Ids = std::vector<std::int32_t>;
 using Strings = std::vector<std::string>;
 using Times = std::vector<double>;
-
-template <class F>
-Error error_of(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e;
-    }
-    ADD_FAILURE() << "expected a hone::Error";
-    return Error(ErrorKind::internal, "none", "no error");
-}
 
 Frame frame_of(std::vector<Column> columns) {
     Frame f;

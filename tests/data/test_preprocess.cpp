@@ -7,6 +7,9 @@
 #include "common/error.hpp"
 #include "data/preprocess.hpp"
 #include "column_builders.hpp"
+#include "../support/errors.hpp"
+
+using hone::test_support::error_of;
 
 using namespace hone;
 using namespace hone::data;
@@ -30,17 +33,6 @@ Frame train_frame() {
 const Names features = {"age", "income", "plan", "active"};
 
 Row row(const Matrix& m, std::size_t r) { return Row(m.data.begin() + r * m.cols, m.data.begin() + (r + 1) * m.cols); }
-
-template <class F>
-Error error_of(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e;
-    }
-    ADD_FAILURE() << "expected a hone::Error";
-    return Error(ErrorKind::internal, "none", "no error");
-}
 
 }  // namespace
 

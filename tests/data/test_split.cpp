@@ -7,6 +7,9 @@
 
 #include "common/error.hpp"
 #include "data/split.hpp"
+#include "../support/errors.hpp"
+
+using hone::test_support::error_of;
 
 using namespace hone;
 using namespace hone::data;
@@ -53,17 +56,6 @@ void expect_partition(const std::vector<const Rows*>& parts, std::size_t n) {
         }
     }
     for (std::size_t i = 0; i < n; ++i) EXPECT_EQ(seen[i], 1) << "row " << i;
-}
-
-template <class F>
-Error error_of(F&& f) {
-    try {
-        f();
-    } catch (const Error& e) {
-        return e;
-    }
-    ADD_FAILURE() << "expected a hone::Error";
-    return Error(ErrorKind::internal, "none", "no error");
 }
 
 }  // namespace

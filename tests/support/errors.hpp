@@ -40,4 +40,17 @@ inline std::optional<Error> expect_error(const std::function<void()>& f, ErrorKi
     return error;
 }
 
+// The hone::Error `f` throws, for tests that check several of its parts; a
+// test failure (and an internal error standing in) when it throws none.
+template <class F>
+Error error_of(F&& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e;
+    }
+    ADD_FAILURE() << "expected a hone::Error";
+    return Error(ErrorKind::internal, "none", "no error");
+}
+
 }  // namespace hone::test_support

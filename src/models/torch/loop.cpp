@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <thread>
 
 #include "common/error.hpp"
 #include "common/text.hpp"
@@ -56,6 +57,13 @@ void write_atomically(const std::filesystem::path& path, const std::string& byte
 }
 
 }  // namespace
+
+void use_threads(unsigned threads) {
+    const int n = static_cast<int>(threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : threads);
+    // Only on a change: each call replaces libtorch's worker pool with new
+    // threads that spin a while, which a tuning study's many fits would pay for.
+    if (torch::get_num_threads() != n) torch::set_num_threads(n);
+}
 
 void save_module_atomically(const torch::nn::Module& module, const std::filesystem::path& file) {
     torch::serialize::OutputArchive archive;

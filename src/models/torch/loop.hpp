@@ -159,6 +159,9 @@ private:
     std::vector<torch::Tensor> best_weights_;
 };
 
+// libtorch's intra-op threads for a fit: `threads`, or every core for 0.
+void use_threads(unsigned threads);
+
 // `module`'s parameters and buffers in libtorch's format, written atomically
 // (a temporary file, fsync, rename).
 void save_module_atomically(const torch::nn::Module& module, const std::filesystem::path& file);

@@ -134,13 +134,6 @@ unsigned training_threads(unsigned threads, const Architecture& a, std::int64_t 
     return largest_product(a, batch_rows) < kOneThreadProduct ? 1u : threads;
 }
 
-void use_threads(unsigned threads) {
-    const int n = static_cast<int>(threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : threads);
-    // Only on a change: each call replaces libtorch's worker pool with new
-    // threads that spin a while, which a tuning study's many fits would pay for.
-    if (torch::get_num_threads() != n) torch::set_num_threads(n);
-}
-
 // hidden_layer_sizes, with neurons overriding every width (the list's length,
 // or a single integer, is then the number of layers).
 std::vector<std::int64_t> hidden_layers(const Json& p) {

@@ -169,6 +169,7 @@ void NcfRecommender::fit(const RecommenderFitInput& input, const Callbacks& call
     const std::uint64_t seed = p.contains("random_state") && p["random_state"].is_number_integer()
                                    ? p["random_state"].get<std::uint64_t>()
                                    : config_.seed;
+    use_threads(config_.threads);
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
     auto net = std::make_shared<NcfNet>(arch_);
     net->initialize(generator);

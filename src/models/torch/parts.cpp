@@ -25,9 +25,11 @@ struct AdamStep {
 
 // One Adam step over one parameter's memory: the arithmetic of libtorch's
 // Adam::step (AdamW's when `decoupled`), element by element.
-// Vectorized at any optimization level (the pointers never alias).
+// Vectorized: the pointers never alias, and this file is compiled with
+// -ftree-vectorize -fno-math-errno (src/models/CMakeLists.txt; sqrt setting
+// errno would keep the loop scalar, a call per element).
 template <class T>
-[[gnu::optimize("tree-vectorize")]] void adam_update(T* __restrict p, const T* __restrict g, T* __restrict m,
+void adam_update(T* __restrict p, const T* __restrict g, T* __restrict m,
                                                      T* __restrict v, std::int64_t n, const AdamStep& s) {
     const T beta1 = static_cast<T>(s.beta1), beta2 = static_cast<T>(s.beta2), eps = static_cast<T>(s.eps);
     const T grad_decay = static_cast<T>(s.grad_decay), param_scale = static_cast<T>(s.param_scale);
