@@ -150,8 +150,8 @@ TrainingPairs sample_training_pairs(const Interactions& train, const UserItems& 
 // user never interacted with, ascending. `seen` must hold ALL interactions, train
 // and held-out (user_items of what leave_one_out split), so the held-out item is
 // never among them. A user with `count` or fewer unseen items gets all of them.
-// Draws by rejection while the candidates are few next to the unseen items, else
-// by a partial shuffle of the unseen items. count < 0 is
+// Draws by rejection when at least half of all items are unseen and not among
+// the `count` (cheap draws), else by a partial shuffle of the unseen items. count < 0 is
 // hone::Error(validation, "invalid_field"); a held-out item missing from `seen`
 // (seen built from train alone) is hone::Error(internal, "invalid_argument").
 std::vector<std::vector<std::int32_t>> evaluation_negatives(const LeaveOneOut& split, const UserItems& seen,

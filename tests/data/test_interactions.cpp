@@ -132,6 +132,16 @@ TEST(Interactions, ARepeatedPairKeepsTheLatestAndTheLaterRowOnTies) {
     // Without times, the later row is the later one.
     Interactions by_row = interactions_from(f, cols("u", "i"), "d");
     EXPECT_EQ(by_row.times, (Times{2, 4, 5}));
+
+    // Ties among many interactions of one user (past the sizes sorted by insertion):
+    // x, y, x, y, ..., x at one time keeps row 40's y then row 41's x.
+    std::vector<std::optional<std::string>> items;
+    for (int k = 0; k < 41; ++k) items.push_back(k % 2 ? "y" : "x");
+    Frame many = frame_of({string_col("u", std::vector<std::optional<std::string>>(41, "a")), string_col("i", items),
+                           int_col("t", std::vector<std::optional<std::int64_t>>(41, 7))});
+    Interactions tied = interactions_from(many, cols("u", "i", "t"), "d");
+    EXPECT_EQ(tied.items, (Ids{1, 0}));
+    EXPECT_EQ(tied.duplicates, 39u);
 }
 
 TEST(Interactions, Iso8601ToSeconds) {
@@ -303,27 +313,31 @@ TEST(Interactions, AUserWhoSawEveryItemGetsNoNegatives) {
 }
 
 TEST(Interactions, EvaluationNegativesAreDistinctAndNeverSeen) {
-    Interactions all = synthetic_loaded({.users = 300, .items = 200, .density = 0.05, .seed = 3});
-    LeaveOneOut s = leave_one_out(all);
-    UserItems seen = user_items(all);
-    std::mt19937_64 rng(11);
-    auto negatives = evaluation_negatives(s, seen, all.num_items(), 99, rng);
-    ASSERT_EQ(negatives.size(), all.num_users());
-    for (std::size_t u = 0; u < negatives.size(); ++u) {
-        auto user = static_cast<std::int32_t>(u);
-        const auto& n = negatives[u];
-        if (s.held_out[u] < 0) {
-            EXPECT_TRUE(n.empty());
-            continue;
+    // 99 of about 990 unseen items are drawn by rejection, 99 of about 190 by a partial shuffle.
+    for (std::size_t items : {1000u, 200u}) {
+        SCOPED_TRACE(std::to_string(items) + " items");
+        Interactions all = synthetic_loaded({.users = 300, .items = items, .density = 10.0 / static_cast<double>(items), .seed = 3});
+        LeaveOneOut s = leave_one_out(all);
+        UserItems seen = user_items(all);
+        std::mt19937_64 rng(11);
+        auto negatives = evaluation_negatives(s, seen, all.num_items(), 99, rng);
+        ASSERT_EQ(negatives.size(), all.num_users());
+        for (std::size_t u = 0; u < negatives.size(); ++u) {
+            auto user = static_cast<std::int32_t>(u);
+            const auto& n = negatives[u];
+            if (s.held_out[u] < 0) {
+                EXPECT_TRUE(n.empty());
+                continue;
+            }
+            ASSERT_EQ(n.size(), 99u) << "user " << u;
+            EXPECT_TRUE(std::is_sorted(n.begin(), n.end()));
+            EXPECT_EQ(std::adjacent_find(n.begin(), n.end()), n.end()) << "a repeated negative for user " << u;
+            for (auto i : n) EXPECT_FALSE(seen.contains(user, i)) << "user " << u << " item " << i;
         }
-        ASSERT_EQ(n.size(), 99u) << "user " << u;
-        EXPECT_TRUE(std::is_sorted(n.begin(), n.end()));
-        EXPECT_EQ(std::adjacent_find(n.begin(), n.end()), n.end()) << "a repeated negative for user " << u;
-        for (auto i : n) EXPECT_FALSE(seen.contains(user, i)) << "user " << u << " item " << i;
+        std::mt19937_64 same(11), other(12);
+        EXPECT_EQ(evaluation_negatives(s, seen, all.num_items(), 99, same), negatives);
+        EXPECT_NE(evaluation_negatives(s, seen, all.num_items(), 99, other), negatives);
     }
-    std::mt19937_64 same(11), other(12);
-    EXPECT_EQ(evaluation_negatives(s, seen, all.num_items(), 99, same), negatives);
-    EXPECT_NE(evaluation_negatives(s, seen, all.num_items(), 99, other), negatives);
 }
 
 TEST(Interactions, EvaluationNegativesWhenFewItemsAreUnseen) {
@@ -338,6 +352,16 @@ TEST(Interactions, EvaluationNegativesWhenFewItemsAreUnseen) {
     EXPECT_EQ(std::adjacent_find(three[0].begin(), three[0].end()), three[0].end());
     EXPECT_EQ(three[1].size(), 3u);
     EXPECT_TRUE(three[2].empty());
+
+    // Over many draws every unseen item turns up, for both ways of drawing.
+    std::set<std::int32_t> drawn0, drawn1;
+    for (int k = 0; k < 50; ++k) {
+        auto n = evaluation_negatives(s, seen, 10, 3, rng);
+        drawn0.insert(n[0].begin(), n[0].end());
+        drawn1.insert(n[1].begin(), n[1].end());
+    }
+    EXPECT_EQ(drawn0, (std::set<std::int32_t>{1, 3, 7, 9}));
+    EXPECT_EQ(drawn1, (std::set<std::int32_t>{0, 2, 4, 5, 6, 7, 8, 9}));
 
     auto all_unseen = evaluation_negatives(s, seen, 10, 99, rng);
     EXPECT_EQ(all_unseen[0], (Ids{1, 3, 7, 9}));
