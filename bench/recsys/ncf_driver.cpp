@@ -21,7 +21,8 @@ void write_split(const std::filesystem::path& out, const data::LeaveOneOut& spli
                  const std::vector<std::vector<std::int32_t>>& negatives) {
     std::ofstream train(out / "train.csv");
     train << "user,item\n";
-    for (std::size_t k = 0; k < split.train.size(); ++k) train << split.train.users[k] << ',' << split.train.items[k] << '\n';
+    for (std::size_t k = 0; k < split.train.size(); ++k)
+        train << split.train.users[k] << ',' << split.train.items[k] << '\n';
     std::ofstream test(out / "test.csv");
     test << "user,held_out,negatives\n";
     for (std::size_t u = 0; u < split.held_out.size(); ++u) {

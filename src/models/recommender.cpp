@@ -63,7 +63,9 @@ public:
     void load(const std::filesystem::path& dir) override {
         const auto path = dir / kPopularityFile;
         auto text = read_file(path);
-        if (!text) throw Error(ErrorKind::not_found, "model_not_found", "no popularity model (" + std::string(kPopularityFile) + ") in " + dir.string());
+        if (!text)
+            throw Error(ErrorKind::not_found, "model_not_found",
+                        "no popularity model (" + std::string(kPopularityFile) + ") in " + dir.string());
         Json j = Json::parse(*text, nullptr, false);
         if (j.is_discarded() || !j.is_object() || !j.contains("item_counts") || !j["item_counts"].is_array())
             throw Error(ErrorKind::data, "model_load_failed", path.string() + " is not a popularity model");

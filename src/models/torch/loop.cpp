@@ -123,7 +123,8 @@ namespace {
 // How many of each class's rows to hold out so that they add up to `held`:
 // each class its share rounded down, then one more to the classes with the
 // largest remainders (scikit-learn's stratified split allocates the same way).
-std::vector<std::int64_t> held_per_class(const std::vector<std::int64_t>& counts, std::int64_t rows, std::int64_t held) {
+std::vector<std::int64_t> held_per_class(const std::vector<std::int64_t>& counts, std::int64_t rows,
+                                         std::int64_t held) {
     std::vector<std::int64_t> out(counts.size());
     std::vector<std::pair<double, std::size_t>> remainders;
     std::int64_t given = 0;
@@ -133,7 +134,8 @@ std::vector<std::int64_t> held_per_class(const std::vector<std::int64_t>& counts
         given += out[c];
         remainders.emplace_back(share - static_cast<double>(out[c]), c);
     }
-    std::stable_sort(remainders.begin(), remainders.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::stable_sort(remainders.begin(), remainders.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
     for (std::size_t i = 0; given < held && i < remainders.size(); ++i) {
         const std::size_t c = remainders[i].second;
         if (out[c] < counts[c]) ++out[c], ++given;

@@ -120,7 +120,8 @@ LoopSettings ncf_settings(const Json& p, std::uint64_t seed) {
     s.batch_size = p.value("batch_size", 256);
     s.optimizer = p.value("optimizer", std::string("adam"));
     s.optimizer_options.lr = p.value("learning_rate", 0.001);
-    if (p.contains("weight_decay") && p["weight_decay"].is_number()) s.optimizer_options.weight_decay = p["weight_decay"].get<double>();
+    if (p.contains("weight_decay") && p["weight_decay"].is_number())
+        s.optimizer_options.weight_decay = p["weight_decay"].get<double>();
     s.seed = seed;
     s.n_iter_no_change = s.epochs;  // the trainer's early stopping decides, not the training loss
     return s;
@@ -128,7 +129,9 @@ LoopSettings ncf_settings(const Json& p, std::uint64_t seed) {
 
 class NcfRecommender final : public Recommender {
 public:
-    NcfRecommender(EstimatorConfig config, bool gmf_only) : Recommender(std::move(config)) { arch_.gmf_only = gmf_only; }
+    NcfRecommender(EstimatorConfig config, bool gmf_only) : Recommender(std::move(config)) {
+        arch_.gmf_only = gmf_only;
+    }
 
     void fit(const RecommenderFitInput& input, const Callbacks& callbacks) override;
 
