@@ -9,6 +9,8 @@ using Json = nlohmann::ordered_json;
 EpochTracker::EpochTracker(Task task)
     : task_(task), started_(std::chrono::steady_clock::now()), last_(started_) {}
 
+void EpochTracker::start() { started_ = last_ = std::chrono::steady_clock::now(); }
+
 void EpochTracker::remember(const Json& metrics) {
     for (auto it = metrics.begin(); it != metrics.end(); ++it) latest_[it.key()] = it.value();
 }

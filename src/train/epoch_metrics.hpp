@@ -27,8 +27,12 @@ namespace hone::train {
 class EpochTracker {
 public:
     explicit EpochTracker(Task task);
+    // Starts the clock again: the first round is timed from here, not from
+    // construction (what comes before the fit, such as loading libtorch, is
+    // not the first epoch's).
+    void start();
     // The metrics as of round `report`, timed since the previous call (or
-    // construction).
+    // start(), or construction).
     nlohmann::ordered_json on_round(const models::RoundReport& report);
 
 private:

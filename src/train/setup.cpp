@@ -298,6 +298,7 @@ FitResult fit_model(const TrainingSetup& s, const Json& hyperparameters, const F
         return d;
     };
     models::FitInput input{x_train, y_train, has_validation ? &x_valid : nullptr, has_validation ? &y_valid : nullptr};
+    if (hooks.on_fit_start) hooks.on_fit_start();
     out.estimator->fit(input, callbacks);
 
     auto evaluate = [&](const data::Matrix& x, const std::vector<float>& y) -> Json {

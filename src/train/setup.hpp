@@ -110,6 +110,9 @@ struct FitHooks {
     // when it may say true: with it, validation metrics are taken every round.
     std::function<bool(const models::RoundReport&)> should_stop;
     std::function<bool()> cancelled;
+    // Called once the model is made, right before it fits (a neural model's
+    // library is loaded by then): where the first round's time starts.
+    std::function<void()> on_fit_start;
     unsigned threads = 0;  // 0 = all cores
     models::CheckpointConfig checkpoints;  // for algorithms that take them (catalog `checkpoints`)
     bool score_training_rows = false;  // also evaluate on the rows fitted (FitResult::train_metrics)

@@ -175,6 +175,7 @@ private:
         hooks.cancelled = options_.context.cancelled;
         set_checkpoints(setup, hooks);
         EpochTracker epochs(setup.task);
+        hooks.on_fit_start = [&epochs] { epochs.start(); };
         hooks.on_round = [this, &epochs](const models::RoundReport& r) { record_round(r, epochs.on_round(r)); };
         return fit_model(setup, Json::object(), hooks);
     }

@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <thread>
+
+#include <chrono>
 #include <cmath>
 
 #include "common/resources.hpp"
@@ -50,6 +53,19 @@ TEST(EpochMetrics, TracksTheBestValidationLossAndKeepsTheLatestValuesOnRoundsWit
     EXPECT_EQ(d["best_epoch"], 2);
     EXPECT_EQ(d["eta_seconds"], 0.0);
     EXPECT_GE(d["epoch_seconds"].get<double>(), 0.0);
+}
+
+// What happens between construction and start() (loading libtorch, making the
+// model) is not the first epoch's time.
+TEST(EpochMetrics, TheFirstEpochIsTimedFromStart) {
+    train::EpochTracker t(Task::classification);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    t.start();
+    Json a = t.on_round(round(0, 2, {{"train_loss", 0.9}}));
+    EXPECT_LT(a["epoch_seconds"].get<double>(), 0.1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    Json b = t.on_round(round(1, 2, {{"train_loss", 0.8}}));
+    EXPECT_GE(b["epoch_seconds"].get<double>(), 0.15);
 }
 
 TEST(EpochMetrics, RegressorsReportRmseAndR2AndFallBackToTrainingValues) {
