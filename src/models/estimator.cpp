@@ -3,6 +3,7 @@
 #include "models/estimator.hpp"
 
 #include <algorithm>
+#include <fstream>
 
 #include "common/error.hpp"
 
@@ -15,6 +16,13 @@ std::vector<double> most_probable_classes(const std::vector<double>& proba, std:
         classes[i] = static_cast<double>(std::max_element(row, row + k) - row);
     }
     return classes;
+}
+
+void write_json_file(const std::filesystem::path& path, const Json& j) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << j.dump(2) << '\n';
+    out.close();
+    if (!out) throw Error(ErrorKind::io, "write_failed", "cannot write " + path.string());
 }
 
 std::vector<double> Estimator::predict_proba(const data::Matrix&) const {

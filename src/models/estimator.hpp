@@ -106,6 +106,10 @@ struct Prediction {
 // of their probabilities.
 std::vector<double> most_probable_classes(const std::vector<double>& proba, std::size_t rows, std::size_t k);
 
+// Writes `j` (indented) to `path`, as models save their small JSON files;
+// hone::Error(io, "write_failed") naming the path when it cannot.
+void write_json_file(const std::filesystem::path& path, const Json& j);
+
 class Estimator {
 public:
     explicit Estimator(EstimatorConfig config) : config_(std::move(config)) {}

@@ -1,6 +1,5 @@
 #include "models/recommender.hpp"
 
-#include <fstream>
 
 #include "common/error.hpp"
 #include "common/file.hpp"
@@ -54,9 +53,7 @@ public:
     }
 
     std::vector<std::string> save(const std::filesystem::path& dir) const override {
-        std::ofstream out(dir / kPopularityFile);
-        out << Json{{"item_counts", counts_}}.dump() << "\n";
-        if (!out) throw Error(ErrorKind::io, "model_save_failed", "cannot write " + (dir / kPopularityFile).string());
+        write_json_file(dir / kPopularityFile, Json{{"item_counts", counts_}});
         return {kPopularityFile};
     }
 

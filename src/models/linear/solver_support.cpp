@@ -138,13 +138,6 @@ std::size_t check_model_meta(const Json& meta, std::string_view format, std::str
     }
 }
 
-void write_json_file(const std::filesystem::path& path, const Json& j) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << j.dump(2) << '\n';
-    out.close();
-    if (!out) throw Error(ErrorKind::io, "write_failed", "cannot write " + path.string());
-}
-
 void require_file(const std::filesystem::path& path) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec))

@@ -103,8 +103,8 @@ Json model_meta(std::string_view format, std::string_view algorithm, const Estim
 std::size_t check_model_meta(const Json& meta, std::string_view format, std::string_view algorithm,
                              EstimatorConfig& config, const std::filesystem::path& path);
 
-// The small JSON file each backend writes beside its model file.
-void write_json_file(const std::filesystem::path& path, const Json& j);
+// The small JSON file each backend writes beside its model file (estimator.hpp).
+using models::write_json_file;
 // Reads it back; a missing or unreadable file is hone::Error(io/data, "invalid_model").
 Json read_json_file(const std::filesystem::path& path);
 // A file a backend's load() needs; missing is hone::Error(not_found, "invalid_model").

@@ -58,6 +58,11 @@ void write_atomically(const std::filesystem::path& path, const std::string& byte
 
 }  // namespace
 
+std::uint64_t seed_of(const EstimatorConfig& c) {
+    const Json& r = c.params.contains("random_state") ? c.params["random_state"] : Json();
+    return r.is_number_integer() ? r.get<std::uint64_t>() : c.seed;
+}
+
 void use_threads(unsigned threads) {
     const int n = static_cast<int>(threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : threads);
     // Only on a change: each call replaces libtorch's worker pool with new

@@ -162,6 +162,9 @@ private:
 // libtorch's intra-op threads for a fit: `threads`, or every core for 0.
 void use_threads(unsigned threads);
 
+// A model's seed: its random_state when given, else the job's (config.seed).
+std::uint64_t seed_of(const EstimatorConfig& config);
+
 // `module`'s parameters and buffers in libtorch's format, written atomically
 // (a temporary file, fsync, rename).
 void save_module_atomically(const torch::nn::Module& module, const std::filesystem::path& file);

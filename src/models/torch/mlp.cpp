@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <thread>
 
 #include "common/error.hpp"
@@ -107,11 +106,6 @@ private:
     std::vector<torch::nn::BatchNorm1d> norms_;
     at::Generator generator_;
 };
-
-std::uint64_t seed_of(const EstimatorConfig& c) {
-    const Json& r = c.params.contains("random_state") ? c.params["random_state"] : Json();
-    return r.is_number_integer() ? r.get<std::uint64_t>() : c.seed;
-}
 
 // The largest matrix product of one batch in multiply-adds, and the size
 // below which training runs on one thread. Splitting a product that small
@@ -360,18 +354,17 @@ TrainingData MlpEstimator::training_data(const FitInput& input, LossTarget targe
     return d;
 }
 
-
 void MlpEstimator::fit(const FitInput& input, const Callbacks& callbacks) {
     if (callbacks.cancelled && callbacks.cancelled())
         throw Error(ErrorKind::cancelled, "cancelled", "training was cancelled");
     check_input(input);
     const Loss loss = loss_for(config_);
     Architecture arch = architecture_for(config_, input.x_train.cols, loss);
-    LoopSettings settings = loop_settings(config_.params, seed_of(config_), input.x_train.rows);
+    const std::uint64_t seed = seed_of(config_);
+    LoopSettings settings = loop_settings(config_.params, seed, input.x_train.rows);
     settings.stratify_holdout = config_.task == Task::classification;
     const auto batch_rows = std::min<std::int64_t>(settings.batch_size, static_cast<std::int64_t>(input.x_train.rows));
     use_threads(training_threads(config_.threads, arch, batch_rows));
-    const std::uint64_t seed = seed_of(config_);
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
     auto net = std::make_shared<MlpNet>(arch, generator);
     net->initialize();
@@ -445,9 +438,7 @@ std::vector<std::string> MlpEstimator::save(const std::filesystem::path& dir) co
     meta["task"] = std::string(to_string(config_.task));
     meta["num_classes"] = config_.num_classes;
     meta["best_epoch"] = best_epoch_;
-    std::ofstream out(dir / kArchitectureFile);
-    out << meta.dump(2) << "\n";
-    if (!out) throw Error(ErrorKind::io, "model_save_failed", "cannot write " + (dir / kArchitectureFile).string());
+    write_json_file(dir / kArchitectureFile, meta);
     torch::serialize::OutputArchive archive;
     net_->save(archive);
     try {

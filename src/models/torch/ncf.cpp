@@ -5,7 +5,6 @@
 // `negative_ratio` negatives drawn anew every epoch.
 #include "models/torch/ncf_impl.hpp"
 
-#include <fstream>
 
 #include "common/error.hpp"
 #include "common/file.hpp"
@@ -169,9 +168,7 @@ void NcfRecommender::fit(const RecommenderFitInput& input, const Callbacks& call
     if (!arch_.gmf_only) arch_.hidden = p.value("hidden_layers", std::vector<std::int64_t>{128, 64, 32});
     else arch_.hidden.clear();
     const int ratio = p.value("negative_ratio", 4);
-    const std::uint64_t seed = p.contains("random_state") && p["random_state"].is_number_integer()
-                                   ? p["random_state"].get<std::uint64_t>()
-                                   : config_.seed;
+    const std::uint64_t seed = seed_of(config_);
     use_threads(config_.threads);
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
     auto net = std::make_shared<NcfNet>(arch_);
@@ -216,9 +213,7 @@ std::vector<std::string> NcfRecommender::save(const std::filesystem::path& dir) 
     if (!net_) throw Error(ErrorKind::validation, "not_fitted", "the model has not been fitted or loaded");
     Json meta = arch_.to_json();
     meta["best_epoch"] = best_epoch_;
-    std::ofstream out(dir / kArchitectureFile);
-    out << meta.dump(2) << "\n";
-    if (!out) throw Error(ErrorKind::io, "model_save_failed", "cannot write " + (dir / kArchitectureFile).string());
+    write_json_file(dir / kArchitectureFile, meta);
     save_module_atomically(*net_, dir / kWeightsFile);
     return {kArchitectureFile, kWeightsFile};
 }
