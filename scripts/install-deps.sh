@@ -15,6 +15,7 @@ BUILD_PKGS=(
   libtorch-dev              # neural networks
   libopenblas0-openmp       # libtorch's matrix products: Debian's default BLAS is the unoptimized reference one
   libnanoflann-dev          # neighbour search
+  libfasttext-dev           # fastText text classifiers
   libsqlite3-dev sqlite3    # embedded store
   postgresql libpqxx-dev    # team store (tests start their own server)
   libcpp-httplib-dev        # HTTP server
@@ -28,6 +29,7 @@ BENCH_PKGS=(
   python3-sklearn python3-xgboost python3-optuna python3-torch python3-pandas
   python3-fastapi python3-uvicorn wrk hyperfine time bc
   python3-uvloop python3-httptools curl  # bench/serve: uvicorn's fast loop and HTTP parser
+  python3-fasttext r-cran-janeaustenr    # bench/text: fastText's peer and a labelled corpus
 )
 
 pkgs=("${BUILD_PKGS[@]}")

@@ -9,7 +9,15 @@
 
 namespace hone {
 
-std::string_view to_string(Task task) { return task == Task::classification ? "classification" : "regression"; }
+std::string_view to_string(Task task) {
+    switch (task) {
+        case Task::classification: return "classification";
+        case Task::regression: return "regression";
+        case Task::recommendation: return "recommendation";
+        case Task::text_classification: return "text_classification";
+    }
+    return "unknown";
+}
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);

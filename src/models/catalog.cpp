@@ -188,7 +188,35 @@ ResolvedParams resolve_params(const AlgorithmSpec& algo, const Json& given, bool
     return out;
 }
 
+std::string kind_of(const AlgorithmSpec& algo) {
+    if (algo.make_recommender) return "a recommender";
+    if (algo.make_text_classifier) return "a text classifier";
+    return "a classifier or regressor";
+}
+
+namespace {
+
+[[noreturn]] void wrong_kind(const AlgorithmSpec& algo, const char* wanted) {
+    throw Error(ErrorKind::validation, "unsupported_task",
+                algo.name + " is " + kind_of(algo) + ", not " + wanted);
+}
+
+}  // namespace
+
+std::unique_ptr<Recommender> make_recommender(const AlgorithmSpec& algo, EstimatorConfig config) {
+    if (!algo.make_recommender) wrong_kind(algo, "a recommender");
+    if (algo.check) algo.check(config.params, config.task);
+    return algo.make_recommender(std::move(config));
+}
+
+std::unique_ptr<TextClassifier> make_text_classifier(const AlgorithmSpec& algo, EstimatorConfig config) {
+    if (!algo.make_text_classifier) wrong_kind(algo, "a text classifier");
+    if (algo.check) algo.check(config.params, config.task);
+    return algo.make_text_classifier(std::move(config));
+}
+
 std::unique_ptr<Estimator> make_estimator(const AlgorithmSpec& algo, EstimatorConfig config) {
+    if (!algo.make) wrong_kind(algo, "a classifier or regressor");
     if (config.task == Task::classification && config.num_classes < 2)
         throw Error(ErrorKind::data, "single_class", "a classifier needs at least two classes in the training data");
     if (!algo.supports(config.task))

@@ -34,7 +34,8 @@ TEST(Catalog, NamesAndParameterNamesAreUniqueAndDocumented) {
         EXPECT_TRUE(names.insert(a.name).second) << a.name;
         for (const auto& alias : a.aliases) EXPECT_TRUE(names.insert(alias.name).second) << alias.name;
         EXPECT_FALSE(a.doc.empty()) << a.name;
-        EXPECT_TRUE(a.make) << a.name;
+        // Exactly one factory, by what the algorithm learns from.
+        EXPECT_EQ(int(bool(a.make)) + int(bool(a.make_recommender)) + int(bool(a.make_text_classifier)), 1) << a.name;
         std::set<std::string> params;
         for (const auto& p : a.params) {
             EXPECT_TRUE(params.insert(p.name).second) << a.name << "." << p.name;
