@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "data/interactions.hpp"
+#include "models/catalog.hpp"
 #include "models/recommender.hpp"
 #include "models/torch/backend.hpp"
 
@@ -62,7 +63,10 @@ int main(int argc, char** argv) {
                                          .num_items = static_cast<std::int64_t>(all.num_items())};
 
     models::EstimatorConfig config;
-    config.params = Json{{"epochs", std::stoi(argv[6])}, {"batch_size", std::stoi(argv[7])}};
+    config.params = models::resolve_params(models::find_algorithm("ncf"),
+                                           Json{{"epochs", std::stoi(argv[6])}, {"batch_size", std::stoi(argv[7])}},
+                                           true)
+                        .params;
     config.threads = static_cast<unsigned>(std::stoi(argv[8]));
     auto popularity = models::make_popularity(config);
     popularity->fit({.train = split.train, .seen = seen}, {});

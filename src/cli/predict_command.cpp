@@ -1,5 +1,6 @@
 // `hone predict KEY --input FILE [--output FILE]`: predictions from a registered
-// model, with the same preprocessing it was trained with.
+// model, with the same preprocessing it was trained with. `hone recommend KEY
+// --user U`: a registered recommender's items for users.
 #include <fstream>
 #include <iostream>
 
@@ -95,6 +96,55 @@ void add_predict_command(CLI::App& app, int& exit_code) {
                 write_csv(out, p);
             std::cerr << "wrote " << p.values.size() << " predictions to " << o->output << "\n";
         }
+        exit_code = 0;
+    });
+}
+
+namespace {
+
+void print_recommendations(const train::Json& answer) {
+    if (answer.contains("recommendations")) {
+        for (const auto& one : answer["recommendations"]) print_recommendations(one);
+        return;
+    }
+    std::cout << answer["user_id"].get<std::string>()
+              << (answer["cold_start"].get<bool>() ? " (unknown to the model: the most popular items)" : "") << "\n";
+    int rank = 0;
+    for (const auto& item : answer["items"])
+        std::cout << "  " << ++rank << ". " << item["item_id"].get<std::string>() << "  "
+                  << format_double(item["score"].get<double>()) << "\n";
+}
+
+}  // namespace
+
+void add_recommend_command(CLI::App& app, int& exit_code) {
+    auto* cmd = app.add_subcommand("recommend", "A registered recommender's top items for one or more users");
+    struct Options {
+        std::string key;
+        std::vector<std::string> users;
+        std::size_t k = 10;
+        bool include_seen = false, json = false;
+        Settings settings;
+    };
+    auto o = std::make_shared<Options>();
+    cmd->add_option("KEY", o->key, "registry key of a recommender (see 'hone models list')")->required();
+    cmd->add_option("-u,--user", o->users, "a user id as in the training data (repeatable)")->required();
+    cmd->add_option("-k", o->k, "how many items per user")->capture_default_str();
+    cmd->add_flag("--include-seen", o->include_seen, "also rank items the user has interacted with");
+    cmd->add_flag("--json", o->json,
+                  "print JSON: what POST /api/training/models/{key}/recommend answers");
+    add_settings_options(*cmd, o->settings);
+    cmd->footer("A user the model never saw gets the most popular items, marked cold_start.");
+    cmd->callback([o, &exit_code] {
+        auto store = open_settings_store(o->settings);
+        auto model = train::LoadedModel::load(*store, o->key);
+        train::Json request{{"k", o->k}, {"include_seen", o->include_seen}};
+        if (o->users.size() == 1) request["user_id"] = o->users.front();
+        else request["user_ids"] = o->users;
+        train::Json answer = model->require_recommender().answer(train::read_recommend_request(request));
+        answer["model"] = o->key;
+        if (o->json) std::cout << hone::json_dump(answer, 2) << "\n";
+        else print_recommendations(answer);
         exit_code = 0;
     });
 }

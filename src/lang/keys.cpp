@@ -244,7 +244,7 @@ const std::vector<Key<EarlyStoppingSpec>>& early_stopping_keys() {
     static const std::vector<Key<EarlyStoppingSpec>> keys = {
         {"enabled", kBool, member(&EarlyStoppingSpec::enabled), "false keeps the settings but does not stop"},
         {"metric", names_of("metrics"), member(&EarlyStoppingSpec::metric),
-         "the validation metric watched (`val_` prefix optional)"},
+         "the validation metric watched (`val_` prefix optional); a recommender's default is `val_ndcg@10`"},
         {"patience", at_least(0), member(&EarlyStoppingSpec::patience),
          "rounds (or trials) without improvement before stopping"},
         {"min_delta", Rule{.type = ValueType::number, .min = 0}, member(&EarlyStoppingSpec::min_delta),
@@ -293,6 +293,62 @@ const std::vector<Key<PreprocessSpec>>& preprocessing_keys() {
     };
     return keys;
 }
+
+namespace {
+
+// `k: [5, 10]`, or one K alone: cut-offs of at least 1, each once.
+void set_cutoffs(RankingEvaluationSpec& e, const Json&, Fields& f, const Node& n) {
+    std::vector<int> ks;
+    std::vector<const Node*> items;
+    if (n.is_list())
+        for (const auto& item : n.items) items.push_back(&item);
+    else
+        items.push_back(&n);
+    for (const Node* item : items) {
+        const Json& v = item->value;
+        if (!item->is_scalar() || !v.is_number_integer() || v.get<std::int64_t>() < 1 || v.get<std::int64_t>() > 100000) {
+            f.diags().error(item->pos, "each 'k' must be a whole number from 1 to 100000, found " + item->describe());
+            return;
+        }
+        int k = static_cast<int>(v.get<std::int64_t>());
+        if (std::find(ks.begin(), ks.end(), k) != ks.end()) {
+            f.diags().error(item->pos, "'k' lists " + std::to_string(k) + " twice");
+            return;
+        }
+        ks.push_back(k);
+    }
+    if (ks.empty()) {
+        f.diags().error(n.pos, "'k' needs at least one cut-off, such as [10]");
+        return;
+    }
+    e.k = std::move(ks);
+}
+
+}  // namespace
+
+const std::vector<Key<RankingEvaluationSpec>>& evaluation_keys() {
+    static const std::vector<Key<RankingEvaluationSpec>> keys = {
+        {"protocol", choice({"leave_one_out", "full"}), member(&RankingEvaluationSpec::protocol),
+         "`leave_one_out`: each user's held-out item ranked among `negatives` sampled unseen items (the NCF "
+         "paper's numbers); `full`: among every item the user has not interacted with (lower, and closer to "
+         "serving)"},
+        {"negatives", Rule{.type = ValueType::integer, .min = 1, .max = 100000},
+         member(&RankingEvaluationSpec::negatives), "sampled items per user in `leave_one_out`"},
+        {"k", Rule{.type = ValueType::any}, Setter<RankingEvaluationSpec>(set_cutoffs),
+         "the cut-offs K of hr@K, ndcg@K, precision@K, recall@K, map@K and coverage@K", {}, "list of int ≥ 1",
+         "[10]"},
+    };
+    return keys;
+}
+
+namespace {
+
+// A training's `rating_threshold`: a number kept as optional.
+void set_rating_threshold(TrainingSpec& t, const Json& v, Fields&, const Node&) {
+    t.interactions.rating_threshold = v.get<double>();
+}
+
+}  // namespace
 
 const std::vector<Key<TrainingSpec>>& training_keys() {
     static const std::vector<Key<TrainingSpec>> keys = {
@@ -378,6 +434,31 @@ const std::vector<Key<TrainingSpec>>& training_keys() {
         {"seed", at_least(0),
          Ref<TrainingSpec, std::uint64_t>([](TrainingSpec& t) -> std::uint64_t& { return t.split.seed; }),
          "the split's seed (as `split.seed`)"},
+        {"user", kString,
+         Ref<TrainingSpec, std::string>([](TrainingSpec& t) -> std::string& { return t.interactions.user; }),
+         "recommenders: the column of user ids"},
+        {"item", kString,
+         Ref<TrainingSpec, std::string>([](TrainingSpec& t) -> std::string& { return t.interactions.item; }),
+         "recommenders: the column of item ids"},
+        {"rating", kString,
+         Ref<TrainingSpec, std::string>([](TrainingSpec& t) -> std::string& { return t.interactions.rating; }),
+         "recommenders: a numeric column of feedback; rows with none are dropped", {}, "", "none"},
+        {"rating_threshold", Rule{.type = ValueType::number}, Setter<TrainingSpec>(set_rating_threshold),
+         "recommenders, with `rating`: rows rated below it are not interactions (implicit feedback from ratings)",
+         {}, "", "none: every rated row counts"},
+        {"timestamp", kString,
+         Ref<TrainingSpec, std::string>([](TrainingSpec& t) -> std::string& { return t.interactions.timestamp; }),
+         "recommenders: when each interaction happened (ISO 8601 or seconds); each user's latest is held out",
+         {}, "", "`timestamp` when the table has it, else row order"},
+        {"evaluation", section(),
+         Setter<TrainingSpec>([](TrainingSpec& t, const Json&, Fields& f, const Node& n) {
+             Fields ef(n, "evaluation", n.pos, f.diags(), true);
+             read_keys(ef, t.evaluation, evaluation_keys());
+             ef.finish();
+         }),
+         "recommenders: how the held-out interactions are ranked (see training.evaluation)", {},
+         "map (see training.evaluation)", "leave_one_out, 99 negatives, k [10]",
+         [] { return key_names(evaluation_keys()); }},
     };
     return keys;
 }
@@ -546,6 +627,7 @@ std::vector<SectionDoc> language_sections() {
         {"training.preprocessing", "preprocessing (in a training)", describe(preprocessing_keys())},
         {"training.compute", "compute (in a training)", describe(compute_keys())},
         {"training.checkpoints", "checkpoints (in a training)", describe(checkpoint_keys())},
+        {"training.evaluation", "evaluation (in a training of a recommender)", describe(evaluation_keys())},
         {"early_stopping", "early_stopping (in a training or a tuning)", describe(early_stopping_keys())},
         {"tuning", "tuning \"name\"", describe(tuning_keys())},
         {"tuning.search_space.NAME", "a search-space entry (in a tuning)", describe(dimension_keys())},

@@ -102,7 +102,22 @@ Json to_json(const TrainingSpec& t) {
         j["cv"] = t.cv;
         j["return_train_score"] = t.return_train_score;
     }
+    j["interactions"] = to_json(t.interactions);
+    j["evaluation"] = to_json(t.evaluation);
     return j;
+}
+
+Json to_json(const InteractionFieldsSpec& f) {
+    auto or_null = [](const std::string& s) { return s.empty() ? Json() : Json(s); };
+    return Json{{"user", f.user},
+                {"item", f.item},
+                {"rating", or_null(f.rating)},
+                {"rating_threshold", f.rating_threshold ? Json(*f.rating_threshold) : Json()},
+                {"timestamp", or_null(f.timestamp)}};
+}
+
+Json to_json(const RankingEvaluationSpec& e) {
+    return Json{{"protocol", e.protocol}, {"negatives", e.negatives}, {"k", e.k}};
 }
 
 Json to_json(const SearchDimension& d) {

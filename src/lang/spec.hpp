@@ -114,6 +114,28 @@ struct PreprocessSpec {
     std::string scale = "none";                      // none, standard, minmax
 };
 
+// Which columns hold a recommender's interactions (data/interactions.hpp reads
+// them). Written as the training's `user`, `item`, `rating`, `rating_threshold`
+// and `timestamp`.
+struct InteractionFieldsSpec {
+    std::string user = "user_id";
+    std::string item = "item_id";
+    std::string rating;                     // "": every row counts
+    std::optional<double> rating_threshold;  // with rating: rows below it are dropped
+    std::string timestamp;                  // "": the "timestamp" column when there is one, else row order
+};
+
+// How a recommender is evaluated (training.evaluation): each user's latest
+// interaction is held out for the test, the one before for validation.
+struct RankingEvaluationSpec {
+    // leave_one_out: the held-out item ranked among `negatives` sampled unseen
+    // items (the NCF paper's protocol); full: among every item the user has not
+    // interacted with.
+    std::string protocol = "leave_one_out";
+    int negatives = 99;
+    std::vector<int> k = {10};  // the cut-offs of hr@K, ndcg@K, ...
+};
+
 struct TrainingSpec {
     std::string name;
     std::string model;
@@ -135,6 +157,8 @@ struct TrainingSpec {
     bool strict = false;  // unknown hyperparameters are errors, not warnings
     int cv = 0;           // > 1: also cross-validate in that many folds (stratified for classifiers)
     bool return_train_score = false;  // cross-validation also scores each fold's training rows
+    InteractionFieldsSpec interactions;  // recommenders
+    RankingEvaluationSpec evaluation;    // recommenders
     SourcePos pos;
 };
 
@@ -203,6 +227,8 @@ struct JobFile {
 Json to_json(const DatasetSpec&);
 Json to_json(const ModelSpec&);
 Json to_json(const TrainingSpec&);
+Json to_json(const InteractionFieldsSpec&);
+Json to_json(const RankingEvaluationSpec&);
 Json to_json(const TuningSpec&);
 Json to_json(const EarlyStoppingSpec&);
 Json to_json(const SearchDimension&);

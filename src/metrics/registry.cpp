@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 #include "common/error.hpp"
 #include "common/text.hpp"
@@ -99,23 +100,54 @@ std::vector<MetricSpec> declare() {
                            [](const ValueData& d) { return mae(d.y_true, d.y_pred); }));
     v.push_back(regression("r2", {"r2_score", "r_squared"}, max, "coefficient of determination",
                            [](const ValueData& d) { return r2(d.y_true, d.y_pred); }));
+    for (auto [name, aliases, doc] : std::vector<std::tuple<std::string, std::vector<std::string>, std::string>>{
+             {"hr@k", {"hit_rate@k", "hitrate@k", "hit_ratio@k"}, "share of users whose held-out item is in their top K"},
+             {"ndcg@k", {}, "normalized discounted cumulative gain of the top K"},
+             {"precision@k", {"p@k"}, "share of each user's top K that is relevant, averaged over users"},
+             {"recall@k", {"r@k"}, "share of each user's relevant items in their top K, averaged over users"},
+             {"map@k", {}, "mean average precision of the top K"},
+             {"mrr", {"mean_reciprocal_rank"}, "mean of 1 / the rank of the first relevant item"},
+             {"coverage@k", {"catalog_coverage@k"}, "share of the catalog recommended in some user's top K"}}) {
+        MetricSpec m;
+        m.name = name;
+        m.aliases = aliases;
+        m.task = Task::recommendation;
+        m.doc = doc + " (K: any whole number, as in ndcg@10)";
+        v.push_back(std::move(m));
+    }
     v.push_back(regression("mape", {"mean_absolute_percentage_error", "neg_mean_absolute_percentage_error"}, min,
                            "mean absolute percentage error, as a fraction",
                            [](const ValueData& d) { return mape(d.y_true, d.y_pred); }));
     return v;
 }
 
+// "ndcg@10" -> ("ndcg@k", 10): ranking metrics are declared once for every
+// cut-off K. nullopt when `name` has no "@<digits>" ending.
+std::optional<std::pair<std::string, int>> split_cutoff(std::string_view name) {
+    const auto at = name.rfind('@');
+    if (at == std::string_view::npos || at + 1 == name.size() || name.size() - at > 7) return std::nullopt;
+    int k = 0;
+    for (char c : name.substr(at + 1)) {
+        if (c < '0' || c > '9') return std::nullopt;
+        k = k * 10 + (c - '0');
+    }
+    if (k < 1) return std::nullopt;
+    return std::pair{to_lower(name.substr(0, at + 1)) + "k", k};
+}
+
 std::string valid_list(std::optional<Task> task) {
     if (task) return "valid " + std::string(to_string(*task)) + " metrics: " + join(metric_names(task));
     return "valid metrics: " + join(metric_names(Task::classification)) + " (classification); " +
-           join(metric_names(Task::regression)) + " (regression)";
+           join(metric_names(Task::regression)) + " (regression); " + join(metric_names(Task::recommendation)) +
+           " (recommendation)";
 }
 
 // find_metric with `context` ("objective 'x'") put before every message.
 const MetricSpec& lookup(std::string_view name, std::optional<Task> task, const std::string& context) {
     std::string prefix = context.empty() ? "" : context + ": ";
     const auto& registry = metric_registry();
-    std::vector<const MetricSpec*> found = registry.all_meaning(name);
+    const auto cutoff = split_cutoff(name);
+    std::vector<const MetricSpec*> found = registry.all_meaning(cutoff ? std::string_view(cutoff->first) : name);
     std::string quoted = "'" + std::string(name) + "'";
 
     if (found.empty()) {
@@ -225,8 +257,17 @@ std::vector<std::string> metric_names(std::optional<Task> task) {
 
 const MetricSpec& find_metric(std::string_view name, std::optional<Task> task) { return lookup(name, task, ""); }
 
+std::string metric_key(std::string_view name, std::optional<Task> task) {
+    const MetricSpec& m = find_metric(name, task);
+    const auto cutoff = split_cutoff(name);
+    if (!cutoff) return m.name;
+    return m.name.substr(0, m.name.size() - 1) + std::to_string(cutoff->second);
+}
+
 std::vector<std::string> default_metrics(Task task) {
     if (task == Task::classification) return {"accuracy", "precision", "recall", "f1", "auc", "log_loss"};
+    if (task == Task::recommendation)
+        return {"hr@10", "ndcg@10", "precision@10", "recall@10", "map@10", "mrr", "coverage@10"};
     return {"rmse", "mse", "mae", "r2"};
 }
 
@@ -285,7 +326,7 @@ Objective resolve_objective(std::string_view text, std::optional<Task> task) {
     std::string context = "objective '" + std::string(trim(text)) + "'";
     const MetricSpec& m = lookup(p.name, task, context);
     Objective o;
-    o.metric = m.name;
+    o.metric = metric_key(p.name, m.task);
     o.validation = p.validation;
     if (!p.direction) {
         o.direction = m.direction;
@@ -303,7 +344,7 @@ Objective resolve_objective(std::string_view text, std::optional<Task> task) {
 void check_objective(std::string_view text) {
     Parsed p = parse_objective(text);
     std::string context = "objective '" + std::string(trim(text)) + "'";
-    for (Task t : {Task::classification, Task::regression}) {
+    for (Task t : {Task::classification, Task::regression, Task::recommendation, Task::text_classification}) {
         try {
             lookup(p.name, t, context);
             return;

@@ -13,6 +13,9 @@
 //             reports log_loss, mse, ... as positive values to minimize, never
 //             negated ones.
 // Results are keyed by canonical name: asking for f1_score reports "f1".
+// Ranking metrics (task recommendation: hr@k, ndcg@k, ...) are declared once for
+// every cut-off: "ndcg@10" finds "ndcg@k" and is reported as "ndcg@10"
+// (metric_key). They are computed by metrics/ranking.hpp, not by evaluate().
 #include <functional>
 #include <optional>
 #include <span>
@@ -76,6 +79,11 @@ std::vector<std::string> metric_names(std::optional<Task> task = std::nullopt);
 //   ambiguous_metric  no task given and the name means different metrics per task
 //                     ("loss").
 const MetricSpec& find_metric(std::string_view name, std::optional<Task> task = std::nullopt);
+
+// The key a metric's value is reported under: its canonical name, with the
+// cut-off of a ranking metric written in ("NDCG@10" and "ndcg@10" give
+// "ndcg@10", "hit_rate@5" gives "hr@5"). Errors as find_metric.
+std::string metric_key(std::string_view name, std::optional<Task> task = std::nullopt);
 
 // Metrics reported when a job lists none: accuracy, precision, recall, f1, auc,
 // log_loss for classification (the last two only with probabilities); rmse, mse,

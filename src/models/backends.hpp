@@ -11,6 +11,7 @@ std::vector<AlgorithmSpec> xgboost_algorithms();  // models/xgboost/
 std::vector<AlgorithmSpec> linear_algorithms();   // models/linear/ (LIBLINEAR, Eigen)
 std::vector<AlgorithmSpec> svm_algorithms();      // models/svm/ (LIBSVM)
 std::vector<AlgorithmSpec> torch_algorithms();    // models/torch/ (libtorch: mlp)
+std::vector<AlgorithmSpec> recommender_algorithms();  // models/recommender_models.cpp (ncf, gmf, popularity)
 
 // The version of the library each backend links, "2.0.3".
 std::string xgboost_version();    // models/xgboost/

@@ -1,5 +1,7 @@
 #include "models/recommender.hpp"
 
+#include <algorithm>
+
 
 #include "common/error.hpp"
 #include "common/file.hpp"
@@ -29,6 +31,35 @@ std::vector<std::pair<std::string, double>> sampled_ranking_metrics(const Recomm
         users.push_back(std::move(ranking));
     }
     return metrics::ranking_metrics(users, {.ks = evaluation.ks, .catalog_size = evaluation.num_items});
+}
+
+std::vector<std::pair<std::string, double>> full_ranking_metrics(const Recommender& recommender,
+                                                                 const std::vector<std::int32_t>& held_out,
+                                                                 const data::UserItems& seen, std::vector<int> ks,
+                                                                 std::int64_t num_items) {
+    std::vector<std::int32_t> all(static_cast<std::size_t>(num_items));
+    for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::int32_t>(i);
+    std::vector<float> scores(all.size());
+    std::vector<metrics::UserRanking> users;
+    for (std::size_t u = 0; u < held_out.size(); ++u) {
+        const std::int32_t held = held_out[u];
+        if (held < 0) continue;
+        const auto user = static_cast<std::int32_t>(u);
+        recommender.score(user, all, scores);
+        metrics::UserRanking ranking;
+        for (std::int32_t item : all)
+            if (item == held || !seen.contains(user, item)) ranking.ranked.push_back(item);
+        // Best first; among equal scores the held-out item last, the rest by index.
+        std::sort(ranking.ranked.begin(), ranking.ranked.end(), [&](std::int32_t a, std::int32_t b) {
+            const float sa = scores[static_cast<std::size_t>(a)], sb = scores[static_cast<std::size_t>(b)];
+            if (sa != sb) return sa > sb;
+            if ((a == held) != (b == held)) return b == held;
+            return a < b;
+        });
+        ranking.relevant = {held};
+        users.push_back(std::move(ranking));
+    }
+    return metrics::ranking_metrics(users, {.ks = std::move(ks), .catalog_size = num_items});
 }
 
 namespace {

@@ -74,6 +74,16 @@ protected:
 std::vector<std::pair<std::string, double>> sampled_ranking_metrics(const Recommender& recommender,
                                                                     const SampledEvaluation& evaluation);
 
+// The metrics of the full-ranking protocol: each evaluated user's held-out item
+// (held_out[u] >= 0) ranked among every item of [0, num_items) the user has not
+// interacted with. `seen` holds every interaction, the held-out ones included.
+// Equal scores rank the held-out item below the others, as above. Scores every
+// item for every evaluated user: users x items calls' worth of work.
+std::vector<std::pair<std::string, double>> full_ranking_metrics(const Recommender& recommender,
+                                                                 const std::vector<std::int32_t>& held_out,
+                                                                 const data::UserItems& seen, std::vector<int> ks,
+                                                                 std::int64_t num_items);
+
 // The popularity baseline: an item's score is its number of training
 // interactions, the same for every user.
 std::unique_ptr<Recommender> make_popularity(EstimatorConfig config);

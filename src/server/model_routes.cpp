@@ -458,6 +458,23 @@ Response predict(Context& ctx, const Request& req) {
     return r;
 }
 
+// {"user_id", "cold_start", "items": [{"item_id", "score"}], "model"}, or
+// {"recommendations": [...], "model"} for user_ids: the same document as
+// `hone recommend --json`.
+Response recommend(Context& ctx, const Request& req) {
+    const std::string& key = req.param("key");
+    auto model = ctx.models.get(key);
+    const train::ServedRecommender& recommender = model->require_recommender();
+    Json body = parse_body(req);
+    check_fields(body, {"user_id", "user_ids", "k", "include_seen"}, "a recommendation request");
+    Json answer = recommender.answer(train::read_recommend_request(body));
+    answer["model"] = key;
+    Response r;
+    r.content_type = "application/json";
+    r.text = json_text(answer);
+    return r;
+}
+
 }  // namespace
 
 std::vector<Route> model_routes(Context& ctx) {
@@ -490,6 +507,10 @@ std::vector<Route> model_routes(Context& ctx) {
         {"POST", "/api/training/models/{key}/predict",
          "Predict rows sent as records, dataframe_split, dataframe_records or instances", true, bound(ctx, predict), true,
          true},
+        {"POST", "/api/training/models/{key}/recommend",
+         "A recommender's top k items for a user (user_id) or several (user_ids); seen items left out unless "
+         "include_seen; an unknown user gets the most popular items (cold_start)",
+         true, bound(ctx, recommend), true, true},
     };
 }
 

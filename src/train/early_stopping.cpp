@@ -4,7 +4,11 @@
 
 namespace hone::train {
 
-ResolvedStopping resolve_stopping(const lang::EarlyStoppingSpec& spec, metrics::Task task) {
+ResolvedStopping resolve_stopping(const lang::EarlyStoppingSpec& given, metrics::Task task) {
+    lang::EarlyStoppingSpec spec = given;
+    // A recommender reports no validation loss; the language's default watches ranking instead.
+    if (task == metrics::Task::recommendation && spec.metric == lang::EarlyStoppingSpec{}.metric)
+        spec.metric = "val_ndcg@10";
     metrics::Objective watched = metrics::resolve_objective(spec.metric, task);
     ResolvedStopping out{spec, watched.metric};
     if (out.spec.mode.empty() || out.spec.mode == "auto")

@@ -18,7 +18,8 @@ struct ResolvedStopping {
     lang::EarlyStoppingSpec spec;
     std::string metric;
 };
-// An unknown metric throws as metrics::resolve_objective.
+// For a recommender, the default metric (val_loss) means val_ndcg@10. An
+// unknown metric throws as metrics::resolve_objective.
 ResolvedStopping resolve_stopping(const lang::EarlyStoppingSpec& spec, metrics::Task task);
 
 class EarlyStopper {

@@ -57,6 +57,11 @@ Json EpochTracker::on_round(const models::RoundReport& report) {
         out["precision"] = reported("precision");
         out["recall"] = reported("recall");
         out["f1_score"] = reported("f1");
+    } else if (task_ == Task::recommendation) {
+        // val_hr@10 -> hr@10, val_ndcg@10 -> ndcg@10: each cut-off the model validates at.
+        for (auto it = latest_.begin(); it != latest_.end(); ++it)
+            if (it.key().rfind("val_", 0) == 0 && it.key().find('@') != std::string::npos)
+                out[it.key().substr(4)] = it.value();
     } else {
         out["rmse"] = reported("rmse");
         out["r2"] = reported("r2");

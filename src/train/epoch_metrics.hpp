@@ -7,7 +7,8 @@
 //     validation loss, else training loss, so far),
 //   accuracy, precision, recall, f1_score (classifiers) or rmse, r2
 //     (regressors): validation values, else training ones, null when the
-//     estimator does not report them,
+//     estimator does not report them; hr@K and ndcg@K (recommenders: the
+//     validation items' ranking, for each K),
 //   learning_rate, gradient_norm (the L2 norm of all gradients on the epoch's
 //     last batch, before clipping; null when the estimator has none),
 //   epoch_seconds, eta_seconds, resource_usage (common/resources.hpp).

@@ -46,6 +46,10 @@ std::shared_ptr<LoadedModel> LoadedModel::load(registry::Store& store, const std
     model->entry_ = require_model(store, key);
     std::filesystem::path dir = model->entry_.file_path;
     model->manifest_ = loadable_manifest(model->entry_);
+    if (model->manifest_.value("task", "") == models::to_string(models::Task::recommendation)) {
+        model->recommender_ = std::make_unique<ServedRecommender>(model->manifest_, dir);
+        return model;
+    }
     model->pre_ = data::Preprocessor::from_json(
         nlohmann::ordered_json::parse(read_file(dir / "preprocess.json").value_or("")));
     model->estimator_ = load_estimator(model->manifest_, dir);
@@ -54,11 +58,31 @@ std::shared_ptr<LoadedModel> LoadedModel::load(registry::Store& store, const std
     return model;
 }
 
-data::Matrix LoadedModel::prepare(const data::Frame& frame) const { return pre_.transform(frame); }
+void LoadedModel::require_predictor() const {
+    if (recommender_)
+        throw Error(ErrorKind::validation, "not_a_predictor",
+                    "model '" + entry_.key + "' is a recommender: it ranks items for users and predicts no rows", {},
+                    "ask it for recommendations: hone recommend " + entry_.key +
+                        " --user ID, or POST /api/training/models/" + entry_.key + "/recommend");
+}
+
+const ServedRecommender& LoadedModel::require_recommender() const {
+    if (!recommender_)
+        throw Error(ErrorKind::validation, "not_a_recommender",
+                    "model '" + entry_.key + "' is a " + entry_.task + " model, not a recommender", {},
+                    "predict with it instead: hone predict " + entry_.key);
+    return *recommender_;
+}
+
+data::Matrix LoadedModel::prepare(const data::Frame& frame) const {
+    require_predictor();
+    return pre_.transform(frame);
+}
 
 Predictions LoadedModel::predict(const data::Frame& frame) const { return predict(prepare(frame)); }
 
 Predictions LoadedModel::predict(const data::Matrix& x) const {
+    require_predictor();
     Predictions out;
     bool classification = estimator_->config().task == models::Task::classification;
     // Classes and probabilities in one call: tree models derive one from the other.
@@ -82,6 +106,7 @@ Predictions LoadedModel::predict(const data::Matrix& x) const {
 }
 
 Json LoadedModel::evaluate(const data::Frame& frame, const std::vector<std::string>& metric_names) const {
+    require_predictor();
     std::string target = entry_.metadata.value("target", std::string());
     const data::Column* column = frame.find(target);
     if (!column)

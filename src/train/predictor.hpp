@@ -13,6 +13,7 @@
 #include "data/preprocess.hpp"
 #include "models/estimator.hpp"
 #include "registry/store.hpp"
+#include "train/served_recommender.hpp"
 
 namespace hone::train {
 
@@ -57,7 +58,16 @@ public:
     const registry::ModelEntry& entry() const { return entry_; }
     const std::vector<std::string>& features() const { return pre_.input_columns(); }
 
+    // A recommender answers recommend() and nothing above; other models have
+    // none. require_recommender() names the model and what it is when it is not one.
+    const ServedRecommender* recommender() const { return recommender_.get(); }
+    const ServedRecommender& require_recommender() const;
+
 private:
+    // Recommenders predict no rows: hone::Error(validation, "not_a_predictor").
+    void require_predictor() const;
+
+    std::unique_ptr<ServedRecommender> recommender_;
     registry::ModelEntry entry_;
     Json manifest_;
     data::Preprocessor pre_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <vector>
 
 #include "common/clock.hpp"
 #include "common/error.hpp"
@@ -45,11 +46,15 @@ nlohmann::ordered_json run_logs(registry::Store& store, const std::string& run_i
 std::string epoch_line(const nlohmann::ordered_json& m) {
     std::string line = "epoch " + std::to_string(m.value("epoch", 0)) + "/" + std::to_string(m.value("total_epochs", 0));
     std::string values;
-    for (const char* key : {"training_loss", "validation_loss", "accuracy", "f1_score", "rmse", "r2", "learning_rate"}) {
+    std::vector<std::string> keys = {"training_loss", "validation_loss", "accuracy", "f1_score", "rmse", "r2"};
+    for (auto it = m.begin(); it != m.end(); ++it)
+        if (it.key().find('@') != std::string::npos) keys.push_back(it.key());  // a recommender's hr@10, ndcg@10
+    keys.push_back("learning_rate");
+    for (const auto& key : keys) {
         if (!m.contains(key) || !m[key].is_number()) continue;
         char buf[32];
         std::snprintf(buf, sizeof buf, "%.6g", m[key].get<double>());
-        values += (values.empty() ? "" : ", ") + std::string(key) + " " + buf;
+        values += (values.empty() ? "" : ", ") + key + " " + buf;
     }
     if (!values.empty()) line += ": " + values;
     if (m.contains("epoch_seconds") && m["epoch_seconds"].is_number()) {

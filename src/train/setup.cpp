@@ -15,6 +15,7 @@ namespace hone::train {
 
 const models::AlgorithmSpec& algorithm_of(const lang::ModelSpec& model, std::string_view framework) {
     if (!model.algorithm.empty()) return models::find_algorithm(model.algorithm);
+    if (model.type == "recommender") return models::find_algorithm("ncf");
     const bool pytorch = framework == "pytorch" || model.engine == "pytorch";
     return models::find_algorithm(pytorch ? "mlp" : "random_forest");
 }
@@ -28,20 +29,36 @@ models::Task task_for(const lang::ModelSpec& model, const models::AlgorithmSpec&
     std::optional<models::Task> from_type;
     if (model.type == "classifier") from_type = models::Task::classification;
     if (model.type == "regressor") from_type = models::Task::regression;
+    if (model.type == "recommender") from_type = models::Task::recommendation;
     if (!from_type)
         throw Error(ErrorKind::validation, "unsupported_model_type",
                     "model \"" + model.name + "\" has type " + model.type +
-                        ", which the classic trainer does not train; use classifier or regressor");
+                        ", which hone does not train yet; use classifier, regressor or recommender");
     auto implied = models::task_implied_by(model.algorithm);
     if (implied && *implied != *from_type)
         throw Error(ErrorKind::validation, "task_mismatch",
                     "algorithm " + model.algorithm + " is a " +
                         (*implied == models::Task::classification ? "classifier" : "regressor") + ", but model \"" +
                         model.name + "\" has type " + model.type);
+    const bool matrix_task = *from_type == models::Task::classification || *from_type == models::Task::regression;
     if (!algo.supports(*from_type))
         throw Error(ErrorKind::validation, "unsupported_task",
-                    algo.name + " does not do " + std::string(models::to_string(*from_type)));
+                    algo.make && matrix_task
+                        ? algo.name + " does not do " + std::string(models::to_string(*from_type))
+                        : algo.name + " is " + models::kind_of(algo) + ", but model \"" + model.name +
+                              "\" has type " + model.type);
     return *from_type;
+}
+
+Json provenance_of(const lang::TrainingSpec& spec, const lang::DatasetSpec& dataset, const data::Frame& frame) {
+    return Json{{"dataset", Json{{"name", dataset.name},
+                                 {"fingerprint", frame.fingerprint()},
+                                 {"rows", frame.rows()},
+                                 {"columns", frame.cols()}}},
+                {"job_sha256", sha256_hex(lang::to_json(spec).dump())},
+                {"hone", Json{{"version", hone_version()}, {"commit", hone_commit()}}},
+                {"compiler", hone_compiler()},
+                {"libraries", models::library_versions()}};
 }
 
 void check_framework(const lang::TrainingSpec& spec, const lang::ModelSpec& model) {
@@ -78,16 +95,6 @@ std::vector<IgnoredSetting> ignored_settings(const lang::TrainingSpec& spec) {
 
 namespace {
 
-Json provenance_of(const lang::TrainingSpec& spec, const lang::DatasetSpec& dataset, const data::Frame& frame) {
-    return Json{{"dataset", Json{{"name", dataset.name},
-                                 {"fingerprint", frame.fingerprint()},
-                                 {"rows", frame.rows()},
-                                 {"columns", frame.cols()}}},
-                {"job_sha256", sha256_hex(lang::to_json(spec).dump())},
-                {"hone", Json{{"version", hone_version()}, {"commit", hone_commit()}}},
-                {"compiler", hone_compiler()},
-                {"libraries", models::library_versions()}};
-}
 
 [[noreturn]] void missing_column(const std::string& code, const std::string& what, const std::string& name,
                                  const lang::DatasetSpec& dataset, const data::Frame& frame) {
@@ -226,23 +233,63 @@ namespace {
 std::vector<double> as_doubles(const std::vector<float>& v) { return std::vector<double>(v.begin(), v.end()); }
 
 // Early stopping as the spec says, or none (with a warning) where it cannot act.
-std::optional<EarlyStopper> make_stopper(const TrainingSetup& s, bool has_validation, Json& warnings,
-                                         std::string& key) {
-    if (!s.spec.early_stopping || !s.spec.early_stopping->enabled) return std::nullopt;
-    if (!s.algo->iterative) {
-        warnings.push_back("early_stopping has no effect: " + s.algo->name + " does not train in rounds");
+std::optional<EarlyStopper> make_stopper(const lang::TrainingSpec& spec, const models::AlgorithmSpec& algo,
+                                         models::Task task, bool has_validation, Json& warnings, std::string& key) {
+    if (!spec.early_stopping || !spec.early_stopping->enabled) return std::nullopt;
+    if (!algo.iterative) {
+        warnings.push_back("early_stopping has no effect: " + algo.name + " does not train in rounds");
         return std::nullopt;
     }
     if (!has_validation) {
         warnings.push_back("early_stopping needs a validation split; the split has none, so every round is kept");
         return std::nullopt;
     }
-    ResolvedStopping stopping = resolve_stopping(*s.spec.early_stopping, s.task);
-    key = round_key(stopping.metric, s.task);
+    ResolvedStopping stopping = resolve_stopping(*spec.early_stopping, task);
+    key = round_key(stopping.metric, task);
     return EarlyStopper(stopping.spec);
 }
 
+[[noreturn]] void not_reported(const EarlyStopper& stopper, const Json& metrics) {
+    std::vector<std::string> available;
+    for (auto it = metrics.begin(); it != metrics.end(); ++it)
+        if (it.key().rfind("val_", 0) == 0) available.push_back(it.key());
+    throw Error(ErrorKind::validation, "invalid_early_stopping",
+                "early stopping metric '" + stopper.spec().metric + "' is not reported per round", {},
+                "per-round validation metrics: " + join(available));
+}
+
 }  // namespace
+
+models::Callbacks round_callbacks(const lang::TrainingSpec& spec, const models::AlgorithmSpec& algo,
+                                  models::Task task, bool has_validation, const FitHooks& hooks, Json& history,
+                                  Json& warnings, bool& stopped_by_hook) {
+    auto key = std::make_shared<std::string>();
+    auto stopper = std::make_shared<std::optional<EarlyStopper>>(
+        make_stopper(spec, algo, task, has_validation, warnings, *key));
+    models::Callbacks callbacks;
+    callbacks.cancelled = hooks.cancelled;
+    callbacks.metrics_every_round = stopper->has_value() || static_cast<bool>(hooks.should_stop);
+    callbacks.on_round = [=, &hooks, &history, &stopped_by_hook](const models::RoundReport& r) {
+        // Rounds the model did not evaluate (it may thin out training-set metrics)
+        // still report progress, but leave no history entry.
+        if (!r.metrics.empty()) history.push_back(Json{{"round", r.round}, {"metrics", r.metrics}});
+        models::RoundDecision d;
+        if (*stopper) {
+            EarlyStopper& es = **stopper;
+            if (!r.metrics.contains(*key)) not_reported(es, r.metrics);
+            const Json& v = r.metrics[*key];
+            d.stop = es.observe(r.round, v.is_number() ? v.get<double>() : std::nan(""));
+            d.best_round = es.best_index();
+        }
+        if (hooks.on_round) hooks.on_round(r);
+        if (hooks.should_stop && hooks.should_stop(r)) {
+            stopped_by_hook = true;
+            d.stop = true;
+        }
+        return d;
+    };
+    return callbacks;
+}
 
 FitResult fit_model(const TrainingSetup& s, const Json& hyperparameters, const FitHooks& hooks, const FoldData* fold) {
     FitResult out;
@@ -267,36 +314,8 @@ FitResult fit_model(const TrainingSetup& s, const Json& hyperparameters, const F
     if (s.algo->checkpoints) config.checkpoints = hooks.checkpoints;
     out.estimator = models::make_estimator(*s.algo, config);
 
-    std::string key;
-    std::optional<EarlyStopper> stopper = make_stopper(s, has_validation, out.warnings, key);
-    models::Callbacks callbacks;
-    callbacks.cancelled = hooks.cancelled;
-    callbacks.metrics_every_round = stopper.has_value() || static_cast<bool>(hooks.should_stop);
-    callbacks.on_round = [&](const models::RoundReport& r) {
-        // Rounds the model did not evaluate (it may thin out training-set metrics)
-        // still report progress, but leave no history entry.
-        if (!r.metrics.empty()) out.history.push_back(Json{{"round", r.round}, {"metrics", r.metrics}});
-        models::RoundDecision d;
-        if (stopper) {
-            if (!r.metrics.contains(key)) {
-                std::vector<std::string> available;
-                for (auto it = r.metrics.begin(); it != r.metrics.end(); ++it)
-                    if (it.key().rfind("val_", 0) == 0) available.push_back(it.key());
-                throw Error(ErrorKind::validation, "invalid_early_stopping",
-                            "early stopping metric '" + stopper->spec().metric + "' is not reported per round", {},
-                            "per-round validation metrics: " + join(available));
-            }
-            const Json& v = r.metrics[key];
-            d.stop = stopper->observe(r.round, v.is_number() ? v.get<double>() : std::nan(""));
-            d.best_round = stopper->best_index();
-        }
-        if (hooks.on_round) hooks.on_round(r);
-        if (hooks.should_stop && hooks.should_stop(r)) {
-            out.stopped_by_hook = true;
-            d.stop = true;
-        }
-        return d;
-    };
+    models::Callbacks callbacks = round_callbacks(s.spec, *s.algo, s.task, has_validation, hooks, out.history,
+                                                  out.warnings, out.stopped_by_hook);
     models::FitInput input{x_train, y_train, has_validation ? &x_valid : nullptr, has_validation ? &y_valid : nullptr};
     if (hooks.on_fit_start) hooks.on_fit_start();
     out.estimator->fit(input, callbacks);

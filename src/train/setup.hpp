@@ -137,6 +137,20 @@ struct FitResult {
 FitResult fit_model(const TrainingSetup& setup, const Json& hyperparameters, const FitHooks& hooks,
                     const FoldData* fold = nullptr);
 
+// The callbacks of one fit: each reported round appended to `history`, early
+// stopping on the validation metric as `spec` says (or a warning in `warnings`
+// where it cannot act), then the hooks (`stopped_by_hook` set when their
+// should_stop stopped it). `hooks`, `history`, `warnings` and
+// `stopped_by_hook` must outlive the fit.
+models::Callbacks round_callbacks(const lang::TrainingSpec& spec, const models::AlgorithmSpec& algo,
+                                  models::Task task, bool has_validation, const FitHooks& hooks, Json& history,
+                                  Json& warnings, bool& stopped_by_hook);
+
+// What a result and an artifact record of where they came from: the dataset as
+// loaded (fingerprint, rows, columns), the job as bound (SHA-256 of its JSON),
+// hone's version and commit, the compiler and the training libraries' versions.
+Json provenance_of(const lang::TrainingSpec& spec, const lang::DatasetSpec& dataset, const data::Frame& frame);
+
 // K-fold cross-validation over the setup's folds (prepared with cv_folds):
 // every metric on each fold's held-out rows, their mean and population
 // standard deviation (scikit-learn's cross_validate, summarised), and with

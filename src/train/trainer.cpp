@@ -20,6 +20,7 @@
 #include "train/early_stopping.hpp"
 #include "train/epoch_metrics.hpp"
 #include "train/labels.hpp"
+#include "train/recommender_training.hpp"
 #include "train/run_log.hpp"
 #include "train/validate.hpp"
 
@@ -116,9 +117,8 @@ public:
           checkpoint_run_(checkpoint_run), log_(store, run_id) {}
 
     Json execute() {
-        PrepareOptions prepare;
-        prepare.load = {options_.context.threads, options_.context.postgres_url};
-        prepare.on_stage = [this](const std::string& stage) { progress(stage); };
+        if (file_.find_model(spec_.model)->type == "recommender") return execute_recommender();
+        PrepareOptions prepare = prepare_options();
         prepare.cv_folds = spec_.cv;
         TrainingSetup setup = prepare_training(file_, spec_, prepare);
         log_.info("dataset '" + setup.dataset.name + "': " + std::to_string(setup.parts.train.size()) + " training, " +
@@ -129,10 +129,7 @@ public:
 
         FitResult fit = fit_reporting_rounds(setup);
         progress("evaluating");
-        if (fit.estimator->iterative() && fit.estimator->best_iteration() >= 0 && !fit.history.empty())
-            log_.info("stopped after epoch " + std::to_string(fit.history.back()["round"].get<int>() + 1) +
-                      "; kept the model of epoch " + std::to_string(fit.estimator->best_iteration() + 1) +
-                      ", the best by the stopping metric");
+        if (fit.estimator->iterative()) log_kept_round(fit.history, fit.estimator->best_iteration());
 
         for (const auto& name : fit.ignored)
             warn(ignored_param_warning(*setup.algo, name));
@@ -154,6 +151,120 @@ public:
     const Json& warnings() const { return warnings_; }
 
 private:
+    PrepareOptions prepare_options() {
+        PrepareOptions prepare;
+        prepare.load = {options_.context.threads, options_.context.postgres_url};
+        prepare.on_stage = [this](const std::string& stage) { progress(stage); };
+        return prepare;
+    }
+
+    void log_kept_round(const Json& history, int best_round) {
+        if (best_round < 0 || history.empty()) return;
+        log_.info("stopped after epoch " + std::to_string(history.back()["round"].get<int>() + 1) +
+                  "; kept the model of epoch " + std::to_string(best_round + 1) + ", the best by the stopping metric");
+    }
+
+    // A recommender: interactions instead of a feature matrix
+    // (recommender_training.hpp); the same run, log, rounds and registration.
+    Json execute_recommender() {
+        if (spec_.cv > 1) warn("'cv' is not used by recommenders: they are scored on each user's held-out items");
+        RecommenderSetup setup = prepare_recommender(file_, spec_, prepare_options());
+        log_loaded(setup);
+        progress("fitting");
+        log_.info("fitting " + setup.algo->name + " (recommendation)");
+        EpochTracker epochs(models::Task::recommendation);
+        FitHooks hooks = reporting_hooks(*setup.algo, epochs);
+        RecommenderFit fit = fit_recommender(setup, Json::object(), hooks);
+        progress("evaluating");
+        if (fit.model->iterative()) log_kept_round(fit.history, fit.model->best_round());
+        for (const auto& name : fit.ignored) warn(ignored_param_warning(*setup.algo, name));
+        for (const auto& w : setup.warnings) warn(w);
+        for (const auto& w : fit.warnings) warn(w);
+        log_.info("popularity baseline: " + metrics_line(fit.baseline["metrics"]));
+        Json result = describe_recommender(setup, fit);
+        if (options_.register_model) {
+            progress("registering");
+            registry::ModelEntry entry = register_recommender(store_, setup, fit, run_id_,
+                                                              options_.context.model_root, options_.context.who);
+            result["registry_key"] = entry.key;
+            result["version"] = entry.version;
+            log_.info("registered " + entry.key + " (version " + std::to_string(entry.version) + ")");
+        }
+        return result;
+    }
+
+    // What the NCF training script prints: users, items, interactions, density.
+    void log_loaded(const RecommenderSetup& s) {
+        const data::Interactions& a = s.all;
+        log_.info("loaded " + std::to_string(a.size()) + " interactions for " + std::to_string(a.num_users()) +
+                  " users and " + std::to_string(a.num_items()) + " items from dataset '" + s.dataset.name + "'");
+        log_.info("dataset density: " + format_double(std::round(a.density() * 10000) / 100) + "%");
+        log_.info("held out " + std::to_string(s.test_split.evaluated_users()) + " test and " +
+                  std::to_string(s.valid_split.evaluated_users()) + " validation interactions (each user's latest); " +
+                  std::to_string(s.valid_split.train.size()) + " to train on");
+        const models::ParamSpec* ratio = s.algo->find_param("negative_ratio");
+        if (ratio) {
+            auto params = models::resolve_params(*s.algo, s.given_params, false).params;
+            log_.info("negative samples: " + params["negative_ratio"].dump() + " per positive (" +
+                      std::to_string(s.valid_split.train.size() * params["negative_ratio"].get<std::size_t>()) +
+                      "), drawn anew each epoch");
+        }
+    }
+
+    Json describe_recommender(const RecommenderSetup& setup, const RecommenderFit& fit) {
+        Json result;
+        result["status"] = "ok";
+        result["job"] = spec_.name;
+        result["model"] = setup.model.name;
+        result["dataset"] = setup.dataset.name;
+        result["metrics"] = fit.test_metrics;
+        result["validation_metrics"] = fit.validation_metrics;
+        result["registry_key"] = nullptr;
+        result["run_id"] = run_id_;
+        result["algorithm"] = setup.algo->name;
+        result["task"] = std::string(models::to_string(models::Task::recommendation));
+        result["evaluation"] = evaluation_json(setup);
+        result["baseline"] = fit.baseline;
+        result["interactions"] = setup.all.stats();
+        result["columns"] = lang::to_json(setup.spec.interactions);
+        const metrics::Objective& objective = setup.objective;
+        result["objective"] = Json{{"name", spec_.objective},
+                                   {"metric", objective.metric},
+                                   {"direction", std::string(metrics::to_string(objective.direction))},
+                                   {"value", fit.test_metrics.contains(objective.metric) ? fit.test_metrics[objective.metric] : Json()}};
+        result["hyperparameters"] = fit.params;
+        result["provenance"] = setup.provenance;
+        result["ignored_hyperparameters"] = fit.ignored;
+        result["warnings"] = warnings_;
+        result["best_iteration"] = fit.model->iterative() ? Json(fit.model->best_round()) : Json();
+        result["training_samples"] = setup.valid_split.train.size();
+        result["validation_samples"] = setup.valid_split.evaluated_users();
+        result["test_samples"] = setup.test_split.evaluated_users();
+        result["history"] = with_round_usage(fit.history);
+        return result;
+    }
+
+    FitHooks reporting_hooks(const models::AlgorithmSpec& algo, EpochTracker& epochs) {
+        FitHooks hooks;
+        hooks.threads = options_.context.threads;
+        hooks.cancelled = options_.context.cancelled;
+        set_checkpoints(algo, hooks);
+        hooks.on_fit_start = [&epochs] { epochs.start(); };
+        hooks.on_round = [this, &epochs](const models::RoundReport& r) { record_round(r, epochs.on_round(r)); };
+        return hooks;
+    }
+
+    // The history with each round's time and resource usage, as recorded.
+    Json with_round_usage(Json history) const {
+        for (auto& entry : history) {
+            auto found = round_usage_.find(entry["round"].get<int>());
+            if (found == round_usage_.end()) continue;
+            entry["epoch_seconds"] = found->second.first;
+            entry["resource_usage"] = found->second.second;
+        }
+        return history;
+    }
+
     Json cross_validate_if_asked(const TrainingSetup& setup) {
         Json cross_validation;
         if (spec_.cv > 1) {
@@ -170,14 +281,8 @@ private:
     FitResult fit_reporting_rounds(const TrainingSetup& setup) {
         progress("fitting");
         log_.info("fitting " + setup.algo->name + " (" + std::string(models::to_string(setup.task)) + ")");
-        FitHooks hooks;
-        hooks.threads = options_.context.threads;
-        hooks.cancelled = options_.context.cancelled;
-        set_checkpoints(setup, hooks);
         EpochTracker epochs(setup.task);
-        hooks.on_fit_start = [&epochs] { epochs.start(); };
-        hooks.on_round = [this, &epochs](const models::RoundReport& r) { record_round(r, epochs.on_round(r)); };
-        return fit_model(setup, Json::object(), hooks);
+        return fit_model(setup, Json::object(), reporting_hooks(*setup.algo, epochs));
     }
 
     // A round's log line (about ten per fit), stored row and progress event.
@@ -194,11 +299,11 @@ private:
             options_.on_progress(Progress{"fitting", r.round, r.total_rounds, r.metrics, training_metrics});
     }
 
-    void set_checkpoints(const TrainingSetup& setup, FitHooks& hooks) {
+    void set_checkpoints(const models::AlgorithmSpec& algo, FitHooks& hooks) {
         const lang::CheckpointSpec& c = spec_.checkpoints;
         if (!c.enabled) return;
-        if (!setup.algo->checkpoints) {
-            warn("checkpoints are written by models that train by epochs; " + setup.algo->name +
+        if (!algo.checkpoints) {
+            warn("checkpoints are written by models that train by epochs; " + algo.name +
                  " does not, so 'checkpoints' is ignored");
             return;
         }
@@ -260,13 +365,7 @@ private:
         result["feature_count"] = setup.pre.output_size();
         if (setup.classification()) result["classes"] = setup.target.classes;
         result["feature_importances"] = importances;
-        result["history"] = fit.history;
-        for (auto& entry : result["history"]) {
-            auto found = round_usage_.find(entry["round"].get<int>());
-            if (found == round_usage_.end()) continue;
-            entry["epoch_seconds"] = found->second.first;
-            entry["resource_usage"] = found->second.second;
-        }
+        result["history"] = with_round_usage(fit.history);
         return result;
     }
 

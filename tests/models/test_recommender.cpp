@@ -8,6 +8,7 @@
 
 #include "../support/files.hpp"
 #include "data/interactions.hpp"
+#include "models/catalog.hpp"
 #include "models/recommender.hpp"
 #include "models/torch/backend.hpp"
 
@@ -67,9 +68,11 @@ double metric(const std::vector<std::pair<std::string, double>>& metrics, const 
     return 0;
 }
 
-EstimatorConfig config(Json params) {
+// The catalog's parameters of `algorithm`, defaults filled, with `params` over them.
+EstimatorConfig config(Json params, const char* algorithm = "ncf") {
     EstimatorConfig c;
-    c.params = std::move(params);
+    c.task = Task::recommendation;
+    c.params = resolve_params(find_algorithm(algorithm), params, true).params;
     c.seed = 3;
     return c;
 }
@@ -105,7 +108,7 @@ std::vector<float> scores_of(const Recommender& r, std::int32_t user, const std:
 
 TEST(Popularity, ScoresItemsByTheirTrainingInteractions) {
     Protocol p;
-    auto pop = make_popularity(config(Json::object()));
+    auto pop = make_popularity(config(Json::object(), "popularity"));
     pop->fit(p.input(false), {});
     const auto counts = data::item_counts(p.split.train);
     std::vector<std::int32_t> items = {0, 17, 42, 79};
@@ -114,7 +117,7 @@ TEST(Popularity, ScoresItemsByTheirTrainingInteractions) {
         EXPECT_EQ(scores[i], static_cast<float>(counts[static_cast<std::size_t>(items[i])]));
     test_support::TempDir dir("hone-pop");
     EXPECT_EQ(pop->save(dir.path), (std::vector<std::string>{"popularity.json"}));
-    auto again = make_popularity(config(Json::object()));
+    auto again = make_popularity(config(Json::object(), "popularity"));
     again->load(dir.path);
     EXPECT_EQ(scores_of(*again, 3, items), scores);
 }
@@ -125,7 +128,7 @@ TEST(Popularity, ScoresItemsByTheirTrainingInteractions) {
 // exactly as before.
 TEST(Ncf, LearnsWhatPopularityCannotAndReloadsExactly) {
     Protocol p;
-    auto pop = make_popularity(config(Json::object()));
+    auto pop = make_popularity(config(Json::object(), "popularity"));
     pop->fit(p.input(false), {});
     const double pop_hr = metric(sampled_ranking_metrics(*pop, p.evaluation), "hr@10");
 
@@ -153,7 +156,8 @@ TEST(Ncf, LearnsWhatPopularityCannotAndReloadsExactly) {
 TEST(Ncf, GmfAloneLearnsTheGroupsToo) {
     Protocol p;
     auto gmf = torch_nn::make_ncf(config(Json{{"epochs", 30}, {"embedding_dim", 16}, {"batch_size", 64},
-                                              {"learning_rate", 0.01}}),
+                                              {"learning_rate", 0.01}},
+                                         "gmf"),
                                   true);
     EarlyStopping stopping;
     gmf->fit(p.input(true), stopping.callbacks());

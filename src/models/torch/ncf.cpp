@@ -115,12 +115,11 @@ void set_pairs(TrainingData& data, const data::TrainingPairs& pairs) {
 
 LoopSettings ncf_settings(const Json& p, std::uint64_t seed) {
     LoopSettings s;
-    s.epochs = p.value("epochs", 10);
-    s.batch_size = p.value("batch_size", 256);
-    s.optimizer = p.value("optimizer", std::string("adam"));
-    s.optimizer_options.lr = p.value("learning_rate", 0.001);
-    if (p.contains("weight_decay") && p["weight_decay"].is_number())
-        s.optimizer_options.weight_decay = p["weight_decay"].get<double>();
+    s.epochs = p.at("epochs").get<int>();
+    s.batch_size = p.at("batch_size").get<int>();
+    s.optimizer = p.at("optimizer").get<std::string>();
+    s.optimizer_options.lr = p.at("learning_rate").get<double>();
+    s.optimizer_options.weight_decay = p.at("weight_decay").get<double>();
     s.seed = seed;
     s.n_iter_no_change = s.epochs;  // the trainer's early stopping decides, not the training loss
     return s;
@@ -164,10 +163,10 @@ void NcfRecommender::fit(const RecommenderFitInput& input, const Callbacks& call
     const Json& p = config_.params;
     arch_.users = static_cast<std::int64_t>(input.train.num_users());
     arch_.items = static_cast<std::int64_t>(input.train.num_items());
-    arch_.embedding_dim = p.value("embedding_dim", std::int64_t{64});
-    if (!arch_.gmf_only) arch_.hidden = p.value("hidden_layers", std::vector<std::int64_t>{128, 64, 32});
+    arch_.embedding_dim = p.at("embedding_dim").get<std::int64_t>();
+    if (!arch_.gmf_only) arch_.hidden = p.at("hidden_layers").get<std::vector<std::int64_t>>();
     else arch_.hidden.clear();
-    const int ratio = p.value("negative_ratio", 4);
+    const int ratio = p.at("negative_ratio").get<int>();
     const std::uint64_t seed = seed_of(config_);
     use_threads(config_.threads);
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
