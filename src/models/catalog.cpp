@@ -43,7 +43,7 @@ const Registry<AlgorithmSpec>& algorithm_registry() {
     static const Registry<AlgorithmSpec> registry("algorithm", "unknown_algorithm", [] {
         std::vector<AlgorithmSpec> out;
         for (auto part : {xgboost_algorithms(), linear_algorithms(), svm_algorithms(), torch_algorithms(),
-                          recommender_algorithms()})
+                          recommender_algorithms(), text_algorithms()})
             for (auto& a : part) out.push_back(std::move(a));
         return out;
     }());
@@ -231,7 +231,8 @@ Json library_versions() {
     return Json{{"xgboost", xgboost_version()},
                 {"liblinear", liblinear_version()},
                 {"libsvm", libsvm_version()},
-                {"libtorch", libtorch_version()}};
+                {"libtorch", libtorch_version()},
+                {"fasttext", fasttext_version()}};
 }
 
 std::optional<TuningRange> default_tuning_range(const ParamSpec& p) {
