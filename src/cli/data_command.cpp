@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -111,14 +112,35 @@ OJson problem_json(const data::FormatProblem& p) {
             {"text", p.text()}};
 }
 
-OJson parse_error_json(const Error& e) {
-    return {{"record", nullptr}, {"field", nullptr},       {"line", e.where().line},
-            {"col", e.where().col}, {"message", e.message()}, {"text", e.what()}};
+// The parse error's message without the parser's own "parse error at line L,
+// column C: ", which says again what the location says.
+std::string parse_error_message(const Error& e) {
+    std::string message = e.message();
+    auto at = message.find("parse error at line ");
+    auto end = at == std::string::npos ? at : message.find(": ", at);
+    if (end != std::string::npos) message.erase(at, end + 2 - at);
+    return message;
+}
+
+// "clicks.json:3:22: invalid JSON file: syntax error ..."
+std::string parse_error_text(const Validation& v) {
+    const Error& e = *v.parse_error;
+    return v.file + ":" + std::to_string(e.where().line) + ":" + std::to_string(e.where().col) + ": " +
+           parse_error_message(e);
+}
+
+// As the other problems' "text", without the file (the answer names it once).
+OJson parse_error_json(const Validation& v) {
+    const Error& e = *v.parse_error;
+    std::string at = "line " + std::to_string(e.where().line) + ", column " + std::to_string(e.where().col);
+    std::string message = parse_error_message(e);
+    return {{"record", nullptr}, {"field", nullptr}, {"line", e.where().line},
+            {"col", e.where().col}, {"message", message}, {"text", at + ": " + message}};
 }
 
 OJson validation_json(const Validation& v, std::size_t max_problems) {
     OJson problems = OJson::array();
-    if (v.parse_error) problems.push_back(parse_error_json(*v.parse_error));
+    if (v.parse_error) problems.push_back(parse_error_json(v));
     for (const auto& p : v.problems) {
         if (max_problems && problems.size() >= max_problems) break;
         problems.push_back(problem_json(p));
@@ -147,7 +169,7 @@ void print_validation(const Validation& v, std::size_t max_problems) {
     }
     std::size_t shown = 0;
     if (v.parse_error) {
-        std::cout << v.parse_error->what() << "\n";
+        std::cout << parse_error_text(v) << "\n";
         ++shown;
     }
     for (const auto& p : v.problems) {
@@ -200,9 +222,19 @@ void add_validate(CLI::App& data, int& exit_code) {
 struct SynthesizeOptions {
     std::string kind = "interactions", format, output;
     data::SyntheticInteractions data;
-    // Signed, so that a negative count is our clear message rather than a wrapped number.
+    // Signed, and the seed as text: CLI11 would wrap a negative number into an
+    // unsigned one, where these give our clear message.
     long long users = 1000, items = 500;
+    std::string seed = "42";
 };
+
+std::uint64_t seed_of(const std::string& text) {
+    std::uint64_t seed = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seed);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+        bad_option("--seed must be a whole number from 0 to 18446744073709551615, got " + text);
+    return seed;
+}
 
 data::SyntheticInteractions checked(SynthesizeOptions& o) {
     if (to_lower(o.kind) != "interactions")
@@ -217,6 +249,7 @@ data::SyntheticInteractions checked(SynthesizeOptions& o) {
         bad_option("--density must be above 0 and at most 1, got " + format_double(density));
     if (!(skew >= 0.0 && std::isfinite(skew))) bad_option("--skew must be 0 or more, got " + format_double(skew));
     data::SyntheticInteractions out = o.data;
+    out.seed = seed_of(o.seed);
     out.users = static_cast<std::size_t>(o.users);
     out.items = static_cast<std::size_t>(o.items);
     return out;
@@ -294,7 +327,8 @@ void add_synthesize(CLI::App& data, int& exit_code) {
         ->capture_default_str();
     cmd->add_option("--skew", o->data.skew, "Zipf exponent of item popularity (item_1 the most popular), 0 or more; 0 is uniform")
         ->capture_default_str();
-    cmd->add_option("--seed", o->data.seed, "random seed: the same options and seed write the same file")
+    cmd->add_option("--seed", o->seed, "random seed: the same options and seed write the same file")
+        ->type_name("UINT")
         ->capture_default_str();
     cmd->add_option("-o,--output", o->output, "write here (replaced whole); default: standard output");
     cmd->add_option("--format", o->format,

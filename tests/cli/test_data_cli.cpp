@@ -115,6 +115,8 @@ TEST(DataValidate, AFileThatIsNotJsonGetsItsParseErrorWithLineAndColumn) {
     EXPECT_EQ(j["problems"][0]["line"], 3);
     EXPECT_EQ(j["problems"][0]["col"], 22);
     EXPECT_EQ(j["problems"][0]["record"], nullptr);
+    EXPECT_EQ(j["problems"][0]["text"], "line 3, column 22: invalid JSON file: syntax error while parsing object key - "
+                                        "unexpected '}'; expected string literal");
     EXPECT_EQ(j["summary"], nullptr);
 }
 
@@ -195,6 +197,8 @@ TEST(DataSynthesize, OptionsOutOfRangeNameTheOption) {
     EXPECT_EQ(bad("--items 1").err,
               "error: --items must be a whole number of at least 2 (every user has 2 interactions), got 1\n");
     EXPECT_EQ(bad("--skew -1").err, "error: --skew must be 0 or more, got -1\n");
+    EXPECT_EQ(bad("--seed -1").err, "error: --seed must be a whole number from 0 to 18446744073709551615, got -1\n");
+    EXPECT_EQ(bad("--seed 1.5").err, "error: --seed must be a whole number from 0 to 18446744073709551615, got 1.5\n");
     EXPECT_EQ(bad("--format parquet").err, "error: unknown --format 'parquet'; expected 'json' or 'csv'\n");
     EXPECT_EQ(bad("--kind text").err, "error: unknown --kind 'text'; expected 'interactions'\n"
                                       "hint: template text samples come from POST /api/training/synthetic-data\n");
