@@ -1,12 +1,27 @@
-// `hone data describe`: load a dataset (from a job file's dataset block, or a data
-// file directly) and print per-column statistics.
+// `hone data`: `describe` loads a dataset (from a job file's dataset block, or a
+// data file directly) and prints per-column statistics; `validate` checks a file
+// against one of the JSON training-data formats; `synthesize` writes synthetic
+// interactions in the interactions format (or CSV).
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
 #include <chrono>
+#include <cmath>
+#include <cstring>
+#include <fstream>
 #include <iostream>
+#include <optional>
+#include <sstream>
 
 #include "cli/commands.hpp"
 #include "common/json.hpp"
 #include "common/error.hpp"
 #include "common/run_context.hpp"
+#include "common/text.hpp"
+#include "data/interactions.hpp"
+#include "data/interactions_document.hpp"
+#include "data/seed_formats.hpp"
 #include "data/source.hpp"
 #include "data/stats.hpp"
 #include "lang/job_file.hpp"
@@ -46,11 +61,292 @@ lang::DatasetSpec spec_from_job_file(const std::string& file, const std::string&
     return *spec;
 }
 
+using OJson = nlohmann::ordered_json;
+
+[[noreturn]] void bad_option(const std::string& message, const std::string& hint = "") {
+    throw Error(ErrorKind::validation, "invalid_option", message, {}, hint);
+}
+
+// ---- hone data validate ----
+
+// What validating one file found: a file that is not JSON has one problem, its
+// parse error, and no summary.
+struct Validation {
+    std::string file, format;
+    std::vector<data::FormatProblem> problems;
+    std::optional<Error> parse_error;
+    OJson summary;  // null when the file is not JSON
+
+    bool valid() const { return problems.empty() && !parse_error; }
+    std::size_t problem_count() const { return problems.size() + (parse_error ? 1 : 0); }
+};
+
+std::string format_name(const std::string& format) {
+    try {
+        return data::canonical_format_name(format);
+    } catch (const Error&) {
+        bad_option("unknown --format '" + format + "'; expected " + join_or(data::seed_format_names(), "'"),
+                   "tables such as CSV have no format to validate against: `hone data describe FILE` loads them");
+    }
+}
+
+Validation validate_file(const std::string& file, const std::string& format) {
+    Validation v{file, format_name(format), {}, std::nullopt, nullptr};
+    std::string text = data::read_text_file(file);  // as the loaders open it: regular files only
+    nlohmann::json parsed;
+    try {
+        parsed = hone::parse_json(text, "file");
+    } catch (const Error& e) {
+        v.parse_error = e;
+        return v;
+    }
+    v.problems = data::data_format_problems(parsed, v.format);
+    v.summary = data::data_format_summary(parsed, v.format);
+    return v;
+}
+
+OJson problem_json(const data::FormatProblem& p) {
+    return {{"record", p.record >= 0 ? OJson(p.record) : OJson()},
+            {"field", p.field.empty() ? OJson() : OJson(p.field)},
+            {"message", p.message},
+            {"text", p.text()}};
+}
+
+// The parse error's message without the parser's own "parse error at line L,
+// column C: ", which says again what the location says.
+std::string parse_error_message(const Error& e) {
+    std::string message = e.message();
+    auto at = message.find("parse error at line ");
+    auto end = at == std::string::npos ? at : message.find(": ", at);
+    if (end != std::string::npos) message.erase(at, end + 2 - at);
+    return message;
+}
+
+// "clicks.json:3:22: invalid JSON file: syntax error ..."
+std::string parse_error_text(const Validation& v) {
+    const Error& e = *v.parse_error;
+    return v.file + ":" + std::to_string(e.where().line) + ":" + std::to_string(e.where().col) + ": " +
+           parse_error_message(e);
+}
+
+// As the other problems' "text", without the file (the answer names it once).
+OJson parse_error_json(const Validation& v) {
+    const Error& e = *v.parse_error;
+    std::string at = "line " + std::to_string(e.where().line) + ", column " + std::to_string(e.where().col);
+    std::string message = parse_error_message(e);
+    return {{"record", nullptr}, {"field", nullptr}, {"line", e.where().line},
+            {"col", e.where().col}, {"message", message}, {"text", at + ": " + message}};
+}
+
+OJson validation_json(const Validation& v, std::size_t max_problems) {
+    OJson problems = OJson::array();
+    if (v.parse_error) problems.push_back(parse_error_json(v));
+    for (const auto& p : v.problems) {
+        if (max_problems && problems.size() >= max_problems) break;
+        problems.push_back(problem_json(p));
+    }
+    return {{"file", v.file},         {"format", v.format},     {"valid", v.valid()},
+            {"num_problems", v.problem_count()}, {"problems", problems}, {"summary", v.summary}};
+}
+
+// "1000 interactions, 50 users, 200 items" / "200 samples, 10 classes"
+std::string summary_text(const Validation& v) {
+    const OJson& s = v.summary;
+    auto count = [&](const char* key, const char* one, const char* many) {
+        auto n = s[key].get<std::size_t>();
+        return std::to_string(n) + " " + (n == 1 ? one : many);
+    };
+    if (v.format == "classification")
+        return count("num_samples", "sample", "samples") + ", " + count("num_classes", "class", "classes");
+    return count("num_interactions", "interaction", "interactions") + ", " + count("num_users", "user", "users") +
+           ", " + count("num_items", "item", "items");
+}
+
+void print_validation(const Validation& v, std::size_t max_problems) {
+    if (v.valid()) {
+        std::cout << v.file << ": valid " << v.format << " data: " << summary_text(v) << "\n";
+        return;
+    }
+    std::size_t shown = 0;
+    if (v.parse_error) {
+        std::cout << parse_error_text(v) << "\n";
+        ++shown;
+    }
+    for (const auto& p : v.problems) {
+        if (max_problems && shown >= max_problems) break;
+        std::cout << v.file << ": " << p.text() << "\n";
+        ++shown;
+    }
+    std::size_t n = v.problem_count();
+    if (shown < n) std::cout << "... and " << n - shown << " more (--max-problems 0 lists them all)\n";
+    std::cout << v.file << ": not valid " << v.format << " data: " << n << (n == 1 ? " problem" : " problems")
+              << "\n";
+}
+
+void add_validate(CLI::App& data, int& exit_code) {
+    auto* cmd = data.add_subcommand(
+        "validate", "Check a file against one of hone's JSON training-data formats and list every problem by record "
+                    "and field; exit 0 when valid, 1 when not");
+    struct Options {
+        std::string file, format;
+        bool json = false;
+        std::size_t max_problems = 100;
+    };
+    auto opts = std::make_shared<Options>();
+    cmd->add_option("FILE", opts->file, "the data file (JSON)")->required();
+    cmd->add_option("--format", opts->format,
+                    "classification: {\"samples\": [{\"text\", \"taxonomy_codes\", \"confidence\"}]}; "
+                    "interactions: {\"interactions\": [{\"user_id\", \"item_id\", \"timestamp\", "
+                    "\"interaction_type\", \"implicit_rating\"}]}")
+        ->required();
+    cmd->add_flag("--json", opts->json,
+                  "print {\"file\", \"format\", \"valid\", \"num_problems\", \"problems\": [{\"record\", "
+                  "\"field\", \"message\", \"text\"}], \"summary\"}");
+    cmd->add_option("--max-problems", opts->max_problems, "list at most this many problems; 0 lists all")
+        ->capture_default_str();
+    cmd->footer("Only the JSON formats are checked (as the classification and interactions sources load them). "
+                "A CSV or other table has no format to check against: `hone data describe FILE` loads it and "
+                "prints its columns.");
+    cmd->callback([opts, &exit_code] {
+        Validation v = validate_file(opts->file, opts->format);
+        if (opts->json)
+            std::cout << hone::json_dump(validation_json(v, opts->max_problems), 2) << "\n";
+        else
+            print_validation(v, opts->max_problems);
+        exit_code = v.valid() ? 0 : hone::exit_code(ErrorKind::validation);
+    });
+}
+
+// ---- hone data synthesize ----
+
+struct SynthesizeOptions {
+    std::string kind = "interactions", format, output;
+    data::SyntheticInteractions data;
+    // Signed, and the seed as text: CLI11 would wrap a negative number into an
+    // unsigned one, where these give our clear message.
+    long long users = 1000, items = 500;
+    std::string seed = "42";
+};
+
+std::uint64_t seed_of(const std::string& text) {
+    std::uint64_t seed = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seed);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size())
+        bad_option("--seed must be a whole number from 0 to 18446744073709551615, got " + text);
+    return seed;
+}
+
+data::SyntheticInteractions checked(SynthesizeOptions& o) {
+    if (to_lower(o.kind) != "interactions")
+        bad_option("unknown --kind '" + o.kind + "'; expected 'interactions'",
+                   "template text samples come from POST /api/training/synthetic-data");
+    if (o.users < 1) bad_option("--users must be a whole number of at least 1, got " + std::to_string(o.users));
+    if (o.items < 2)
+        bad_option("--items must be a whole number of at least 2 (every user has 2 interactions), got " +
+                   std::to_string(o.items));
+    const double density = o.data.density, skew = o.data.skew;
+    if (!(density > 0.0 && density <= 1.0))
+        bad_option("--density must be above 0 and at most 1, got " + format_double(density));
+    if (!(skew >= 0.0 && std::isfinite(skew))) bad_option("--skew must be 0 or more, got " + format_double(skew));
+    data::SyntheticInteractions out = o.data;
+    out.seed = seed_of(o.seed);
+    out.users = static_cast<std::size_t>(o.users);
+    out.items = static_cast<std::size_t>(o.items);
+    return out;
+}
+
+// json, or csv; without --format, from --output's extension.
+std::string output_format(const SynthesizeOptions& o) {
+    std::string format = to_lower(o.format);
+    if (format.empty()) return to_lower(std::filesystem::path(o.output).extension().string()) == ".csv" ? "csv" : "json";
+    if (format != "json" && format != "csv") bad_option("unknown --format '" + o.format + "'; expected 'json' or 'csv'");
+    return format;
+}
+
+// The document with one interaction a line: readable, and diffs well.
+void write_document(const OJson& doc, std::ostream& out) {
+    out << "{\n  \"metadata\": " << hone::json_dump(doc["metadata"]) << ",\n  \"interactions\": [";
+    const OJson& records = doc["interactions"];
+    for (std::size_t i = 0; i < records.size(); ++i) out << (i ? ",\n    " : "\n    ") << hone::json_dump(records[i]);
+    out << (records.empty() ? "]" : "\n  ]") << "\n}\n";
+}
+
+// Written beside the target then renamed over it: a failed write leaves no half file.
+void write_file(const std::string& path, const std::string& text) {
+    std::string staged = path + ".tmp-" + std::to_string(::getpid());
+    {
+        std::ofstream out(staged, std::ios::binary);
+        out << text;
+        out.flush();
+        if (!out) {
+            std::string why = std::strerror(errno);
+            std::filesystem::remove(staged);
+            throw Error(ErrorKind::io, "io_error", "cannot write " + path + ": " + why);
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(staged, path, ec);
+    if (ec) {
+        std::filesystem::remove(staged);
+        throw Error(ErrorKind::io, "io_error", "cannot write " + path + ": " + ec.message());
+    }
+}
+
+void synthesize(SynthesizeOptions& o) {
+    data::SyntheticInteractions options = checked(o);
+    std::string format = output_format(o);
+    data::Frame frame = data::synthetic_interactions(options);
+    OJson doc = data::interactions_document(frame);
+    std::ostringstream text;
+    if (format == "csv")
+        data::write_csv(frame, text);
+    else
+        write_document(doc, text);
+    if (o.output.empty()) {
+        std::cout << text.str();
+        return;
+    }
+    write_file(o.output, text.str());
+    const OJson& m = doc["metadata"];
+    std::cout << "wrote " << m["num_interactions"] << " interactions (" << m["num_users"] << " users, "
+              << m["num_items"] << " items, density " << format_double(m["density"].get<double>()) << ") to "
+              << o.output << "\n";
+}
+
+void add_synthesize(CLI::App& data, int& exit_code) {
+    auto* cmd = data.add_subcommand(
+        "synthesize", "Write synthetic user-item interactions in the interactions format (or CSV): every user with "
+                      "at least 2, item popularity Zipf-distributed, timestamps during 2024, ratings 1 to 5");
+    auto o = std::make_shared<SynthesizeOptions>();
+    cmd->add_option("--kind", o->kind, "what to make: interactions (the only kind)")->capture_default_str();
+    cmd->add_option("--users", o->users, "users, at least 1")->capture_default_str();
+    cmd->add_option("--items", o->items, "items, at least 2")->capture_default_str();
+    cmd->add_option("--density", o->data.density,
+                    "share of all user-item pairs that interact, in (0, 1]: the file has round(density * users * "
+                    "items) interactions, at least 2 per user")
+        ->capture_default_str();
+    cmd->add_option("--skew", o->data.skew, "Zipf exponent of item popularity (item_1 the most popular), 0 or more; 0 is uniform")
+        ->capture_default_str();
+    cmd->add_option("--seed", o->seed, "random seed: the same options and seed write the same file")
+        ->type_name("UINT")
+        ->capture_default_str();
+    cmd->add_option("-o,--output", o->output, "write here (replaced whole); default: standard output");
+    cmd->add_option("--format", o->format,
+                    "json (the interactions format, with its metadata) or csv (user_id,item_id,timestamp,"
+                    "implicit_rating); default: csv for an --output ending in .csv, else json");
+    cmd->callback([o, &exit_code] {
+        synthesize(*o);
+        exit_code = 0;
+    });
+}
+
 }  // namespace
 
 void add_data_command(CLI::App& app, int& exit_code) {
-    auto* data = app.add_subcommand("data", "Inspect datasets");
+    auto* data = app.add_subcommand("data", "Inspect, validate and synthesize datasets");
     data->require_subcommand(1);
+    add_validate(*data, exit_code);
+    add_synthesize(*data, exit_code);
     auto* describe = data->add_subcommand(
         "describe", "Load a dataset and print per-column statistics (count, nulls, mean, std, min, max, distinct, top)");
     struct Options {

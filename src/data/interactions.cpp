@@ -536,11 +536,16 @@ void check_synthetic(const SyntheticInteractions& o) {
 double unit_interval(std::mt19937_64& rng) { return static_cast<double>((rng() >> 11) + 1) * 0x1.0p-53; }
 
 // Interactions per user: 2 each, the rest to users drawn uniformly (a full user is drawn again).
-std::vector<std::size_t> user_counts(const SyntheticInteractions& o, std::mt19937_64& rng) {
+// Rows of the table, the options checked.
+std::size_t interaction_total(const SyntheticInteractions& o) {
     const double cells = static_cast<double>(o.users) * static_cast<double>(o.items);
     auto total = static_cast<std::size_t>(std::llround(std::min(o.density * cells, cells)));
-    total = std::max(total, 2 * o.users);
-    if (total >= o.users * o.items) return std::vector<std::size_t>(o.users, o.items);
+    return std::min(std::max(total, 2 * o.users), o.users * o.items);
+}
+
+std::vector<std::size_t> user_counts(const SyntheticInteractions& o, std::mt19937_64& rng) {
+    const std::size_t total = interaction_total(o);
+    if (total == o.users * o.items) return std::vector<std::size_t>(o.users, o.items);
     std::vector<std::size_t> counts(o.users, 2);
     for (std::size_t left = total - 2 * o.users; left > 0;) {
         auto u = static_cast<std::size_t>(uniform_below(rng, o.users));
@@ -686,6 +691,11 @@ Frame synthetic_interactions(const SyntheticInteractions& o) {
             rows.push_back({time, static_cast<std::int32_t>(u), item, rating});
         }
     return synthetic_frame(rows, o);
+}
+
+std::size_t synthetic_interaction_count(const SyntheticInteractions& o) {
+    check_synthetic(o);
+    return interaction_total(o);
 }
 
 }  // namespace hone::data

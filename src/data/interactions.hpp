@@ -182,4 +182,10 @@ struct SyntheticInteractions {
 // Options out of range are hone::Error(validation, "invalid_field").
 Frame synthetic_interactions(const SyntheticInteractions& options);
 
+// How many rows synthetic_interactions(options) makes, computed without making
+// them: round(density * users * items), at least 2 per user, at most
+// users * items. A caller refuses a request too large for it before paying for
+// it. Options out of range throw as synthetic_interactions does.
+std::size_t synthetic_interaction_count(const SyntheticInteractions& options);
+
 }  // namespace hone::data

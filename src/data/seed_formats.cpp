@@ -2,6 +2,8 @@
 
 #include <cctype>
 #include <cstdint>
+#include <map>
+#include <set>
 
 #include "common/error.hpp"
 #include "common/text.hpp"
@@ -43,88 +45,98 @@ std::string got(const Json& v) {
     return text;
 }
 
+// Collects the problems of one document; at() says which record the next ones are in.
 class Checker {
 public:
-    explicit Checker(std::vector<std::string>& problems) : problems_(problems) {}
+    Checker(std::vector<FormatProblem>& problems, std::string records)
+        : problems_(problems), records_(std::move(records)) {}
 
-    void problem(const std::string& where, const std::string& what) { problems_.push_back(where + ": " + what); }
+    void at(std::int64_t record) { record_ = record; }
+
+    void problem(std::string field, std::string message) {
+        problems_.push_back({records_, record_, std::move(field), std::move(message)});
+    }
 
     // A string field; returns it when present and valid.
-    const std::string* string_field(const std::string& where, const Json& rec, const char* field, bool required,
-                                    bool non_empty) {
+    const std::string* string_field(const Json& rec, const char* field, bool required, bool non_empty) {
         auto it = rec.find(field);
         if (it == rec.end() || (!required && it->is_null())) {
-            if (required) problem(where, "'" + std::string(field) + "' is required");
+            if (required) problem(field, "is required");
             return nullptr;
         }
         if (!it->is_string()) {
-            problem(where, "'" + std::string(field) + "' must be a string, got " + got(*it));
+            problem(field, "must be a string, got " + got(*it));
             return nullptr;
         }
         const auto& s = it->get_ref<const std::string&>();
         if (non_empty && trim(s).empty()) {
-            problem(where, "'" + std::string(field) + "' is empty");
+            problem(field, "is empty");
             return nullptr;
         }
         return &s;
     }
 
     // A numeric field; returns true when present and a number.
-    bool number_field(const std::string& where, const Json& rec, const char* field, bool required) {
+    bool number_field(const Json& rec, const char* field, bool required) {
         auto it = rec.find(field);
         if (it == rec.end() || (!required && it->is_null())) {
-            if (required) problem(where, "'" + std::string(field) + "' is required");
+            if (required) problem(field, "is required");
             return false;
         }
         if (!it->is_number()) {
-            problem(where, "'" + std::string(field) + "' must be a number, got " + got(*it));
+            problem(field, "must be a number, got " + got(*it));
             return false;
         }
         return true;
     }
 
 private:
-    std::vector<std::string>& problems_;
+    std::vector<FormatProblem>& problems_;
+    std::string records_;
+    std::int64_t record_ = -1;
 };
 
-void check_sample(Checker& c, const std::string& where, const Json& rec) {
-    c.string_field(where, rec, "text", true, true);
-
-    auto codes = rec.find("taxonomy_codes");
-    if (codes == rec.end()) {
-        c.problem(where, "'taxonomy_codes' is required");
-    } else if (!codes->is_array()) {
-        c.problem(where, "'taxonomy_codes' must be an array, got " + got(*codes));
-    } else if (codes->empty()) {
-        c.problem(where, "'taxonomy_codes' is empty");
-    } else {
-        for (std::size_t i = 0; i < codes->size(); ++i) {
-            const Json& code = (*codes)[i];
-            std::string field = "'taxonomy_codes[" + std::to_string(i) + "]'";
-            if (!code.is_string())
-                c.problem(where, field + " must be a string, got " + got(code));
-            else if (trim(code.get_ref<const std::string&>()).empty())
-                c.problem(where, field + " is empty");
-            // '|' joins the codes in the loaded column, so it cannot be part of one.
-            else if (code.get_ref<const std::string&>().find('|') != std::string::npos)
-                c.problem(where, field + " must not contain '|', got " + got(code));
-        }
-    }
-
-    if (c.number_field(where, rec, "confidence", false)) {
-        double v = rec["confidence"].get<double>();
-        if (!(v >= 0.0 && v <= 1.0)) c.problem(where, "'confidence' must be between 0 and 1, got " + got(rec["confidence"]));
+void check_codes(Checker& c, const Json& codes) {
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+        const Json& code = codes[i];
+        std::string field = "taxonomy_codes[" + std::to_string(i) + "]";
+        if (!code.is_string())
+            c.problem(field, "must be a string, got " + got(code));
+        else if (trim(code.get_ref<const std::string&>()).empty())
+            c.problem(field, "is empty");
+        // '|' joins the codes in the loaded column, so it cannot be part of one.
+        else if (code.get_ref<const std::string&>().find('|') != std::string::npos)
+            c.problem(field, "must not contain '|', got " + got(code));
     }
 }
 
-void check_interaction(Checker& c, const std::string& where, const Json& rec) {
-    c.string_field(where, rec, "user_id", true, true);
-    c.string_field(where, rec, "item_id", true, true);
-    if (const std::string* ts = c.string_field(where, rec, "timestamp", false, false); ts && !is_iso8601(*ts))
-        c.problem(where, "'timestamp' must be an ISO 8601 timestamp such as \"2024-01-15T10:30:00\", got " +
-                             got(rec["timestamp"]));
-    c.string_field(where, rec, "interaction_type", false, false);
-    c.number_field(where, rec, "implicit_rating", true);
+void check_sample(Checker& c, const Json& rec) {
+    c.string_field(rec, "text", true, true);
+
+    auto codes = rec.find("taxonomy_codes");
+    if (codes == rec.end())
+        c.problem("taxonomy_codes", "is required");
+    else if (!codes->is_array())
+        c.problem("taxonomy_codes", "must be an array, got " + got(*codes));
+    else if (codes->empty())
+        c.problem("taxonomy_codes", "is empty");
+    else
+        check_codes(c, *codes);
+
+    if (c.number_field(rec, "confidence", false)) {
+        double v = rec["confidence"].get<double>();
+        if (!(v >= 0.0 && v <= 1.0)) c.problem("confidence", "must be between 0 and 1, got " + got(rec["confidence"]));
+    }
+}
+
+void check_interaction(Checker& c, const Json& rec) {
+    c.string_field(rec, "user_id", true, true);
+    c.string_field(rec, "item_id", true, true);
+    if (const std::string* ts = c.string_field(rec, "timestamp", false, false); ts && !is_iso8601(*ts))
+        c.problem("timestamp",
+                  "must be an ISO 8601 timestamp such as \"2024-01-15T10:30:00\", got " + got(rec["timestamp"]));
+    c.string_field(rec, "interaction_type", false, false);
+    c.number_field(rec, "implicit_rating", true);
 }
 
 int digits(std::string_view s, std::size_t pos, std::size_t n) {
@@ -186,53 +198,114 @@ bool is_iso8601(std::string_view s) {
     return om >= 0 && om <= 59 && pos + 2 == s.size();
 }
 
-std::vector<std::string> validate_data_format(const Json& data, std::string_view kind) {
-    Kind k = parse_kind(kind);
-    const char* records_key = k == Kind::classification ? "samples" : "interactions";
-    const char* count_key = k == Kind::classification ? "num_samples" : "num_interactions";
+std::string FormatProblem::text() const {
+    std::string out;
+    if (record >= 0) out = records + "[" + std::to_string(record) + "]: ";
+    if (!field.empty()) out += "'" + field + "' ";
+    return out + message;
+}
 
-    std::vector<std::string> problems;
+std::string canonical_format_name(std::string_view kind) {
+    return parse_kind(kind) == Kind::classification ? "classification" : "interactions";
+}
+
+std::vector<FormatProblem> data_format_problems(const Json& data, std::string_view kind) {
+    Kind k = parse_kind(kind);
+    const std::string records_key = k == Kind::classification ? "samples" : "interactions";
+    const std::string count_key = k == Kind::classification ? "num_samples" : "num_interactions";
+
+    std::vector<FormatProblem> problems;
+    Checker checker(problems, records_key);
     if (!data.is_object()) {
-        problems.push_back("the data must be an object with 'metadata' and '" + std::string(records_key) + "', got " +
-                           got(data));
+        checker.problem("", "the data must be an object with 'metadata' and '" + records_key + "', got " + got(data));
         return problems;
     }
     auto records = data.find(records_key);
     if (records == data.end()) {
-        problems.push_back("'" + std::string(records_key) + "' is required");
+        checker.problem(records_key, "is required");
         return problems;
     }
     if (!records->is_array()) {
-        problems.push_back("'" + std::string(records_key) + "' must be an array, got " + got(*records));
+        checker.problem(records_key, "must be an array, got " + got(*records));
         return problems;
     }
-    if (records->empty()) problems.push_back("'" + std::string(records_key) + "' is empty");
+    if (records->empty()) checker.problem(records_key, "is empty");
 
     if (auto meta = data.find("metadata"); meta != data.end() && !meta->is_null()) {
         if (!meta->is_object()) {
-            problems.push_back("'metadata' must be an object, got " + got(*meta));
+            checker.problem("metadata", "must be an object, got " + got(*meta));
         } else if (auto count = meta->find(count_key); count != meta->end() && count->is_number_integer() &&
                                                        count->get<std::int64_t>() !=
                                                            static_cast<std::int64_t>(records->size())) {
-            problems.push_back("'metadata." + std::string(count_key) + "' is " + count->dump() + " but there are " +
-                               std::to_string(records->size()) + " " + records_key);
+            checker.problem("metadata." + count_key, "is " + count->dump() + " but there are " +
+                                                         std::to_string(records->size()) + " " + records_key);
         }
     }
 
-    Checker checker(problems);
     for (std::size_t i = 0; i < records->size(); ++i) {
         const Json& rec = (*records)[i];
-        std::string where = std::string(records_key) + "[" + std::to_string(i) + "]";
-        if (!rec.is_object()) {
-            checker.problem(where, "must be an object, got " + got(rec));
-            continue;
-        }
-        if (k == Kind::classification)
-            check_sample(checker, where, rec);
+        checker.at(static_cast<std::int64_t>(i));
+        if (!rec.is_object())
+            checker.problem("", "must be an object, got " + got(rec));
+        else if (k == Kind::classification)
+            check_sample(checker, rec);
         else
-            check_interaction(checker, where, rec);
+            check_interaction(checker, rec);
     }
     return problems;
+}
+
+std::vector<std::string> validate_data_format(const Json& data, std::string_view kind) {
+    std::vector<std::string> out;
+    for (const auto& p : data_format_problems(data, kind)) out.push_back(p.text());
+    return out;
+}
+
+namespace {
+
+nlohmann::ordered_json classification_summary(const Json& records) {
+    std::map<std::string, std::int64_t> classes;
+    for (const Json& rec : records) {
+        auto codes = rec.is_object() ? rec.find("taxonomy_codes") : rec.end();
+        if (codes == rec.end() || !codes->is_array()) continue;
+        for (const Json& code : *codes)
+            if (code.is_string()) ++classes[code.get<std::string>()];
+    }
+    nlohmann::ordered_json distribution = nlohmann::ordered_json::object();
+    for (const auto& [code, n] : classes) distribution[code] = n;
+    return {{"num_samples", records.size()}, {"num_classes", classes.size()}, {"class_distribution", distribution}};
+}
+
+nlohmann::ordered_json interactions_summary(const Json& records) {
+    std::set<std::string> users, items;
+    auto add = [](std::set<std::string>& ids, const Json& rec, const char* field) {
+        auto it = rec.find(field);
+        if (it != rec.end() && it->is_string()) ids.insert(it->get<std::string>());
+    };
+    for (const Json& rec : records) {
+        if (!rec.is_object()) continue;
+        add(users, rec, "user_id");
+        add(items, rec, "item_id");
+    }
+    double cells = static_cast<double>(users.size()) * static_cast<double>(items.size());
+    double density = cells > 0 ? static_cast<double>(records.size()) / cells : 0.0;
+    return {{"num_users", users.size()},
+            {"num_items", items.size()},
+            {"num_interactions", records.size()},
+            {"density", density}};
+}
+
+}  // namespace
+
+nlohmann::ordered_json data_format_summary(const Json& data, std::string_view kind) {
+    Kind k = parse_kind(kind);
+    static const Json none = Json::array();
+    const Json* records = &none;
+    if (data.is_object())
+        if (auto it = data.find(k == Kind::classification ? "samples" : "interactions");
+            it != data.end() && it->is_array())
+            records = &*it;
+    return k == Kind::classification ? classification_summary(*records) : interactions_summary(*records);
 }
 
 Frame seed_format_frame(const Json& data, std::string_view kind, const std::string& name) {

@@ -97,7 +97,9 @@ Json operation(const Route& r, const std::string& method, const std::string& id,
                               {"schema", Json{{"type", "string"}, {"pattern", kSegmentPattern}}}});
     if (!params.empty()) op["parameters"] = std::move(params);
     if (takes_body(method))
-        op["requestBody"] = Json{{"required", false}, {"content", json_content(Json{{"type", "object"}})}};
+        op["requestBody"] = Json{{"required", false},
+                                 {"content", json_content(r.request_schema.is_null() ? Json{{"type", "object"}}
+                                                                                     : r.request_schema)}};
     // An empty list (not an absent key) says explicitly that no token is needed.
     op["security"] = Json::array();
     if (r.needs_token) op["security"].push_back(Json{{"bearer", Json::array()}});
@@ -307,6 +309,19 @@ Groups operations_by_tag(const Json& api) {
     return groups;
 }
 
+std::string param_row(const std::string& name, const Json& s);
+
+// "Body: a JSON object.", then its fields when the schema names them.
+std::string body_html(const Json& op) {
+    std::string out = "<p class=\"body\">Body: a JSON object.</p>\n";
+    const Json& schema = member(member(member(member(op, "requestBody"), "content"), "application/json"), "schema");
+    const Json& props = member(schema, "properties");
+    if (!props.is_object() || props.empty()) return out;
+    out += "<table>\n<tr><th>Field</th><th>Type</th><th>Default</th><th>Range</th><th>Description</th></tr>\n";
+    for (auto p = props.begin(); p != props.end(); ++p) out += param_row(p.key(), *p);
+    return out + "</table>\n";
+}
+
 std::string operation_html(const Operation& o) {
     const Json& op = *o.op;
     const Json& security = member(op, "security");
@@ -330,7 +345,7 @@ std::string operation_html(const Operation& o) {
         }
         out += "</ul>\n";
     }
-    if (op.is_object() && op.contains("requestBody")) out += "<p class=\"body\">Body: a JSON object.</p>\n";
+    if (op.is_object() && op.contains("requestBody")) out += body_html(op);
     return out + "</div>\n";
 }
 

@@ -58,6 +58,9 @@ struct Route {
     // Also answered on the prediction port (predict_listener.hpp): the handler
     // never blocks, so it may run on an event loop thread.
     bool data_plane = false;
+    // The JSON schema of the request body, for the OpenAPI document; null: "an
+    // object", described no further.
+    Json request_schema;
 
     bool changes_state() const { return method != "GET" && !reads_only; }
 };
