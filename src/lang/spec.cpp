@@ -102,7 +102,9 @@ Json to_json(const TrainingSpec& t) {
         j["cv"] = t.cv;
         j["return_train_score"] = t.return_train_score;
     }
-    j["interactions"] = to_json(t.interactions);
+    // Flat, as a training block writes them, so the JSON reads back as the same training.
+    const Json fields = to_json(t.interactions);
+    for (auto it = fields.begin(); it != fields.end(); ++it) j[it.key()] = it.value();
     j["evaluation"] = to_json(t.evaluation);
     return j;
 }

@@ -90,6 +90,7 @@ std::string error_text(const std::function<void()>& fn, std::string* code = null
 const std::string kClassificationList =
     "accuracy, balanced_accuracy, precision, recall, f1, f1_micro, f1_macro, f1_weighted, precision_micro, "
     "precision_macro, precision_weighted, recall_micro, recall_macro, recall_weighted, auc, log_loss";
+const std::string kRecommendationList = "hr@k, ndcg@k, precision@k, recall@k, map@k, mrr, coverage@k";
 const std::string kRegressionList = "rmse, mse, mae, r2, mape";
 
 }  // namespace
@@ -302,7 +303,8 @@ TEST(Registry, UnknownNameListsTheValidOnesAndSuggests) {
     EXPECT_EQ(error_text([] { hm::find_metric("acuracy"); }, &code, &hint),
               "unknown metric 'acuracy'; did you mean 'accuracy'?");
     EXPECT_EQ(code, "unknown_metric");
-    EXPECT_EQ(hint, "valid metrics: " + kClassificationList + " (classification); " + kRegressionList + " (regression)");
+    EXPECT_EQ(hint, "valid metrics: " + kClassificationList + " (classification); " + kRegressionList + " (regression); " +
+                  kRecommendationList + " (recommendation)");
     EXPECT_EQ(error_text([] { hm::find_metric("rsme", Task::regression); }, &code, &hint),
               "unknown metric 'rsme'; did you mean 'rmse'?");
     EXPECT_EQ(hint, "valid regression metrics: " + kRegressionList);
@@ -434,7 +436,8 @@ TEST(Objective, Errors) {
     EXPECT_EQ(error_text([] { hm::resolve_objective("maximize_acuracy"); }, &code, &hint),
               "objective 'maximize_acuracy': unknown metric 'acuracy'; did you mean 'accuracy'?");
     EXPECT_EQ(code, "unknown_metric");
-    EXPECT_EQ(hint, "valid metrics: " + kClassificationList + " (classification); " + kRegressionList + " (regression)");
+    EXPECT_EQ(hint, "valid metrics: " + kClassificationList + " (classification); " + kRegressionList + " (regression); " +
+                  kRecommendationList + " (recommendation)");
     EXPECT_EQ(error_text([] { hm::resolve_objective("  "); }, &code), "empty objective");
     EXPECT_EQ(code, "invalid_objective");
     EXPECT_EQ(error_text([] { hm::resolve_objective("maximize_"); }, &code), "objective 'maximize_' names no metric");

@@ -135,7 +135,8 @@ TEST_F(PredictPortTest, ServesOnlyTheDataPlaneAndChecksTheToken) {
     Reply jobs = fast->get("/api/training/jobs");
     EXPECT_EQ(jobs.status, 404);
     EXPECT_EQ(jobs.body["message"], "no endpoint GET /api/training/jobs on the prediction port");
-    EXPECT_EQ(jobs.body["hint"], "it answers GET /api/training/health, POST /api/training/models/{key}/predict; the "
+    EXPECT_EQ(jobs.body["hint"], "it answers GET /api/training/health, POST /api/training/models/{key}/predict, "
+              "POST /api/training/models/{key}/recommend; the "
                                  "rest of the API is on port " + std::to_string(server->port()));
     Reply method = fast->get(path);
     EXPECT_EQ(method.status, 405);
