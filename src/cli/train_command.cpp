@@ -2,6 +2,7 @@
 // and the registry key (or the whole result with --json).
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iomanip>
@@ -101,7 +102,11 @@ void print_metrics_table(const train::Json& result) {
     const auto& test = result["metrics"];
     const auto& valid = result["validation_metrics"];
     bool has_test = result["test_samples"].get<std::size_t>() > 0;
-    std::cout << "\n  " << std::left << std::setw(12) << "metric" << std::right << std::setw(12) << "validation";
+    int width = 12;  // the metric column: as wide as its longest name
+    for (const auto* metrics : {&test, &valid})
+        for (auto it = metrics->begin(); it != metrics->end(); ++it)
+            width = std::max(width, static_cast<int>(it.key().size()) + 2);
+    std::cout << "\n  " << std::left << std::setw(width) << "metric" << std::right << std::setw(12) << "validation";
     if (has_test) std::cout << std::setw(12) << "test";
     // A recommender's baseline, scored as its test: what the model must beat.
     const train::Json baseline = result.contains("baseline") ? result["baseline"]["metrics"] : train::Json();
@@ -112,7 +117,7 @@ void print_metrics_table(const train::Json& result) {
         auto cell = [](const train::Json& metrics, const std::string& key) {
             return metric_cell(metrics.contains(key) ? metrics[key] : train::Json());
         };
-        std::cout << "  " << std::left << std::setw(12) << it.key() << std::right << std::setw(12)
+        std::cout << "  " << std::left << std::setw(width) << it.key() << std::right << std::setw(12)
                   << cell(valid, it.key());
         if (has_test) std::cout << std::setw(12) << cell(test, it.key());
         if (baseline.is_object()) std::cout << std::setw(12) << cell(baseline, it.key());
@@ -124,6 +129,9 @@ void print_metrics_table(const train::Json& result) {
 // "random_forest on 2100 rows, 12 features".
 std::string fitted_on(const train::Json& result) {
     std::string out = result["algorithm"].get<std::string>() + " on " + result["training_samples"].dump();
+    if (result.contains("labels"))
+        return out + " texts, " + std::to_string(result["labels"]["label_names"].size()) + " labels (" +
+               (result["labels"]["multi_label"].get<bool>() ? "a set per text" : "one per text") + ")";
     if (!result.contains("interactions")) return out + " rows, " + result["feature_count"].dump() + " features";
     const auto& stats = result["interactions"];
     return out + " interactions (" + stats["users"].dump() + " users, " + stats["items"].dump() + " items, density " +

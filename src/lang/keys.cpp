@@ -450,6 +450,17 @@ const std::vector<Key<TrainingSpec>>& training_keys() {
          Ref<TrainingSpec, std::string>([](TrainingSpec& t) -> std::string& { return t.interactions.timestamp; }),
          "recommenders: when each interaction happened (ISO 8601 or seconds); each user's latest is held out",
          {}, "", "`timestamp` when the table has it, else row order"},
+        {"text", kString, Ref<TrainingSpec, std::string>([](TrainingSpec& t) -> std::string& { return t.text.text; }),
+         "text classifiers: the column of texts"},
+        {"label_delimiter", kString,
+         Ref<TrainingSpec, std::string>([](TrainingSpec& t) -> std::string& { return t.text.label_delimiter; }),
+         "text classifiers: splits a target cell into its labels (`|` for `000|004`): a set of labels per text",
+         {}, "", "none: one label per text (`|` for the classification format)"},
+        {"weight", kString,
+         Ref<TrainingSpec, std::string>([](TrainingSpec& t) -> std::string& { return t.text.weight; }),
+         "text classifiers: a numeric column of per-text weights", {}, "", "`confidence` when the table has it"},
+        {"allow_empty", kBool, Ref<TrainingSpec, bool>([](TrainingSpec& t) -> bool& { return t.text.allow_empty; }),
+         "text classifiers with label sets: a text may get no label (else at least its most probable one)"},
         {"evaluation", section(),
          Setter<TrainingSpec>([](TrainingSpec& t, const Json&, Fields& f, const Node& n) {
              Fields ef(n, "evaluation", n.pos, f.diags(), true);

@@ -103,8 +103,8 @@ Json to_json(const TrainingSpec& t) {
         j["return_train_score"] = t.return_train_score;
     }
     // Flat, as a training block writes them, so the JSON reads back as the same training.
-    const Json fields = to_json(t.interactions);
-    for (auto it = fields.begin(); it != fields.end(); ++it) j[it.key()] = it.value();
+    for (const Json& fields : {to_json(t.interactions), to_json(t.text)})
+        for (auto it = fields.begin(); it != fields.end(); ++it) j[it.key()] = it.value();
     j["evaluation"] = to_json(t.evaluation);
     return j;
 }
@@ -116,6 +116,13 @@ Json to_json(const InteractionFieldsSpec& f) {
                 {"rating", or_null(f.rating)},
                 {"rating_threshold", f.rating_threshold ? Json(*f.rating_threshold) : Json()},
                 {"timestamp", or_null(f.timestamp)}};
+}
+
+Json to_json(const TextFieldsSpec& f) {
+    return Json{{"text", f.text},
+                {"label_delimiter", f.label_delimiter.empty() ? Json() : Json(f.label_delimiter)},
+                {"weight", f.weight.empty() ? Json() : Json(f.weight)},
+                {"allow_empty", f.allow_empty}};
 }
 
 Json to_json(const RankingEvaluationSpec& e) {

@@ -136,6 +136,18 @@ struct RankingEvaluationSpec {
     std::vector<int> k = {10};  // the cut-offs of hr@K, ndcg@K, ...
 };
 
+// Which columns hold a text classifier's examples. Written as the training's
+// `text`, `label_delimiter`, `weight` and `allow_empty`; the labels are the
+// `target` column.
+struct TextFieldsSpec {
+    std::string text = "text";
+    // Splits a target cell into its labels ("|" for "000|004"); "" = one label
+    // per cell. The classification format's taxonomy codes are split at "|".
+    std::string label_delimiter;
+    std::string weight;        // a numeric column of per-text weights; "" = `confidence` when present
+    bool allow_empty = false;  // multi-label: a text may get no label
+};
+
 struct TrainingSpec {
     std::string name;
     std::string model;
@@ -159,6 +171,7 @@ struct TrainingSpec {
     bool return_train_score = false;  // cross-validation also scores each fold's training rows
     InteractionFieldsSpec interactions;  // recommenders
     RankingEvaluationSpec evaluation;    // recommenders
+    TextFieldsSpec text;                 // text classifiers
     SourcePos pos;
 };
 
@@ -229,6 +242,7 @@ Json to_json(const ModelSpec&);
 Json to_json(const TrainingSpec&);
 Json to_json(const InteractionFieldsSpec&);
 Json to_json(const RankingEvaluationSpec&);
+Json to_json(const TextFieldsSpec&);
 Json to_json(const TuningSpec&);
 Json to_json(const EarlyStoppingSpec&);
 Json to_json(const SearchDimension&);

@@ -115,6 +115,30 @@ std::vector<MetricSpec> declare() {
         m.doc = doc + " (K: any whole number, as in ndcg@10)";
         v.push_back(std::move(m));
     }
+    // Text classification's names differ from classification's (micro_f1, not
+    // f1_micro) so that a name without a task means one metric.
+    for (auto [name, aliases, doc] : std::vector<std::tuple<std::string, std::vector<std::string>, std::string>>{
+             {"subset_accuracy", {"exact_match"}, "share of texts whose predicted label set is exactly the true one"},
+             {"micro_f1", {}, "F1 from the counts pooled over every (text, label) decision"},
+             {"micro_precision", {}, "precision pooled over every (text, label) decision"},
+             {"micro_recall", {}, "recall pooled over every (text, label) decision"},
+             {"macro_f1", {}, "unweighted mean of each label's F1"},
+             {"macro_precision", {}, "unweighted mean of each label's precision"},
+             {"macro_recall", {}, "unweighted mean of each label's recall"},
+             {"samples_f1", {"f1_samples"}, "mean over texts of each text's F1"},
+             {"samples_precision", {"precision_samples"}, "mean over texts of each text's precision"},
+             {"samples_recall", {"recall_samples"}, "mean over texts of each text's recall"},
+             {"hamming_loss", {}, "share of (text, label) decisions that are wrong"},
+             {"label_precision@k", {"top_label_precision@k"},
+              "share of each text's K most probable labels that are true, averaged over texts"}}) {
+        MetricSpec m;
+        m.name = name;
+        m.aliases = aliases;
+        m.task = Task::text_classification;
+        m.direction = name == "hamming_loss" ? min : max;
+        m.doc = doc;
+        v.push_back(std::move(m));
+    }
     v.push_back(regression("mape", {"mean_absolute_percentage_error", "neg_mean_absolute_percentage_error"}, min,
                            "mean absolute percentage error, as a fraction",
                            [](const ValueData& d) { return mape(d.y_true, d.y_pred); }));
@@ -139,7 +163,7 @@ std::string valid_list(std::optional<Task> task) {
     if (task) return "valid " + std::string(to_string(*task)) + " metrics: " + join(metric_names(task));
     return "valid metrics: " + join(metric_names(Task::classification)) + " (classification); " +
            join(metric_names(Task::regression)) + " (regression); " + join(metric_names(Task::recommendation)) +
-           " (recommendation)";
+           " (recommendation); " + join(metric_names(Task::text_classification)) + " (text_classification)";
 }
 
 // find_metric with `context` ("objective 'x'") put before every message.
@@ -268,6 +292,9 @@ std::vector<std::string> default_metrics(Task task) {
     if (task == Task::classification) return {"accuracy", "precision", "recall", "f1", "auc", "log_loss"};
     if (task == Task::recommendation)
         return {"hr@10", "ndcg@10", "precision@10", "recall@10", "map@10", "mrr", "coverage@10"};
+    if (task == Task::text_classification)
+        return {"subset_accuracy", "micro_f1", "micro_precision", "micro_recall", "macro_f1", "samples_f1",
+                "hamming_loss"};
     return {"rmse", "mse", "mae", "r2"};
 }
 

@@ -447,6 +447,16 @@ Response predict(Context& ctx, const Request& req) {
     const std::string& key = req.param("key");
     auto model = ctx.models.get(key);
     std::optional<data::Frame> plain = fast_rows_to_frame(req.body, model->features());
+    if (model->takes_text()) {  // texts are not a feature matrix: no batching across requests
+        auto started = std::chrono::steady_clock::now();
+        train::Predictions p = model->predict(plain ? *plain : rows_to_frame(parse_body(req), model->features()));
+        ctx.metrics.record_prediction(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+                                      p.values.size(), p.values.size());
+        Response r;
+        r.content_type = "application/json";
+        r.text = prediction_json(p, key);
+        return r;
+    }
     data::Matrix x = model->prepare(plain ? *plain : rows_to_frame(parse_body(req), model->features()));
     std::size_t n = x.rows;
     PredictionBatcher::Answer answer = ctx.batcher.predict(key, model, std::move(x));

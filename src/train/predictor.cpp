@@ -50,6 +50,11 @@ std::shared_ptr<LoadedModel> LoadedModel::load(registry::Store& store, const std
         model->recommender_ = std::make_unique<ServedRecommender>(model->manifest_, dir);
         return model;
     }
+    if (model->manifest_.value("task", "") == models::to_string(models::Task::text_classification)) {
+        model->text_ = std::make_unique<ServedText>(model->manifest_, dir);
+        model->text_features_ = {model->text_->text_column()};
+        return model;
+    }
     model->pre_ = data::Preprocessor::from_json(
         nlohmann::ordered_json::parse(read_file(dir / "preprocess.json").value_or("")));
     model->estimator_ = load_estimator(model->manifest_, dir);
@@ -76,10 +81,31 @@ const ServedRecommender& LoadedModel::require_recommender() const {
 
 data::Matrix LoadedModel::prepare(const data::Frame& frame) const {
     require_predictor();
+    if (text_) throw Error(ErrorKind::internal, "invalid_argument", "a text classifier predicts from its texts");
     return pre_.transform(frame);
 }
 
-Predictions LoadedModel::predict(const data::Frame& frame) const { return predict(prepare(frame)); }
+Predictions LoadedModel::predict(const data::Frame& frame) const {
+    if (text_) return predict_text(frame);
+    return predict(prepare(frame));
+}
+
+Predictions LoadedModel::predict_text(const data::Frame& frame) const {
+    const std::string& column = text_->text_column();
+    const data::Column* texts = frame.find(column);
+    if (!texts)
+        throw Error(ErrorKind::validation, "missing_feature",
+                    "model '" + entry_.key + "' classifies the text in column '" + column + "', which the rows lack",
+                    {}, "send rows such as {\"" + column + "\": \"...\"}");
+    std::vector<std::string> input(frame.rows());
+    for (std::size_t r = 0; r < input.size(); ++r) input[r] = texts->is_null(r) ? "" : texts->to_text(r);
+    ServedText::Predicted p = text_->predict(input);
+    Predictions out;
+    out.values = std::move(p.labels);
+    out.proba = std::move(p.proba);
+    out.classes = text_->label_names();
+    return out;
+}
 
 Predictions LoadedModel::predict(const data::Matrix& x) const {
     require_predictor();

@@ -14,6 +14,7 @@
 #include "models/estimator.hpp"
 #include "registry/store.hpp"
 #include "train/served_recommender.hpp"
+#include "train/served_text.hpp"
 
 namespace hone::train {
 
@@ -56,7 +57,10 @@ public:
     Json evaluate(const data::Frame& frame, const std::vector<std::string>& metric_names) const;
 
     const registry::ModelEntry& entry() const { return entry_; }
-    const std::vector<std::string>& features() const { return pre_.input_columns(); }
+    const std::vector<std::string>& features() const { return text_ ? text_features_ : pre_.input_columns(); }
+    // A text classifier predicts from its text column as it comes: predict(frame)
+    // serves it; prepare() and predict(matrix) do not.
+    bool takes_text() const { return text_ != nullptr; }
 
     // A recommender answers recommend() and nothing above; other models have
     // none. require_recommender() names the model and what it is when it is not one.
@@ -68,6 +72,9 @@ private:
     void require_predictor() const;
 
     std::unique_ptr<ServedRecommender> recommender_;
+    std::unique_ptr<ServedText> text_;
+    std::vector<std::string> text_features_;
+    Predictions predict_text(const data::Frame& frame) const;
     registry::ModelEntry entry_;
     Json manifest_;
     data::Preprocessor pre_;

@@ -16,6 +16,7 @@ namespace hone::train {
 const models::AlgorithmSpec& algorithm_of(const lang::ModelSpec& model, std::string_view framework) {
     if (!model.algorithm.empty()) return models::find_algorithm(model.algorithm);
     if (model.type == "recommender") return models::find_algorithm("ncf");
+    if (model.type == "text_classifier") return models::find_algorithm("tfidf_linear");
     const bool pytorch = framework == "pytorch" || model.engine == "pytorch";
     return models::find_algorithm(pytorch ? "mlp" : "random_forest");
 }
@@ -30,10 +31,11 @@ models::Task task_for(const lang::ModelSpec& model, const models::AlgorithmSpec&
     if (model.type == "classifier") from_type = models::Task::classification;
     if (model.type == "regressor") from_type = models::Task::regression;
     if (model.type == "recommender") from_type = models::Task::recommendation;
+    if (model.type == "text_classifier") from_type = models::Task::text_classification;
     if (!from_type)
         throw Error(ErrorKind::validation, "unsupported_model_type",
                     "model \"" + model.name + "\" has type " + model.type +
-                        ", which hone does not train yet; use classifier, regressor or recommender");
+                        ", which hone does not train yet; use classifier, regressor, recommender or text_classifier");
     auto implied = models::task_implied_by(model.algorithm);
     if (implied && *implied != *from_type)
         throw Error(ErrorKind::validation, "task_mismatch",

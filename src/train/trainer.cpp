@@ -21,6 +21,7 @@
 #include "train/epoch_metrics.hpp"
 #include "train/labels.hpp"
 #include "train/recommender_training.hpp"
+#include "train/text_training.hpp"
 #include "train/run_log.hpp"
 #include "train/validate.hpp"
 
@@ -117,7 +118,9 @@ public:
           checkpoint_run_(checkpoint_run), log_(store, run_id) {}
 
     Json execute() {
-        if (file_.find_model(spec_.model)->type == "recommender") return execute_recommender();
+        const std::string& type = file_.find_model(spec_.model)->type;
+        if (type == "recommender") return execute_recommender();
+        if (type == "text_classifier") return execute_text();
         PrepareOptions prepare = prepare_options();
         prepare.cv_folds = spec_.cv;
         TrainingSetup setup = prepare_training(file_, spec_, prepare);
@@ -193,6 +196,69 @@ private:
         return result;
     }
 
+    // A text classifier: texts and labels instead of a feature matrix (text_training.hpp).
+    Json execute_text() {
+        if (spec_.cv > 1) warn("'cv' is not used by text classifiers yet: they are scored on the test split");
+        TextSetup setup = prepare_text(file_, spec_, prepare_options());
+        log_.info("loaded " + std::to_string(setup.train.size() + setup.validation.size() + setup.test.size()) +
+                  " texts with " + std::to_string(setup.label_names.size()) + " labels (" +
+                  (setup.multi_label ? "a set per text" : "one per text") + ") from dataset '" + setup.dataset.name +
+                  "'");
+        progress("fitting");
+        log_.info("fitting " + setup.algo->name + " (text classification)");
+        EpochTracker epochs(models::Task::text_classification);
+        TextFit fit = fit_text(setup, Json::object(), reporting_hooks(*setup.algo, epochs));
+        progress("evaluating");
+        for (const auto& name : fit.ignored) warn(ignored_param_warning(*setup.algo, name));
+        for (const auto& w : setup.warnings) warn(w);
+        for (const auto& w : fit.warnings) warn(w);
+        Json reported = setup.test.size() ? fit.test_metrics : fit.validation_metrics;
+        Json result = common_result(setup.model.name, setup.dataset.name, *setup.algo, models::Task::text_classification,
+                                    setup.objective, reported, fit.validation_metrics, fit.params, fit.ignored);
+        result["labels"] = labels_json(setup, fit);
+        result["provenance"] = setup.provenance;
+        result["best_iteration"] = fit.model->iterative() ? Json(fit.model->best_round()) : Json();
+        result["training_samples"] = setup.train.size();
+        result["validation_samples"] = setup.validation.size();
+        result["test_samples"] = setup.test.size();
+        result["classes"] = setup.label_names;
+        result["history"] = with_round_usage(fit.history);
+        if (options_.register_model) {
+            progress("registering");
+            registry::ModelEntry entry =
+                register_text(store_, setup, fit, run_id_, options_.context.model_root, options_.context.who);
+            result["registry_key"] = entry.key;
+            result["version"] = entry.version;
+            log_.info("registered " + entry.key + " (version " + std::to_string(entry.version) + ")");
+        }
+        return result;
+    }
+
+    // The fields every result has, in the job-run API's order.
+    Json common_result(const std::string& model, const std::string& dataset, const models::AlgorithmSpec& algo,
+                       models::Task task, const metrics::Objective& objective, const Json& reported,
+                       const Json& validation, const Json& params, const std::vector<std::string>& ignored) {
+        Json result;
+        result["status"] = "ok";
+        result["job"] = spec_.name;
+        result["model"] = model;
+        result["dataset"] = dataset;
+        result["metrics"] = reported;
+        result["validation_metrics"] = validation;
+        result["registry_key"] = nullptr;
+        result["run_id"] = run_id_;
+        result["algorithm"] = algo.name;
+        result["task"] = std::string(models::to_string(task));
+        result["objective"] = Json{{"name", spec_.objective},
+                                   {"metric", objective.metric},
+                                   {"direction", std::string(metrics::to_string(objective.direction))},
+                                   {"value", reported.contains(objective.metric) ? reported[objective.metric] : Json()}};
+        result["hyperparameters"] = params;
+        result["ignored_hyperparameters"] = ignored;
+        result["warnings"] = warnings_;
+        return result;
+    }
+
     // What the NCF training script prints: users, items, interactions, density.
     void log_loaded(const RecommenderSetup& s) {
         const data::Interactions& a = s.all;
@@ -212,30 +278,13 @@ private:
     }
 
     Json describe_recommender(const RecommenderSetup& setup, const RecommenderFit& fit) {
-        Json result;
-        result["status"] = "ok";
-        result["job"] = spec_.name;
-        result["model"] = setup.model.name;
-        result["dataset"] = setup.dataset.name;
-        result["metrics"] = fit.test_metrics;
-        result["validation_metrics"] = fit.validation_metrics;
-        result["registry_key"] = nullptr;
-        result["run_id"] = run_id_;
-        result["algorithm"] = setup.algo->name;
-        result["task"] = std::string(models::to_string(models::Task::recommendation));
+        Json result = common_result(setup.model.name, setup.dataset.name, *setup.algo, models::Task::recommendation,
+                                    setup.objective, fit.test_metrics, fit.validation_metrics, fit.params, fit.ignored);
         result["evaluation"] = evaluation_json(setup);
         result["baseline"] = fit.baseline;
         result["interactions"] = setup.all.stats();
         result["columns"] = lang::to_json(setup.spec.interactions);
-        const metrics::Objective& objective = setup.objective;
-        result["objective"] = Json{{"name", spec_.objective},
-                                   {"metric", objective.metric},
-                                   {"direction", std::string(metrics::to_string(objective.direction))},
-                                   {"value", fit.test_metrics.contains(objective.metric) ? fit.test_metrics[objective.metric] : Json()}};
-        result["hyperparameters"] = fit.params;
         result["provenance"] = setup.provenance;
-        result["ignored_hyperparameters"] = fit.ignored;
-        result["warnings"] = warnings_;
         result["best_iteration"] = fit.model->iterative() ? Json(fit.model->best_round()) : Json();
         result["training_samples"] = setup.valid_split.train.size();
         result["validation_samples"] = setup.valid_split.evaluated_users();

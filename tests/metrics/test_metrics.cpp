@@ -91,6 +91,9 @@ const std::string kClassificationList =
     "accuracy, balanced_accuracy, precision, recall, f1, f1_micro, f1_macro, f1_weighted, precision_micro, "
     "precision_macro, precision_weighted, recall_micro, recall_macro, recall_weighted, auc, log_loss";
 const std::string kRecommendationList = "hr@k, ndcg@k, precision@k, recall@k, map@k, mrr, coverage@k";
+const std::string kTextList =
+    "subset_accuracy, micro_f1, micro_precision, micro_recall, macro_f1, macro_precision, macro_recall, samples_f1, "
+    "samples_precision, samples_recall, hamming_loss, label_precision@k";
 const std::string kRegressionList = "rmse, mse, mae, r2, mape";
 
 }  // namespace
@@ -304,7 +307,7 @@ TEST(Registry, UnknownNameListsTheValidOnesAndSuggests) {
               "unknown metric 'acuracy'; did you mean 'accuracy'?");
     EXPECT_EQ(code, "unknown_metric");
     EXPECT_EQ(hint, "valid metrics: " + kClassificationList + " (classification); " + kRegressionList + " (regression); " +
-                  kRecommendationList + " (recommendation)");
+                  kRecommendationList + " (recommendation); " + kTextList + " (text_classification)");
     EXPECT_EQ(error_text([] { hm::find_metric("rsme", Task::regression); }, &code, &hint),
               "unknown metric 'rsme'; did you mean 'rmse'?");
     EXPECT_EQ(hint, "valid regression metrics: " + kRegressionList);
@@ -437,7 +440,7 @@ TEST(Objective, Errors) {
               "objective 'maximize_acuracy': unknown metric 'acuracy'; did you mean 'accuracy'?");
     EXPECT_EQ(code, "unknown_metric");
     EXPECT_EQ(hint, "valid metrics: " + kClassificationList + " (classification); " + kRegressionList + " (regression); " +
-                  kRecommendationList + " (recommendation)");
+                  kRecommendationList + " (recommendation); " + kTextList + " (text_classification)");
     EXPECT_EQ(error_text([] { hm::resolve_objective("  "); }, &code), "empty objective");
     EXPECT_EQ(code, "invalid_objective");
     EXPECT_EQ(error_text([] { hm::resolve_objective("maximize_"); }, &code), "objective 'maximize_' names no metric");
