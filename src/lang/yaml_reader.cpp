@@ -411,8 +411,14 @@ void read_template(const Node& given, Document& doc, Diagnostics& diags) {
         }
     }
     if (const Entry* eval = find(root, "evaluation"); eval && eval->value.is_map()) {
+        // A recommender's protocol, negatives and k: the training's own evaluation.
+        Node ranking;
+        ranking.kind = Node::Kind::map;
+        ranking.pos = eval->value.pos;
         for (const auto& e : eval->value.entries) {
-            if (e.key == "metrics") {
+            if (e.key == "protocol" || e.key == "negatives" || e.key == "k") {
+                ranking.entries.push_back(e);
+            } else if (e.key == "metrics") {
                 add(training, "metrics", e.value, e.key_pos);
                 if (e.value.is_list() && !e.value.items.empty() && e.value.items[0].value.is_string())
                     objective_hint = e.value.items[0].value.get<std::string>();
@@ -428,6 +434,7 @@ void read_template(const Node& given, Document& doc, Diagnostics& diags) {
                 metadata["evaluation"][e.key] = e.value.to_json();
             }
         }
+        if (!ranking.entries.empty()) add(training, "evaluation", ranking, eval->key_pos);
     }
     if (const Entry* deploy = find(root, "deployment")) metadata["deployment"] = deploy->value.to_json();
     if (!metadata.empty()) {
@@ -446,9 +453,13 @@ void read_template(const Node& given, Document& doc, Diagnostics& diags) {
         const Entry* type = find(model->value, "model_type");
         if (!type) type = find(model->value, "type");
         bool regressor = type && type->value.value.is_string() && type->value.value == "regressor";
-        objective_hint = regressor ? "maximize_r2" : "maximize_accuracy";
+        bool recommender = type && type->value.value.is_string() && type->value.value == "recommender";
+        objective_hint = recommender ? "maximize_ndcg@10" : regressor ? "maximize_r2" : "maximize_accuracy";
         diags.warning(name ? name->value.pos : root.pos,
-                      std::string("no objective given: the job ") + (regressor ? "maximizes r2, a regressor's" : "maximizes accuracy, a classifier's") +
+                      std::string("no objective given: the job ") +
+                          (recommender ? "maximizes ndcg@10, a recommender's"
+                           : regressor ? "maximizes r2, a regressor's"
+                                       : "maximizes accuracy, a classifier's") +
                           " usual metric (set 'objective' to choose another)");
     }
     if (!find(training, "objective"))

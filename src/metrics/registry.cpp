@@ -177,7 +177,12 @@ const MetricSpec& lookup(std::string_view name, std::optional<Task> task, const 
     if (found.empty()) {
         Registry<MetricSpec>::Keep of_task;
         if (task) of_task = [&](const MetricSpec& m) { return m.task == *task; };
-        Error unknown = registry.unknown(name, {}, of_task);
+        // "did you mean" keeps a ranking metric's cut-off: 'ndgc@10' is near 'ndcg@10'.
+        std::vector<std::string> spellings = registry.spellings(of_task);
+        if (cutoff)
+            for (auto& s : spellings)
+                if (s.ends_with("@k")) s = s.substr(0, s.size() - 1) + std::to_string(cutoff->second);
+        Error unknown = unknown_name_error("unknown_metric", "metric", name, registry.names(of_task), {}, spellings);
         throw Error(unknown.kind(), unknown.code(), prefix + unknown.message(), {}, valid_list(task));
     }
     if (task) {

@@ -10,7 +10,8 @@
 // (and the path) may use:
 //   {{model_key}}       the key of a model the suite trained once
 //   {{repeat N TEXT}}   TEXT N times (deep or large inputs in a small file)
-// In the answer, the suite's temporary data root reads {{data_root}}, and the
+// In the answer, the suite's temporary data root reads {{data_root}}, the
+// trained model's key {{model_key}} (its version differs run to run), and the
 // size of a stored document over its limit reads {{bytes}} (a model's metadata
 // holds the commit hone was built from, so its size varies by build).
 #include <gtest/gtest.h>
@@ -178,6 +179,8 @@ TEST(HostileRequests, EachCaseAnswersAsExpectedAndTheServerStaysUp) {
         std::string got = answer_to(server.port(), path, model_key);
         for (std::size_t at; (at = got.find(options.data_root)) != std::string::npos;)
             got.replace(at, options.data_root.size(), "{{data_root}}");
+        for (std::size_t at; (at = got.find(model_key)) != std::string::npos;)
+            got.replace(at, model_key.size(), "{{model_key}}");
         got = std::regex_replace(got, std::regex("is [0-9]+ bytes of JSON"), "is {{bytes}} bytes of JSON");
         fs::path expected_path = path;
         expected_path += ".expected";
