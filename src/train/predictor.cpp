@@ -9,17 +9,13 @@
 #include "models/catalog.hpp"
 #include "registry/artifacts.hpp"
 #include "train/labels.hpp"
+#include "train/manifest.hpp"
 
 namespace hone::train {
 
 std::unique_ptr<models::Estimator> load_estimator(const Json& manifest, const std::filesystem::path& dir) {
-    const auto& algo = models::find_algorithm(manifest["algorithm"].get<std::string>());
-    models::EstimatorConfig config;
-    config.task = manifest["task"] == "classification" ? models::Task::classification : models::Task::regression;
-    config.num_classes = manifest["num_classes"].get<int>();
-    config.params = manifest["params"];
-    config.seed = manifest["seed"].get<std::uint64_t>();
-    auto estimator = models::make_estimator(algo, config);
+    ManifestModel m = model_of(manifest);
+    auto estimator = models::make_estimator(*m.algo, m.config);
     estimator->load(dir);
     return estimator;
 }

@@ -8,6 +8,7 @@
 #include "common/text.hpp"
 #include "data/source.hpp"
 #include "registry/artifacts.hpp"
+#include "train/manifest.hpp"
 #include "train/served_recommender.hpp"
 
 namespace hone::train {
@@ -103,20 +104,7 @@ void split_and_sample(RecommenderSetup& s) {
 RecommenderSetup prepare_recommender(const lang::JobFile& file, const lang::TrainingSpec& spec,
                                      const PrepareOptions& options) {
     RecommenderSetup s;
-    s.spec = spec;
-    s.model = *file.find_model(spec.model);
-    s.dataset = *file.find_dataset(spec.dataset);
-    check_framework(spec, s.model);
-    for (const auto& ignored : ignored_settings(spec)) s.warnings.push_back(ignored.message);
-    s.algo = &algorithm_of(s.model, spec.framework);
-    task_for(s.model, *s.algo);
-    s.given_params = s.model.hyperparameters;
-    for (auto it = spec.hyperparameters.begin(); it != spec.hyperparameters.end(); ++it)
-        s.given_params[it.key()] = it.value();
-    auto resolved = models::resolve_params(*s.algo, s.given_params, spec.strict);
-    if (s.algo->check) s.algo->check(resolved.params, models::Task::recommendation);
-    s.objective = metrics::resolve_objective(spec.objective, models::Task::recommendation);
-    if (!s.objective.warning.empty()) s.warnings.push_back(s.objective.warning);
+    static_cast<JobBasis&>(s) = resolve_job(file, spec);
     std::vector<std::string> keys = reported_keys(spec, s.objective);
     keys.push_back(s.objective.metric);
     s.spec.evaluation.k = cutoffs(spec, keys);
@@ -171,19 +159,10 @@ Json popularity_baseline(const RecommenderSetup& s, const models::RecommenderFit
 
 RecommenderFit fit_recommender(const RecommenderSetup& s, const Json& hyperparameters, const FitHooks& hooks) {
     RecommenderFit out;
-    Json given = s.given_params;
-    for (auto it = hyperparameters.begin(); it != hyperparameters.end(); ++it) given[it.key()] = it.value();
-    auto resolved = models::resolve_params(*s.algo, given, s.spec.strict);
-    out.params = resolved.params;
-    out.ignored = resolved.ignored;
-
-    models::EstimatorConfig config;
-    config.task = models::Task::recommendation;
-    config.params = out.params;
-    config.threads = hooks.threads;
-    config.seed = s.spec.split.seed;
-    if (s.algo->checkpoints) config.checkpoints = hooks.checkpoints;
-    out.model = models::make_recommender(*s.algo, config);
+    FitConfig fit = fit_config(s, hyperparameters, hooks);
+    out.params = fit.params;
+    out.ignored = fit.ignored;
+    out.model = models::make_recommender(*s.algo, fit.config);
 
     const auto items = static_cast<std::int64_t>(s.num_items());
     const bool has_validation = s.valid_split.evaluated_users() > 0;
@@ -191,7 +170,7 @@ RecommenderFit fit_recommender(const RecommenderSetup& s, const Json& hyperparam
     models::RecommenderFitInput input{.train = s.valid_split.train,
                                       .seen = s.seen_train,
                                       .validation = has_validation ? &validation : nullptr};
-    models::Callbacks callbacks = round_callbacks(s.spec, *s.algo, models::Task::recommendation, has_validation,
+    models::Callbacks callbacks = round_callbacks(s.spec, *s.algo, s.task, has_validation,
                                                   hooks, out.history, out.warnings, out.stopped_by_hook);
     if (hooks.on_fit_start) hooks.on_fit_start();
     out.model->fit(input, callbacks);
@@ -221,12 +200,7 @@ registry::ModelEntry register_recommender(registry::Store& store, const Recommen
     registry::ArtifactWriter writer(model_root);
     fit.model->save(writer.dir());
     writer.write_file(kRecommenderTablesFile, serving_tables(s.all, s.seen_all).dump() + "\n");
-    Json manifest;
-    manifest["format"] = "hone-model";
-    manifest["format_version"] = 1;
-    manifest["algorithm"] = s.algo->name;
-    manifest["library"] = s.algo->library;
-    manifest["task"] = std::string(models::to_string(models::Task::recommendation));
+    Json manifest = manifest_head(s);
     manifest["columns"] = lang::to_json(s.spec.interactions);
     manifest["params"] = fit.params;
     manifest["seed"] = s.spec.split.seed;

@@ -26,15 +26,8 @@
 
 namespace hone::train {
 
-struct RecommenderSetup {
-    lang::TrainingSpec spec;
-    lang::ModelSpec model;
-    lang::DatasetSpec dataset;
-    const models::AlgorithmSpec* algo = nullptr;
-    metrics::Objective objective;
-    Json given_params = Json::object();
+struct RecommenderSetup : JobBasis {
     Json provenance = Json::object();
-    Json warnings = Json::array();
 
     data::InteractionColumns columns;
     data::Interactions all;         // every interaction: what serving excludes as seen

@@ -8,6 +8,7 @@
 #include "common/file.hpp"
 #include "metrics/ranking.hpp"
 #include "models/catalog.hpp"
+#include "train/manifest.hpp"
 
 namespace hone::train {
 
@@ -80,12 +81,8 @@ Json serving_tables(const data::Interactions& all, const data::UserItems& seen_a
 }
 
 ServedRecommender::ServedRecommender(const Json& manifest, const std::filesystem::path& dir) {
-    const auto& algo = models::find_algorithm(manifest.at("algorithm").get<std::string>());
-    models::EstimatorConfig config;
-    config.task = models::Task::recommendation;
-    config.params = manifest.at("params");
-    config.seed = manifest.at("seed").get<std::uint64_t>();
-    model_ = models::make_recommender(algo, config);
+    ManifestModel m = model_of(manifest);
+    model_ = models::make_recommender(*m.algo, m.config);
     model_->load(dir);
 
     const auto path = dir / kRecommenderTablesFile;

@@ -5,18 +5,14 @@
 #include "common/error.hpp"
 #include "common/file.hpp"
 #include "models/catalog.hpp"
+#include "train/manifest.hpp"
 #include "models/text/thresholds.hpp"
 
 namespace hone::train {
 
 ServedText::ServedText(const Json& manifest, const std::filesystem::path& dir) {
-    const auto& algo = models::find_algorithm(manifest.at("algorithm").get<std::string>());
-    models::EstimatorConfig config;
-    config.task = models::Task::text_classification;
-    config.num_classes = manifest.at("num_classes").get<int>();
-    config.params = manifest.at("params");
-    config.seed = manifest.at("seed").get<std::uint64_t>();
-    model_ = models::make_text_classifier(algo, config);
+    ManifestModel m = model_of(manifest);
+    model_ = models::make_text_classifier(*m.algo, m.config);
     model_->load(dir);
     const auto path = dir / kTextLabelsFile;
     const Json labels = Json::parse(read_file(path).value_or(""), nullptr, false);

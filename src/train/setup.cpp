@@ -166,29 +166,48 @@ void check_columns(const lang::JobFile& file, const lang::TrainingSpec& spec) {
     checked_features(spec, *dataset, frame);
 }
 
+JobBasis resolve_job(const lang::JobFile& file, const lang::TrainingSpec& spec) {
+    JobBasis b;
+    b.spec = spec;
+    b.model = *file.find_model(spec.model);
+    b.dataset = *file.find_dataset(spec.dataset);
+    check_framework(spec, b.model);
+    for (const auto& ignored : ignored_settings(spec)) b.warnings.push_back(ignored.message);
+    b.algo = &algorithm_of(b.model, spec.framework);
+    b.task = task_for(b.model, *b.algo);
+    b.given_params = b.model.hyperparameters;
+    for (auto it = spec.hyperparameters.begin(); it != spec.hyperparameters.end(); ++it)
+        b.given_params[it.key()] = it.value();
+    // Fail fast, before the data loads; each fit resolves again.
+    auto resolved = models::resolve_params(*b.algo, b.given_params, spec.strict);
+    if (b.algo->check) b.algo->check(resolved.params, b.task);
+    b.objective = metrics::resolve_objective(spec.objective, b.task);
+    if (!b.objective.warning.empty()) b.warnings.push_back(b.objective.warning);
+    return b;
+}
+
+FitConfig fit_config(const JobBasis& b, const Json& hyperparameters, const FitHooks& hooks) {
+    FitConfig out;
+    Json given = b.given_params;
+    for (auto it = hyperparameters.begin(); it != hyperparameters.end(); ++it) given[it.key()] = it.value();
+    auto resolved = models::resolve_params(*b.algo, given, b.spec.strict);
+    out.params = resolved.params;
+    out.ignored = resolved.ignored;
+    out.config.task = b.task;
+    out.config.params = out.params;
+    out.config.threads = hooks.threads;
+    out.config.seed = b.spec.split.seed;
+    if (b.algo->checkpoints) out.config.checkpoints = hooks.checkpoints;
+    return out;
+}
+
 TrainingSetup prepare_training(const lang::JobFile& file, const lang::TrainingSpec& spec,
                                const PrepareOptions& options) {
     auto stage = [&](const char* name) {
         if (options.on_stage) options.on_stage(name);
     };
     TrainingSetup s;
-    s.spec = spec;
-    s.model = *file.find_model(spec.model);
-    s.dataset = *file.find_dataset(spec.dataset);
-    check_framework(spec, s.model);
-    for (const auto& ignored : ignored_settings(spec)) s.warnings.push_back(ignored.message);
-    s.algo = &algorithm_of(s.model, spec.framework);
-    s.task = task_for(s.model, *s.algo);
-
-    s.given_params = s.model.hyperparameters;
-    for (auto it = spec.hyperparameters.begin(); it != spec.hyperparameters.end(); ++it)
-        s.given_params[it.key()] = it.value();
-    // Fail fast, before the data loads; fit_model resolves again.
-    auto resolved = models::resolve_params(*s.algo, s.given_params, spec.strict);
-    if (s.algo->check) s.algo->check(resolved.params, s.task);
-
-    s.objective = metrics::resolve_objective(spec.objective, s.task);
-    if (!s.objective.warning.empty()) s.warnings.push_back(s.objective.warning);
+    static_cast<JobBasis&>(s) = resolve_job(file, spec);
     s.metric_names = spec.metrics;
     if (s.metric_names.empty()) s.metric_names = metrics::default_metrics(s.task);
     bool has_objective = false;
@@ -295,11 +314,9 @@ models::Callbacks round_callbacks(const lang::TrainingSpec& spec, const models::
 
 FitResult fit_model(const TrainingSetup& s, const Json& hyperparameters, const FitHooks& hooks, const FoldData* fold) {
     FitResult out;
-    Json given = s.given_params;
-    for (auto it = hyperparameters.begin(); it != hyperparameters.end(); ++it) given[it.key()] = it.value();
-    auto resolved = models::resolve_params(*s.algo, given, s.spec.strict);
-    out.params = resolved.params;
-    out.ignored = resolved.ignored;
+    FitConfig fit = fit_config(s, hyperparameters, hooks);
+    out.params = fit.params;
+    out.ignored = fit.ignored;
 
     const data::Matrix& x_train = fold ? fold->x_train : s.x_train;
     const std::vector<float>& y_train = fold ? fold->y_train : s.y_train;
@@ -307,13 +324,8 @@ FitResult fit_model(const TrainingSetup& s, const Json& hyperparameters, const F
     const std::vector<float>& y_valid = fold ? fold->y_valid : s.y_valid;
     bool has_validation = !y_valid.empty();
 
-    models::EstimatorConfig config;
-    config.task = s.task;
+    models::EstimatorConfig& config = fit.config;
     config.num_classes = s.num_classes();
-    config.params = out.params;
-    config.threads = hooks.threads;
-    config.seed = s.spec.split.seed;
-    if (s.algo->checkpoints) config.checkpoints = hooks.checkpoints;
     out.estimator = models::make_estimator(*s.algo, config);
 
     models::Callbacks callbacks = round_callbacks(s.spec, *s.algo, s.task, has_validation, hooks, out.history,

@@ -35,15 +35,29 @@ struct FoldData {
     std::vector<float> y_train, y_valid;
 };
 
-struct TrainingSetup {
+// What every kind of training resolves before its data loads: the model and
+// dataset blocks, the algorithm and its task (from the model's type), the
+// objective, the hyperparameters given, each checked, so a typo fails fast.
+// The classic, recommender and text setups extend it.
+struct JobBasis {
     lang::TrainingSpec spec;  // overrides applied
     lang::ModelSpec model;
     lang::DatasetSpec dataset;
     const models::AlgorithmSpec* algo = nullptr;
     models::Task task = models::Task::classification;
     metrics::Objective objective;
+    Json given_params = Json::object();  // the model block's hyperparameters, then the spec's
+    Json warnings = Json::array();
+};
+
+// Resolves the basis of `spec`; hone::Error for an engine hone cannot run, an
+// unknown algorithm, a type the algorithm does not fit, an invalid
+// hyperparameter or objective. Warnings: settings kept but not acted on, an
+// objective against its metric's direction.
+JobBasis resolve_job(const lang::JobFile& file, const lang::TrainingSpec& spec);
+
+struct TrainingSetup : JobBasis {
     std::vector<std::string> metric_names;  // the objective's metric included
-    Json given_params = Json::object();     // the model block's hyperparameters, then the spec's
 
     // What the result can be traced to: the data as loaded (fingerprint, rows,
     // columns, before rows without a target were left out), the job as bound
@@ -60,8 +74,6 @@ struct TrainingSetup {
     data::Matrix x_train, x_valid, x_test;
     std::vector<float> y_train, y_valid, y_test;
     std::vector<FoldData> folds;  // only when prepared with cv_folds > 1
-
-    Json warnings = Json::array();
 
     bool classification() const { return task == models::Task::classification; }
     int num_classes() const { return classification() ? static_cast<int>(target.classes.size()) : 0; }
@@ -136,6 +148,16 @@ struct FitResult {
 // rows (validation_metrics; no test metrics).
 FitResult fit_model(const TrainingSetup& setup, const Json& hyperparameters, const FitHooks& hooks,
                     const FoldData* fold = nullptr);
+
+// The hyperparameters of one fit (`hyperparameters` over the basis's, resolved
+// against the catalog) and the model's configuration for them: task, params,
+// threads, the split's seed, checkpoints when the algorithm takes them.
+struct FitConfig {
+    Json params = Json::object();
+    std::vector<std::string> ignored;
+    models::EstimatorConfig config;
+};
+FitConfig fit_config(const JobBasis& basis, const Json& hyperparameters, const FitHooks& hooks);
 
 // The callbacks of one fit: each reported round appended to `history`, early
 // stopping on the validation metric as `spec` says (or a warning in `warnings`

@@ -11,6 +11,7 @@
 #include "metrics/multilabel.hpp"
 #include "models/text/thresholds.hpp"
 #include "registry/artifacts.hpp"
+#include "train/manifest.hpp"
 #include "train/served_text.hpp"
 
 namespace hone::train {
@@ -179,20 +180,7 @@ std::vector<std::string> text_metric_keys(const lang::TrainingSpec& spec, const 
 
 TextSetup prepare_text(const lang::JobFile& file, const lang::TrainingSpec& spec, const PrepareOptions& options) {
     TextSetup s;
-    s.spec = spec;
-    s.model = *file.find_model(spec.model);
-    s.dataset = *file.find_dataset(spec.dataset);
-    check_framework(spec, s.model);
-    for (const auto& ignored : ignored_settings(spec)) s.warnings.push_back(ignored.message);
-    s.algo = &algorithm_of(s.model, spec.framework);
-    task_for(s.model, *s.algo);
-    s.given_params = s.model.hyperparameters;
-    for (auto it = spec.hyperparameters.begin(); it != spec.hyperparameters.end(); ++it)
-        s.given_params[it.key()] = it.value();
-    auto resolved = models::resolve_params(*s.algo, s.given_params, spec.strict);
-    if (s.algo->check) s.algo->check(resolved.params, models::Task::text_classification);
-    s.objective = metrics::resolve_objective(spec.objective, models::Task::text_classification);
-    if (!s.objective.warning.empty()) s.warnings.push_back(s.objective.warning);
+    static_cast<JobBasis&>(s) = resolve_job(file, spec);
     s.metric_keys = text_metric_keys(spec, s.objective);
 
     if (options.on_stage) options.on_stage("loading");
@@ -249,22 +237,15 @@ Json evaluate(const TextSetup& s, const TextFit& fit, const models::TextExamples
 
 TextFit fit_text(const TextSetup& s, const Json& hyperparameters, const FitHooks& hooks) {
     TextFit out;
-    Json given = s.given_params;
-    for (auto it = hyperparameters.begin(); it != hyperparameters.end(); ++it) given[it.key()] = it.value();
-    auto resolved = models::resolve_params(*s.algo, given, s.spec.strict);
-    out.params = resolved.params;
-    out.ignored = resolved.ignored;
-    models::EstimatorConfig config;
-    config.task = models::Task::text_classification;
-    config.num_classes = static_cast<int>(s.label_names.size());
-    config.params = out.params;
-    config.threads = hooks.threads;
-    config.seed = s.spec.split.seed;
-    out.model = models::make_text_classifier(*s.algo, config);
+    FitConfig fit = fit_config(s, hyperparameters, hooks);
+    out.params = fit.params;
+    out.ignored = fit.ignored;
+    fit.config.num_classes = static_cast<int>(s.label_names.size());
+    out.model = models::make_text_classifier(*s.algo, fit.config);
 
     const bool has_validation = s.validation.size() > 0;
     models::TextFitInput input{s.train, has_validation ? &s.validation : nullptr, s.label_names, s.multi_label};
-    models::Callbacks callbacks = round_callbacks(s.spec, *s.algo, models::Task::text_classification, has_validation,
+    models::Callbacks callbacks = round_callbacks(s.spec, *s.algo, s.task, has_validation,
                                                   hooks, out.history, out.warnings, out.stopped_by_hook);
     if (hooks.on_fit_start) hooks.on_fit_start();
     out.model->fit(input, callbacks);
@@ -295,12 +276,7 @@ registry::ModelEntry register_text(registry::Store& store, const TextSetup& s, c
     fit.model->save(writer.dir());
     const Json labels = labels_json(s, fit);
     writer.write_file(kTextLabelsFile, labels.dump(2) + "\n");
-    Json manifest;
-    manifest["format"] = "hone-model";
-    manifest["format_version"] = 1;
-    manifest["algorithm"] = s.algo->name;
-    manifest["library"] = s.algo->library;
-    manifest["task"] = std::string(models::to_string(models::Task::text_classification));
+    Json manifest = manifest_head(s);
     manifest["num_classes"] = s.label_names.size();
     manifest["params"] = fit.params;
     manifest["seed"] = s.spec.split.seed;

@@ -21,16 +21,9 @@
 
 namespace hone::train {
 
-struct TextSetup {
-    lang::TrainingSpec spec;
-    lang::ModelSpec model;
-    lang::DatasetSpec dataset;
-    const models::AlgorithmSpec* algo = nullptr;
-    metrics::Objective objective;
+struct TextSetup : JobBasis {
     std::vector<std::string> metric_keys;  // reported, objective included
-    Json given_params = Json::object();
     Json provenance = Json::object();
-    Json warnings = Json::array();
 
     std::string text_column, label_column, weight_column;  // weight: "" = none
     std::string delimiter;                                 // "" = one label per text

@@ -20,6 +20,7 @@
 #include "train/early_stopping.hpp"
 #include "train/epoch_metrics.hpp"
 #include "train/labels.hpp"
+#include "train/manifest.hpp"
 #include "train/recommender_training.hpp"
 #include "train/text_training.hpp"
 #include "train/run_log.hpp"
@@ -65,12 +66,7 @@ registry::ModelEntry register_trained(registry::Store& store, const TrainingSetu
     registry::ArtifactWriter writer(options.context.model_root);
     fit.estimator->save(writer.dir());
     writer.write_file("preprocess.json", setup.pre.to_json().dump(2) + "\n");
-    Json manifest;
-    manifest["format"] = "hone-model";
-    manifest["format_version"] = 1;
-    manifest["algorithm"] = algo.name;
-    manifest["library"] = algo.library;
-    manifest["task"] = std::string(models::to_string(setup.task));
+    Json manifest = manifest_head(setup);
     manifest["num_classes"] = setup.num_classes();
     manifest["classes"] = setup.target.classes;
     manifest["target"] = spec.target;
