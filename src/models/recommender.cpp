@@ -9,6 +9,12 @@
 
 namespace hone::models {
 
+void Recommender::score_all(std::int32_t user, std::span<float> out) const {
+    std::vector<std::int32_t> items(out.size());
+    for (std::size_t i = 0; i < items.size(); ++i) items[i] = static_cast<std::int32_t>(i);
+    score(user, items, out);
+}
+
 std::vector<std::pair<std::string, double>> sampled_ranking_metrics(const Recommender& recommender,
                                                                     const SampledEvaluation& evaluation) {
     if (!evaluation.held_out || !evaluation.negatives || evaluation.held_out->size() != evaluation.negatives->size())
@@ -81,6 +87,10 @@ public:
             const auto item = static_cast<std::size_t>(items[i]);
             out[i] = item < counts_.size() ? static_cast<float>(counts_[item]) : 0.0f;
         }
+    }
+
+    void score_all(std::int32_t, std::span<float> out) const override {
+        for (std::size_t i = 0; i < out.size(); ++i) out[i] = i < counts_.size() ? static_cast<float>(counts_[i]) : 0.0f;
     }
 
     std::vector<std::string> save(const std::filesystem::path& dir) const override {

@@ -52,6 +52,14 @@ public:
     // Safe to call from several threads at once.
     virtual void score(std::int32_t user, std::span<const std::int32_t> items, std::span<float> out) const = 0;
 
+    // Scores of every item 0 .. out.size() - 1 for `user`, as score() gives
+    // them for those items (to float rounding: a model may add the same terms
+    // in another order); out.size() is at most the number of items the fit
+    // saw. What serving asks for: models whose scoring has work that does not
+    // depend on the user do it once, not at every call. Runs on the calling
+    // thread alone. The default calls score() with every item.
+    virtual void score_all(std::int32_t user, std::span<float> out) const;
+
     // Writes the model's own files into `dir` (which exists) and names them,
     // as Estimator::save does; load reads them back.
     virtual std::vector<std::string> save(const std::filesystem::path& dir) const = 0;

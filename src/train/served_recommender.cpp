@@ -2,7 +2,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <numeric>
 
 #include "common/error.hpp"
 #include "common/file.hpp"
@@ -101,8 +100,6 @@ ServedRecommender::ServedRecommender(const Json& manifest, const std::filesystem
         seen_.offsets.back() != seen_.items.size())
         corrupt(path, "its tables do not agree in size");
     for (std::size_t u = 0; u < user_ids_.size(); ++u) user_index_.emplace(user_ids_[u], static_cast<std::int32_t>(u));
-    all_items_.resize(item_ids_.size());
-    std::iota(all_items_.begin(), all_items_.end(), 0);
 }
 
 Json ServedRecommender::recommend(const std::string& user_id, std::size_t k, bool include_seen) const {
@@ -117,7 +114,7 @@ Json ServedRecommender::recommend(const std::string& user_id, std::size_t k, boo
     if (cold) {
         for (std::size_t i = 0; i < scores.size(); ++i) scores[i] = static_cast<float>(item_counts_[i]);
     } else {
-        model_->score(found->second, all_items_, scores);
+        model_->score_all(found->second, scores);
         if (!include_seen) excluded = seen_.of(found->second);
     }
     Json items = Json::array();

@@ -71,7 +71,6 @@ private:
     std::unordered_map<std::string, std::int32_t> user_index_;
     data::UserItems seen_;
     std::vector<std::int64_t> item_counts_;
-    std::vector<std::int32_t> all_items_;  // 0 .. num_items - 1
 };
 
 }  // namespace hone::train

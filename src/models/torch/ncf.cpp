@@ -9,6 +9,7 @@
 #include "common/error.hpp"
 #include "common/file.hpp"
 #include "models/torch/loop.hpp"
+#include "models/torch/ncf_scorer.hpp"
 
 namespace hone::models::torch_nn {
 
@@ -84,6 +85,37 @@ public:
         return output_->forward(fused);
     }
 
+    // The weights as NcfScorer takes them, with the item half of the tower's
+    // first layer (W_i·i + b) computed for every item.
+    NcfScorerWeights scorer_weights() const {
+        torch::NoGradGuard no_grad;
+        const auto floats = [](const torch::Tensor& t) {
+            const torch::Tensor c = t.detach().to(torch::kFloat32).contiguous();
+            return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+        };
+        NcfScorerWeights w;
+        w.users = arch_.users;
+        w.items = arch_.items;
+        w.dim = arch_.embedding_dim;
+        w.gmf_only = arch_.gmf_only;
+        w.gmf_user = floats(gmf_user_->weight);
+        w.gmf_item = floats(gmf_item_->weight);
+        w.output_weight = floats(output_->weight.reshape({-1}));
+        w.output_bias = output_->bias.item<float>();
+        if (!arch_.gmf_only) {
+            const torch::Tensor& first = tower_.front()->weight;  // width x [user; item]
+            const std::int64_t d = arch_.embedding_dim;
+            w.mlp_user = floats(mlp_user_->weight);
+            w.first_width = first.size(0);
+            w.first_user = floats(first.narrow(1, 0, d));
+            w.first_items = floats(torch::addmm(tower_.front()->bias, mlp_item_->weight, first.narrow(1, d, d).t()));
+            for (std::size_t l = 1; l < tower_.size(); ++l)
+                w.tower.push_back({.in = tower_[l]->weight.size(1), .out = tower_[l]->weight.size(0),
+                                   .weight = floats(tower_[l]->weight), .bias = floats(tower_[l]->bias)});
+        }
+        return w;
+    }
+
     std::vector<torch::Tensor> embeddings() const {
         std::vector<torch::Tensor> out = {gmf_user_->weight, gmf_item_->weight};
         if (!arch_.gmf_only) {
@@ -147,6 +179,15 @@ public:
         std::copy_n(logits.data_ptr<float>(), n, out.begin());
     }
 
+    // Every item for one user without libtorch, from the weights laid out
+    // once after the fit or the load (ncf_scorer.hpp); while fitting, through
+    // score().
+    void score_all(std::int32_t user, std::span<float> out) const override {
+        if (!net_) throw Error(ErrorKind::validation, "not_fitted", "the model has not been fitted or loaded");
+        if (scorer_) scorer_->score_all(user, out);
+        else Recommender::score_all(user, out);
+    }
+
     std::vector<std::string> save(const std::filesystem::path& dir) const override;
     void load(const std::filesystem::path& dir) override;
 
@@ -154,8 +195,16 @@ public:
     int best_round() const override { return best_epoch_; }
 
 private:
+    // A tower without layers feeds the embeddings to the output as they are:
+    // no first layer to split; score() serves it.
+    void make_scorer() {
+        scorer_.reset();
+        if (arch_.gmf_only || !arch_.hidden.empty()) scorer_ = std::make_shared<const NcfScorer>(net_->scorer_weights());
+    }
+
     NcfArchitecture arch_;
     std::shared_ptr<NcfNet> net_;
+    std::shared_ptr<const NcfScorer> scorer_;
     int best_epoch_ = -1;
 };
 
@@ -169,6 +218,7 @@ void NcfRecommender::fit(const RecommenderFitInput& input, const Callbacks& call
     const int ratio = p.at("negative_ratio").get<int>();
     const std::uint64_t seed = seed_of(config_);
     use_threads(config_.threads);
+    scorer_.reset();
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
     auto net = std::make_shared<NcfNet>(arch_);
     net->initialize(generator);
@@ -206,6 +256,7 @@ void NcfRecommender::fit(const RecommenderFitInput& input, const Callbacks& call
         throw;
     }
     best_epoch_ = loop.best_epoch();
+    make_scorer();
 }
 
 std::vector<std::string> NcfRecommender::save(const std::filesystem::path& dir) const {
@@ -233,6 +284,7 @@ void NcfRecommender::load(const std::filesystem::path& dir) {
         arch_ = arch;
         net_ = std::move(net);
         best_epoch_ = meta.value("best_epoch", -1);
+        make_scorer();
     } catch (const Json::exception& e) {
         throw Error(ErrorKind::data, "model_load_failed", meta_path.string() + ": " + e.what());
     } catch (const c10::Error& e) {
