@@ -125,6 +125,36 @@ TEST(Optimizers, ThreeStepsMatchPyTorch) {
     expect_error([] { make_optimizer("adamx", {}, {}); }, ErrorKind::validation, "unknown_optimizer");
 }
 
+// An embedding's gradient sparse over rows steps Adam and AdamW exactly as the
+// dense gradient with zeros in the other rows: the rows left out keep moving
+// on their moments, and weight decay reaches every row.
+TEST(Optimizers, SparseRowGradientsStepAsDenseOnes) {
+    for (const char* name : {"adam", "adamw"}) {
+        SCOPED_TRACE(name);
+        ASSERT_TRUE(steps_sparse_rows(name));
+        OptimizerOptions options;
+        options.lr = 0.01;
+        options.weight_decay = 0.1;
+        const torch::Tensor initial = torch::linspace(-1, 1, 18, torch::kFloat32).reshape({6, 3});
+        torch::Tensor dense = initial.clone().requires_grad_(true), sparse = initial.clone().requires_grad_(true);
+        auto dense_optimizer = make_optimizer(name, {dense}, options);
+        auto sparse_optimizer = make_optimizer(name, {sparse}, options);
+        const std::vector<std::vector<std::int64_t>> batches = {{4, 1}, {2}, {5, 0, 3}};
+        for (const auto& rows : batches) {
+            const torch::Tensor index = torch::tensor(rows, torch::kLong);
+            const torch::Tensor values =
+                torch::arange(static_cast<std::int64_t>(rows.size()) * 3, torch::kFloat32).reshape({-1, 3}) * 0.25 - 1;
+            dense.mutable_grad() = torch::zeros({6, 3}).index_copy(0, index, values);
+            sparse.mutable_grad() = torch::sparse_coo_tensor(index.unsqueeze(0), values, {6, 3});
+            dense_optimizer->step();
+            sparse_optimizer->step();
+        }
+        EXPECT_TRUE(torch::equal(dense.detach(), sparse.detach())) << dense << "\n" << sparse;
+        EXPECT_FALSE(torch::equal(dense.detach(), initial));
+    }
+    EXPECT_FALSE(steps_sparse_rows("sgd"));
+}
+
 torch::Tensor vector_of(const nlohmann::json& v, torch::Dtype type = torch::kFloat64) {
     return torch::tensor(v.get<std::vector<double>>(), torch::kFloat64).to(type);
 }

@@ -254,8 +254,11 @@ double EpochLoop::step_gradients(bool measure) {
         norm = torch::nn::utils::clip_grad_norm_(parameters_, settings_.gradient_clip);
     } else if (measure) {
         double squares = 0;
-        for (const auto& p : parameters_)
-            if (p.grad().defined()) squares += p.grad().pow(2).sum().item<double>();
+        for (const auto& p : parameters_) {
+            if (!p.grad().defined()) continue;
+            const torch::Tensor g = p.grad().is_sparse() ? p.grad().coalesce()._values() : p.grad();
+            squares += g.pow(2).sum().item<double>();
+        }
         norm = std::sqrt(squares);
     }
     optimizer_->step();

@@ -10,6 +10,7 @@
 #include "common/file.hpp"
 #include "models/torch/loop.hpp"
 #include "models/torch/ncf_scorer.hpp"
+#include "models/torch/parts.hpp"
 
 namespace hone::models::torch_nn {
 
@@ -41,13 +42,19 @@ struct NcfArchitecture {
 
 class NcfNet final : public torch::nn::Module {
 public:
-    explicit NcfNet(const NcfArchitecture& a) : arch_(a) {
-        gmf_user_ = register_module("gmf_user", torch::nn::Embedding(a.users, a.embedding_dim));
-        gmf_item_ = register_module("gmf_item", torch::nn::Embedding(a.items, a.embedding_dim));
+    // `sparse_gradients`: the embeddings' gradients hold only a batch's rows,
+    // for an optimizer that steps them as dense ones (steps_sparse_rows):
+    // the tables' dense gradients cost more than the rest of a step.
+    explicit NcfNet(const NcfArchitecture& a, bool sparse_gradients = false) : arch_(a) {
+        const auto table = [&](std::int64_t rows) {
+            return torch::nn::Embedding(torch::nn::EmbeddingOptions(rows, a.embedding_dim).sparse(sparse_gradients));
+        };
+        gmf_user_ = register_module("gmf_user", table(a.users));
+        gmf_item_ = register_module("gmf_item", table(a.items));
         std::int64_t fused = a.embedding_dim;
         if (!a.gmf_only) {
-            mlp_user_ = register_module("mlp_user", torch::nn::Embedding(a.users, a.embedding_dim));
-            mlp_item_ = register_module("mlp_item", torch::nn::Embedding(a.items, a.embedding_dim));
+            mlp_user_ = register_module("mlp_user", table(a.users));
+            mlp_item_ = register_module("mlp_item", table(a.items));
             std::int64_t in = 2 * a.embedding_dim;
             for (std::size_t i = 0; i < a.hidden.size(); ++i) {
                 tower_.push_back(register_module("tower" + std::to_string(i), torch::nn::Linear(in, a.hidden[i])));
@@ -220,7 +227,7 @@ void NcfRecommender::fit(const RecommenderFitInput& input, const Callbacks& call
     use_threads(config_.threads);
     scorer_.reset();
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
-    auto net = std::make_shared<NcfNet>(arch_);
+    auto net = std::make_shared<NcfNet>(arch_, steps_sparse_rows(p.at("optimizer").get<std::string>()));
     net->initialize(generator);
 
     LoopModel model;

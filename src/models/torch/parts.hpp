@@ -27,6 +27,13 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const std::string& name,
                                                         const OptimizerOptions& options);
 std::vector<std::string> optimizer_names();
 
+// Whether the optimizer steps a gradient that is sparse over a parameter's
+// rows (an embedding's built with `sparse`) exactly as the dense gradient
+// with zeros in the other rows: adam and adamw. A model may then let its
+// embeddings build sparse gradients, which skips a table-sized gradient per
+// batch; the others need dense ones.
+bool steps_sparse_rows(const std::string& name);
+
 // Sets every parameter group's learning rate, and its momentum (SGD's and
 // RMSprop's momentum, Adam's beta_1) when given and the optimizer has one.
 void set_learning_rate(torch::optim::Optimizer& optimizer, double lr, std::optional<double> momentum = std::nullopt);
