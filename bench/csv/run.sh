@@ -17,8 +17,8 @@
 # and prints rows/s, the ratios, and peak RSS (/usr/bin/time %M) against the file size.
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
-build=$(cd "${1:-$root/build}" 2>/dev/null && pwd) || { echo "run.sh: no build directory ${1:-$root/build}; run 'make build' first" >&2; exit 2; }
+source "$(dirname "$0")/../lib.sh"
+bench_paths run.sh "${1:-}"
 rows=${ROWS:-1000000}
 runs=${RUNS:-5}
 threads=${THREADS:-}

@@ -29,11 +29,10 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-build=$(cd "${1:-$root/build}" 2>/dev/null && pwd) ||
-  { echo "serve.sh: no build directory ${1:-$root/build}" >&2; exit 2; }
-hone="$build/hone"
-[[ -x "$hone" ]] || { echo "serve.sh: no $hone; build first" >&2; exit 2; }
+source "$here/../lib.sh"
+bench_paths serve.sh "${1:-}"
+bench_hone
+bench_http_tools
 users=${USERS:-2000} items=${ITEMS:-10000} density=${DENSITY:-0.006} skew=${SKEW:-0}
 k=${K:-10}
 clients=${CLIENTS:-1 4}
@@ -41,9 +40,6 @@ duration=${DURATION:-10}
 runs=${RUNS:-3}
 warmup=${WARMUP:-2}
 py=/usr/bin/python3
-wrk=/usr/bin/wrk
-[[ -x "$wrk" ]] || { echo "serve.sh: no $wrk; install it with scripts/install-deps.sh --bench" >&2; exit 2; }
-command -v curl > /dev/null || { echo "serve.sh: no curl" >&2; exit 2; }
 
 out="$here/out/serve"
 mkdir -p "$out"

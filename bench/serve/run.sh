@@ -33,11 +33,10 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-build=$(cd "${1:-$root/build}" 2>/dev/null && pwd) ||
-  { echo "run.sh: no build directory ${1:-$root/build}; run 'make build' first" >&2; exit 2; }
-hone="$build/hone"
-[[ -x "$hone" ]] || { echo "run.sh: no $hone; run 'make build' first" >&2; exit 2; }
+source "$here/../lib.sh"
+bench_paths run.sh "${1:-}"
+bench_hone
+bench_http_tools
 duration=${DURATION:-10}
 runs=${RUNS:-3}
 connections=${CONNECTIONS:-64}
@@ -50,10 +49,6 @@ peer_loop=${PEER_LOOP:-uvloop}
 peer_http=${PEER_HTTP:-httptools}
 rows=20000
 py=/usr/bin/python3
-wrk=/usr/bin/wrk
-
-[[ -x "$wrk" ]] || { echo "run.sh: no $wrk; install it with scripts/install-deps.sh --bench" >&2; exit 2; }
-command -v curl > /dev/null || { echo "run.sh: no curl; install it with scripts/install-deps.sh --bench" >&2; exit 2; }
 mods="fastapi, uvicorn, xgboost, sklearn, pandas"
 [[ "$peer_loop" == uvloop ]] && mods+=", uvloop"
 [[ "$peer_http" == httptools ]] && mods+=", httptools"

@@ -16,8 +16,8 @@
 # differences of about two standard errors, SEEDS=80 (about 17 minutes) does better.
 set -euo pipefail
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
-build=$(cd "${1:-$root/build}" 2>/dev/null && pwd) || { echo "run.sh: no build directory ${1:-$root/build}" >&2; exit 2; }
+source "$(dirname "$0")/../lib.sh"
+bench_paths run.sh "${1:-}"
 seeds=${SEEDS:-20}
 trials=${TRIALS:-100}
 jobs=${JOBS:-2}
