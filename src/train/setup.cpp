@@ -12,9 +12,8 @@
 
 namespace hone::train {
 
-
 const models::AlgorithmSpec& algorithm_of(const lang::ModelSpec& model, std::string_view framework) {
-    if (!model.algorithm.empty()) return models::find_algorithm(model.algorithm);
+    if (!model.algorithm.empty()) return models::find_algorithm(model.algorithm, task_of_type(model.type));
     if (model.type == "recommender") return models::find_algorithm("ncf");
     if (model.type == "text_classifier") return models::find_algorithm("tfidf_linear");
     const bool pytorch = framework == "pytorch" || model.engine == "pytorch";
@@ -26,12 +25,16 @@ std::string round_key(const std::string& canonical, models::Task task) {
     return "val_" + canonical;
 }
 
+std::optional<models::Task> task_of_type(std::string_view type) {
+    if (type == "classifier") return models::Task::classification;
+    if (type == "regressor") return models::Task::regression;
+    if (type == "recommender") return models::Task::recommendation;
+    if (type == "text_classifier") return models::Task::text_classification;
+    return std::nullopt;
+}
+
 models::Task task_for(const lang::ModelSpec& model, const models::AlgorithmSpec& algo) {
-    std::optional<models::Task> from_type;
-    if (model.type == "classifier") from_type = models::Task::classification;
-    if (model.type == "regressor") from_type = models::Task::regression;
-    if (model.type == "recommender") from_type = models::Task::recommendation;
-    if (model.type == "text_classifier") from_type = models::Task::text_classification;
+    const std::optional<models::Task> from_type = task_of_type(model.type);
     if (!from_type)
         throw Error(ErrorKind::validation, "unsupported_model_type",
                     "model \"" + model.name + "\" has type " + model.type +
