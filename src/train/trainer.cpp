@@ -279,7 +279,7 @@ private:
         result["evaluation"] = evaluation_json(setup);
         result["baseline"] = fit.baseline;
         result["interactions"] = setup.all.stats();
-        result["columns"] = lang::to_json(setup.spec.interactions);
+        result["columns"] = columns_json(setup);
         result["provenance"] = setup.provenance;
         result["best_iteration"] = fit.model->iterative() ? Json(fit.model->best_round()) : Json();
         result["training_samples"] = setup.valid_split.train.size();
