@@ -79,8 +79,12 @@ std::string ignored_param_warning(const models::AlgorithmSpec& algo, const std::
            did_you_mean(name, algo.param_names());
 }
 
-std::vector<IgnoredSetting> ignored_settings(const lang::TrainingSpec& spec) {
+std::vector<IgnoredSetting> ignored_settings(const lang::TrainingSpec& spec, const lang::ModelSpec& model) {
     std::vector<IgnoredSetting> out;
+    if (spec.augmentation.enabled && model.type != "text_classifier")
+        out.push_back({"augmentation", "",
+                       "augmentation makes extra training texts for text classifiers; model \"" + model.name +
+                           "\" is a " + model.type + ": ignored"});
     if (!spec.compute.backend.empty() && spec.compute.backend != "local")
         out.push_back({"compute", "backend",
                        "compute.backend '" + spec.compute.backend +
@@ -175,7 +179,7 @@ JobBasis resolve_job(const lang::JobFile& file, const lang::TrainingSpec& spec) 
     b.model = *file.find_model(spec.model);
     b.dataset = *file.find_dataset(spec.dataset);
     check_framework(spec, b.model);
-    for (const auto& ignored : ignored_settings(spec)) b.warnings.push_back(ignored.message);
+    for (const auto& ignored : ignored_settings(spec, b.model)) b.warnings.push_back(ignored.message);
     b.algo = &algorithm_of(b.model, spec.framework);
     b.task = task_for(b.model, *b.algo);
     b.given_params = b.model.hyperparameters;

@@ -98,13 +98,14 @@ models::Task task_for(const lang::ModelSpec& model, const models::AlgorithmSpec&
 std::string ignored_param_warning(const models::AlgorithmSpec& algo, const std::string& name);
 // Settings a job may write that hone keeps but does not act on, each with why
 // (compute.backend other than local, compute.resources, a template's
-// deployment.auto_deploy). A run puts them in its warnings; `hone check`
-// shows them at the key.
+// deployment.auto_deploy, augmentation of a model that is no text
+// classifier). A run puts them in its warnings; `hone check` shows them at
+// the key.
 struct IgnoredSetting {
     std::string key, subkey;  // where in the training block
     std::string message;
 };
-std::vector<IgnoredSetting> ignored_settings(const lang::TrainingSpec& spec);
+std::vector<IgnoredSetting> ignored_settings(const lang::TrainingSpec& spec, const lang::ModelSpec& model);
 // Refuses an engine or framework hone cannot run.
 void check_framework(const lang::TrainingSpec& spec, const lang::ModelSpec& model);
 

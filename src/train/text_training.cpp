@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <random>
 
 #include "common/error.hpp"
 #include "common/text.hpp"
+#include "data/augment.hpp"
 #include "data/source.hpp"
 #include "data/split.hpp"
 #include "metrics/multilabel.hpp"
@@ -168,6 +170,31 @@ void split_examples(TextSetup& s, const Rows& rows) {
                              "training texts, so no model can predict them; they were left out of those texts' labels");
 }
 
+std::uint64_t augmentation_seed(const TextSetup& s) { return s.spec.augmentation.seed.value_or(s.spec.split.seed); }
+
+// Extra texts made from the training split's texts alone, appended after them
+// with their sources' labels and weights. It runs after the split: a copy of a
+// validation or test text would leak it into training.
+void augment_training(TextSetup& s) {
+    if (!s.spec.augmentation.enabled) return;
+    std::mt19937_64 rng(augmentation_seed(s));
+    // Labels and weights are the examples' own (label ids, floats): they are
+    // copied from each copy's source below rather than passed through.
+    const std::vector<std::vector<std::string>> no_label_names(s.train.size());
+    data::AugmentedTexts extra =
+        data::augment_texts(s.train.texts, no_label_names, {}, s.spec.augmentation.options, rng);
+    models::TextExamples& t = s.train;
+    t.texts.reserve(t.size() + extra.size());
+    t.labels.reserve(t.size() + extra.size());
+    t.weights.reserve(t.size() + extra.size());
+    for (std::size_t k = 0; k < extra.size(); ++k) {
+        t.texts.push_back(std::move(extra.texts[k]));
+        t.labels.push_back(t.labels[extra.sources[k]]);
+        t.weights.push_back(t.weights[extra.sources[k]]);
+    }
+    s.augmented = extra.size();
+}
+
 std::vector<std::string> text_metric_keys(const lang::TrainingSpec& spec, const metrics::Objective& objective) {
     std::vector<std::string> keys;
     for (const auto& name : spec.metrics) keys.push_back(metrics::metric_key(name, models::Task::text_classification));
@@ -190,7 +217,17 @@ TextSetup prepare_text(const lang::JobFile& file, const lang::TrainingSpec& spec
     settle_columns(s, frame);
     if (options.on_stage) options.on_stage("preprocessing");
     split_examples(s, read_rows(s, frame));
+    augment_training(s);
     return s;
+}
+
+Json augmentation_json(const TextSetup& s) {
+    if (!s.spec.augmentation.enabled) return Json();
+    Json out = lang::to_json(s.spec.augmentation);
+    out["seed"] = augmentation_seed(s);
+    out["training_texts"] = s.training_texts();
+    out["added_rows"] = s.augmented;
+    return out;
 }
 
 namespace {
@@ -297,11 +334,12 @@ registry::ModelEntry register_text(registry::Store& store, const TextSetup& s, c
                           {"features", Json::array({s.text_column})},
                           {"classes", s.label_names},
                           {"labels", labels},
+                          {"augmentation", augmentation_json(s)},
                           {"objective", s.spec.objective},
                           {"provenance", s.provenance}};
     if (!s.spec.metadata.empty()) entry.metadata["job_metadata"] = s.spec.metadata;
     entry.feature_count = 1;
-    entry.training_samples = static_cast<std::int64_t>(s.train.size());
+    entry.training_samples = static_cast<std::int64_t>(s.training_texts());
     entry.created_by = who;
     entry.sha256 = sha;
     entry.run_id = run_id;

@@ -46,7 +46,7 @@ private:
         }
         models::Task task{};
         if (!check_at(diags_, pos("model", model->name, {"type"}), [&] { task = task_for(*model, *algo); })) return;
-        for (const auto& ignored : ignored_settings(t)) {
+        for (const auto& ignored : ignored_settings(t, *model)) {
             lang::SourcePos where = ignored.key.empty() ? pos("training", t.name, {})
                                     : ignored.subkey.empty() ? pos("training", t.name, {ignored.key})
                                                              : pos("training", t.name, {ignored.key, ignored.subkey});

@@ -5,12 +5,16 @@
 
 #include <fstream>
 #include <random>
+#include <set>
+#include <sstream>
 
 #include "../support/errors.hpp"
 #include "churn_workspace.hpp"
 #include "common/error.hpp"
 #include "lang/job_file.hpp"
+#include "text_corpus.hpp"
 #include "train/predictor.hpp"
+#include "train/text_training.hpp"
 #include "train/trainer.hpp"
 
 namespace fs = std::filesystem;
@@ -139,4 +143,105 @@ TEST(TextTraining, BadInputIsNamed) {
     e = test_support::error_of([&] { train::run_training_job(unlabelled, "taxonomy", *ws.store, ws.options()); });
     EXPECT_EQ(e.code(), "no_labelled_texts");
     EXPECT_EQ(e.message(), "no row of dataset 'docs' has both a text in 'text' and a label in 'topic'");
+}
+
+namespace {
+
+// The topics corpus as a table, with a training "taxonomy" of tfidf_linear
+// on it with `training` lines after the usual ones.
+lang::JobFile topics_job(const Workspace& ws, const std::string& training) {
+    return job(ws, "    source: csv\n    path: posts.csv\n", "    algorithm: tfidf_linear\n",
+               "    text: body\n    target: topics\n    label_delimiter: \"|\"\n" + training);
+}
+
+std::set<std::string> words_of(const std::vector<std::string>& texts) {
+    std::set<std::string> out;
+    for (const auto& t : texts) {
+        std::istringstream in(t);
+        for (std::string w; in >> w;) out.insert(w);
+    }
+    return out;
+}
+
+}  // namespace
+
+// Augmentation makes its copies from the training split alone, after the
+// split: no validation or test text, nor any word only they have, is ever
+// among the training rows; the result counts the rows it added.
+TEST(TextAugmentation, CopiesOnlyTrainingTextsAfterTheSplit) {
+    Workspace ws;
+    test_support::write_topics_csv(ws.dir / "posts.csv", 240, true);
+    auto file = topics_job(ws, "    augmentation:\n        copies: 3\n        deletion: 0.3\n        crop: 0.5\n");
+    train::TextSetup s = train::prepare_text(file, *file.find_training("taxonomy"));
+    ASSERT_EQ(s.training_texts(), 168u);
+    EXPECT_EQ(s.augmented, 3u * 168u);
+    EXPECT_EQ(s.train.size(), 4u * 168u);
+    EXPECT_EQ(s.train.labels.size(), s.train.size());
+    EXPECT_EQ(s.train.weights.size(), s.train.size());
+    EXPECT_EQ(s.validation.size(), 36u);
+    EXPECT_EQ(s.test.size(), 36u);
+
+    const std::vector<std::string> originals(s.train.texts.begin(), s.train.texts.begin() + 168);
+    const std::vector<std::string> copies(s.train.texts.begin() + 168, s.train.texts.end());
+    std::vector<std::string> held_out = s.validation.texts;
+    held_out.insert(held_out.end(), s.test.texts.begin(), s.test.texts.end());
+    const std::set<std::string> training_rows(s.train.texts.begin(), s.train.texts.end());
+    for (const auto& text : held_out) EXPECT_FALSE(training_rows.count(text)) << text;
+    // Every text has its own "doc<i>" word: a held-out one is in no training row.
+    const std::set<std::string> training_words = words_of(s.train.texts);
+    for (const auto& word : words_of(held_out))
+        if (word.rfind("doc", 0) == 0) EXPECT_FALSE(training_words.count(word)) << word;
+    // Each copy is made of its source's words, with its source's labels.
+    for (std::size_t k = 0; k < copies.size(); ++k) {
+        const std::size_t source = k / 3;
+        const std::set<std::string> allowed = words_of({originals[source]});
+        for (const auto& word : words_of({copies[k]})) EXPECT_TRUE(allowed.count(word)) << copies[k];
+        EXPECT_EQ(s.train.labels[168 + k], s.train.labels[source]) << k;
+    }
+
+    Json r = train::run_training_job(file, "taxonomy", *ws.store, ws.options());
+    EXPECT_EQ(r["training_samples"], 168);
+    EXPECT_EQ(r["augmentation"], (Json{{"copies", 3},
+                                       {"deletion", 0.3},
+                                       {"swaps", 1},
+                                       {"crop", 0.5},
+                                       {"seed", 42},
+                                       {"training_texts", 168},
+                                       {"added_rows", 504}}));
+    auto entry = ws.store->get_model(r["registry_key"].get<std::string>());
+    ASSERT_TRUE(entry);
+    EXPECT_EQ(entry->training_samples, 168);
+    EXPECT_EQ(entry->metadata["augmentation"], r["augmentation"]);
+}
+
+// The same seed makes the same copies; another augmentation seed other copies
+// of the same training texts (the split's seed is the training's).
+TEST(TextAugmentation, TheSeedDecidesTheCopies) {
+    Workspace ws;
+    test_support::write_topics_csv(ws.dir / "posts.csv", 120, true);
+    auto prepare = [&](const std::string& training) {
+        auto file = topics_job(ws, training);
+        return train::prepare_text(file, *file.find_training("taxonomy"));
+    };
+    const train::TextSetup first = prepare("    augmentation: {copies: 2, seed: 9}\n");
+    const train::TextSetup again = prepare("    augmentation: {copies: 2, seed: 9}\n");
+    const train::TextSetup other = prepare("    augmentation: {copies: 2, seed: 10}\n");
+    const train::TextSetup none = prepare("");
+    const train::TextSetup off = prepare("    augmentation: {copies: 2, enabled: false}\n");
+    EXPECT_EQ(first.train.texts, again.train.texts);
+    ASSERT_EQ(first.train.size(), other.train.size());
+    const auto originals = [](const train::TextSetup& s) {
+        return std::vector<std::string>(s.train.texts.begin(), s.train.texts.begin() + s.training_texts());
+    };
+    EXPECT_EQ(originals(first), originals(other));
+    EXPECT_EQ(originals(first), none.train.texts);
+    EXPECT_EQ(first.test.texts, none.test.texts);
+    EXPECT_NE(first.train.texts, other.train.texts);
+    EXPECT_EQ(none.augmented, 0u);
+    EXPECT_EQ(off.augmented, 0u);
+    EXPECT_EQ(off.train.texts, none.train.texts);
+    // Without its own seed, the training's seed.
+    EXPECT_EQ(prepare("    seed: 9\n    augmentation: {copies: 2}\n").augmented, first.augmented);
+    EXPECT_EQ(prepare("    augmentation: {copies: 2}\n").train.texts,
+              prepare("    augmentation: {copies: 2, seed: 42}\n").train.texts);
 }
