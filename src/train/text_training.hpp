@@ -39,10 +39,11 @@ struct TextSetup : JobBasis {
 
 // Everything before the fit: names checked before the data loads, texts and
 // labels read, rows without text or labels left out (with a warning naming the
-// first), the split, then the augmentation of the training texts. hone::Error for every problem: a missing text or label
-// column (validation, "missing_column"), no row with both a text and a label
-// (data, "no_labelled_texts"), a single label for a multi-class fit (data,
-// "single_class").
+// first), the split, then the augmentation of the training texts. hone::Error
+// for every problem: a missing text, label or weight column (validation,
+// "missing_column", with the nearest column), no row with both a text and a
+// label (data, "no_labelled_texts", saying when every label set or every text
+// is empty), a single label for a multi-class fit (data, "single_class").
 TextSetup prepare_text(const lang::JobFile& file, const lang::TrainingSpec& spec, const PrepareOptions& options = {});
 
 struct TextFit {

@@ -1,6 +1,7 @@
-// Text classifiers trained end to end from job files: the classification
-// format's label sets, a table with one label per text, registration, reload
-// and prediction, and the errors of bad input.
+// Text classifiers trained end to end from job files (N3, the YAML template
+// and YAML block maps): the classification format's label sets, a table with
+// one label per text, registration, reload and prediction, augmentation of the
+// training texts, and the errors of bad input with their exact messages.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -142,10 +143,17 @@ TEST(TextTraining, BadInputIsNamed) {
     auto unlabelled = job(ws, "    source: csv\n    path: empty.csv\n", "", "    target: topic\n");
     e = test_support::error_of([&] { train::run_training_job(unlabelled, "taxonomy", *ws.store, ws.options()); });
     EXPECT_EQ(e.code(), "no_labelled_texts");
-    EXPECT_EQ(e.message(), "no row of dataset 'docs' has both a text in 'text' and a label in 'topic'");
+    EXPECT_EQ(e.message(), "no row of dataset 'docs' has a label in 'topic': every label set is empty");
 }
 
 namespace {
+
+lang::JobFile parse_yaml(const Workspace& ws, const std::string& yaml, std::string* report = nullptr) {
+    auto loaded = lang::parse_job_text(yaml, (ws.dir / "text.yaml").string(), lang::Format::yaml);
+    EXPECT_TRUE(loaded.ok()) << loaded.report();
+    if (report) *report = loaded.report();
+    return loaded.spec;
+}
 
 // The topics corpus as a table, with a training "taxonomy" of tfidf_linear
 // on it with `training` lines after the usual ones.
@@ -164,6 +172,95 @@ std::set<std::string> words_of(const std::vector<std::string>& texts) {
 }
 
 }  // namespace
+
+// The configuration template carries the text fields and the augmentation at
+// top level; its base_model names the algorithm; with no objective a text
+// classifier maximizes micro_f1, and a warning says so.
+TEST(TextTraining, FromTheConfigurationTemplate) {
+    Workspace ws;
+    test_support::write_topics_csv(ws.dir / "posts.csv", 240, true);
+    std::string report;
+    auto file = parse_yaml(ws, R"(name: topics_template
+model:
+  name: topics
+  model_type: text_classifier
+  base_model: tfidf_linear
+training_data:
+  source: csv
+  path: posts.csv
+text: body
+target: topics
+label_delimiter: "|"
+allow_empty: true
+augmentation:
+  copies: 2
+  seed: 5
+)", &report);
+    EXPECT_EQ(report, (ws.dir / "text.yaml").string() +
+                          ":1:7: warning: no objective given: the job maximizes micro_f1, a text classifier's usual "
+                          "metric (set 'objective' to choose another)\n 1 | name: topics_template\n   |       "
+                          "^~~~~~~~~~~~~~~\n");
+    Json r = train::run_training_job(file, "topics_template", *ws.store, ws.options());
+    EXPECT_EQ(r["task"], "text_classification");
+    EXPECT_EQ(r["algorithm"], "tfidf_linear");
+    EXPECT_EQ(r["objective"]["name"], "maximize_micro_f1");
+    const Json& labels = r["labels"];
+    EXPECT_EQ(labels["text"], "body");
+    EXPECT_EQ(labels["labels"], "topics");
+    EXPECT_EQ(labels["label_delimiter"], "|");
+    EXPECT_EQ(labels["multi_label"], true);
+    EXPECT_EQ(labels["allow_empty"], true);
+    EXPECT_EQ(labels["label_names"], Json::array({"music", "politics", "sport"}));
+    EXPECT_EQ(labels["thresholds"].size(), 3u);
+    EXPECT_EQ(r["training_samples"], 168);
+    EXPECT_EQ(r["augmentation"]["copies"], 2);
+    EXPECT_EQ(r["augmentation"]["seed"], 5);
+    EXPECT_EQ(r["augmentation"]["added_rows"], 336);
+    EXPECT_GT(r["metrics"]["micro_f1"].get<double>(), 0.95) << r["metrics"].dump();
+}
+
+// Block maps carry the same keys: one label per text with fastText, each
+// text weighted by a column; a weight column that is not there is named.
+TEST(TextTraining, FromYamlBlockMaps) {
+    Workspace ws;
+    test_support::write_topics_csv(ws.dir / "posts.csv", 240, false, true);
+    const std::string yaml = R"(datasets:
+  posts: {source: csv, path: posts.csv}
+models:
+  topics:
+    type: text_classifier
+    algorithm: fasttext
+    hyperparameters: {epoch: 25, thread: 1}
+trainings:
+  topics_yaml:
+    model: topics
+    dataset: posts
+    text: body
+    target: topics
+    weight: trust
+    allow_empty: false
+    objective: maximize_subset_accuracy
+)";
+    Json r = train::run_training_job(parse_yaml(ws, yaml), "topics_yaml", *ws.store, ws.options());
+    EXPECT_EQ(r["algorithm"], "fasttext");
+    EXPECT_EQ(r["labels"], (Json{{"text", "body"},
+                                 {"labels", "topics"},
+                                 {"label_delimiter", nullptr},
+                                 {"multi_label", false},
+                                 {"allow_empty", false},
+                                 {"label_names", {"music", "politics", "sport"}},
+                                 {"thresholds", nullptr}}));
+    EXPECT_TRUE(r["augmentation"].is_null());
+    EXPECT_EQ(r["metrics"]["subset_accuracy"], 1.0) << r["metrics"].dump();
+
+    std::string renamed = yaml;
+    renamed.replace(renamed.find("weight: trust"), 13, "weight: trusst");
+    Error e = test_support::error_of(
+        [&] { train::run_training_job(parse_yaml(ws, renamed), "topics_yaml", *ws.store, ws.options()); });
+    EXPECT_EQ(e.code(), "missing_column");
+    EXPECT_EQ(e.message(), "weight column 'trusst' is not in dataset 'posts'; did you mean 'trust'?");
+    EXPECT_EQ(e.hint(), "its columns are: body, topics, trust");
+}
 
 // Augmentation makes its copies from the training split alone, after the
 // split: no validation or test text, nor any word only they have, is ever
@@ -244,4 +341,95 @@ TEST(TextAugmentation, TheSeedDecidesTheCopies) {
     EXPECT_EQ(prepare("    seed: 9\n    augmentation: {copies: 2}\n").augmented, first.augmented);
     EXPECT_EQ(prepare("    augmentation: {copies: 2}\n").train.texts,
               prepare("    augmentation: {copies: 2, seed: 42}\n").train.texts);
+}
+
+// ---- bad input, each with its exact message ----
+
+TEST(TextTrainingErrors, RowsWithoutATextOrALabelAreLeftOutAndNamed) {
+    Workspace ws;
+    std::ofstream csv(ws.dir / "docs.csv");
+    csv << "body,topic\n";
+    for (int i = 0; i < 60; ++i) {
+        const bool no_text = i == 4 || i == 9, no_label = i == 20;
+        csv << (no_text ? std::string() : "goal match striker doc" + std::to_string(i)) << ","
+            << (no_label ? "" : "sport") << "\n";
+        csv << "vote senate election doc" << i << ",politics\n";
+    }
+    csv.close();
+    auto file = job(ws, "    source: csv\n    path: docs.csv\n", "", "    text: body\n    target: topic\n");
+    Json r = train::run_training_job(file, "taxonomy", *ws.store, ws.options());
+    EXPECT_EQ(r["warnings"], Json::array({"2 rows of dataset 'docs' with an empty 'body' were left out (the first: "
+                                          "row 9)",
+                                          "1 row of dataset 'docs' with no label in 'topic' was left out: row 41"}));
+}
+
+// Nothing to learn from: the classification format names each empty label
+// set as it loads; a table says which column is empty everywhere.
+TEST(TextTrainingErrors, EveryLabelSetEmpty) {
+    Workspace ws;
+    Json samples = Json::array();
+    for (int i = 0; i < 3; ++i)
+        samples.push_back(Json{{"text", "text number " + std::to_string(i)}, {"taxonomy_codes", Json::array()}});
+    std::ofstream(ws.dir / "docs.json") << Json{{"samples", samples}}.dump();
+    auto file = job(ws, kClassificationDataset, "", "");
+    Error e = test_support::error_of([&] { train::run_training_job(file, "taxonomy", *ws.store, ws.options()); });
+    EXPECT_EQ(e.code(), "dataset_load_failed");
+    EXPECT_EQ(e.message(), "dataset 'docs': " + (ws.dir / "docs.json").string() +
+                               ": not valid classification data (3 problems):\n"
+                               "  samples[0]: 'taxonomy_codes' is empty\n"
+                               "  samples[1]: 'taxonomy_codes' is empty\n"
+                               "  samples[2]: 'taxonomy_codes' is empty");
+
+    // Label sets split at '|' into nothing.
+    std::ofstream(ws.dir / "sets.csv") << "text,topics\nfirst text,|\nsecond text, | \nthird text,\n";
+    auto sets = job(ws, "    source: csv\n    path: sets.csv\n", "", "    target: topics\n    label_delimiter: \"|\"\n");
+    e = test_support::error_of([&] { train::run_training_job(sets, "taxonomy", *ws.store, ws.options()); });
+    EXPECT_EQ(e.kind(), ErrorKind::data);
+    EXPECT_EQ(e.code(), "no_labelled_texts");
+    EXPECT_EQ(e.message(), "no row of dataset 'docs' has a label in 'topics': every label set is empty");
+    EXPECT_EQ(e.hint(), "a text classifier learns from rows with a text and its labels");
+
+    std::ofstream(ws.dir / "blank.csv") << "text,topic\n ,sport\n,music\n";
+    auto blank = job(ws, "    source: csv\n    path: blank.csv\n", "", "    target: topic\n");
+    e = test_support::error_of([&] { train::run_training_job(blank, "taxonomy", *ws.store, ws.options()); });
+    EXPECT_EQ(e.message(), "no row of dataset 'docs' has a text in 'text': every text is empty");
+
+    std::ofstream(ws.dir / "apart.csv") << "text,topic\nhello there,\n,music\n";
+    auto apart = job(ws, "    source: csv\n    path: apart.csv\n", "", "    target: topic\n");
+    e = test_support::error_of([&] { train::run_training_job(apart, "taxonomy", *ws.store, ws.options()); });
+    EXPECT_EQ(e.message(), "no row of dataset 'docs' has both a text in 'text' and a label in 'topic'");
+}
+
+TEST(TextTrainingErrors, AMissingColumnIsNamedWithTheNearestOne) {
+    Workspace ws;
+    test_support::write_topics_csv(ws.dir / "posts.csv", 30, false);
+    auto text = job(ws, "    source: csv\n    path: posts.csv\n", "", "    text: bdy\n    target: topics\n");
+    Error e = test_support::error_of([&] { train::run_training_job(text, "taxonomy", *ws.store, ws.options()); });
+    EXPECT_EQ(e.kind(), ErrorKind::validation);
+    EXPECT_EQ(e.code(), "missing_column");
+    EXPECT_EQ(e.message(), "text column 'bdy' is not in dataset 'docs'; did you mean 'body'?");
+    EXPECT_EQ(e.hint(), "its columns are: body, topics");
+    // The default text column, absent, is named too.
+    auto fallback = job(ws, "    source: csv\n    path: posts.csv\n", "", "    target: topics\n");
+    e = test_support::error_of([&] { train::run_training_job(fallback, "taxonomy", *ws.store, ws.options()); });
+    EXPECT_EQ(e.message(), "text column 'text' is not in dataset 'docs'");
+    auto label = job(ws, "    source: csv\n    path: posts.csv\n", "", "    text: body\n    target: topic\n");
+    e = test_support::error_of([&] { train::run_training_job(label, "taxonomy", *ws.store, ws.options()); });
+    EXPECT_EQ(e.message(), "label column 'topic' is not in dataset 'docs'; did you mean 'topics'?");
+}
+
+// Nothing pretrained can be downloaded: a hub model's name fails before any
+// data is read, naming the text classifiers that train here.
+TEST(TextTrainingErrors, AHubModelIsRefusedWithTheAlgorithmsThatTrainHere) {
+    Workspace ws;
+    for (const std::string name : {"bert-base-uncased", "distilbert-base-uncased", "google/electra-small"}) {
+        auto file = job(ws, kClassificationDataset, "    algorithm: " + name + "\n", "");
+        Error e = test_support::error_of([&] { train::run_training_job(file, "taxonomy", *ws.store, ws.options()); });
+        EXPECT_EQ(e.kind(), ErrorKind::validation);
+        EXPECT_EQ(e.code(), "pretrained_model_unavailable");
+        EXPECT_EQ(e.message(), "'" + name + "' names a pretrained model of a model hub; nothing pretrained can be "
+                               "downloaded here: every model is trained from your own data, and a text classifier "
+                               "trains with tfidf_linear or fasttext");
+        EXPECT_EQ(e.hint(), "name one of those as the model's algorithm, or as base_model in a configuration template");
+    }
 }
