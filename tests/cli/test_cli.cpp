@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../train/text_corpus.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -211,6 +213,36 @@ TEST(Cli, TrainAnMlpFromAJobAndPredictWithIt) {
     ASSERT_EQ(p.code, 0) << p.out;
     EXPECT_EQ(p.out.substr(0, p.out.find('\n')), "prediction,proba_false,proba_true");
     EXPECT_EQ(std::count(p.out.begin(), p.out.end(), '\n'), 4);
+}
+
+// A text classifier's summary says how many texts it fitted on and how many
+// augmentation added; the text column is what it predicts from.
+TEST(Cli, TrainATextClassifierWithAugmentedTextsAndPredict) {
+    Home home;
+    hone::test_support::write_topics_csv(home.dir / "posts.csv", 120, false);
+    std::ofstream(home.dir / "topics.n3")
+        << "dataset \"posts\":\n    source: csv\n    path: posts.csv\n"
+           "model \"topics\":\n    type: text_classifier\n"
+           "training \"topics\":\n    model: topics\n    dataset: posts\n    text: body\n    target: topics\n"
+           "    objective: maximize_subset_accuracy\n    augmentation: {copies: 2}\n";
+    auto t = run("train -q " + (home.dir / "topics.n3").string(), home.env());
+    ASSERT_EQ(t.code, 0) << t.out;
+    const std::string summary = t.stdout_.substr(0, t.stdout_.find('\n'));  // then " (N ms)"
+    EXPECT_EQ(summary.substr(0, summary.rfind(" (")),
+              "topics: tfidf_linear on 84 texts (+168 augmented), 3 labels (one per text)")
+        << t.stdout_;
+
+    auto json = run("train --json -q --no-register " + (home.dir / "topics.n3").string(), home.env());
+    ASSERT_EQ(json.code, 0) << json.out;
+    EXPECT_EQ(nlohmann::json::parse(json.stdout_)["augmentation"]["added_rows"], 168);
+    const std::string key = t.stdout_.substr(t.stdout_.find("registered ") + 11,
+                                             t.stdout_.find(" (version") - t.stdout_.find("registered ") - 11);
+    std::ofstream(home.dir / "rows.csv") << "body\nthe striker scored a goal\na guitar album\n";
+    auto p = run("predict " + key + " --input " + (home.dir / "rows.csv").string(), home.env());
+    ASSERT_EQ(p.code, 0) << p.out;
+    EXPECT_EQ(p.stdout_.substr(0, p.stdout_.find('\n')), "prediction,proba_music,proba_politics,proba_sport");
+    EXPECT_NE(p.stdout_.find("\nsport,"), std::string::npos) << p.stdout_;
+    EXPECT_NE(p.stdout_.find("\nmusic,"), std::string::npos) << p.stdout_;
 }
 
 TEST(Cli, PredictWithAMissingFeatureNamesIt) {
