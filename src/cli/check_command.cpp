@@ -11,6 +11,7 @@
 #include "common/registry.hpp"
 #include "common/text.hpp"
 #include "lang/job_file.hpp"
+#include "train/setup.hpp"
 #include "tune/validate.hpp"
 
 namespace hone::cli {
@@ -29,6 +30,71 @@ struct Row {
     std::string kind, name, facts;
 };
 
+std::string split_text(const lang::SplitSpec& s) {
+    return fmt_ratio(s.train) + "/" + fmt_ratio(s.validation) + "/" + fmt_ratio(s.test);
+}
+
+// Engines are families of classic estimators: recommenders and text
+// classifiers have none. A default algorithm is the one a run would take.
+std::string model_facts(const lang::ModelSpec& m) {
+    const bool trained = train::task_of_type(m.type).has_value();
+    const std::string algo = !m.algorithm.empty() ? m.algorithm
+                             : trained             ? train::algorithm_of(m).name + " (default)"
+                                                   : "(default)";
+    const bool classic = m.type == "classifier" || m.type == "regressor";
+    return "type=" + m.type + (classic ? " engine=" + m.engine : "") + " algorithm=" + algo;
+}
+
+// Columns, then what the run holds out: each user's latest interaction.
+std::string recommender_facts(const lang::TrainingSpec& t) {
+    const lang::InteractionFieldsSpec& c = t.interactions;
+    std::string facts = " user=" + c.user + " item=" + c.item;
+    if (!c.rating.empty()) facts += " rating=" + c.rating;
+    if (c.rating_threshold) facts += " rating_threshold=" + fmt_ratio(*c.rating_threshold);
+    if (!c.timestamp.empty()) facts += " timestamp=" + c.timestamp;
+    facts += " objective=" + t.objective + " evaluation=" + t.evaluation.protocol;
+    if (t.evaluation.protocol == "leave_one_out") facts += " negatives=" + std::to_string(t.evaluation.negatives);
+    std::vector<std::string> ks;
+    for (int k : t.evaluation.k) ks.push_back(std::to_string(k));
+    return facts + " k=" + join(ks, ",") + " held_out=each user's latest";
+}
+
+std::string text_facts(const lang::TrainingSpec& t) {
+    std::string facts = " text=" + t.text.text;
+    if (!t.target.empty()) facts += " target=" + t.target;
+    if (!t.text.label_delimiter.empty()) facts += " label_delimiter=" + t.text.label_delimiter;
+    if (!t.text.weight.empty()) facts += " weight=" + t.text.weight;
+    if (t.text.allow_empty) facts += " allow_empty=true";
+    facts += " objective=" + t.objective + " split=" + split_text(t.split);
+    if (t.augmentation.enabled) {
+        const int copies = t.augmentation.options.copies;
+        facts += " augmentation=" + std::to_string(copies) + (copies == 1 ? " copy" : " copies") + " per training text";
+    }
+    return facts;
+}
+
+std::string classic_facts(const lang::TrainingSpec& t, const lang::ModelSpec* model) {
+    std::string facts;
+    if (!t.target.empty()) facts += " target=" + t.target;
+    if (!t.features.empty()) facts += " features=" + std::to_string(t.features.size());
+    facts += " objective=" + t.objective + " split=" + split_text(t.split);
+    // framework: pytorch picks the mlp for a model block that names no algorithm.
+    if (t.framework == "pytorch" && model && model->algorithm.empty() && model->engine != "pytorch")
+        facts += " algorithm=mlp (framework pytorch)";
+    return facts;
+}
+
+std::string training_facts(const lang::JobFile& f, const lang::TrainingSpec& t) {
+    const lang::ModelSpec* model = f.find_model(t.model);
+    const std::string type = model ? model->type : "";
+    std::string facts = "model=" + t.model + " dataset=" + t.dataset;
+    facts += type == "recommender"       ? recommender_facts(t)
+             : type == "text_classifier" ? text_facts(t)
+                                         : classic_facts(t, model);
+    if (t.early_stopping) facts += " early_stopping=" + t.early_stopping->metric;
+    return facts;
+}
+
 std::vector<Row> summarize(const lang::JobFile& f) {
     std::vector<Row> rows;
     if (f.app) rows.push_back({"app", f.app->name, f.app->description});
@@ -40,28 +106,8 @@ std::vector<Row> summarize(const lang::JobFile& f) {
         if (!d.schema.empty()) facts += " schema=" + std::to_string(d.schema.size()) + " columns";
         rows.push_back({"dataset", d.name, facts});
     }
-    for (const auto& m : f.models) {
-        const bool classic = m.type == "classifier" || m.type == "regressor";
-        const char* fallback = !classic                 ? "(default)"
-                               : m.engine == "pytorch" ? "mlp (default)"
-                                                       : "random_forest (default)";
-        std::string algo = m.algorithm.empty() ? fallback : m.algorithm;
-        rows.push_back({"model", m.name, "type=" + m.type + " engine=" + m.engine + " algorithm=" + algo});
-    }
-    for (const auto& t : f.trainings) {
-        std::string facts = "model=" + t.model + " dataset=" + t.dataset;
-        if (!t.target.empty()) facts += " target=" + t.target;
-        if (!t.features.empty()) facts += " features=" + std::to_string(t.features.size());
-        facts += " objective=" + t.objective;
-        facts += " split=" + fmt_ratio(t.split.train) + "/" + fmt_ratio(t.split.validation) + "/" +
-                 fmt_ratio(t.split.test);
-        if (t.early_stopping) facts += " early_stopping=" + t.early_stopping->metric;
-        // framework: pytorch picks the mlp for a model block that names no algorithm.
-        const lang::ModelSpec* model = f.find_model(t.model);
-        if (t.framework == "pytorch" && model && model->algorithm.empty() && model->engine != "pytorch")
-            facts += " algorithm=mlp (framework pytorch)";
-        rows.push_back({"training", t.name, facts});
-    }
+    for (const auto& m : f.models) rows.push_back({"model", m.name, model_facts(m)});
+    for (const auto& t : f.trainings) rows.push_back({"training", t.name, training_facts(f, t)});
     for (const auto& t : f.tunings) {
         std::vector<std::string> dims;
         for (const auto& d : t.search_space) dims.push_back(d.name);

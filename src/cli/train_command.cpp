@@ -125,12 +125,19 @@ void print_metrics_table(const train::Json& result) {
     }
 }
 
+// " (+420 augmented)" when the training texts were augmented.
+std::string augmented_text(const train::Json& augmentation) {
+    if (!augmentation.is_object()) return "";
+    return " (+" + augmentation["added_rows"].dump() + " augmented)";
+}
+
 // "ncf on 3582 interactions (300 users, 240 items, density 4.97%)", or
 // "random_forest on 2100 rows, 12 features".
 std::string fitted_on(const train::Json& result) {
     std::string out = result["algorithm"].get<std::string>() + " on " + result["training_samples"].dump();
     if (result.contains("labels"))
-        return out + " texts, " + std::to_string(result["labels"]["label_names"].size()) + " labels (" +
+        return out + " texts" + augmented_text(result["augmentation"]) + ", " +
+               std::to_string(result["labels"]["label_names"].size()) + " labels (" +
                (result["labels"]["multi_label"].get<bool>() ? "a set per text" : "one per text") + ")";
     if (!result.contains("interactions")) return out + " rows, " + result["feature_count"].dump() + " features";
     const auto& stats = result["interactions"];

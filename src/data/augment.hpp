@@ -18,21 +18,13 @@
 #include <string>
 #include <vector>
 
+#include "lang/spec.hpp"
+
 namespace hone::data {
 
-struct AugmentOptions {
-    // Augmented copies made of each text, 0 to 100 (0: none).
-    int copies = 1;
-    // Probability that each word is deleted, in [0, 1). At least one word is
-    // always kept.
-    double deletion = 0.1;
-    // Times two words (drawn uniformly, possibly the same) swap places in a
-    // copy, 0 to 100.
-    int swaps = 1;
-    // The copy is cropped to a contiguous span of at least this fraction of its
-    // words (rounded up), in (0, 1]; 1 keeps every word.
-    double crop = 0.9;
-};
+// copies, deletion, swaps and crop with their ranges and defaults: the job
+// language's, so a training's `augmentation` section and this are one.
+using AugmentOptions = lang::AugmentOptions;
 
 // Throws hone::Error(validation, "invalid_field") naming the first option out
 // of its range and the range, e.g. "augmentation option 'deletion' must be in

@@ -5,6 +5,7 @@
 #include "lang/keys.hpp"
 
 #include <cmath>
+#include <type_traits>
 
 #include "common/text.hpp"
 
@@ -341,7 +342,49 @@ const std::vector<Key<RankingEvaluationSpec>>& evaluation_keys() {
     return keys;
 }
 
+const std::vector<Key<AugmentationSpec>>& augmentation_keys() {
+    auto option = [](auto AugmentOptions::*field) {
+        using T = std::remove_reference_t<decltype(AugmentOptions{}.*field)>;
+        return Ref<AugmentationSpec, T>([field](AugmentationSpec& a) -> T& { return a.options.*field; });
+    };
+    const Rule count{.type = ValueType::integer, .min = 0, .max = 100};
+    static const std::vector<Key<AugmentationSpec>> keys = {
+        {"enabled", kBool, member(&AugmentationSpec::enabled),
+         "false keeps the settings but adds no text", {}, "", "true (written, the section turns it on)"},
+        {"copies", count, option(&AugmentOptions::copies), "augmented copies made of each training text"},
+        {"deletion", Rule{.type = ValueType::number, .min = 0, .max = 1, .max_open = true},
+         option(&AugmentOptions::deletion), "probability that each word of a copy is deleted (one word always stays)"},
+        {"swaps", count, option(&AugmentOptions::swaps), "times two words of a copy swap places"},
+        {"crop", Rule{.type = ValueType::number, .min = 0, .max = 1, .min_open = true}, option(&AugmentOptions::crop),
+         "a copy keeps a contiguous span of at least this share of its words; 1 keeps every word"},
+        {"seed", at_least(0),
+         Setter<AugmentationSpec>([](AugmentationSpec& a, const Json& v, Fields&, const Node&) {
+             a.seed = v.get<std::uint64_t>();
+         }),
+         "the seed of the copies' draws", {}, "", "the training's seed"},
+    };
+    return keys;
+}
+
 namespace {
+
+// A training's `augmentation`: `true` (the defaults), `false` (none) or the
+// section, which turns it on unless it says `enabled: false`.
+void set_augmentation(TrainingSpec& t, const Json&, Fields& f, const Node& n) {
+    if (n.is_scalar() && n.value.is_boolean()) {
+        t.augmentation = AugmentationSpec{};
+        t.augmentation.enabled = n.value.get<bool>();
+        return;
+    }
+    if (!n.is_map()) {
+        f.type_error("augmentation", n, "a map of 'key: value' lines, or true or false");
+        return;
+    }
+    Fields af(n, "augmentation", n.pos, f.diags(), true);
+    t.augmentation.enabled = true;
+    read_keys(af, t.augmentation, augmentation_keys());
+    af.finish();
+}
 
 // A training's `rating_threshold`: a number kept as optional.
 void set_rating_threshold(TrainingSpec& t, const Json& v, Fields&, const Node&) {
@@ -461,6 +504,11 @@ const std::vector<Key<TrainingSpec>>& training_keys() {
          "text classifiers: a numeric column of per-text weights", {}, "", "`confidence` when the table has it"},
         {"allow_empty", kBool, Ref<TrainingSpec, bool>([](TrainingSpec& t) -> bool& { return t.text.allow_empty; }),
          "text classifiers with label sets: a text may get no label (else at least its most probable one)"},
+        {"augmentation", Rule{.type = ValueType::any}, Setter<TrainingSpec>(set_augmentation),
+         "text classifiers: extra training texts made from the training split only, after the split, by seeded "
+         "word deletion, swaps and crops (see training.augmentation)",
+         {"augment"}, "map (see training.augmentation), or `true` (the defaults) / `false` (none)", "none",
+         [] { return key_names(augmentation_keys()); }},
         {"evaluation", section(),
          Setter<TrainingSpec>([](TrainingSpec& t, const Json&, Fields& f, const Node& n) {
              Fields ef(n, "evaluation", n.pos, f.diags(), true);
@@ -639,6 +687,8 @@ std::vector<SectionDoc> language_sections() {
         {"training.compute", "compute (in a training)", describe(compute_keys())},
         {"training.checkpoints", "checkpoints (in a training)", describe(checkpoint_keys())},
         {"training.evaluation", "evaluation (in a training of a recommender)", describe(evaluation_keys())},
+        {"training.augmentation", "augmentation (in a training of a text classifier)",
+         describe(augmentation_keys())},
         {"early_stopping", "early_stopping (in a training or a tuning)", describe(early_stopping_keys())},
         {"tuning", "tuning \"name\"", describe(tuning_keys())},
         {"tuning.search_space.NAME", "a search-space entry (in a tuning)", describe(dimension_keys())},

@@ -47,6 +47,7 @@ const std::vector<Key<ComputeSpec>>& compute_keys();
 const std::vector<Key<CheckpointSpec>>& checkpoint_keys();
 const std::vector<Key<PreprocessSpec>>& preprocessing_keys();
 const std::vector<Key<RankingEvaluationSpec>>& evaluation_keys();
+const std::vector<Key<AugmentationSpec>>& augmentation_keys();
 const std::vector<Key<TuningSpec>>& tuning_keys();
 const std::vector<Key<DimensionInput>>& dimension_keys();
 

@@ -106,6 +106,7 @@ Json to_json(const TrainingSpec& t) {
     for (const Json& fields : {to_json(t.interactions), to_json(t.text)})
         for (auto it = fields.begin(); it != fields.end(); ++it) j[it.key()] = it.value();
     j["evaluation"] = to_json(t.evaluation);
+    j["augmentation"] = to_json(t.augmentation);
     return j;
 }
 
@@ -123,6 +124,17 @@ Json to_json(const TextFieldsSpec& f) {
                 {"label_delimiter", f.label_delimiter.empty() ? Json() : Json(f.label_delimiter)},
                 {"weight", f.weight.empty() ? Json() : Json(f.weight)},
                 {"allow_empty", f.allow_empty}};
+}
+
+// `false` when off, else the section as written back.
+Json to_json(const AugmentationSpec& a) {
+    if (!a.enabled) return false;
+    Json j{{"copies", a.options.copies},
+           {"deletion", a.options.deletion},
+           {"swaps", a.options.swaps},
+           {"crop", a.options.crop}};
+    if (a.seed) j["seed"] = *a.seed;
+    return j;
 }
 
 Json to_json(const RankingEvaluationSpec& e) {

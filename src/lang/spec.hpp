@@ -2,6 +2,7 @@
 // The bound, validated form of a job file: what every later stage consumes.
 // The binder (binder.cpp) fills these from N3, YAML or JSON; each field's default
 // here is the language's default and is documented in docs/language.md.
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -148,6 +149,24 @@ struct TextFieldsSpec {
     bool allow_empty = false;  // multi-label: a text may get no label
 };
 
+// How each extra training text is made from a training text (data/augment.hpp):
+// seeded word deletion, swaps and a crop, the "easy data augmentation"
+// operations. Written as a training's `augmentation` section.
+struct AugmentOptions {
+    int copies = 1;         // augmented copies of each text, 0 to 100
+    double deletion = 0.1;  // probability that each word is deleted, in [0, 1); one word is always kept
+    int swaps = 1;          // times two words swap places in a copy, 0 to 100
+    double crop = 0.9;      // a copy keeps a contiguous span of at least this share of its words, in (0, 1]
+};
+
+// A text classifier's augmentation: extra texts made from the TRAINING split
+// only, after the split, so no validation or test text is copied into training.
+struct AugmentationSpec {
+    bool enabled = false;
+    AugmentOptions options;
+    std::optional<std::uint64_t> seed;  // none: the training's seed
+};
+
 struct TrainingSpec {
     std::string name;
     std::string model;
@@ -172,6 +191,7 @@ struct TrainingSpec {
     InteractionFieldsSpec interactions;  // recommenders
     RankingEvaluationSpec evaluation;    // recommenders
     TextFieldsSpec text;                 // text classifiers
+    AugmentationSpec augmentation;       // text classifiers
     SourcePos pos;
 };
 
@@ -243,6 +263,7 @@ Json to_json(const TrainingSpec&);
 Json to_json(const InteractionFieldsSpec&);
 Json to_json(const RankingEvaluationSpec&);
 Json to_json(const TextFieldsSpec&);
+Json to_json(const AugmentationSpec&);
 Json to_json(const TuningSpec&);
 Json to_json(const EarlyStoppingSpec&);
 Json to_json(const SearchDimension&);

@@ -343,6 +343,18 @@ Node expand_model_shorthand(const Node& root) {
     return out;
 }
 
+// What a template with no objective maximizes, by its model's type, as
+// scikit-learn's score() has one metric per kind of estimator.
+struct UsualMetric {
+    std::string metric, whose;
+};
+UsualMetric usual_metric(const std::string& model_type) {
+    if (model_type == "recommender") return {"ndcg@10", "a recommender's"};
+    if (model_type == "regressor") return {"r2", "a regressor's"};
+    if (model_type == "text_classifier") return {"micro_f1", "a text classifier's"};
+    return {"accuracy", "a classifier's"};
+}
+
 void read_template(const Node& given, Document& doc, Diagnostics& diags) {
     const Node root = expand_model_shorthand(given);
     const Entry* model = find(root, "model");
@@ -452,14 +464,11 @@ void read_template(const Node& given, Document& doc, Diagnostics& diags) {
     if (!find(training, "objective") && objective_hint.empty()) {
         const Entry* type = find(model->value, "model_type");
         if (!type) type = find(model->value, "type");
-        bool regressor = type && type->value.value.is_string() && type->value.value == "regressor";
-        bool recommender = type && type->value.value.is_string() && type->value.value == "recommender";
-        objective_hint = recommender ? "maximize_ndcg@10" : regressor ? "maximize_r2" : "maximize_accuracy";
+        const UsualMetric usual =
+            usual_metric(type && type->value.value.is_string() ? type->value.value.get<std::string>() : "");
+        objective_hint = "maximize_" + usual.metric;
         diags.warning(name ? name->value.pos : root.pos,
-                      std::string("no objective given: the job ") +
-                          (recommender ? "maximizes ndcg@10, a recommender's"
-                           : regressor ? "maximizes r2, a regressor's"
-                                       : "maximizes accuracy, a classifier's") +
+                      "no objective given: the job maximizes " + usual.metric + ", " + usual.whose +
                           " usual metric (set 'objective' to choose another)");
     }
     if (!find(training, "objective"))

@@ -148,14 +148,43 @@ Json check_value(const AlgorithmSpec& algo, const ParamSpec& p, const std::strin
 
 }  // namespace
 
-const AlgorithmSpec& find_algorithm(std::string_view name) {
+namespace {
+
+// "a text classifier trains with tfidf_linear or fasttext": what does train
+// here, for a task or (none given) for any.
+std::string what_trains(std::optional<Task> task) {
+    std::vector<std::string> names;
+    for (const auto& a : algorithms())
+        if (!task || a.supports(*task)) names.push_back(a.name);
+    if (!task) return "hone's algorithms are " + join_or(names);
+    const char* noun = *task == Task::classification   ? "a classifier"
+                       : *task == Task::regression     ? "a regressor"
+                       : *task == Task::recommendation ? "a recommender"
+                                                       : "a text classifier";
+    return std::string(noun) + " trains with " + join_or(names);
+}
+
+}  // namespace
+
+bool names_pretrained_model(std::string_view name) {
+    if (name.find('/') != std::string_view::npos) return true;  // "org/model"
+    static const std::vector<std::string> families = {
+        "bert", "distilbert", "roberta", "distilroberta", "xlm", "xlnet", "albert", "electra", "deberta", "camembert",
+        "flaubert", "longformer", "bigbird", "mpnet", "minilm", "gpt", "gpt2", "t5", "bart", "llama", "mistral"};
+    const std::string lower = to_lower(name);
+    for (const auto& f : families)
+        if (lower == f || lower.rfind(f + "-", 0) == 0) return true;
+    return false;
+}
+
+const AlgorithmSpec& find_algorithm(std::string_view name, std::optional<Task> task) {
     const auto& registry = algorithm_registry();
     if (const auto* a = registry.try_find(name)) return *a;
-    if (name.find('/') != std::string_view::npos)  // "org/model": a pretrained model of a model hub
-        throw Error(ErrorKind::validation, "unknown_algorithm",
-                    "'" + std::string(name) + "' names a pretrained model of a model hub; hone trains its own "
-                    "models and downloads none",
-                    {}, "name a catalog algorithm instead: " + join(registry.names()));
+    if (names_pretrained_model(name))
+        throw Error(ErrorKind::validation, "pretrained_model_unavailable",
+                    "'" + std::string(name) + "' names a pretrained model of a model hub; nothing pretrained can be "
+                    "downloaded here: every model is trained from your own data, and " + what_trains(task),
+                    {}, "name one of those as the model's algorithm, or as base_model in a configuration template");
     throw registry.unknown(name, "(or their scikit-learn class names; see 'hone algorithms')");
 }
 

@@ -96,8 +96,14 @@ std::optional<TuningRange> default_tuning_range(const ParamSpec& p);
 std::string tuning_range_text(const ParamSpec& p);
 
 // By catalog name or alias, case-insensitively. Unknown: hone::Error(validation,
-// "unknown_algorithm") listing the valid names, with the nearest one.
-const AlgorithmSpec& find_algorithm(std::string_view name);
+// "unknown_algorithm") listing the valid names, with the nearest one. A model
+// hub's pretrained model (names_pretrained_model) is hone::Error(validation,
+// "pretrained_model_unavailable"): nothing can be downloaded here; the message
+// names the algorithms that train `task` (every algorithm when none is given).
+const AlgorithmSpec& find_algorithm(std::string_view name, std::optional<Task> task = std::nullopt);
+// "org/model", or a well-known pretrained family alone or with its variant
+// ("bert-base-uncased", "distilbert-base-uncased", "gpt2"), any case.
+bool names_pretrained_model(std::string_view name);
 // The names of the algorithms whose models can be quantized.
 std::vector<std::string> quantizable_algorithms();
 // The task a name implies (a class name such as LinearRegression), if any.

@@ -71,7 +71,8 @@ const ServedRecommender& LoadedModel::require_recommender() const {
     if (!recommender_)
         throw Error(ErrorKind::validation, "not_a_recommender",
                     "model '" + entry_.key + "' is a " + entry_.task + " model, not a recommender", {},
-                    "predict with it instead: hone predict " + entry_.key);
+                    "predict with it instead: hone predict " + entry_.key + " --input FILE, or POST /api/training/models/" +
+                        entry_.key + "/predict");
     return *recommender_;
 }
 

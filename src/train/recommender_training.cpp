@@ -194,6 +194,12 @@ Json evaluation_json(const RecommenderSetup& s) {
     return j;
 }
 
+Json columns_json(const RecommenderSetup& s) {
+    lang::InteractionFieldsSpec used = s.spec.interactions;
+    used.timestamp = s.all.timed ? s.columns.timestamp : "";
+    return lang::to_json(used);
+}
+
 registry::ModelEntry register_recommender(registry::Store& store, const RecommenderSetup& s, const RecommenderFit& fit,
                                           const std::string& run_id, const std::string& model_root,
                                           const std::string& who) {
@@ -201,7 +207,7 @@ registry::ModelEntry register_recommender(registry::Store& store, const Recommen
     fit.model->save(writer.dir());
     writer.write_file(kRecommenderTablesFile, serving_tables(s.all, s.seen_all).dump() + "\n");
     Json manifest = manifest_head(s);
-    manifest["columns"] = lang::to_json(s.spec.interactions);
+    manifest["columns"] = columns_json(s);
     manifest["params"] = fit.params;
     manifest["seed"] = s.spec.split.seed;
     manifest["provenance"] = s.provenance;

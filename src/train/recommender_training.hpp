@@ -73,6 +73,13 @@ RecommenderFit fit_recommender(const RecommenderSetup& setup, const Json& hyperp
 //  "validation_users", "test_users", "per_epoch"}.
 Json evaluation_json(const RecommenderSetup& setup);
 
+// The columns the interactions were read from, as the result, the entry and
+// the manifest name them: {"user", "item", "rating", "rating_threshold",
+// "timestamp"}; the timestamp is the column that ordered each user's
+// interactions (the default `timestamp` when the table has it), null when row
+// order did.
+Json columns_json(const RecommenderSetup& setup);
+
 // Writes the artifact (the model's files, the id tables, each user's seen
 // items and the item counts for cold starts, the manifest) and registers it.
 registry::ModelEntry register_recommender(registry::Store& store, const RecommenderSetup& setup,

@@ -12,9 +12,8 @@
 
 namespace hone::train {
 
-
 const models::AlgorithmSpec& algorithm_of(const lang::ModelSpec& model, std::string_view framework) {
-    if (!model.algorithm.empty()) return models::find_algorithm(model.algorithm);
+    if (!model.algorithm.empty()) return models::find_algorithm(model.algorithm, task_of_type(model.type));
     if (model.type == "recommender") return models::find_algorithm("ncf");
     if (model.type == "text_classifier") return models::find_algorithm("tfidf_linear");
     const bool pytorch = framework == "pytorch" || model.engine == "pytorch";
@@ -26,12 +25,16 @@ std::string round_key(const std::string& canonical, models::Task task) {
     return "val_" + canonical;
 }
 
+std::optional<models::Task> task_of_type(std::string_view type) {
+    if (type == "classifier") return models::Task::classification;
+    if (type == "regressor") return models::Task::regression;
+    if (type == "recommender") return models::Task::recommendation;
+    if (type == "text_classifier") return models::Task::text_classification;
+    return std::nullopt;
+}
+
 models::Task task_for(const lang::ModelSpec& model, const models::AlgorithmSpec& algo) {
-    std::optional<models::Task> from_type;
-    if (model.type == "classifier") from_type = models::Task::classification;
-    if (model.type == "regressor") from_type = models::Task::regression;
-    if (model.type == "recommender") from_type = models::Task::recommendation;
-    if (model.type == "text_classifier") from_type = models::Task::text_classification;
+    const std::optional<models::Task> from_type = task_of_type(model.type);
     if (!from_type)
         throw Error(ErrorKind::validation, "unsupported_model_type",
                     "model \"" + model.name + "\" has type " + model.type +
@@ -76,8 +79,12 @@ std::string ignored_param_warning(const models::AlgorithmSpec& algo, const std::
            did_you_mean(name, algo.param_names());
 }
 
-std::vector<IgnoredSetting> ignored_settings(const lang::TrainingSpec& spec) {
+std::vector<IgnoredSetting> ignored_settings(const lang::TrainingSpec& spec, const lang::ModelSpec& model) {
     std::vector<IgnoredSetting> out;
+    if (spec.augmentation.enabled && model.type != "text_classifier")
+        out.push_back({"augmentation", "",
+                       "augmentation makes extra training texts for text classifiers; model \"" + model.name +
+                           "\" is a " + model.type + ": ignored"});
     if (!spec.compute.backend.empty() && spec.compute.backend != "local")
         out.push_back({"compute", "backend",
                        "compute.backend '" + spec.compute.backend +
@@ -172,7 +179,7 @@ JobBasis resolve_job(const lang::JobFile& file, const lang::TrainingSpec& spec) 
     b.model = *file.find_model(spec.model);
     b.dataset = *file.find_dataset(spec.dataset);
     check_framework(spec, b.model);
-    for (const auto& ignored : ignored_settings(spec)) b.warnings.push_back(ignored.message);
+    for (const auto& ignored : ignored_settings(spec, b.model)) b.warnings.push_back(ignored.message);
     b.algo = &algorithm_of(b.model, spec.framework);
     b.task = task_for(b.model, *b.algo);
     b.given_params = b.model.hyperparameters;

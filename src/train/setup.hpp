@@ -88,6 +88,9 @@ struct PrepareOptions {
 // The steps of prepare_training that need no data, which the job checker
 // (validate.hpp) also runs, so `hone check` refuses what a run would.
 // (algorithm_of, below, is one of them.)
+// The task a model type names: classifier, regressor, recommender,
+// text_classifier; none for another type.
+std::optional<models::Task> task_of_type(std::string_view type);
 // The task from the model's type, checked against the algorithm.
 models::Task task_for(const lang::ModelSpec& model, const models::AlgorithmSpec& algo);
 // "hyperparameter 'x' is not taken by <algorithm>; ignored" (then "; did you
@@ -95,13 +98,14 @@ models::Task task_for(const lang::ModelSpec& model, const models::AlgorithmSpec&
 std::string ignored_param_warning(const models::AlgorithmSpec& algo, const std::string& name);
 // Settings a job may write that hone keeps but does not act on, each with why
 // (compute.backend other than local, compute.resources, a template's
-// deployment.auto_deploy). A run puts them in its warnings; `hone check`
-// shows them at the key.
+// deployment.auto_deploy, augmentation of a model that is no text
+// classifier). A run puts them in its warnings; `hone check` shows them at
+// the key.
 struct IgnoredSetting {
     std::string key, subkey;  // where in the training block
     std::string message;
 };
-std::vector<IgnoredSetting> ignored_settings(const lang::TrainingSpec& spec);
+std::vector<IgnoredSetting> ignored_settings(const lang::TrainingSpec& spec, const lang::ModelSpec& model);
 // Refuses an engine or framework hone cannot run.
 void check_framework(const lang::TrainingSpec& spec, const lang::ModelSpec& model);
 
@@ -193,7 +197,8 @@ std::string round_key(const std::string& canonical_metric, models::Task task);
 
 // The catalog algorithm a model block names; none named is a random forest
 // (DESIGN.md), or the mlp when the training's `framework` or the model's
-// `engine` is pytorch. An unknown name throws as models::find_algorithm.
+// `engine` is pytorch. An unknown name throws as models::find_algorithm (a
+// model hub's name with the algorithms of the model's type).
 const models::AlgorithmSpec& algorithm_of(const lang::ModelSpec& model, std::string_view framework = {});
 
 

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <random>
 
 #include "common/error.hpp"
 #include "common/text.hpp"
+#include "data/augment.hpp"
 #include "data/source.hpp"
 #include "data/split.hpp"
 #include "metrics/multilabel.hpp"
@@ -61,19 +63,23 @@ std::vector<std::string> split_labels(const std::string& cell, const std::string
     }
 }
 
-// One row's text, label names and weight; nullopt (counted) for a row left out.
+// One row's text, label names and weight; false (counted) for a row left out.
 struct RowReader {
     const TextSetup& s;
     const data::Column& text;
     const data::Column& labels;
     const data::Column* weight;
     std::size_t no_text = 0, no_labels = 0, first_no_text = 0, first_no_labels = 0;
+    bool any_text = false, any_label = false;  // in any row, left out or not
 
     bool read(std::size_t row, std::string& t, std::vector<std::string>& l, float& w) {
         t = text.is_null(row) ? "" : text.to_text(row);
         l = labels.is_null(row) ? std::vector<std::string>{} : split_labels(labels.to_text(row), s.delimiter);
         w = weight && !weight->is_null(row) ? static_cast<float>(weight->as_double(row)) : 1.0f;
-        if (trim(t).empty()) {
+        const bool has_text = !trim(t).empty();
+        any_text = any_text || has_text;
+        any_label = any_label || !l.empty();
+        if (!has_text) {
             if (no_text++ == 0) first_no_text = row + 1;
             return false;
         }
@@ -84,6 +90,24 @@ struct RowReader {
         return true;
     }
 };
+
+// Nothing to learn from: which of the two is missing everywhere, else that no
+// row has both.
+[[noreturn]] void no_labelled_texts(const TextSetup& s, const RowReader& reader) {
+    const std::string where = "dataset '" + s.dataset.name + "'";
+    const std::string hint = "a text classifier learns from rows with a text and its labels";
+    if (!reader.any_label)
+        throw Error(ErrorKind::data, "no_labelled_texts",
+                    "no row of " + where + " has a label in '" + s.label_column + "': every label set is empty", {},
+                    hint);
+    if (!reader.any_text)
+        throw Error(ErrorKind::data, "no_labelled_texts",
+                    "no row of " + where + " has a text in '" + s.text_column + "': every text is empty", {}, hint);
+    throw Error(ErrorKind::data, "no_labelled_texts",
+                "no row of " + where + " has both a text in '" + s.text_column + "' and a label in '" +
+                    s.label_column + "'",
+                {}, hint);
+}
 
 struct Rows {
     std::vector<std::string> texts;
@@ -106,20 +130,18 @@ Rows read_rows(TextSetup& s, const data::Frame& frame) {
         rows.labels.push_back(std::move(labels));
         rows.weights.push_back(weight);
     }
+    if (rows.texts.empty()) no_labelled_texts(s, reader);
     const std::string where = "dataset '" + s.dataset.name + "'";
-    if (rows.texts.empty())
-        throw Error(ErrorKind::data, "no_labelled_texts",
-                    "no row of " + where + " has both a text in '" + s.text_column + "' and a label in '" +
-                        s.label_column + "'",
-                    {}, "every label set is empty or every text is");
-    if (reader.no_text)
-        s.warnings.push_back(std::to_string(reader.no_text) + " rows of " + where + " with an empty '" +
-                             s.text_column + "' were left out (the first: row " +
-                             std::to_string(reader.first_no_text) + ")");
-    if (reader.no_labels)
-        s.warnings.push_back(std::to_string(reader.no_labels) + " rows of " + where + " with no label in '" +
-                             s.label_column + "' were left out (the first: row " +
-                             std::to_string(reader.first_no_labels) + ")");
+    // "2 rows of dataset 'docs' with an empty 'body' were left out (the first: row 9)"
+    auto left_out = [&](std::size_t n, const std::string& with, std::size_t first) {
+        if (n == 0) return;
+        s.warnings.push_back(n == 1 ? "1 row of " + where + " with " + with + " was left out: row " +
+                                          std::to_string(first)
+                                    : std::to_string(n) + " rows of " + where + " with " + with +
+                                          " were left out (the first: row " + std::to_string(first) + ")");
+    };
+    left_out(reader.no_text, "an empty '" + s.text_column + "'", reader.first_no_text);
+    left_out(reader.no_labels, "no label in '" + s.label_column + "'", reader.first_no_labels);
     return rows;
 }
 
@@ -168,6 +190,31 @@ void split_examples(TextSetup& s, const Rows& rows) {
                              "training texts, so no model can predict them; they were left out of those texts' labels");
 }
 
+std::uint64_t augmentation_seed(const TextSetup& s) { return s.spec.augmentation.seed.value_or(s.spec.split.seed); }
+
+// Extra texts made from the training split's texts alone, appended after them
+// with their sources' labels and weights. It runs after the split: a copy of a
+// validation or test text would leak it into training.
+void augment_training(TextSetup& s) {
+    if (!s.spec.augmentation.enabled) return;
+    std::mt19937_64 rng(augmentation_seed(s));
+    // Labels and weights are the examples' own (label ids, floats): they are
+    // copied from each copy's source below rather than passed through.
+    const std::vector<std::vector<std::string>> no_label_names(s.train.size());
+    data::AugmentedTexts extra =
+        data::augment_texts(s.train.texts, no_label_names, {}, s.spec.augmentation.options, rng);
+    models::TextExamples& t = s.train;
+    t.texts.reserve(t.size() + extra.size());
+    t.labels.reserve(t.size() + extra.size());
+    t.weights.reserve(t.size() + extra.size());
+    for (std::size_t k = 0; k < extra.size(); ++k) {
+        t.texts.push_back(std::move(extra.texts[k]));
+        t.labels.push_back(t.labels[extra.sources[k]]);
+        t.weights.push_back(t.weights[extra.sources[k]]);
+    }
+    s.augmented = extra.size();
+}
+
 std::vector<std::string> text_metric_keys(const lang::TrainingSpec& spec, const metrics::Objective& objective) {
     std::vector<std::string> keys;
     for (const auto& name : spec.metrics) keys.push_back(metrics::metric_key(name, models::Task::text_classification));
@@ -190,7 +237,17 @@ TextSetup prepare_text(const lang::JobFile& file, const lang::TrainingSpec& spec
     settle_columns(s, frame);
     if (options.on_stage) options.on_stage("preprocessing");
     split_examples(s, read_rows(s, frame));
+    augment_training(s);
     return s;
+}
+
+Json augmentation_json(const TextSetup& s) {
+    if (!s.spec.augmentation.enabled) return Json();
+    Json out = lang::to_json(s.spec.augmentation);
+    out["seed"] = augmentation_seed(s);
+    out["training_texts"] = s.training_texts();
+    out["added_rows"] = s.augmented;
+    return out;
 }
 
 namespace {
@@ -297,11 +354,12 @@ registry::ModelEntry register_text(registry::Store& store, const TextSetup& s, c
                           {"features", Json::array({s.text_column})},
                           {"classes", s.label_names},
                           {"labels", labels},
+                          {"augmentation", augmentation_json(s)},
                           {"objective", s.spec.objective},
                           {"provenance", s.provenance}};
     if (!s.spec.metadata.empty()) entry.metadata["job_metadata"] = s.spec.metadata;
     entry.feature_count = 1;
-    entry.training_samples = static_cast<std::int64_t>(s.train.size());
+    entry.training_samples = static_cast<std::int64_t>(s.training_texts());
     entry.created_by = who;
     entry.sha256 = sha;
     entry.run_id = run_id;

@@ -29,15 +29,21 @@ struct TextSetup : JobBasis {
     std::string delimiter;                                 // "" = one label per text
     bool multi_label = false;
     std::vector<std::string> label_names;  // sorted; the labels of the training texts
+    // `train` holds the training split's texts, then the `augmented` texts made
+    // from them (training.augmentation); validation and test are never augmented.
     models::TextExamples train, validation, test;
+    std::size_t augmented = 0;
+
+    std::size_t training_texts() const { return train.size() - augmented; }
 };
 
 // Everything before the fit: names checked before the data loads, texts and
 // labels read, rows without text or labels left out (with a warning naming the
-// first), the split. hone::Error for every problem: a missing text or label
-// column (validation, "missing_column"), no row with both a text and a label
-// (data, "no_labelled_texts"), a single label for a multi-class fit (data,
-// "single_class").
+// first), the split, then the augmentation of the training texts. hone::Error
+// for every problem: a missing text, label or weight column (validation,
+// "missing_column", with the nearest column), no row with both a text and a
+// label (data, "no_labelled_texts", saying when every label set or every text
+// is empty), a single label for a multi-class fit (data, "single_class").
 TextSetup prepare_text(const lang::JobFile& file, const lang::TrainingSpec& spec, const PrepareOptions& options = {});
 
 struct TextFit {
@@ -53,6 +59,10 @@ struct TextFit {
 };
 
 TextFit fit_text(const TextSetup& setup, const Json& hyperparameters, const FitHooks& hooks);
+
+// The augmentation as the result and the entry report it: its options and
+// seed, the training texts it started from and the texts it added; null when off.
+Json augmentation_json(const TextSetup& setup);
 
 // {"text", "labels" (the column), "label_delimiter", "multi_label", "label_names", "thresholds"}:
 // what the result, the entry and the artifact say of the labels.

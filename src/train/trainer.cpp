@@ -196,10 +196,13 @@ private:
     Json execute_text() {
         if (spec_.cv > 1) warn("'cv' is not used by text classifiers yet: they are scored on the test split");
         TextSetup setup = prepare_text(file_, spec_, prepare_options());
-        log_.info("loaded " + std::to_string(setup.train.size() + setup.validation.size() + setup.test.size()) +
+        log_.info("loaded " + std::to_string(setup.training_texts() + setup.validation.size() + setup.test.size()) +
                   " texts with " + std::to_string(setup.label_names.size()) + " labels (" +
                   (setup.multi_label ? "a set per text" : "one per text") + ") from dataset '" + setup.dataset.name +
                   "'");
+        if (setup.spec.augmentation.enabled)
+            log_.info("augmentation added " + std::to_string(setup.augmented) + " texts made from the " +
+                      std::to_string(setup.training_texts()) + " training texts");
         progress("fitting");
         log_.info("fitting " + setup.algo->name + " (text classification)");
         EpochTracker epochs(models::Task::text_classification);
@@ -214,7 +217,8 @@ private:
         result["labels"] = labels_json(setup, fit);
         result["provenance"] = setup.provenance;
         result["best_iteration"] = fit.model->iterative() ? Json(fit.model->best_round()) : Json();
-        result["training_samples"] = setup.train.size();
+        result["training_samples"] = setup.training_texts();
+        result["augmentation"] = augmentation_json(setup);
         result["validation_samples"] = setup.validation.size();
         result["test_samples"] = setup.test.size();
         result["classes"] = setup.label_names;
@@ -279,7 +283,7 @@ private:
         result["evaluation"] = evaluation_json(setup);
         result["baseline"] = fit.baseline;
         result["interactions"] = setup.all.stats();
-        result["columns"] = lang::to_json(setup.spec.interactions);
+        result["columns"] = columns_json(setup);
         result["provenance"] = setup.provenance;
         result["best_iteration"] = fit.model->iterative() ? Json(fit.model->best_round()) : Json();
         result["training_samples"] = setup.valid_split.train.size();

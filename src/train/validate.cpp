@@ -19,7 +19,8 @@ public:
         for (const auto& d : file_.datasets) check_dataset(d);
         for (const auto& m : file_.models)
             if (!m.algorithm.empty())
-                check_at(diags_, pos("model", m.name, {"algorithm"}), [&] { models::find_algorithm(m.algorithm); });
+                check_at(diags_, pos("model", m.name, {"algorithm"}),
+                         [&] { models::find_algorithm(m.algorithm, task_of_type(m.type)); });
         for (const auto& t : file_.trainings) check_training(t);
     }
 
@@ -45,7 +46,7 @@ private:
         }
         models::Task task{};
         if (!check_at(diags_, pos("model", model->name, {"type"}), [&] { task = task_for(*model, *algo); })) return;
-        for (const auto& ignored : ignored_settings(t)) {
+        for (const auto& ignored : ignored_settings(t, *model)) {
             lang::SourcePos where = ignored.key.empty() ? pos("training", t.name, {})
                                     : ignored.subkey.empty() ? pos("training", t.name, {ignored.key})
                                                              : pos("training", t.name, {ignored.key, ignored.subkey});

@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../train/text_corpus.hpp"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -74,6 +76,44 @@ TEST(Cli, CheckAcceptsTheChurnExample) {
     auto o = run("check " + source("examples/churn/churn.n3"));
     EXPECT_EQ(o.code, 0) << o.out;
     EXPECT_NE(o.out.find("ok, 5 blocks"), std::string::npos) << o.out;
+}
+
+// What a block is checked as: engines are for classic estimators only; a
+// recommender shows its columns and how it is evaluated, a text classifier its
+// text fields, split and augmentation; a default algorithm is named.
+TEST(Cli, CheckSummarizesRecommendersAndTextClassifiersAsTheyTrain) {
+    const std::string text = source("tests/cases/check/ok_text_classifier.n3");
+    auto o = run("check " + text);
+    EXPECT_EQ(o.code, 0) << o.out;
+    EXPECT_EQ(o.stdout_,
+              text + ": ok, 6 blocks\n"
+                     "  dataset  papers    source=classification path=papers.json\n"
+                     "  dataset  tickets   source=csv path=tickets.csv\n"
+                     "  model    taxonomy  type=text_classifier algorithm=tfidf_linear\n"
+                     "  model    router    type=text_classifier algorithm=tfidf_linear (default)\n"
+                     "  training taxonomy  model=taxonomy dataset=papers text=text allow_empty=true "
+                     "objective=maximize_micro_f1 split=0.7/0.15/0.15 augmentation=2 copies per training text\n"
+                     "  training route     model=router dataset=tickets text=body target=queue weight=confidence "
+                     "objective=maximize_subset_accuracy split=0.8/0.1/0.1 augmentation=1 copy per training text\n");
+    const std::string recommender = source("tests/cases/check/ok_recommender.n3");
+    o = run("check " + recommender);
+    EXPECT_EQ(o.code, 0) << o.out;
+    EXPECT_EQ(o.stdout_,
+              recommender + ": ok, 6 blocks\n"
+                            "  dataset  reading_history      source=interactions path=interactions.json\n"
+                            "  dataset  ratings              source=csv path=ratings.csv\n"
+                            "  model    article_recommender  type=recommender algorithm=ncf\n"
+                            "  model    popular              type=recommender algorithm=popularity\n"
+                            "  training article_recommender  model=article_recommender dataset=reading_history "
+                            "user=user_id item=item_id objective=maximize_ndcg@10 evaluation=leave_one_out "
+                            "negatives=99 k=5,10 held_out=each user's latest early_stopping=val_ndcg@10\n"
+                            "  training rated                model=popular dataset=ratings user=member item=article "
+                            "rating=stars rating_threshold=3.5 timestamp=at objective=maximize_hr@20 "
+                            "evaluation=full k=20 held_out=each user's latest\n");
+    // A classic estimator keeps its engine and split.
+    o = run("check " + source("examples/churn/churn.n3"));
+    EXPECT_NE(o.stdout_.find(" engine=sklearn "), std::string::npos) << o.stdout_;
+    EXPECT_NE(o.stdout_.find(" split=0.7/0.15/0.15"), std::string::npos) << o.stdout_;
 }
 
 TEST(Cli, CheckReportsErrorsWithExitCode1) {
@@ -173,6 +213,36 @@ TEST(Cli, TrainAnMlpFromAJobAndPredictWithIt) {
     ASSERT_EQ(p.code, 0) << p.out;
     EXPECT_EQ(p.out.substr(0, p.out.find('\n')), "prediction,proba_false,proba_true");
     EXPECT_EQ(std::count(p.out.begin(), p.out.end(), '\n'), 4);
+}
+
+// A text classifier's summary says how many texts it fitted on and how many
+// augmentation added; the text column is what it predicts from.
+TEST(Cli, TrainATextClassifierWithAugmentedTextsAndPredict) {
+    Home home;
+    hone::test_support::write_topics_csv(home.dir / "posts.csv", 120, false);
+    std::ofstream(home.dir / "topics.n3")
+        << "dataset \"posts\":\n    source: csv\n    path: posts.csv\n"
+           "model \"topics\":\n    type: text_classifier\n"
+           "training \"topics\":\n    model: topics\n    dataset: posts\n    text: body\n    target: topics\n"
+           "    objective: maximize_subset_accuracy\n    augmentation: {copies: 2}\n";
+    auto t = run("train -q " + (home.dir / "topics.n3").string(), home.env());
+    ASSERT_EQ(t.code, 0) << t.out;
+    const std::string summary = t.stdout_.substr(0, t.stdout_.find('\n'));  // then " (N ms)"
+    EXPECT_EQ(summary.substr(0, summary.rfind(" (")),
+              "topics: tfidf_linear on 84 texts (+168 augmented), 3 labels (one per text)")
+        << t.stdout_;
+
+    auto json = run("train --json -q --no-register " + (home.dir / "topics.n3").string(), home.env());
+    ASSERT_EQ(json.code, 0) << json.out;
+    EXPECT_EQ(nlohmann::json::parse(json.stdout_)["augmentation"]["added_rows"], 168);
+    const std::string key = t.stdout_.substr(t.stdout_.find("registered ") + 11,
+                                             t.stdout_.find(" (version") - t.stdout_.find("registered ") - 11);
+    std::ofstream(home.dir / "rows.csv") << "body\nthe striker scored a goal\na guitar album\n";
+    auto p = run("predict " + key + " --input " + (home.dir / "rows.csv").string(), home.env());
+    ASSERT_EQ(p.code, 0) << p.out;
+    EXPECT_EQ(p.stdout_.substr(0, p.stdout_.find('\n')), "prediction,proba_music,proba_politics,proba_sport");
+    EXPECT_NE(p.stdout_.find("\nsport,"), std::string::npos) << p.stdout_;
+    EXPECT_NE(p.stdout_.find("\nmusic,"), std::string::npos) << p.stdout_;
 }
 
 TEST(Cli, PredictWithAMissingFeatureNamesIt) {

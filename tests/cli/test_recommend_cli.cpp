@@ -157,7 +157,8 @@ TEST_F(RecommendCli, ErrorsExitWithTheirCodesAndMessages) {
     Ran classifier_asked = run_hone("recommend " + *classifier + " --user u5" + settings());
     EXPECT_EQ(classifier_asked.code, 1);
     EXPECT_EQ(classifier_asked.err, "error: model '" + *classifier + "' is a classification model, not a recommender\n"
-                                    "hint: predict with it instead: hone predict " + *classifier + "\n");
+                                    "hint: predict with it instead: hone predict " + *classifier +
+                                    " --input FILE, or POST /api/training/models/" + *classifier + "/predict\n");
 }
 
 TEST_F(RecommendCli, PredictRefusesARecommender) {

@@ -681,8 +681,9 @@ TEST_F(RunsTest, TheCreateJobExampleIsRefusedForItsHubModelOnlyAndObjectivesDefa
     Reply refused = http->post_json("/api/training/jobs", example);
     EXPECT_EQ(refused.status, 400) << refused.raw;
     std::string message = refused.body["message"];
-    EXPECT_NE(message.find("error: 'microsoft/DialoGPT-medium' names a pretrained model of a model hub; hone trains "
-                           "its own models and downloads none"),
+    EXPECT_NE(message.find("error: 'microsoft/DialoGPT-medium' names a pretrained model of a model hub; nothing "
+                           "pretrained can be downloaded here: every model is trained from your own data, and a "
+                           "classifier trains with "),
               std::string::npos)
         << message;
     EXPECT_EQ(message.find("error:"), message.rfind("error:")) << "one error: " << message;

@@ -150,6 +150,14 @@ TEST(RecommenderTraining, NcfFromN3BeatsPopularityRegistersAndServesAfterReload)
     EXPECT_EQ(entry->metadata["evaluation"], r["evaluation"]);
     EXPECT_EQ(entry->metadata["baseline"], r["baseline"]);
     EXPECT_EQ(entry->metadata["objective"], "maximize_ndcg@10");
+    // The default timestamp column ordered each user's interactions: it is named.
+    const Json columns{{"user", "user_id"},
+                       {"item", "item_id"},
+                       {"rating", nullptr},
+                       {"rating_threshold", nullptr},
+                       {"timestamp", "timestamp"}};
+    EXPECT_EQ(r["columns"], columns);
+    EXPECT_EQ(entry->metadata["columns"], columns);
     auto runs = ws.store->runs_of("recommend");
     ASSERT_EQ(runs.size(), 1u);
     EXPECT_EQ(runs[0].status, "ok");
@@ -334,6 +342,17 @@ TEST(RecommenderTraining, PopularityIsItsOwnBaseline) {
     const auto seen = items_of(ws.rows, "u1");
     for (const auto& id : ids(answer)) EXPECT_FALSE(seen.count(id)) << id;
     EXPECT_EQ(rec->require_recommender().recommend("u1", 1, true)["items"][0]["item_id"], "top1");
+
+    // A table with no timestamp column: row order, and no column named.
+    test_support::write_interactions_csv(ws.dir / "ratings.csv", ws.rows);
+    Json untimed = ws.train(ws.parse(recommender_job("popularity", "",
+                                                     "    user: member\n    item: article\n" + std::string(kRankedByNdcg),
+                                                     "    source: csv\n    path: ratings.csv\n")));
+    EXPECT_EQ(untimed["columns"], (Json{{"user", "member"},
+                                        {"item", "article"},
+                                        {"rating", nullptr},
+                                        {"rating_threshold", nullptr},
+                                        {"timestamp", nullptr}}));
 }
 
 // The block-map YAML form takes every recommender key the N3 one does.
@@ -476,5 +495,6 @@ TEST(RecommenderTrainingErrors, AClassifierIsNotARecommender) {
     auto error = expect_error([&] { model->require_recommender(); }, ErrorKind::validation, "not_a_recommender",
                               "model '" + key + "' is a classification model, not a recommender");
     ASSERT_TRUE(error);
-    EXPECT_EQ(error->hint(), "predict with it instead: hone predict " + key);
+    EXPECT_EQ(error->hint(), "predict with it instead: hone predict " + key +
+                                 " --input FILE, or POST /api/training/models/" + key + "/predict");
 }
