@@ -8,8 +8,10 @@
 
 namespace hone::models::params {
 
-inline ParamSpec C(std::string doc = "inverse of the regularization strength: smaller is stronger") {
-    ParamSpec p{.name = "C", .type = ParamType::number, .default_value = 1.0, .min = 0.0, .min_exclusive = true};
+inline ParamSpec C(std::string doc = "inverse of the regularization strength: smaller is stronger",
+                   double default_value = 1.0) {
+    ParamSpec p{.name = "C", .type = ParamType::number, .default_value = default_value, .min = 0.0,
+                .min_exclusive = true};
     p.doc = std::move(doc);
     p.tune_min = 1e-3;
     p.tune_max = 1e3;

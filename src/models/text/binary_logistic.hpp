@@ -8,7 +8,9 @@
 // every negative text costs the same (C, or C times a class weight), LIBLINEAR
 // solves it (its trust-region Newton method). Otherwise (per-text weights) the
 // same objective is minimized by L-BFGS (LBFGSpp): Debian's LIBLINEAR 2.30 has no
-// instance weights.
+// instance weights. Not LIBLINEAR's dual solver (L2R_LR_DUAL): it orders its
+// coordinates with the C library's one shared rand(), so fits running on several
+// threads at once would not repeat; the primal Newton method has no randomness.
 #include <cstdint>
 #include <memory>
 #include <span>

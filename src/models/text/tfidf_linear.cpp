@@ -83,7 +83,7 @@ public:
         if (p.contains("max_features") && !p["max_features"].is_null())
             o.max_features = p["max_features"].get<std::size_t>();
         if (analyzer == "word" || analyzer == "both") {
-            std::tie(o.ngram_min, o.ngram_max) = ngram_range(p, "ngram_range", {1, 2});
+            std::tie(o.ngram_min, o.ngram_max) = ngram_range(p, "ngram_range", {1, 1});
             word_.emplace(o);
         }
         if (analyzer == "char_wb" || analyzer == "both") {
@@ -249,7 +249,7 @@ private:
             for (auto l : t.labels[i])
                 if (static_cast<std::size_t>(l) == label) positive[i] = 1, ++count;
         cost = text::weights_of(t);
-        double c = p.value("C", 1.0);
+        double c = p.value("C", 10.0);
         bool balanced = p.contains("class_weight") && p["class_weight"].is_string();
         double dn = static_cast<double>(n), pos = static_cast<double>(count);
         double w_pos = !balanced ? 1.0 : multi_label_ || heads_ == 1 ? dn / (2 * pos) : dn / (labels_ * pos);
