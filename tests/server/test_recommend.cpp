@@ -12,6 +12,7 @@
 #include "../support/run_hone.hpp"
 #include "../train/recommender_workspace.hpp"
 #include "http_client.hpp"
+#include "trained_over_http.hpp"
 
 using namespace hone;
 using Json = nlohmann::ordered_json;
@@ -44,26 +45,11 @@ class RecommendOverHttp : public ::testing::Test {
 protected:
     static void SetUpTestSuite() {
         ws = new test_support::RecommenderWorkspace();
-        server::ServerOptions options;
-        options.port = 0;
-        options.predict_port = 0;
-        options.run.model_root = (ws->dir / "models").string();
-        options.data_root = ws->dir.string();
-        server = new server::Server({}, *ws->store, options);
-        server->start();
-        Client http(server->port());
-        Reply created = http.post_json("/api/training/jobs", recommender_job_body());
-        ASSERT_EQ(created.status, 201) << created.raw;
-        EXPECT_EQ(created.body["data"]["jobs"], Json::array({{{"job_id", "recommend_http"}, {"kind", "training"}}}));
-        Reply started = http.post_json("/api/training/jobs/recommend_http/start");
-        ASSERT_EQ(started.status, 202) << started.raw;
-        const std::string id = started.body["data"]["run_id"];
-        events = new std::vector<test_support::SseEvent>(http.events("/api/training/runs/" + id + "/events"));
-        Reply run = http.get("/api/training/runs/" + id);
-        ASSERT_EQ(run.status, 200) << run.raw;
-        result = new Json(run.body["data"]["result"]);
-        ASSERT_EQ(run.body["data"]["status"], "completed") << run.raw;
-        key = new std::string((*result)["registry_key"].get<std::string>());
+        server = test_support::start_on_both_ports(*ws->store, ws->dir).release();
+        auto trained = test_support::train_over_http(server->port(), recommender_job_body(), "recommend_http");
+        events = new std::vector<test_support::SseEvent>(std::move(trained.events));
+        result = new Json(std::move(trained.result));
+        if (!trained.key.empty()) key = new std::string(trained.key);
     }
     static void TearDownTestSuite() {
         if (server) server->stop();

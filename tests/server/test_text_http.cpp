@@ -13,6 +13,7 @@
 #include "../support/files.hpp"
 #include "../train/text_corpus.hpp"
 #include "http_client.hpp"
+#include "trained_over_http.hpp"
 
 using namespace hone;
 using Json = nlohmann::ordered_json;
@@ -43,26 +44,11 @@ protected:
         dir = new test_support::TempDir("hone-text-http");
         test_support::write_topics_csv(dir->path / "posts.csv", 240, true);
         store = registry::serialized(registry::open_store((dir->path / "hone.db").string())).release();
-        server::ServerOptions options;
-        options.port = 0;
-        options.predict_port = 0;
-        options.run.model_root = (dir->path / "models").string();
-        options.data_root = dir->path.string();
-        server = new server::Server({}, *store, options);
-        server->start();
-        Client http(server->port());
-        Reply created = http.post_json("/api/training/jobs", text_job_body());
-        ASSERT_EQ(created.status, 201) << created.raw;
-        EXPECT_EQ(created.body["data"]["jobs"], Json::array({{{"job_id", "topics_http"}, {"kind", "training"}}}));
-        Reply started = http.post_json("/api/training/jobs/topics_http/start");
-        ASSERT_EQ(started.status, 202) << started.raw;
-        const std::string id = started.body["data"]["run_id"];
-        events = new std::vector<test_support::SseEvent>(http.events("/api/training/runs/" + id + "/events"));
-        Reply run = http.get("/api/training/runs/" + id);
-        ASSERT_EQ(run.status, 200) << run.raw;
-        result = new Json(run.body["data"]["result"]);
-        ASSERT_EQ(run.body["data"]["status"], "completed") << run.raw;
-        key = new std::string((*result)["registry_key"].get<std::string>());
+        server = test_support::start_on_both_ports(*store, dir->path).release();
+        auto trained = test_support::train_over_http(server->port(), text_job_body(), "topics_http");
+        events = new std::vector<test_support::SseEvent>(std::move(trained.events));
+        result = new Json(std::move(trained.result));
+        if (!trained.key.empty()) key = new std::string(trained.key);
     }
     static void TearDownTestSuite() {
         if (server) server->stop();
