@@ -41,7 +41,9 @@ double row_distance(const double* a, const double* b, std::size_t d, const std::
 // The condensed upper triangle, row-major as SciPy's pdist.
 class Condensed {
 public:
-    Condensed(const Points& x, const std::string& metric, unsigned threads) : n_(x.rows) {
+    Condensed(const Points& x, const std::string& metric, unsigned threads) : n_(x.rows), row_start_(x.rows) {
+        // index(i, j) for i < j is row_start_[i] + j: one addition per lookup.
+        for (std::size_t i = 0; i < n_; ++i) row_start_[i] = n_ * i - i * (i + 1) / 2 - i - 1;
         values_.resize(n_ * (n_ - 1) / 2);
         parallel_chunks(n_, 64, threads, [&](std::size_t, std::size_t begin, std::size_t end) {
             for (std::size_t i = begin; i < end; ++i)
@@ -52,8 +54,9 @@ public:
     double& at(std::size_t i, std::size_t j) { return values_[i < j ? index(i, j) : index(j, i)]; }
 
 private:
-    std::size_t index(std::size_t i, std::size_t j) const { return n_ * i - i * (i + 1) / 2 + j - i - 1; }
+    std::size_t index(std::size_t i, std::size_t j) const { return row_start_[i] + j; }
     std::size_t n_;
+    std::vector<std::size_t> row_start_;
     std::vector<double> values_;
 };
 
@@ -72,10 +75,13 @@ double merged_distance(const std::string& linkage, double xi, double yi, double 
 std::vector<Merge> nn_chain(Condensed& dist, std::size_t n, const std::string& linkage, const Callbacks& callbacks) {
     std::vector<Merge> merges;
     std::vector<double> size(n, 1.0);
-    std::vector<std::size_t> chain;
+    // The clusters still there, ascending: scanning them in this order breaks
+    // ties toward the lowest index, as SciPy's scan over every index does.
+    std::vector<std::size_t> active(n), chain;
+    std::iota(active.begin(), active.end(), 0);
     for (std::size_t k = 0; k + 1 < n; ++k) {
         if (k % 256 == 0) check_cancelled(callbacks);
-        if (chain.empty()) chain.push_back(static_cast<std::size_t>(std::find_if(size.begin(), size.end(), [](double s) { return s > 0; }) - size.begin()));
+        if (chain.empty()) chain.push_back(active.front());
         std::size_t x = 0, y = 0;
         double best = kInf;
         for (;;) {
@@ -85,8 +91,8 @@ std::vector<Merge> nn_chain(Condensed& dist, std::size_t n, const std::string& l
                 y = chain[chain.size() - 2];
                 best = dist.at(x, y);
             }
-            for (std::size_t i = 0; i < n; ++i) {
-                if (size[i] == 0 || i == x) continue;
+            for (std::size_t i : active) {
+                if (i == x) continue;
                 const double d = dist.at(x, i);
                 if (d < best) {
                     best = d;
@@ -102,8 +108,9 @@ std::vector<Merge> nn_chain(Condensed& dist, std::size_t n, const std::string& l
         merges.push_back({static_cast<std::int64_t>(x), static_cast<std::int64_t>(y), best});
         size[x] = 0;
         size[y] = nx + ny;
-        for (std::size_t i = 0; i < n; ++i) {
-            if (size[i] == 0 || i == y) continue;
+        active.erase(std::lower_bound(active.begin(), active.end(), x));
+        for (std::size_t i : active) {
+            if (i == y) continue;
             dist.at(i, y) = merged_distance(linkage, dist.at(i, x), dist.at(i, y), best, nx, ny, size[i]);
         }
     }
