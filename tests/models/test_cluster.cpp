@@ -9,7 +9,7 @@
 #include "metrics/clustering.hpp"
 #include "models/catalog.hpp"
 #include "models/cluster/rows.hpp"
-#include "support/estimators.hpp"
+#include "../support/estimators.hpp"
 
 namespace ts = hone::test_support;
 using hone::Task;
