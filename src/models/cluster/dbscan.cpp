@@ -24,19 +24,17 @@ struct PointsSource {
     bool kdtree_get_bbox(Box&) const { return false; }
 };
 
-// Every row within `radius` of the query, handed to `fn`. nanoflann keeps
-// points strictly closer than worstDist(); scikit-learn counts those at exactly
-// eps too, hence the next representable distance.
+// Every row within `radius` of the query, handed to `fn` until it answers
+// false (the search stops there). nanoflann keeps points strictly closer than
+// worstDist(); scikit-learn counts those at exactly eps too, hence the next
+// representable distance.
 template <typename Fn>
 struct WithinRadius {
     double radius;
     Fn fn;
     bool full() const { return true; }
     double worstDist() const { return std::nextafter(radius, std::numeric_limits<double>::infinity()); }
-    bool addPoint(double, std::uint32_t index) {
-        fn(index);
-        return true;
-    }
+    bool addPoint(double, std::uint32_t index) { return fn(index); }
 };
 
 // The neighbour search of one metric: euclidean and cosine on squared L2 (cosine
@@ -62,16 +60,13 @@ public:
 
     // The nearest row within the radius, or -1.
     std::int64_t nearest_within(const double* query) const {
-        std::int64_t best = -1;
-        double best_d = std::numeric_limits<double>::infinity();
         std::uint32_t index = 0;
         double dist = 0;
         nanoflann::KNNResultSet<double, std::uint32_t> result(1);
         result.init(&index, &dist);
         if (l1_) l1_tree_->findNeighbors(result, query, nanoflann::SearchParams());
         else l2_tree_->findNeighbors(result, query, nanoflann::SearchParams());
-        if (result.size() == 1 && dist <= radius_ && dist < best_d) best = index;
-        return best;
+        return result.size() == 1 && dist <= radius_ ? static_cast<std::int64_t>(index) : -1;
     }
 
 private:
@@ -190,7 +185,8 @@ public:
 
 private:
     // Pass 1: a row is core when at least min_samples rows (itself included)
-    // lie within eps.
+    // lie within eps; the search stops at the min_samples-th, so dense
+    // neighbourhoods cost no more than sparse ones.
     std::vector<char> core_rows(const Points& x, const Neighbours& search, std::size_t min_samples,
                                 const Callbacks& callbacks) const {
         std::vector<char> core(x.rows, 0);
@@ -198,7 +194,7 @@ private:
             check_cancelled(callbacks);
             for (std::size_t i = begin; i < end; ++i) {
                 std::size_t count = 0;
-                search.each_within(x.row(i), [&](std::uint32_t) { ++count; });
+                search.each_within(x.row(i), [&](std::uint32_t) { return ++count < min_samples; });
                 core[i] = count >= min_samples;
             }
         });
@@ -215,6 +211,7 @@ private:
                 const auto self = static_cast<std::uint32_t>(i);
                 search.each_within(x.row(i), [&](std::uint32_t j) {
                     if (j < self && core[j]) parts.unite(self, j);
+                    return true;
                 });
             }
         });
@@ -237,6 +234,7 @@ private:
                 std::int32_t best = -1;
                 search.each_within(x.row(i), [&](std::uint32_t j) {
                     if (core[j] && (best < 0 || labels_[j] < best)) best = labels_[j];
+                    return best != 0;  // no cluster comes before the first
                 });
                 labels_[i] = best;
             }
