@@ -60,19 +60,16 @@ private:
     std::vector<double> values_;
 };
 
-// Lance-Williams updates: the distance from cluster i (ni rows) to the merge of
-// x and y (nx, ny rows), which were `xy` apart. Ward's is on distances, as SciPy.
-double merged_distance(const std::string& linkage, double xi, double yi, double xy, double nx, double ny, double ni) {
-    if (linkage == "complete") return std::max(xi, yi);
-    if (linkage == "average") return (nx * xi + ny * yi) / (nx + ny);
-    const double t = 1.0 / (nx + ny + ni);
-    return std::sqrt((ni + nx) * t * xi * xi + (ni + ny) * t * yi * yi - ni * t * xy * xy);
+// Lance-Williams updates: the distance from cluster i to the merge of x and y
+// (nx, ny rows).
+double merged_distance(bool complete, double xi, double yi, double nx, double ny) {
+    return complete ? std::max(xi, yi) : (nx * xi + ny * yi) / (nx + ny);
 }
 
 // The nearest-neighbour chain: follow nearest neighbours until two clusters
 // are each other's nearest (preferring the previous link on ties, so the chain
 // never cycles), merge them, and go on from what is left of the chain.
-std::vector<Merge> nn_chain(Condensed& dist, std::size_t n, const std::string& linkage, const Callbacks& callbacks) {
+std::vector<Merge> nn_chain(Condensed& dist, std::size_t n, bool complete, const Callbacks& callbacks) {
     std::vector<Merge> merges;
     std::vector<double> size(n, 1.0);
     // The clusters still there, ascending: scanning them in this order breaks
@@ -111,8 +108,75 @@ std::vector<Merge> nn_chain(Condensed& dist, std::size_t n, const std::string& l
         active.erase(std::lower_bound(active.begin(), active.end(), x));
         for (std::size_t i : active) {
             if (i == y) continue;
-            dist.at(i, y) = merged_distance(linkage, dist.at(i, x), dist.at(i, y), best, nx, ny, size[i]);
+            dist.at(i, y) = merged_distance(complete, dist.at(i, x), dist.at(i, y), nx, ny);
         }
+    }
+    return merges;
+}
+
+// Ward's linkage by the nearest-neighbour chain on cluster centroids (as
+// fastcluster's memory-saving ward): the Lance-Williams ward distance between
+// clusters a and b is sqrt(2 na nb / (na + nb)) |ca - cb|, so no distance
+// matrix is kept: memory grows with the rows, and each scan reads the
+// centroids in order instead of a row of an n^2 matrix.
+class WardClusters {
+public:
+    explicit WardClusters(const Points& x) : d_(x.cols), centroids_(x.values), size_(x.rows, 1.0) {}
+    // The squared ward distance (monotone in the distance: what the scans compare).
+    double squared(std::size_t a, std::size_t b) const {
+        return 2 * size_[a] * size_[b] / (size_[a] + size_[b]) *
+               squared_distance(centroids_.data() + a * d_, centroids_.data() + b * d_, d_);
+    }
+    double size(std::size_t a) const { return size_[a]; }
+    // x joins y: y becomes their union.
+    void merge(std::size_t x, std::size_t y) {
+        const double nx = size_[x], ny = size_[y];
+        for (std::size_t j = 0; j < d_; ++j)
+            centroids_[y * d_ + j] = (nx * centroids_[x * d_ + j] + ny * centroids_[y * d_ + j]) / (nx + ny);
+        size_[y] = nx + ny;
+        size_[x] = 0;
+    }
+
+private:
+    std::size_t d_;
+    std::vector<double> centroids_;
+    std::vector<double> size_;
+};
+
+std::vector<Merge> ward_chain(const Points& x, const Callbacks& callbacks) {
+    const std::size_t n = x.rows;
+    WardClusters clusters(x);
+    std::vector<Merge> merges;
+    std::vector<std::size_t> active(n), chain;  // ascending, as in nn_chain
+    std::iota(active.begin(), active.end(), 0);
+    for (std::size_t k = 0; k + 1 < n; ++k) {
+        if (k % 256 == 0) check_cancelled(callbacks);
+        if (chain.empty()) chain.push_back(active.front());
+        std::size_t a = 0, b = 0;
+        double best = kInf;
+        for (;;) {
+            a = chain.back();
+            best = kInf;
+            if (chain.size() > 1) {
+                b = chain[chain.size() - 2];
+                best = clusters.squared(a, b);
+            }
+            for (std::size_t i : active) {
+                if (i == a) continue;
+                const double d = clusters.squared(a, i);
+                if (d < best) {
+                    best = d;
+                    b = i;
+                }
+            }
+            if (chain.size() > 1 && b == chain[chain.size() - 2]) break;
+            chain.push_back(b);
+        }
+        chain.resize(chain.size() - 2);
+        if (a > b) std::swap(a, b);
+        merges.push_back({static_cast<std::int64_t>(a), static_cast<std::int64_t>(b), std::sqrt(best)});
+        clusters.merge(a, b);
+        active.erase(std::lower_bound(active.begin(), active.end(), a));
     }
     return merges;
 }
@@ -199,10 +263,12 @@ public:
         if (x.rows < 2) throw Error(ErrorKind::data, "too_few_rows", "agglomerative clustering needs at least 2 rows");
         if (linkage == "single") {
             merges_ = minimum_spanning_tree(x, metric, callbacks);
+        } else if (linkage == "ward") {
+            merges_ = ward_chain(x, callbacks);
         } else {
             check_memory(x.rows, linkage);
             Condensed dist(x, metric, config_.threads);
-            merges_ = nn_chain(dist, x.rows, linkage, callbacks);
+            merges_ = nn_chain(dist, x.rows, linkage == "complete", callbacks);
         }
         relabel(merges_, x.rows, linkage != "single");
         rows_ = x.rows;
@@ -295,7 +361,7 @@ private:
             throw Error(ErrorKind::data, "too_many_rows",
                         linkage + " linkage keeps every pairwise distance: " + std::to_string(rows) + " rows need " +
                             format_double(std::round(bytes / 1e9)) + " GB",
-                        {}, "use linkage: single (memory grows with the rows), or kmeans / minibatch_kmeans");
+                        {}, "use linkage ward or single (their memory grows with the rows), or kmeans / minibatch_kmeans");
     }
 
     std::vector<Merge> merges_;

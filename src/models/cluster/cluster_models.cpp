@@ -122,7 +122,8 @@ AlgorithmSpec agglomerative() {
     a.tasks = {Task::clustering};
     a.library = "hone";
     a.doc = "Agglomerative (hierarchical) clustering as scikit-learn's AgglomerativeClustering: the whole "
-            "dendrogram (nearest-neighbour chain; minimum spanning tree for single linkage), saved with the model, "
+            "dendrogram (nearest-neighbour chain, on centroids for ward; minimum spanning tree for single linkage), "
+            "saved with the model, "
             "cut into n_clusters or at distance_threshold. Prediction: the nearest cluster centre.";
     a.params = {
         n_clusters(2, true, "clusters to cut the dendrogram into; null with distance_threshold"),
