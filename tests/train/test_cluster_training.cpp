@@ -183,6 +183,7 @@ TEST(ClusterTraining, TuningSearchesTheClusterCountBySilhouette) {
     EXPECT_EQ(r["status"], "ok");
     EXPECT_EQ(r["completed_trials"], 4);
     EXPECT_EQ(r["objective"]["direction"], "maximize");
+    EXPECT_EQ(r["objective"]["split"], "clustered");
     EXPECT_EQ(r["best_hyperparameters"]["n_clusters"], 3);
     ASSERT_TRUE(r["best_model_registry_key"].is_string());
 }
