@@ -84,6 +84,18 @@ TEST(KMeans, SameCentersOnOneThreadOrTwoAndEveryInit) {
     }
 }
 
+TEST(KMeans, ElkanGivesLloydsCenters) {
+    auto x = rows_of("noisy");
+    for (int k : {2, 5, 9}) {
+        SCOPED_TRACE(k);
+        auto lloyd = fitted("kmeans", {{"n_clusters", k}, {"n_init", 3}}, x, 2);
+        auto elkan = fitted("kmeans", {{"n_clusters", k}, {"n_init", 3}, {"algorithm", "elkan"}}, x, 2);
+        EXPECT_EQ(elkan->labels(), lloyd->labels());
+        EXPECT_EQ(elkan->fit_summary().dump(), lloyd->fit_summary().dump());
+        EXPECT_EQ(elkan->predict(x), lloyd->predict(x));
+    }
+}
+
 TEST(MiniBatchKMeans, ComesCloseToKMeans) {
     auto x = rows_of("x");
     auto model = fitted("minibatch_kmeans", {{"n_clusters", 4}, {"batch_size", 64}}, x);

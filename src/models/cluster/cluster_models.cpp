@@ -45,7 +45,7 @@ AlgorithmSpec kmeans() {
         {.name = "tol", .type = ParamType::number, .default_value = 1e-4, .min = 0.0,
          .doc = "a run stops when the centers move less than this times the mean feature variance (squared shift)"},
         {.name = "algorithm", .type = ParamType::string, .default_value = "lloyd", .choices = {"lloyd", "elkan"},
-         .doc = "lloyd; elkan is accepted and gives the same centers (Elkan's bounds only skip distances)"},
+         .doc = "lloyd; or elkan: the same centers, with the distances the triangle inequality decides skipped"},
         random_state(),
     };
     a.make_clusterer = cluster::make_kmeans;
