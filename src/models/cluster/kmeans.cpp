@@ -32,16 +32,43 @@ struct Assignment {
     double inertia = 0;
 };
 
+// The centers column by column (d x k), so that one row's distances to every
+// center are k independent sums the compiler vectorizes; each sum adds the
+// same terms in the same order as squared_distance, so the results are equal.
+std::vector<double> by_column(const std::vector<double>& centers, std::size_t k, std::size_t d) {
+    std::vector<double> t(k * d);
+    for (std::size_t c = 0; c < k; ++c)
+        for (std::size_t j = 0; j < d; ++j) t[j * k + c] = centers[c * d + j];
+    return t;
+}
+
+std::pair<std::int32_t, double> nearest_of(const double* x, const std::vector<double>& columns, std::size_t k,
+                                           std::size_t d, double* work) {
+    std::fill(work, work + k, 0.0);
+    for (std::size_t j = 0; j < d; ++j) {
+        const double v = x[j];
+        const double* column = columns.data() + j * k;
+        for (std::size_t c = 0; c < k; ++c) {
+            const double diff = v - column[c];
+            work[c] += diff * diff;
+        }
+    }
+    const auto best = static_cast<std::size_t>(std::min_element(work, work + k) - work);  // ties: the lower index
+    return {static_cast<std::int32_t>(best), work[best]};
+}
+
 Assignment assign(const Points& x, const std::vector<double>& centers, std::size_t k, unsigned threads,
                   std::vector<std::int32_t>& labels, std::vector<double>* distances = nullptr) {
     const std::size_t d = x.cols, chunks = chunk_count(x.rows, kChunk);
     std::vector<Assignment> parts(chunks);
+    const std::vector<double> columns = by_column(centers, k, d);
     parallel_chunks(x.rows, kChunk, threads, [&](std::size_t c, std::size_t begin, std::size_t end) {
         Assignment& a = parts[c];
         a.sums.assign(k * d, 0.0);
         a.counts.assign(k, 0.0);
+        std::vector<double> work(k);
         for (std::size_t i = begin; i < end; ++i) {
-            auto [label, dist] = nearest_center(x.row(i), centers, k, d);
+            auto [label, dist] = nearest_of(x.row(i), columns, k, d, work.data());
             labels[i] = label;
             if (distances) (*distances)[i] = dist;
             a.inertia += dist;
@@ -269,10 +296,15 @@ std::vector<double> plusplus(const Points& x, std::size_t k, Random& rng, unsign
                                             cumulative.begin());
             cand = std::min(cand, n - 1);
         }
+        std::vector<double> picked;
+        for (auto cand : candidates) picked.insert(picked.end(), x.row(cand), x.row(cand) + d);
+        const std::vector<double> columns = by_column(picked, trials, d);
         parallel_chunks(n, kChunk, threads, [&](std::size_t, std::size_t begin, std::size_t end) {
-            for (std::size_t t = 0; t < trials; ++t)
-                for (std::size_t i = begin; i < end; ++i)
-                    trial[t * n + i] = std::min(closest[i], squared_distance(x.row(i), x.row(candidates[t]), d));
+            std::vector<double> work(trials);
+            for (std::size_t i = begin; i < end; ++i) {
+                nearest_of(x.row(i), columns, trials, d, work.data());
+                for (std::size_t t = 0; t < trials; ++t) trial[t * n + i] = std::min(closest[i], work[t]);
+            }
         });
         std::size_t best = 0;
         double best_potential = std::numeric_limits<double>::infinity();
