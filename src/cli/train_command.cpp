@@ -131,6 +131,27 @@ std::string augmented_text(const train::Json& augmentation) {
     return " (+" + augmentation["added_rows"].dump() + " augmented)";
 }
 
+// A clusterer's metrics (on the rows it clustered, one column) and its clusters'
+// sizes, noise last.
+void print_clusters(const train::Json& result) {
+    const auto& metrics = result["metrics"];
+    std::cout << "\n  " << std::left << std::setw(24) << "metric" << std::right << std::setw(12) << "value" << "\n";
+    for (auto it = metrics.begin(); it != metrics.end(); ++it)
+        std::cout << "  " << std::left << std::setw(24) << it.key() << std::right << std::setw(12)
+                  << metric_cell(it.value()) << "\n";
+    const auto& c = result["clustering"];
+    const double rows = std::max(1.0, c["rows"].get<double>());
+    std::cout << "\n  " << std::left << std::setw(10) << "cluster" << std::right << std::setw(10) << "rows"
+              << std::setw(10) << "share" << "\n";
+    auto line = [&](const std::string& name, double n) {
+        std::cout << "  " << std::left << std::setw(10) << name << std::right << std::setw(10)
+                  << static_cast<long>(n) << std::setw(9) << std::fixed << std::setprecision(1) << 100 * n / rows
+                  << "%\n" << std::defaultfloat;
+    };
+    for (std::size_t k = 0; k < c["cluster_sizes"].size(); ++k) line(std::to_string(k), c["cluster_sizes"][k].get<double>());
+    if (c["noise"].get<double>() > 0) line("noise", c["noise"].get<double>());
+}
+
 // "ncf on 3582 interactions (300 users, 240 items, density 4.97%)", or
 // "random_forest on 2100 rows, 12 features".
 std::string fitted_on(const train::Json& result) {
@@ -207,7 +228,8 @@ void add_train_command(CLI::App& app, int& exit_code) {
             std::cout << " (" << static_cast<long>(result["duration_ms"].get<double>()) << " ms)\n";
             print_evaluation(result);
             if (result.contains("cross_validation")) print_folds_table(result["cross_validation"]);
-            print_metrics_table(result);
+            if (result.contains("clustering")) print_clusters(result);
+            else print_metrics_table(result);
             if (result["registry_key"].is_string())
                 std::cout << "\nregistered " << result["registry_key"].get<std::string>() << " (version "
                           << result["version"] << ")\n";

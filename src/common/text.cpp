@@ -15,6 +15,7 @@ std::string_view to_string(Task task) {
         case Task::regression: return "regression";
         case Task::recommendation: return "recommendation";
         case Task::text_classification: return "text_classification";
+        case Task::clustering: return "clustering";
     }
     return "unknown";
 }

@@ -48,6 +48,51 @@ Labels averaged(std::optional<Average> average) {
     };
 }
 
+MetricSpec clustering(std::string name, std::vector<std::string> aliases, Direction direction, bool needs_target,
+                      std::string doc, std::function<double(const ClusterData&)> score) {
+    MetricSpec m;
+    m.name = std::move(name);
+    m.aliases = std::move(aliases);
+    m.task = Task::clustering;
+    m.direction = direction;
+    m.needs_target = needs_target;
+    m.doc = std::move(doc);
+    m.score_clusters = std::move(score);
+    return m;
+}
+
+std::vector<MetricSpec> clustering_metrics() {
+    constexpr auto max = Direction::maximize;
+    constexpr auto min = Direction::minimize;
+    using D = const ClusterData&;
+    return {
+        clustering("silhouette", {"silhouette_score"}, max, false,
+                   "mean silhouette coefficient, -1..1 (exact up to 10,000 rows, on a seeded sample of 10,000 above)",
+                   [](D d) { return silhouette(d.rows, d.silhouette_sample, d.seed, d.threads); }),
+        clustering("davies_bouldin", {"davies_bouldin_score"}, min, false,
+                   "mean over clusters of the worst (spread + spread) / separation; lower is better",
+                   [](D d) { return davies_bouldin(d.rows); }),
+        clustering("calinski_harabasz", {"calinski_harabasz_score", "variance_ratio"}, max, false,
+                   "between-cluster over within-cluster dispersion, each per degree of freedom",
+                   [](D d) { return calinski_harabasz(d.rows); }),
+        clustering("inertia", {"sse", "within_cluster_sum_of_squares"}, min, false,
+                   "sum of squared distances of the rows to their cluster's mean",
+                   [](D d) { return inertia(d.rows); }),
+        clustering("adjusted_rand", {"adjusted_rand_score", "ari"}, max, true,
+                   "agreement of clusters and true classes over pairs of rows, 0 by chance, 1 identical",
+                   [](D d) { return adjusted_rand(d.labels_true, d.rows.labels); }),
+        clustering("normalized_mutual_info", {"normalized_mutual_info_score", "nmi"}, max, true,
+                   "mutual information of clusters and classes over the mean of their entropies",
+                   [](D d) { return normalized_mutual_info(d.labels_true, d.rows.labels); }),
+        clustering("homogeneity", {"homogeneity_score"}, max, true, "1 when each cluster holds one class only",
+                   [](D d) { return homogeneity_completeness_v(d.labels_true, d.rows.labels).homogeneity; }),
+        clustering("completeness", {"completeness_score"}, max, true, "1 when each class is in one cluster only",
+                   [](D d) { return homogeneity_completeness_v(d.labels_true, d.rows.labels).completeness; }),
+        clustering("v_measure", {"v_measure_score"}, max, true, "harmonic mean of homogeneity and completeness",
+                   [](D d) { return homogeneity_completeness_v(d.labels_true, d.rows.labels).v_measure; }),
+    };
+}
+
 std::vector<MetricSpec> declare() {
     constexpr auto max = Direction::maximize;
     constexpr auto min = Direction::minimize;
@@ -139,6 +184,7 @@ std::vector<MetricSpec> declare() {
         m.doc = doc;
         v.push_back(std::move(m));
     }
+    for (auto& m : clustering_metrics()) v.push_back(std::move(m));
     v.push_back(regression("mape", {"mean_absolute_percentage_error", "neg_mean_absolute_percentage_error"}, min,
                            "mean absolute percentage error, as a fraction",
                            [](const ValueData& d) { return mape(d.y_true, d.y_pred); }));
@@ -163,7 +209,8 @@ std::string valid_list(std::optional<Task> task) {
     if (task) return "valid " + std::string(to_string(*task)) + " metrics: " + join(metric_names(task));
     return "valid metrics: " + join(metric_names(Task::classification)) + " (classification); " +
            join(metric_names(Task::regression)) + " (regression); " + join(metric_names(Task::recommendation)) +
-           " (recommendation); " + join(metric_names(Task::text_classification)) + " (text_classification)";
+           " (recommendation); " + join(metric_names(Task::text_classification)) + " (text_classification); " +
+           join(metric_names(Task::clustering)) + " (clustering)";
 }
 
 // find_metric with `context` ("objective 'x'") put before every message.
@@ -297,6 +344,7 @@ std::vector<std::string> default_metrics(Task task) {
     if (task == Task::classification) return {"accuracy", "precision", "recall", "f1", "auc", "log_loss"};
     if (task == Task::recommendation)
         return {"hr@10", "ndcg@10", "precision@10", "recall@10", "map@10", "mrr", "coverage@10"};
+    if (task == Task::clustering) return {"silhouette", "davies_bouldin", "calinski_harabasz", "inertia"};
     if (task == Task::text_classification)
         return {"subset_accuracy", "micro_f1", "micro_precision", "micro_recall", "macro_f1", "samples_f1",
                 "hamming_loss"};
@@ -353,6 +401,21 @@ Json evaluate(Task task, const std::vector<std::string>& names, std::span<const 
     return evaluate_classification(names, t, p, proba, k, skipped);
 }
 
+Json evaluate_clustering(const std::vector<std::string>& names, const ClusterData& data,
+                         std::vector<std::string>* skipped) {
+    auto selected = select(Task::clustering, names);
+    if (!data.labels_true.empty()) check_same_length(data.labels_true.size(), data.rows.labels.size());
+    Json out = Json::object();
+    for (const auto* m : selected) {
+        if (m->needs_target && data.labels_true.empty()) {
+            if (skipped) skipped->push_back(m->name);
+            continue;
+        }
+        out[m->name] = value_json(m->score_clusters(data));
+    }
+    return out;
+}
+
 Objective resolve_objective(std::string_view text, std::optional<Task> task) {
     Parsed p = parse_objective(text);
     std::string context = "objective '" + std::string(trim(text)) + "'";
@@ -376,7 +439,8 @@ Objective resolve_objective(std::string_view text, std::optional<Task> task) {
 void check_objective(std::string_view text) {
     Parsed p = parse_objective(text);
     std::string context = "objective '" + std::string(trim(text)) + "'";
-    for (Task t : {Task::classification, Task::regression, Task::recommendation, Task::text_classification}) {
+    for (Task t : {Task::classification, Task::regression, Task::recommendation, Task::text_classification,
+                   Task::clustering}) {
         try {
             lookup(p.name, t, context);
             return;

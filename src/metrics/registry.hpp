@@ -27,6 +27,7 @@
 
 #include "common/registry.hpp"
 #include "common/task.hpp"
+#include "metrics/clustering.hpp"
 #include "metrics/metrics.hpp"
 
 namespace hone::metrics {
@@ -53,6 +54,18 @@ struct ValueData {
     std::span<const double> y_pred;
 };
 
+// What a clustering metric is computed from: the rows and their clusters, and
+// for the external metrics the true classes (empty when there is no target).
+// The silhouette is exact up to silhouette_sample rows, on a seeded sample of
+// that many above.
+struct ClusterData {
+    ClusterRows rows;
+    std::span<const int> labels_true;
+    std::size_t silhouette_sample = 10000;
+    std::uint64_t seed = 42;
+    unsigned threads = 0;
+};
+
 struct MetricSpec {
     std::string name;                  // canonical, the key in results
     std::vector<std::string> aliases;  // within this metric's task
@@ -62,6 +75,8 @@ struct MetricSpec {
     std::string doc;                   // one line
     std::function<double(const LabelData&)> score_labels;  // classification metrics
     std::function<double(const ValueData&)> score_values;  // regression metrics
+    std::function<double(const ClusterData&)> score_clusters;  // clustering metrics
+    bool needs_target = false;  // clustering: compares with true classes (external)
 };
 
 // Every metric by name. One alias may belong to a metric of each task
@@ -87,7 +102,8 @@ std::string metric_key(std::string_view name, std::optional<Task> task = std::nu
 
 // Metrics reported when a job lists none: accuracy, precision, recall, f1, auc,
 // log_loss for classification (the last two only with probabilities); rmse, mse,
-// mae, r2 for regression.
+// mae, r2 for regression; silhouette, davies_bouldin, calinski_harabasz, inertia
+// for clustering (the external metrics are added by whoever has a target).
 std::vector<std::string> default_metrics(Task task);
 
 // {name: value} in the order asked (duplicates once, under the canonical name);
@@ -108,6 +124,11 @@ Json evaluate_regression(const std::vector<std::string>& names, std::span<const 
 Json evaluate(Task task, const std::vector<std::string>& names, std::span<const double> y_true,
               std::span<const double> y_pred, std::span<const double> proba = {}, int num_classes = 0,
               std::vector<std::string>* skipped = nullptr);
+
+// Clustering metrics of `data` by name, as evaluate_classification; an external
+// metric is left out (and named in `skipped`) when there are no true classes.
+Json evaluate_clustering(const std::vector<std::string>& names, const ClusterData& data,
+                         std::vector<std::string>* skipped = nullptr);
 
 // A metric to optimize and which way.
 struct Objective {

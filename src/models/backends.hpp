@@ -13,6 +13,7 @@ std::vector<AlgorithmSpec> svm_algorithms();      // models/svm/ (LIBSVM)
 std::vector<AlgorithmSpec> torch_algorithms();    // models/torch/ (libtorch: mlp)
 std::vector<AlgorithmSpec> recommender_algorithms();  // models/recommender_models.cpp (ncf, gmf, popularity)
 std::vector<AlgorithmSpec> text_algorithms();     // models/text/ (LIBLINEAR, fastText: tfidf_linear, fasttext)
+std::vector<AlgorithmSpec> cluster_algorithms();  // models/cluster/ (kmeans, minibatch_kmeans, dbscan, agglomerative)
 
 // The version of the library each backend links, "2.0.3".
 std::string xgboost_version();    // models/xgboost/

@@ -43,7 +43,7 @@ const Registry<AlgorithmSpec>& algorithm_registry() {
     static const Registry<AlgorithmSpec> registry("algorithm", "unknown_algorithm", [] {
         std::vector<AlgorithmSpec> out;
         for (auto part : {xgboost_algorithms(), linear_algorithms(), svm_algorithms(), torch_algorithms(),
-                          recommender_algorithms(), text_algorithms()})
+                          recommender_algorithms(), text_algorithms(), cluster_algorithms()})
             for (auto& a : part) out.push_back(std::move(a));
         return out;
     }());
@@ -221,6 +221,7 @@ ResolvedParams resolve_params(const AlgorithmSpec& algo, const Json& given, bool
 std::string kind_of(const AlgorithmSpec& algo) {
     if (algo.make_recommender) return "a recommender";
     if (algo.make_text_classifier) return "a text classifier";
+    if (algo.make_clusterer) return "a clusterer";
     return "a classifier or regressor";
 }
 
@@ -245,7 +246,14 @@ std::unique_ptr<TextClassifier> make_text_classifier(const AlgorithmSpec& algo, 
     return algo.make_text_classifier(std::move(config));
 }
 
+std::unique_ptr<Clusterer> make_clusterer(const AlgorithmSpec& algo, EstimatorConfig config) {
+    if (!algo.make_clusterer) wrong_kind(algo, "a clusterer");
+    if (algo.check) algo.check(config.params, config.task);
+    return algo.make_clusterer(std::move(config));
+}
+
 std::unique_ptr<Estimator> make_estimator(const AlgorithmSpec& algo, EstimatorConfig config) {
+    if (algo.make_clusterer && config.task == Task::clustering) return make_clusterer(algo, std::move(config));
     if (!algo.make) wrong_kind(algo, "a classifier or regressor");
     if (config.task == Task::classification && config.num_classes < 2)
         throw Error(ErrorKind::data, "single_class", "a classifier needs at least two classes in the training data");

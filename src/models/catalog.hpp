@@ -12,6 +12,7 @@
 
 #include "common/registry.hpp"
 #include "models/estimator.hpp"
+#include "models/cluster/clusterer.hpp"
 #include "models/recommender.hpp"
 #include "models/text_classifier.hpp"
 
@@ -60,12 +61,14 @@ struct AlgorithmSpec {
     bool iterative = false;              // trains in rounds; early stopping applies
     bool quantizable = false;            // Estimator::quantize stores its weights at int8/float16
     bool checkpoints = false;            // trains by epochs and honours EstimatorConfig::checkpoints
-    // Exactly one of the three factories is set, by what the algorithm learns
-    // from: a feature matrix (classification, regression), interactions
-    // (recommendation) or texts (text_classification).
+    // Exactly one of the four factories is set, by what the algorithm learns
+    // from: a feature matrix with a target (classification, regression),
+    // interactions (recommendation), texts (text_classification) or a feature
+    // matrix alone (clustering).
     std::function<std::unique_ptr<Estimator>(EstimatorConfig)> make;
     std::function<std::unique_ptr<Recommender>(EstimatorConfig)> make_recommender;
     std::function<std::unique_ptr<TextClassifier>(EstimatorConfig)> make_text_classifier;
+    std::function<std::unique_ptr<Clusterer>(EstimatorConfig)> make_clusterer;
     // Checks of resolved parameters together with the task, which no single
     // parameter's range can say (mlp: a loss_function that does not fit the task);
     // throws hone::Error(validation). Empty when there are none.
@@ -122,13 +125,15 @@ struct ResolvedParams {
 ResolvedParams resolve_params(const AlgorithmSpec& algo, const Json& given, bool strict);
 
 // Builds an estimator for a resolved configuration (after the algorithm's `check`).
+// A clusterer is an estimator too: this makes one for prediction from a saved model.
 std::unique_ptr<Estimator> make_estimator(const AlgorithmSpec& algo, EstimatorConfig config);
 // The same for recommenders and text classifiers. Each throws
 // hone::Error(validation, "unsupported_task") when the algorithm learns from
 // something else (make_estimator on ncf: "ncf is a recommender ...").
 std::unique_ptr<Recommender> make_recommender(const AlgorithmSpec& algo, EstimatorConfig config);
 std::unique_ptr<TextClassifier> make_text_classifier(const AlgorithmSpec& algo, EstimatorConfig config);
-// "a classifier or regressor", "a recommender", "a text classifier": what the
+std::unique_ptr<Clusterer> make_clusterer(const AlgorithmSpec& algo, EstimatorConfig config);
+// "a classifier or regressor", "a recommender", "a text classifier", "a clusterer": what the
 // algorithm is, by the factory it has.
 std::string kind_of(const AlgorithmSpec& algo);
 

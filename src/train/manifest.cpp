@@ -20,7 +20,7 @@ ManifestModel model_of(const Json& manifest) {
     const std::string task = manifest.at("task").get<std::string>();
     bool known = false;
     for (auto t : {models::Task::classification, models::Task::regression, models::Task::recommendation,
-                   models::Task::text_classification})
+                   models::Task::text_classification, models::Task::clustering})
         if (task == models::to_string(t)) {
             m.config.task = t;
             known = true;

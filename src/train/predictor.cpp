@@ -108,14 +108,18 @@ Predictions LoadedModel::predict(const data::Matrix& x) const {
     require_predictor();
     Predictions out;
     bool classification = estimator_->config().task == models::Task::classification;
+    bool clustering = estimator_->config().task == models::Task::clustering;
     // Classes and probabilities in one call: tree models derive one from the other.
     models::Prediction both = estimator_->predict_with_proba(x);
     const std::vector<double>& raw = both.values;
-    for (const auto& c : manifest_["classes"]) out.classes.push_back(c.get<std::string>());
+    if (!clustering)  // a clusterer's classes are its target's, which it does not predict
+        for (const auto& c : manifest_["classes"]) out.classes.push_back(c.get<std::string>());
     out.values.reserve(raw.size());
     for (double v : raw) {
         if (classification)
             out.values.push_back(label_json(out.classes[static_cast<std::size_t>(v)], target_type_));
+        else if (clustering)  // a cluster index, -1 for noise
+            out.values.push_back(static_cast<int>(v));
         else
             out.values.push_back(v);
     }
@@ -128,8 +132,43 @@ Predictions LoadedModel::predict(const data::Matrix& x) const {
     return out;
 }
 
+// A clusterer's metrics on new rows: the internal ones on the rows it assigns
+// to a cluster, and with the target column (when the rows have it) the
+// external ones against it.
+Json LoadedModel::evaluate_clusters(const data::Frame& frame, const std::vector<std::string>& metric_names) const {
+    data::Matrix x = pre_.transform(frame);
+    std::vector<double> predicted = estimator_->predict(x);
+    std::vector<int> labels, kept_labels, truth;
+    std::vector<double> kept;
+    for (std::size_t r = 0; r < predicted.size(); ++r) {
+        labels.push_back(static_cast<int>(predicted[r]));
+        if (labels.back() < 0) continue;
+        kept_labels.push_back(labels.back());
+        kept.insert(kept.end(), x.data.begin() + r * x.cols, x.data.begin() + (r + 1) * x.cols);
+    }
+    std::string target = entry_.metadata.value("target", std::string());
+    const data::Column* column = target.empty() ? nullptr : frame.find(target);
+    std::vector<std::string> names = metric_names.empty() ? metrics::default_metrics(models::Task::clustering) : metric_names;
+    if (column) {
+        std::vector<std::string> texts;
+        for (std::size_t r = 0; r < column->size(); ++r) texts.push_back(column->is_null(r) ? "" : column->to_text(r));
+        std::vector<std::string> sorted = texts;
+        std::sort(sorted.begin(), sorted.end());
+        for (const auto& t : texts) truth.push_back(static_cast<int>(std::lower_bound(sorted.begin(), sorted.end(), t) - sorted.begin()));
+        if (metric_names.empty())
+            for (const auto& m : metrics::metrics())
+                if (m.needs_target && m.task == models::Task::clustering) names.push_back(m.name);
+    }
+    Json internal = metrics::evaluate_clustering(names, {{kept, kept_labels.size(), x.cols, kept_labels}});
+    Json external = column ? metrics::evaluate_clustering(names, {{{}, labels.size(), 0, labels}, truth}) : Json::object();
+    for (auto it = external.begin(); it != external.end(); ++it)
+        if (metrics::find_metric(it.key(), models::Task::clustering).needs_target) internal[it.key()] = it.value();
+    return Json{{"metrics", internal}, {"rows", frame.rows()}, {"target", column ? Json(target) : Json()}};
+}
+
 Json LoadedModel::evaluate(const data::Frame& frame, const std::vector<std::string>& metric_names) const {
     require_predictor();
+    if (estimator_->config().task == models::Task::clustering) return evaluate_clusters(frame, metric_names);
     std::string target = entry_.metadata.value("target", std::string());
     const data::Column* column = frame.find(target);
     if (!column)

@@ -53,7 +53,9 @@ public:
     // target column the model was trained on. `metric_names` empty = the task's
     // defaults. Rows whose target is null are left out; a class the model never
     // saw is hone::Error(data, "unknown_class") naming the row and the value.
-    // Answers {"metrics": {...}, "rows": n, "target": name}.
+    // Answers {"metrics": {...}, "rows": n, "target": name}. A clusterer is
+    // measured by the clustering metrics (the external ones when the rows hold
+    // its target column; target null otherwise).
     Json evaluate(const data::Frame& frame, const std::vector<std::string>& metric_names) const;
 
     const registry::ModelEntry& entry() const { return entry_; }
@@ -75,6 +77,7 @@ private:
     std::unique_ptr<ServedText> text_;
     std::vector<std::string> text_features_;
     Predictions predict_text(const data::Frame& frame) const;
+    Json evaluate_clusters(const data::Frame& frame, const std::vector<std::string>& metric_names) const;
     registry::ModelEntry entry_;
     Json manifest_;
     data::Preprocessor pre_;

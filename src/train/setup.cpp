@@ -8,6 +8,7 @@
 #include "common/sha256.hpp"
 #include "common/text.hpp"
 #include "data/source.hpp"
+#include "train/cluster_training.hpp"
 #include "train/early_stopping.hpp"
 
 namespace hone::train {
@@ -16,6 +17,7 @@ const models::AlgorithmSpec& algorithm_of(const lang::ModelSpec& model, std::str
     if (!model.algorithm.empty()) return models::find_algorithm(model.algorithm, task_of_type(model.type));
     if (model.type == "recommender") return models::find_algorithm("ncf");
     if (model.type == "text_classifier") return models::find_algorithm("tfidf_linear");
+    if (model.type == "clusterer") return models::find_algorithm("kmeans");
     const bool pytorch = framework == "pytorch" || model.engine == "pytorch";
     return models::find_algorithm(pytorch ? "mlp" : "random_forest");
 }
@@ -30,6 +32,7 @@ std::optional<models::Task> task_of_type(std::string_view type) {
     if (type == "regressor") return models::Task::regression;
     if (type == "recommender") return models::Task::recommendation;
     if (type == "text_classifier") return models::Task::text_classification;
+    if (type == "clusterer") return models::Task::clustering;
     return std::nullopt;
 }
 
@@ -38,13 +41,16 @@ models::Task task_for(const lang::ModelSpec& model, const models::AlgorithmSpec&
     if (!from_type)
         throw Error(ErrorKind::validation, "unsupported_model_type",
                     "model \"" + model.name + "\" has type " + model.type +
-                        ", which hone does not train yet; use classifier, regressor, recommender or text_classifier");
+                        ", which hone does not train yet; use classifier, regressor, clusterer, recommender or "
+                        "text_classifier");
     auto implied = models::task_implied_by(model.algorithm);
     if (implied && *implied != *from_type)
         throw Error(ErrorKind::validation, "task_mismatch",
                     "algorithm " + model.algorithm + " is a " +
-                        (*implied == models::Task::classification ? "classifier" : "regressor") + ", but model \"" +
-                        model.name + "\" has type " + model.type);
+                        (*implied == models::Task::classification ? "classifier"
+                         : *implied == models::Task::clustering   ? "clusterer"
+                                                                  : "regressor") +
+                        ", but model \"" + model.name + "\" has type " + model.type);
     const bool matrix_task = *from_type == models::Task::classification || *from_type == models::Task::regression;
     if (!algo.supports(*from_type))
         throw Error(ErrorKind::validation, "unsupported_task",
@@ -226,6 +232,11 @@ TrainingSetup prepare_training(const lang::JobFile& file, const lang::TrainingSp
     data::Frame frame = data::load_dataset(s.dataset, options.load);
     for (const auto& w : frame.warnings()) s.warnings.push_back(w.message);
     s.provenance = provenance_of(spec, s.dataset, frame);
+    if (s.task == models::Task::clustering) {
+        stage("preprocessing");
+        prepare_clusters(s, std::move(frame), options.load.threads);
+        return s;
+    }
     s.features = checked_features(spec, s.dataset, frame);
     s.target = encode_target(frame.at(spec.target), s.classification());
     if (s.target.dropped_nulls > 0) {
@@ -319,6 +330,11 @@ models::Callbacks round_callbacks(const lang::TrainingSpec& spec, const models::
     return callbacks;
 }
 
+const Json& reported_metrics(const TrainingSetup& setup, const FitResult& fit) {
+    if (setup.task == models::Task::clustering || !setup.parts.test.empty()) return fit.test_metrics;
+    return fit.validation_metrics;
+}
+
 FitResult fit_model(const TrainingSetup& s, const Json& hyperparameters, const FitHooks& hooks, const FoldData* fold) {
     FitResult out;
     FitConfig fit = fit_config(s, hyperparameters, hooks);
@@ -332,6 +348,13 @@ FitResult fit_model(const TrainingSetup& s, const Json& hyperparameters, const F
     bool has_validation = !y_valid.empty();
 
     models::EstimatorConfig& config = fit.config;
+    if (s.task == models::Task::clustering) {
+        models::Callbacks callbacks;
+        callbacks.cancelled = hooks.cancelled;
+        if (hooks.on_fit_start) hooks.on_fit_start();
+        fit_clusters(s, config, callbacks, out);
+        return out;
+    }
     config.num_classes = s.num_classes();
     out.estimator = models::make_estimator(*s.algo, config);
 

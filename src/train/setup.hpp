@@ -74,6 +74,10 @@ struct TrainingSetup : JobBasis {
     data::Matrix x_train, x_valid, x_test;
     std::vector<float> y_train, y_valid, y_test;
     std::vector<FoldData> folds;  // only when prepared with cv_folds > 1
+    // Clustering (cluster_training.hpp): every row is in the training part and
+    // x_train, y_train holds the target's class per row (-1: none) or nothing,
+    // and these are the rows as loaded, for the cluster profiles.
+    std::shared_ptr<const data::Frame> clustered_rows;
 
     bool classification() const { return task == models::Task::classification; }
     int num_classes() const { return classification() ? static_cast<int>(target.classes.size()) : 0; }
@@ -144,7 +148,14 @@ struct FitResult {
     Json history = Json::array();  // [{"round": r, "metrics": {...}}, ...]
     Json warnings = Json::array();
     bool stopped_by_hook = false;
+    // A clusterer's: n_clusters, cluster sizes, noise, profiles, the fit's summary.
+    Json clustering;
 };
+
+// The metrics a result and a registry entry report: the test split's, or the
+// validation split's when there is no test split; a clusterer's, on the rows
+// clustered.
+const Json& reported_metrics(const TrainingSetup& setup, const FitResult& fit);
 
 // Fits `hyperparameters` (merged over setup.given_params) on the setup's training
 // rows, early-stopping on validation as the spec says, and evaluates on validation

@@ -83,7 +83,7 @@ registry::ModelEntry register_trained(registry::Store& store, const TrainingSetu
     entry.algorithm = algo.name;
     entry.framework = spec.framework;
     entry.task = std::string(models::to_string(setup.task));
-    entry.metrics = setup.parts.test.empty() ? fit.validation_metrics : fit.test_metrics;
+    entry.metrics = reported_metrics(setup, fit);
     entry.validation_metrics = fit.validation_metrics;
     entry.hyperparameters = fit.params;
     entry.metadata = Json{{"training_job", spec.name},
@@ -94,6 +94,7 @@ registry::ModelEntry register_trained(registry::Store& store, const TrainingSetu
                           {"preprocessing", setup.pre.to_json()},
                           {"objective", spec.objective},
                           {"provenance", setup.provenance}};
+    if (!fit.clustering.is_null()) entry.metadata["clustering"] = fit.clustering;
     if (!spec.metadata.empty()) entry.metadata["job_metadata"] = spec.metadata;
     for (auto it = extra_metadata.begin(); it != extra_metadata.end(); ++it) entry.metadata[it.key()] = it.value();
     entry.feature_count = static_cast<int>(setup.pre.output_size());
@@ -117,6 +118,7 @@ public:
         const std::string& type = file_.find_model(spec_.model)->type;
         if (type == "recommender") return execute_recommender();
         if (type == "text_classifier") return execute_text();
+        if (type == "clusterer" && spec_.cv > 1) warn("'cv' is not used by clusterers: they are measured on the rows they cluster");
         PrepareOptions prepare = prepare_options();
         prepare.cv_folds = spec_.cv;
         TrainingSetup setup = prepare_training(file_, spec_, prepare);
@@ -129,6 +131,7 @@ public:
         FitResult fit = fit_reporting_rounds(setup);
         progress("evaluating");
         if (fit.estimator->iterative()) log_kept_round(fit.history, fit.estimator->best_iteration());
+        if (!fit.clustering.is_null()) log_clusters(fit.clustering);
 
         for (const auto& name : fit.ignored)
             warn(ignored_param_warning(*setup.algo, name));
@@ -155,6 +158,11 @@ private:
         prepare.load = {options_.context.threads, options_.context.postgres_url};
         prepare.on_stage = [this](const std::string& stage) { progress(stage); };
         return prepare;
+    }
+
+    void log_clusters(const Json& c) {
+        log_.info("found " + c["n_clusters"].dump() + " clusters of " + c["cluster_sizes"].dump() + " rows; " +
+                  c["noise"].dump() + " rows of noise");
     }
 
     void log_kept_round(const Json& history, int best_round) {
@@ -316,7 +324,7 @@ private:
 
     Json cross_validate_if_asked(const TrainingSetup& setup) {
         Json cross_validation;
-        if (spec_.cv > 1) {
+        if (spec_.cv > 1 && setup.task != models::Task::clustering) {
             progress("cross-validating");
             log_.info("cross-validating over " + std::to_string(spec_.cv) + " folds");
             FitHooks fold_hooks;
@@ -379,7 +387,7 @@ private:
     }
 
     Json describe_result(const TrainingSetup& setup, const FitResult& fit) {
-        Json reported = setup.parts.test.empty() ? fit.validation_metrics : fit.test_metrics;
+        const Json& reported = reported_metrics(setup, fit);
         Json importances = Json::object();
         auto imp = fit.estimator->feature_importances();
         for (std::size_t i = 0; i < imp.size() && i < setup.pre.feature_names().size(); ++i)
@@ -415,6 +423,7 @@ private:
         if (setup.classification()) result["classes"] = setup.target.classes;
         result["feature_importances"] = importances;
         result["history"] = with_round_usage(fit.history);
+        if (!fit.clustering.is_null()) result["clustering"] = fit.clustering;
         return result;
     }
 

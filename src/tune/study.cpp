@@ -68,7 +68,9 @@ public:
         for (const auto& n : sampler_->notes()) notes_.push_back(n);
         pruner_ = make_pruner(spec.pruner, direction_);
         round_key_ = train::round_key(objective_.metric, setup.task);
-        if (spec.pruner != "none" && spec.cv > 1) {
+        if (spec.cv > 1 && setup.task == models::Task::clustering)
+            notes_.push_back("'cv' is not used by clusterers: each trial is measured on the rows it clusters");
+        if (spec.pruner != "none" && cross_validates()) {
             notes_.push_back("pruning is off under cross-validation: rounds of different folds do not compare");
             pruner_ = make_pruner("none", direction_);
         } else if (spec.pruner != "none" && !setup.algo->iterative) {
@@ -146,8 +148,8 @@ public:
         r["study_id"] = run_.id;
         r["objective"] = Json{{"metric", objective_.metric},
                               {"direction", direction_ == Direction::maximize ? "maximize" : "minimize"},
-                              {"split", spec_.cv > 1 ? "cv" : (setup_.y_valid.empty() ? "test" : "validation")}};
-        if (spec_.cv > 1) r["cv"] = spec_.cv;
+                              {"split", split_name()}};
+        if (cross_validates()) r["cv"] = spec_.cv;
         r["completed_trials"] = ok;
         r["pruned_trials"] = pruned;
         r["failed_trials"] = failed;
@@ -182,6 +184,14 @@ public:
     }
 
     bool cancelled() const { return cancelled_; }
+
+    bool cross_validates() const { return spec_.cv > 1 && setup_.task != models::Task::clustering; }
+
+    // Where trials are scored: a clusterer on the rows it clusters.
+    const char* split_name() const {
+        if (setup_.task == models::Task::clustering) return "clustered";
+        return cross_validates() ? "cv" : (setup_.y_valid.empty() ? "test" : "validation");
+    }
     const Json& warnings() const { return warnings_; }
 
 private:
@@ -325,7 +335,7 @@ private:
         }
         TrialOutcome out;
         try {
-            if (spec_.cv > 1) return run_cv_trial(params);
+            if (cross_validates()) return run_cv_trial(params);
             train::FitHooks hooks;
             hooks.threads = threads_per_trial_;
             hooks.cancelled = options_.context.cancelled;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <map>
 #include <random>
 
@@ -192,6 +193,31 @@ TEST(Cli, TrainPredictAndListTheRegistry) {
     auto unknown = run("runs logs run_nope", home.env());
     EXPECT_EQ(unknown.code, 1);
     EXPECT_NE(unknown.out.find("error: no run 'run_nope'"), std::string::npos) << unknown.out;
+}
+
+// The segmentation example: k-means trained from its job, its clusters shown,
+// registered, and every customer assigned to the cluster the training found.
+TEST(Cli, ClusterTheSegmentsExampleAndAssignItsCustomers) {
+    Home home;
+    auto t = run("train --json -q " + source("examples/segments/segments.n3") + " kmeans_segments", home.env());
+    ASSERT_EQ(t.code, 0) << t.out;
+    auto result = nlohmann::json::parse(t.stdout_);
+    EXPECT_EQ(result["task"], "clustering");
+    EXPECT_EQ(result["clustering"]["n_clusters"], 4);
+    EXPECT_GT(result["metrics"]["silhouette"].get<double>(), 0.5);
+    std::string key = result["registry_key"];
+    auto p = run("predict " + key + " --input " + source("examples/segments/customers.csv"), home.env());
+    ASSERT_EQ(p.code, 0) << p.out;
+    EXPECT_EQ(p.out.substr(0, p.out.find('\n')), "prediction");
+    std::vector<std::size_t> sizes(4, 0);
+    std::istringstream lines(p.out.substr(p.out.find('\n') + 1));
+    for (std::string line; std::getline(lines, line);) ++sizes.at(std::stoul(line));
+    EXPECT_EQ(nlohmann::json(sizes), result["clustering"]["cluster_sizes"]);
+
+    auto text = run("train " + source("examples/segments/segments.n3") + " unusual_customers", home.env());
+    ASSERT_EQ(text.code, 0) << text.out;
+    EXPECT_NE(text.out.find("  cluster         rows     share\n"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("  noise "), std::string::npos) << text.out;
 }
 
 // The mlp through the whole program: a job in the N3 language with the job

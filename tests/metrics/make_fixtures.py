@@ -237,6 +237,63 @@ def sum_cases():
     return cases
 
 
+def clustering_case(name, x, labels, labels_true, note):
+    x = np.asarray(x, dtype=np.float64)
+    labels = np.asarray(labels, dtype=np.int64)
+    labels_true = np.asarray(labels_true, dtype=np.int64)
+    means = {c: x[labels == c].mean(axis=0) for c in np.unique(labels)}
+    centers = np.array([means[c] for c in labels]).reshape(x.shape)
+    h, c, v = skm.homogeneity_completeness_v_measure(labels_true, labels)
+    expected = {
+        "silhouette": undefined_is_none(lambda: skm.silhouette_score(x, labels)),
+        "davies_bouldin": undefined_is_none(lambda: skm.davies_bouldin_score(x, labels)),
+        "calinski_harabasz": undefined_is_none(lambda: skm.calinski_harabasz_score(x, labels)),
+        "inertia": float(np.sum((x - centers) ** 2)),
+        "adjusted_rand": float(skm.adjusted_rand_score(labels_true, labels)),
+        "normalized_mutual_info": float(skm.normalized_mutual_info_score(labels_true, labels)),
+        "homogeneity": float(h),
+        "completeness": float(c),
+        "v_measure": float(v),
+    }
+    return {"name": name, "note": note, "rows": x.shape[0], "cols": x.shape[1], "x": x.ravel().tolist(),
+            "labels": labels.tolist(), "labels_true": labels_true.tolist(), "expected": expected}
+
+
+def clustering_cases():
+    # Inputs and scikit-learn's internal (silhouette, ...) and external
+    # (adjusted Rand, ...) clustering metrics; inertia is NumPy's sum of squared
+    # distances to each cluster's mean.
+    from sklearn.datasets import make_blobs
+    cases = []
+    x, y = make_blobs(n_samples=60, centers=3, n_features=2, random_state=1)
+    pred = y.copy()
+    pred[:5] = (pred[:5] + 1) % 3
+    cases.append(clustering_case("blobs_3", x, pred, y, "60 rows, 3 blobs, five rows in the wrong cluster"))
+    x, y = make_blobs(n_samples=150, centers=4, n_features=4, cluster_std=2.0, random_state=2)
+    pred = y.copy()
+    pred[::7] = -1
+    cases.append(clustering_case("noise_label", x, pred, y, "150 rows, every 7th labelled -1 (noise) "
+                                 "as one more label"))
+    rng = np.random.RandomState(3)
+    x = rng.normal(0, 1, (300, 3))
+    cases.append(clustering_case("more_clusters_than_classes", x, rng.randint(0, 5, 300) * 10,
+                                 rng.randint(0, 3, 300), "random labels 0, 10, ..., 40 against 3 classes"))
+    x = rng.normal(0, 1, (20, 2))
+    cases.append(clustering_case("one_cluster", x, [7] * 20, rng.randint(0, 2, 20),
+                                 "a single cluster: internal metrics undefined (null)"))
+    x = rng.normal(0, 1, (6, 2))
+    cases.append(clustering_case("singletons", x, list(range(6)), [0, 0, 1, 1, 2, 2],
+                                 "every row its own cluster: internal metrics undefined"))
+    x, y = make_blobs(n_samples=1200, centers=6, n_features=3, cluster_std=1.5, random_state=4)
+    pred = y.copy()
+    flip = rng.rand(1200) < 0.1
+    pred[flip] = rng.randint(0, 6, flip.sum())
+    cases.append(clustering_case("large_6", x, pred, y, "1200 rows, 6 blobs, 10% relabelled at random"))
+    cases.append(clustering_case("renamed", x[:100], (y[:100] + 3) % 6, y[:100],
+                                 "the true classes renamed: external metrics 1"))
+    return cases
+
+
 def main():
     out = {
         "generator": "tests/metrics/make_fixtures.py",
@@ -245,6 +302,7 @@ def main():
         "classification": classification_cases(),
         "regression": regression_cases(),
         "sums": sum_cases(),
+        "clustering": clustering_cases(),
     }
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures.json")
     with open(path, "w") as f:

@@ -95,6 +95,9 @@ const std::string kTextList =
     "subset_accuracy, micro_f1, micro_precision, micro_recall, macro_f1, macro_precision, macro_recall, samples_f1, "
     "samples_precision, samples_recall, hamming_loss, label_precision@k";
 const std::string kRegressionList = "rmse, mse, mae, r2, mape";
+const std::string kClusteringList =
+    "silhouette, davies_bouldin, calinski_harabasz, inertia, adjusted_rand, normalized_mutual_info, homogeneity, "
+    "completeness, v_measure";
 
 }  // namespace
 
@@ -170,6 +173,69 @@ TEST(MetricFixtures, PairwiseSumIsNumpysBitForBit) {
         SCOPED_TRACE(values.size());
         EXPECT_EQ(hm::pairwise_sum(values), c.at("sum").get<double>());
     }
+}
+
+// Equal within `relative` (absolute near zero); null expects NaN.
+::testing::AssertionResult within(const Json& actual, const Json& expected, double relative) {
+    if (actual.is_null() || expected.is_null()) return matches_json(actual, expected);
+    double got = actual.get<double>(), want = expected.get<double>();
+    if (std::abs(got - want) <= relative * std::max(1.0, std::abs(want))) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << std::setprecision(17) << "got " << got << ", scikit-learn " << want;
+}
+
+TEST(MetricFixtures, ClusteringMatchesScikitLearn) {
+    ASSERT_GE(fixtures().at("clustering").size(), 7u);
+    for (const auto& c : fixtures().at("clustering")) {
+        SCOPED_TRACE(c.at("name").get<std::string>());
+        auto x = c.at("x").get<std::vector<double>>();
+        auto labels = c.at("labels").get<std::vector<int>>();
+        auto labels_true = c.at("labels_true").get<std::vector<int>>();
+        hm::ClusterData data{{x, c.at("rows").get<std::size_t>(), c.at("cols").get<std::size_t>(), labels}, labels_true};
+        Json all = hm::evaluate_clustering(hm::metric_names(Task::clustering), data);
+        ASSERT_EQ(all.size(), 9u);
+        for (const auto& [name, want] : c.at("expected").items()) {
+            // scikit-learn expands squared distances through BLAS for these two
+            // (see metrics/clustering.hpp); the rest repeat its arithmetic.
+            const double relative = name == "silhouette" || name == "davies_bouldin" ? 1e-10 : 1e-13;
+            EXPECT_TRUE(within(all.at(name), want, relative)) << name;
+        }
+    }
+}
+
+TEST(Clustering, ExternalMetricsNeedATargetAndAreSkippedWithout) {
+    std::vector<double> x{0, 0, 0, 1, 5, 5, 5, 6};
+    std::vector<int> labels{0, 0, 1, 1};
+    std::vector<std::string> skipped;
+    Json out = hm::evaluate_clustering({"silhouette", "ari", "v_measure_score"}, {{x, 4, 2, labels}}, &skipped);
+    EXPECT_NEAR(out.at("silhouette").get<double>(), 0.8585856960087929, 1e-12);
+    EXPECT_EQ(out.size(), 1u);
+    EXPECT_EQ(skipped, (std::vector<std::string>{"adjusted_rand", "v_measure"}));
+}
+
+TEST(Clustering, SilhouetteOnASeededSampleAboveItsSize) {
+    std::vector<double> x;
+    std::vector<int> labels;
+    for (int i = 0; i < 400; ++i) {
+        x.push_back(i % 2 * 10.0 + (i % 7) * 0.1);
+        labels.push_back(i % 2);
+    }
+    hm::ClusterRows rows{x, 400, 1, labels};
+    const double exact = hm::silhouette(rows), sampled = hm::silhouette(rows, 100, 7);
+    EXPECT_NEAR(sampled, exact, 0.01);
+    EXPECT_NE(sampled, exact);
+    EXPECT_EQ(sampled, hm::silhouette(rows, 100, 7, 1));  // the same draw, on one thread
+    EXPECT_EQ(hm::silhouette(rows, 0, 0, 1), hm::silhouette(rows, 0, 0, 2));
+}
+
+TEST(Clustering, AdjustedRandIsExactPastInt64Products) {
+    // 200,000 rows: tp * tn is about 1e20, beyond int64 (scikit-learn takes Python integers).
+    std::vector<int> t(200000), p(200000);
+    for (int i = 0; i < 200000; ++i) {
+        t[i] = i % 4;
+        p[i] = i % 8 == 7 ? (i + 1) % 4 : i % 4;
+    }
+    EXPECT_NEAR(hm::adjusted_rand(t, p), 0.7599966879377331, 1e-13);
+    EXPECT_EQ(hm::adjusted_rand(t, t), 1.0);
 }
 
 TEST(Classification, ZeroDivisionIsZeroNotACrash) {
@@ -307,7 +373,8 @@ TEST(Registry, UnknownNameListsTheValidOnesAndSuggests) {
               "unknown metric 'acuracy'; did you mean 'accuracy'?");
     EXPECT_EQ(code, "unknown_metric");
     EXPECT_EQ(hint, "valid metrics: " + kClassificationList + " (classification); " + kRegressionList + " (regression); " +
-                  kRecommendationList + " (recommendation); " + kTextList + " (text_classification)");
+                  kRecommendationList + " (recommendation); " + kTextList + " (text_classification); " +
+                      kClusteringList + " (clustering)");
     EXPECT_EQ(error_text([] { hm::find_metric("rsme", Task::regression); }, &code, &hint),
               "unknown metric 'rsme'; did you mean 'rmse'?");
     EXPECT_EQ(hint, "valid regression metrics: " + kRegressionList);
@@ -440,7 +507,8 @@ TEST(Objective, Errors) {
               "objective 'maximize_acuracy': unknown metric 'acuracy'; did you mean 'accuracy'?");
     EXPECT_EQ(code, "unknown_metric");
     EXPECT_EQ(hint, "valid metrics: " + kClassificationList + " (classification); " + kRegressionList + " (regression); " +
-                  kRecommendationList + " (recommendation); " + kTextList + " (text_classification)");
+                  kRecommendationList + " (recommendation); " + kTextList + " (text_classification); " +
+                      kClusteringList + " (clustering)");
     EXPECT_EQ(error_text([] { hm::resolve_objective("  "); }, &code), "empty objective");
     EXPECT_EQ(code, "invalid_objective");
     EXPECT_EQ(error_text([] { hm::resolve_objective("maximize_"); }, &code), "objective 'maximize_' names no metric");

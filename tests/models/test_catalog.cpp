@@ -24,7 +24,8 @@ TEST(Catalog, EveryAlgorithmOfTheSeedsIsThere) {
     for (const char* name : {"xgboost", "gradient_boosting", "lightgbm", "random_forest", "decision_tree",
                              "logistic_regression", "linear_svc", "svc", "svr", "linear_regression", "ridge",
                              "RandomForestClassifier", "GradientBoostingClassifier", "LogisticRegression",
-                             "LinearRegression", "DecisionTreeClassifier", "SVC", "XGBClassifier"})
+                             "LinearRegression", "DecisionTreeClassifier", "SVC", "XGBClassifier", "KMeans", "DBSCAN",
+                             "AgglomerativeClustering", "hierarchical"})
         EXPECT_NO_THROW(find_algorithm(name)) << name;
 }
 
@@ -35,7 +36,10 @@ TEST(Catalog, NamesAndParameterNamesAreUniqueAndDocumented) {
         for (const auto& alias : a.aliases) EXPECT_TRUE(names.insert(alias.name).second) << alias.name;
         EXPECT_FALSE(a.doc.empty()) << a.name;
         // Exactly one factory, by what the algorithm learns from.
-        EXPECT_EQ(int(bool(a.make)) + int(bool(a.make_recommender)) + int(bool(a.make_text_classifier)), 1) << a.name;
+        EXPECT_EQ(int(bool(a.make)) + int(bool(a.make_recommender)) + int(bool(a.make_text_classifier)) +
+                      int(bool(a.make_clusterer)),
+                  1)
+            << a.name;
         std::set<std::string> params;
         for (const auto& p : a.params) {
             EXPECT_TRUE(params.insert(p.name).second) << a.name << "." << p.name;
