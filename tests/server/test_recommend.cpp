@@ -66,11 +66,7 @@ protected:
 
     // The same request on both ports: the same status and document.
     static Reply on_both(const std::string& body, const std::string& model = "") {
-        Reply main = Client(server->port()).post(path(model.empty() ? *key : model), body);
-        Reply fast = Client(server->predict_port()).post(path(model.empty() ? *key : model), body);
-        EXPECT_EQ(fast.status, main.status) << body;
-        EXPECT_EQ(fast.body, main.body) << body;
-        return main;
+        return test_support::post_on_both_ports(*server, path(model.empty() ? *key : model), body);
     }
     static void expect_error(const std::string& body, int status, const std::string& code, const std::string& message,
                              const std::string& hint = "") {

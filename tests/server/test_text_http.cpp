@@ -65,13 +65,7 @@ protected:
     static std::string path() { return "/api/training/models/" + *key + "/predict"; }
 
     // The same request on both ports: the same status and document.
-    static Reply on_both(const std::string& body) {
-        Reply main = Client(server->port()).post(path(), body);
-        Reply fast = Client(server->predict_port()).post(path(), body);
-        EXPECT_EQ(fast.status, main.status) << body;
-        EXPECT_EQ(fast.body, main.body) << body;
-        return main;
-    }
+    static Reply on_both(const std::string& body) { return test_support::post_on_both_ports(*server, path(), body); }
 
     static test_support::TempDir* dir;
     static registry::Store* store;

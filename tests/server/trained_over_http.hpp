@@ -28,6 +28,16 @@ inline std::unique_ptr<server::Server> start_on_both_ports(registry::Store& stor
     return server;
 }
 
+// The same POST on the server's API port and its prediction port: the same
+// status and document from both; the API port's reply.
+inline Reply post_on_both_ports(const server::Server& server, const std::string& path, const std::string& body) {
+    Reply main = Client(server.port()).post(path, body);
+    Reply fast = Client(server.predict_port()).post(path, body);
+    EXPECT_EQ(fast.status, main.status) << body;
+    EXPECT_EQ(fast.body, main.body) << body;
+    return main;
+}
+
 struct TrainedOverHttp {
     std::vector<SseEvent> events;  // the run's, to its end
     Json result;                   // the finished run's result

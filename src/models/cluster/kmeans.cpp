@@ -397,6 +397,23 @@ public:
     }
 
 protected:
+    // What every k-means fit starts from: the number of clusters, the rows
+    // checked against it and centered on their column means (as
+    // scikit-learn: more precise distances), and those means, which keep()
+    // adds back to the centers.
+    struct Rows {
+        std::size_t k;
+        Points x;
+        std::vector<double> mean;
+    };
+    Rows centered_rows(const FitInput& input) const {
+        const auto k = static_cast<std::size_t>(config_.params.at("n_clusters").get<int>());
+        Points x = to_points(input.x_train);
+        check_rows(x, k);
+        std::vector<double> mean = center_columns(x);
+        return {k, std::move(x), std::move(mean)};
+    }
+
     void keep(Solution best, const Points& x, const std::vector<double>& mean) {
         k_ = best.centers.size() / x.cols;
         d_ = x.cols;
@@ -426,10 +443,7 @@ public:
 
     void fit(const FitInput& input, const Callbacks& callbacks) override {
         const Json& p = config_.params;
-        const auto k = static_cast<std::size_t>(p.at("n_clusters").get<int>());
-        Points x = to_points(input.x_train);
-        check_rows(x, k);
-        std::vector<double> mean = center_columns(x);  // as scikit-learn: more precise distances
+        auto [k, x, mean] = centered_rows(input);
         Random rng(seed_of(config_));
         const double tol = scaled_tol(x, p.at("tol").get<double>());
         const int runs = init_runs(p), max_iter = p.at("max_iter").get<int>();
@@ -457,10 +471,7 @@ public:
 
     void fit(const FitInput& input, const Callbacks& callbacks) override {
         const Json& p = config_.params;
-        const auto k = static_cast<std::size_t>(p.at("n_clusters").get<int>());
-        Points x = to_points(input.x_train);
-        check_rows(x, k);
-        std::vector<double> mean = center_columns(x);
+        auto [k, x, mean] = centered_rows(input);
         Random rng(seed_of(config_));
         const std::size_t batch = std::min<std::size_t>(x.rows, p.at("batch_size").get<std::size_t>());
         std::vector<double> centers = best_start(x, k, batch, rng, callbacks);
