@@ -67,6 +67,13 @@ void LoadedModel::require_predictor() const {
                         " --user ID, or POST /api/training/models/" + entry_.key + "/recommend");
 }
 
+const models::Estimator& LoadedModel::estimator() const {
+    if (!estimator_)
+        throw Error(ErrorKind::validation, "not_a_predictor",
+                    "model '" + entry_.key + "' is a " + entry_.task + " model: it has no feature-matrix estimator");
+    return *estimator_;
+}
+
 const ServedRecommender& LoadedModel::require_recommender() const {
     if (!recommender_)
         throw Error(ErrorKind::validation, "not_a_recommender",

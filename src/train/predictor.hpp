@@ -69,6 +69,15 @@ public:
     const ServedRecommender* recommender() const { return recommender_.get(); }
     const ServedRecommender& require_recommender() const;
 
+    // What the model is made of, for writers that translate it (export): the
+    // artifact's verified manifest (algorithm, task, classes as the target was
+    // typed, target_type), the fitted preprocessing and the estimator. A text
+    // classifier or recommender has no estimator here: estimator() throws
+    // hone::Error(validation, "not_a_predictor") for them.
+    const Json& manifest() const { return manifest_; }
+    const data::Preprocessor& preprocessor() const { return pre_; }
+    const models::Estimator& estimator() const;
+
 private:
     // Recommenders predict no rows: hone::Error(validation, "not_a_predictor").
     void require_predictor() const;
