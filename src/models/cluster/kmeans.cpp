@@ -32,44 +32,104 @@ struct Assignment {
     double inertia = 0;
 };
 
-// The centers column by column (d x k), so that one row's distances to every
-// center are k independent sums the compiler vectorizes; each sum adds the
-// same terms in the same order as squared_distance, so the results are equal.
-std::vector<double> by_column(const std::vector<double>& centers, std::size_t k, std::size_t d) {
-    std::vector<double> t(k * d);
+// Centers column by column, each column padded to a multiple of kLanes with
+// zeros: one row's distances to every center are then independent sums over
+// fixed-width groups that the compiler turns into vector operations. Each sum
+// adds the same terms in the same order as squared_distance, so the results
+// are equal.
+constexpr std::size_t kLanes = 8;  // doubles in one AVX-512 register
+struct CenterColumns {
+    std::size_t k = 0, width = 0;  // width: k rounded up to kLanes
+    std::vector<double> values;    // d x width
+};
+CenterColumns by_column(const std::vector<double>& centers, std::size_t k, std::size_t d) {
+    CenterColumns t{k, (k + kLanes - 1) / kLanes * kLanes, {}};
+    t.values.assign(d * t.width, 0.0);
     for (std::size_t c = 0; c < k; ++c)
-        for (std::size_t j = 0; j < d; ++j) t[j * k + c] = centers[c * d + j];
+        for (std::size_t j = 0; j < d; ++j) t.values[j * t.width + c] = centers[c * d + j];
     return t;
 }
 
-std::pair<std::int32_t, double> nearest_of(const double* x, const std::vector<double>& columns, std::size_t k,
-                                           std::size_t d, double* work) {
-    std::fill(work, work + k, 0.0);
-    for (std::size_t j = 0; j < d; ++j) {
-        const double v = x[j];
-        const double* column = columns.data() + j * k;
-        for (std::size_t c = 0; c < k; ++c) {
-            const double diff = v - column[c];
-            work[c] += diff * diff;
+// Built for AVX-512 and AVX2 too, picked when the process starts; with
+// -ffp-contract=off (CMakeLists) every build rounds each operation alike, so the
+// distances are the same on every machine.
+#define HONE_KMEANS_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+
+// Squared distances from rows [begin, end) of `x` to the centers into out
+// ((end - begin) x centers.width; the padding lanes hold distances to zero
+// rows, to be ignored). Four rows and kLanes centers at a time in local
+// arrays: sixteen-odd independent sums, so no add waits on the one before.
+HONE_KMEANS_CLONES
+void distances_to(const Points& x, std::size_t begin, std::size_t end, const CenterColumns& centers, double* out) {
+    const std::size_t d = x.cols, width = centers.width;
+    const double* columns = centers.values.data();
+    std::size_t i = begin;
+    for (; i + 4 <= end; i += 4) {
+        const double *x0 = x.row(i), *x1 = x.row(i + 1), *x2 = x.row(i + 2), *x3 = x.row(i + 3);
+        for (std::size_t group = 0; group < width; group += kLanes) {
+            double s0[kLanes] = {}, s1[kLanes] = {}, s2[kLanes] = {}, s3[kLanes] = {};
+            for (std::size_t j = 0; j < d; ++j) {
+                const double* column = columns + j * width + group;
+                for (std::size_t c = 0; c < kLanes; ++c) {
+                    const double d0 = x0[j] - column[c], d1 = x1[j] - column[c];
+                    const double d2 = x2[j] - column[c], d3 = x3[j] - column[c];
+                    s0[c] += d0 * d0;
+                    s1[c] += d1 * d1;
+                    s2[c] += d2 * d2;
+                    s3[c] += d3 * d3;
+                }
+            }
+            double* w = out + (i - begin) * width + group;
+            std::copy(s0, s0 + kLanes, w);
+            std::copy(s1, s1 + kLanes, w + width);
+            std::copy(s2, s2 + kLanes, w + 2 * width);
+            std::copy(s3, s3 + kLanes, w + 3 * width);
         }
     }
-    const auto best = static_cast<std::size_t>(std::min_element(work, work + k) - work);  // ties: the lower index
-    return {static_cast<std::int32_t>(best), work[best]};
+    for (; i < end; ++i)
+        for (std::size_t c = 0; c < width; ++c) {
+            double sum = 0;
+            for (std::size_t j = 0; j < d; ++j) {
+                const double diff = x.row(i)[j] - columns[j * width + c];
+                sum += diff * diff;
+            }
+            out[(i - begin) * width + c] = sum;
+        }
+}
+
+constexpr std::size_t kBlock = 256;  // rows whose distances are held at once
+
+// Each row of [begin, end) to its nearest center (ties to the lower index) and
+// its squared distance, through distances_to a block of rows at a time.
+void nearest_rows(const Points& x, std::size_t begin, std::size_t end, const CenterColumns& centers,
+                  std::int32_t* labels, double* nearest) {
+    std::vector<double> work(kBlock * centers.width);
+    for (std::size_t b = begin; b < end; b += kBlock) {
+        const std::size_t e = std::min(end, b + kBlock);
+        distances_to(x, b, e, centers, work.data());
+        for (std::size_t i = b; i < e; ++i) {
+            const double* w = work.data() + (i - b) * centers.width;
+            const auto best = static_cast<std::size_t>(std::min_element(w, w + centers.k) - w);
+            labels[i - begin] = static_cast<std::int32_t>(best);
+            nearest[i - begin] = w[best];
+        }
+    }
 }
 
 Assignment assign(const Points& x, const std::vector<double>& centers, std::size_t k, unsigned threads,
                   std::vector<std::int32_t>& labels, std::vector<double>* distances = nullptr) {
     const std::size_t d = x.cols, chunks = chunk_count(x.rows, kChunk);
     std::vector<Assignment> parts(chunks);
-    const std::vector<double> columns = by_column(centers, k, d);
+    const CenterColumns columns = by_column(centers, k, d);
     parallel_chunks(x.rows, kChunk, threads, [&](std::size_t c, std::size_t begin, std::size_t end) {
         Assignment& a = parts[c];
         a.sums.assign(k * d, 0.0);
         a.counts.assign(k, 0.0);
-        std::vector<double> work(k);
+        std::vector<double> nearest(end - begin);
+        nearest_rows(x, begin, end, columns, labels.data() + begin, nearest.data());
         for (std::size_t i = begin; i < end; ++i) {
-            auto [label, dist] = nearest_of(x.row(i), columns, k, d, work.data());
-            labels[i] = label;
+            const std::int32_t label = labels[i];
+            const double dist = nearest[i - begin];
             if (distances) (*distances)[i] = dist;
             a.inertia += dist;
             a.counts[label] += 1;
@@ -277,6 +337,48 @@ Solution elkan(const Points& x, std::vector<double> centers, std::size_t k, int 
 // Greedy k-means++ (scikit-learn's _kmeans_plusplus): each new center is the
 // best, by total squared distance to the nearest center, of 2 + ln(k)
 // candidates drawn with probability proportional to that distance.
+// `trials` rows drawn with probability proportional to `cumulative`'s steps
+// (the running total of each row's squared distance to its nearest center).
+std::vector<std::size_t> draw_candidates(const std::vector<double>& cumulative, double potential, std::size_t trials,
+                                         Random& rng) {
+    std::vector<std::size_t> candidates(trials);
+    for (auto& cand : candidates) {
+        double r = rng.uniform() * potential;
+        cand = static_cast<std::size_t>(std::lower_bound(cumulative.begin(), cumulative.end(), r) - cumulative.begin());
+        cand = std::min(cand, cumulative.size() - 1);
+    }
+    return candidates;
+}
+
+// Into `trial` (n x trials, row-major): each row's squared distance to its
+// nearest center were candidate t added. Returns each candidate's total, its
+// rows added in order.
+std::vector<double> candidate_potentials(const Points& x, const std::vector<double>& closest,
+                                         const std::vector<std::size_t>& candidates, unsigned threads,
+                                         std::vector<double>& trial) {
+    const std::size_t n = x.rows, d = x.cols, trials = candidates.size();
+    std::vector<double> picked;
+    for (auto cand : candidates) picked.insert(picked.end(), x.row(cand), x.row(cand) + d);
+    const CenterColumns columns = by_column(picked, trials, d);
+    parallel_chunks(n, kChunk, threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+        std::vector<double> work(kBlock * columns.width);
+        for (std::size_t b = begin; b < end; b += kBlock) {
+            const std::size_t e = std::min(end, b + kBlock);
+            distances_to(x, b, e, columns, work.data());
+            for (std::size_t i = b; i < e; ++i)
+                for (std::size_t t = 0; t < trials; ++t)
+                    trial[i * trials + t] = std::min(closest[i], work[(i - b) * columns.width + t]);
+        }
+    });
+    std::vector<double> potentials(trials, 0.0);
+    for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t t = 0; t < trials; ++t) potentials[t] += trial[i * trials + t];
+    return potentials;
+}
+
+// Greedy k-means++ (scikit-learn's _kmeans_plusplus): each new center is the
+// best, by total squared distance to the nearest center, of 2 + ln(k)
+// candidates drawn with probability proportional to that distance.
 std::vector<double> plusplus(const Points& x, std::size_t k, Random& rng, unsigned threads) {
     const std::size_t n = x.rows, d = x.cols;
     const std::size_t trials = 2 + static_cast<std::size_t>(std::log(static_cast<double>(k)));
@@ -289,35 +391,12 @@ std::vector<double> plusplus(const Points& x, std::size_t k, Random& rng, unsign
     std::vector<double> cumulative(n), trial(n * trials);
     for (std::size_t c = 1; c < k; ++c) {
         std::partial_sum(closest.begin(), closest.end(), cumulative.begin());
-        std::vector<std::size_t> candidates(trials);
-        for (auto& cand : candidates) {
-            double r = rng.uniform() * potential;
-            cand = static_cast<std::size_t>(std::lower_bound(cumulative.begin(), cumulative.end(), r) -
-                                            cumulative.begin());
-            cand = std::min(cand, n - 1);
-        }
-        std::vector<double> picked;
-        for (auto cand : candidates) picked.insert(picked.end(), x.row(cand), x.row(cand) + d);
-        const std::vector<double> columns = by_column(picked, trials, d);
-        parallel_chunks(n, kChunk, threads, [&](std::size_t, std::size_t begin, std::size_t end) {
-            std::vector<double> work(trials);
-            for (std::size_t i = begin; i < end; ++i) {
-                nearest_of(x.row(i), columns, trials, d, work.data());
-                for (std::size_t t = 0; t < trials; ++t) trial[t * n + i] = std::min(closest[i], work[t]);
-            }
-        });
-        std::size_t best = 0;
-        double best_potential = std::numeric_limits<double>::infinity();
-        for (std::size_t t = 0; t < trials; ++t) {
-            double p = ordered_sum({trial.data() + t * n, n});
-            if (p < best_potential) {
-                best_potential = p;
-                best = t;
-            }
-        }
-        potential = best_potential;
-        std::copy(trial.begin() + static_cast<std::ptrdiff_t>(best * n),
-                  trial.begin() + static_cast<std::ptrdiff_t>((best + 1) * n), closest.begin());
+        const auto candidates = draw_candidates(cumulative, potential, trials, rng);
+        const auto potentials = candidate_potentials(x, closest, candidates, threads, trial);
+        const auto best = static_cast<std::size_t>(std::min_element(potentials.begin(), potentials.end()) -
+                                                   potentials.begin());  // ties: the first drawn
+        potential = potentials[best];
+        for (std::size_t i = 0; i < n; ++i) closest[i] = trial[i * trials + best];
         std::copy(x.row(candidates[best]), x.row(candidates[best]) + d, centers.begin() + static_cast<std::ptrdiff_t>(c * d));
     }
     return centers;
@@ -338,14 +417,17 @@ std::vector<double> initial_centers(const Points& x, std::size_t k, const std::s
 // scikit-learn's tolerance: tol times the mean of the features' variances.
 double scaled_tol(const Points& x, double tol) {
     if (tol == 0 || x.rows == 0) return 0;
+    // Row by row, every column at once: each column's sums still add its
+    // values in row order, and the rows are read once from memory, not once per column.
+    const auto n = static_cast<double>(x.rows);
+    std::vector<double> mean(x.cols, 0.0), var(x.cols, 0.0);
+    for (std::size_t i = 0; i < x.rows; ++i)
+        for (std::size_t j = 0; j < x.cols; ++j) mean[j] += x.row(i)[j];
+    for (double& m : mean) m /= n;
+    for (std::size_t i = 0; i < x.rows; ++i)
+        for (std::size_t j = 0; j < x.cols; ++j) var[j] += (x.row(i)[j] - mean[j]) * (x.row(i)[j] - mean[j]);
     double total = 0;
-    for (std::size_t j = 0; j < x.cols; ++j) {
-        double mean = 0, var = 0;
-        for (std::size_t i = 0; i < x.rows; ++i) mean += x.row(i)[j];
-        mean /= static_cast<double>(x.rows);
-        for (std::size_t i = 0; i < x.rows; ++i) var += (x.row(i)[j] - mean) * (x.row(i)[j] - mean);
-        total += var / static_cast<double>(x.rows);
-    }
+    for (double v : var) total += v / n;
     return total / static_cast<double>(x.cols) * tol;
 }
 
