@@ -131,25 +131,41 @@ std::string augmented_text(const train::Json& augmentation) {
     return " (+" + augmentation["added_rows"].dump() + " augmented)";
 }
 
-// A clusterer's metrics (on the rows it clustered, one column) and its clusters'
-// sizes, noise last.
-void print_clusters(const train::Json& result) {
-    const auto& metrics = result["metrics"];
+// A clusterer's metrics (on the rows it clustered, one column).
+void print_cluster_metrics(const train::Json& metrics) {
     std::cout << "\n  " << std::left << std::setw(24) << "metric" << std::right << std::setw(12) << "value" << "\n";
     for (auto it = metrics.begin(); it != metrics.end(); ++it)
         std::cout << "  " << std::left << std::setw(24) << it.key() << std::right << std::setw(12)
                   << metric_cell(it.value()) << "\n";
+}
+
+// Its clusters' sizes and the means of the first numeric columns (headed by
+// their names), from the profiles (noise last): what a segmentation reads first.
+void print_clusters(const train::Json& result) {
+    print_cluster_metrics(result["metrics"]);
     const auto& c = result["clustering"];
     const double rows = std::max(1.0, c["rows"].get<double>());
+    constexpr std::size_t kShownMeans = 5;
+    std::vector<std::string> columns;
+    if (!c["profiles"].empty())
+        for (const auto& [name, mean] : c["profiles"][0]["means"].items())
+            if (columns.size() < kShownMeans) columns.push_back(name);
     std::cout << "\n  " << std::left << std::setw(10) << "cluster" << std::right << std::setw(10) << "rows"
-              << std::setw(10) << "share" << "\n";
-    auto line = [&](const std::string& name, double n) {
-        std::cout << "  " << std::left << std::setw(10) << name << std::right << std::setw(10)
-                  << static_cast<long>(n) << std::setw(9) << std::fixed << std::setprecision(1) << 100 * n / rows
-                  << "%\n" << std::defaultfloat;
-    };
-    for (std::size_t k = 0; k < c["cluster_sizes"].size(); ++k) line(std::to_string(k), c["cluster_sizes"][k].get<double>());
-    if (c["noise"].get<double>() > 0) line("noise", c["noise"].get<double>());
+              << std::setw(10) << "share";
+    for (const auto& name : columns) std::cout << "  " << std::setw(16) << name.substr(0, 16);
+    std::cout << "\n";
+    for (const auto& p : c["profiles"]) {
+        const double n = p["size"].get<double>();
+        const int k = p["cluster"].get<int>();
+        std::cout << "  " << std::left << std::setw(10) << (k < 0 ? std::string("noise") : std::to_string(k))
+                  << std::right << std::setw(10) << static_cast<long>(n) << std::setw(9) << std::fixed
+                  << std::setprecision(1) << 100 * n / rows << "%" << std::defaultfloat;
+        for (const auto& name : columns) std::cout << "  " << std::setw(16) << metric_cell(p["means"][name]);
+        std::cout << "\n";
+    }
+    if (!c["identifiers"].empty())
+        std::cout << "  (not profiled, they identify rows: " << join(c["identifiers"].get<std::vector<std::string>>(), ", ")
+                  << ")\n";
 }
 
 // "ncf on 3582 interactions (300 users, 240 items, density 4.97%)", or

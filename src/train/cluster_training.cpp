@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_set>
 
 #include "common/error.hpp"
 #include "common/text.hpp"
@@ -141,7 +142,8 @@ void fit_clusters(const TrainingSetup& s, models::EstimatorConfig config, const 
                           {"rows", labels.size()},
                           {"silhouette_sample_size", silhouette_rows},
                           {"fit", model->fit_summary()},
-                          {"profiles", cluster_profiles(*s.clustered_rows, labels, clusters)}};
+                          {"identifiers", identifier_columns(*s.clustered_rows, s.features)}};
+    out.clustering["profiles"] = cluster_profiles(*s.clustered_rows, labels, clusters, out.clustering["identifiers"]);
     out.estimator = std::move(model);
 }
 
@@ -172,7 +174,23 @@ Json top_values(const data::Column& c, const std::vector<std::size_t>& rows) {
 
 }  // namespace
 
-Json cluster_profiles(const data::Frame& rows, const std::vector<std::int32_t>& labels, int clusters) {
+std::vector<std::string> identifier_columns(const data::Frame& rows, const std::vector<std::string>& features) {
+    std::vector<std::string> ids;
+    if (rows.rows() < 2) return ids;
+    for (const auto& c : rows.columns()) {
+        if (std::find(features.begin(), features.end(), c.name()) != features.end()) continue;
+        if (c.type() != data::DType::int64 && c.type() != data::DType::string) continue;
+        std::unordered_set<std::string> seen;
+        bool repeated = false;
+        for (std::size_t r = 0; r < rows.rows() && !repeated; ++r)
+            if (!c.is_null(r)) repeated = !seen.insert(c.to_text(r)).second;
+        if (!repeated && seen.size() >= 2) ids.push_back(c.name());
+    }
+    return ids;
+}
+
+Json cluster_profiles(const data::Frame& rows, const std::vector<std::int32_t>& labels, int clusters,
+                      const std::vector<std::string>& skip) {
     std::vector<std::vector<std::size_t>> members(static_cast<std::size_t>(clusters) + 1);  // last: noise
     for (std::size_t i = 0; i < labels.size(); ++i)
         members[labels[i] < 0 ? members.size() - 1 : static_cast<std::size_t>(labels[i])].push_back(i);
@@ -185,6 +203,7 @@ Json cluster_profiles(const data::Frame& rows, const std::vector<std::int32_t>& 
                {"means", Json::object()},
                {"top_values", Json::object()}};
         for (const auto& c : rows.columns()) {
+            if (std::find(skip.begin(), skip.end(), c.name()) != skip.end()) continue;
             if (c.type() == data::DType::float64 || c.type() == data::DType::int64)
                 p["means"][c.name()] = mean_of(c, members[k]);
             else

@@ -26,15 +26,21 @@ void prepare_clusters(TrainingSetup& s, data::Frame frame, unsigned threads);
 
 // Fits the clusterer of `config` on the setup's rows and measures it:
 // out.test_metrics (on the rows clustered), out.clustering (n_clusters,
-// cluster sizes, noise count, a profile per cluster, the fit's summary and the
+// cluster sizes, noise count, the identifier columns, a profile per cluster, the fit's summary and the
 // silhouette's sample size), and a warning when every row is noise.
 void fit_clusters(const TrainingSetup& s, models::EstimatorConfig config, const models::Callbacks& callbacks,
                   FitResult& out);
 
+// The columns of `rows` that identify a row rather than describe it: not a
+// feature, integer or text, and no value repeated among two or more rows
+// (customer_id). Their means and top values say nothing about a cluster.
+std::vector<std::string> identifier_columns(const data::Frame& rows, const std::vector<std::string>& features);
+
 // Per cluster (noise as -1, last): its size and share of the rows, the mean of
 // each numeric column and the three most frequent values of each text or bool
-// column (with counts), from the rows as loaded: what a segmentation reads first.
+// column (with counts), from the rows as loaded, leaving out `skip` (the
+// identifier columns): what a segmentation reads first.
 nlohmann::ordered_json cluster_profiles(const data::Frame& rows, const std::vector<std::int32_t>& labels,
-                                        int clusters);
+                                        int clusters, const std::vector<std::string>& skip = {});
 
 }  // namespace hone::train

@@ -216,8 +216,11 @@ TEST(Cli, ClusterTheSegmentsExampleAndAssignItsCustomers) {
 
     auto text = run("train " + source("examples/segments/segments.n3") + " unusual_customers", home.env());
     ASSERT_EQ(text.code, 0) << text.out;
-    EXPECT_NE(text.out.find("  cluster         rows     share\n"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("  cluster         rows     share               age      annual_spend  visits_per_month\n"),
+              std::string::npos)
+        << text.out;
     EXPECT_NE(text.out.find("  noise "), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("  (not profiled, they identify rows: customer_id)\n"), std::string::npos) << text.out;
 }
 
 // The mlp through the whole program: a job in the N3 language with the job

@@ -14,28 +14,13 @@
 #include "train/predictor.hpp"
 #include "train/trainer.hpp"
 #include "tune/study.hpp"
+#include "segments_csv.hpp"
 
 namespace fs = std::filesystem;
 using namespace hone;
 using Json = nlohmann::ordered_json;
 
 namespace {
-
-// Three well-separated segments of customers in three numeric columns, a text
-// column (region, telling the segments apart only partly) and the true segment.
-void write_segments_csv(const fs::path& path, int rows) {
-    std::mt19937_64 rng(11);
-    std::normal_distribution<double> noise(0, 1);
-    const double centers[3][3] = {{20, 200, 2}, {50, 800, 8}, {80, 400, 15}};
-    const char* regions[] = {"north", "south", "east", "west"};
-    std::ofstream out(path);
-    out << "customer_id,age,annual_spend,visits,region,segment\n";
-    for (int i = 0; i < rows; ++i) {
-        const int s = i % 3;
-        out << i << "," << centers[s][0] + 3 * noise(rng) << "," << centers[s][1] + 40 * noise(rng) << ","
-            << centers[s][2] + noise(rng) << "," << regions[(s + i % 2) % 4] << ",s" << s << "\n";
-    }
-}
 
 struct Segments {
     fs::path dir;
@@ -44,7 +29,7 @@ struct Segments {
         dir = fs::temp_directory_path() / ("hone-cluster-" + std::to_string(::getpid()) + "-" +
                                            std::to_string(std::random_device{}()));
         fs::create_directories(dir);
-        write_segments_csv(dir / "segments.csv", 300);
+        test_support::write_segments_csv(dir / "segments.csv", 300);
         store = registry::serialized(registry::open_store((dir / "hone.db").string()));
     }
     ~Segments() { fs::remove_all(dir); }
@@ -121,6 +106,10 @@ TEST(ClusterTraining, KMeansFindsTheSegmentsRegistersAndPredictsAfterReload) {
     EXPECT_TRUE(p["means"].contains("annual_spend"));
     EXPECT_EQ(p["top_values"]["segment"].size(), 1u);  // one true segment per cluster
     EXPECT_EQ(p["top_values"]["region"].size(), 2u);
+    // customer_id identifies rows: neither a mean nor top values, and named as such.
+    EXPECT_EQ(c["identifiers"], Json::array({"customer_id"}));
+    EXPECT_FALSE(p["means"].contains("customer_id"));
+    EXPECT_FALSE(p["top_values"].contains("customer_id"));
     auto entry = s.store->get_model(result["registry_key"].get<std::string>());
     ASSERT_TRUE(entry);
     EXPECT_EQ(entry->task, "clustering");
