@@ -5,7 +5,8 @@
 #   bench/cluster/run.sh [BUILD_DIR] [CASE...]   (cases: kmeans dbscan ward; RUNS=3, THREADS=2)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-build=${1:-build}
+source "$here/../lib.sh"
+bench_paths cluster/run.sh "${1:-}"
 shift || true
 cmake --build "$build" --target cluster_driver >&2
-/usr/bin/python3 "$here/bench.py" "$(cd "$build" && pwd)/bench/cluster_driver" "$@"
+/usr/bin/python3 "$here/bench.py" "$build/bench/cluster_driver" "$@"
