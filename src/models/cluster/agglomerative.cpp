@@ -121,7 +121,7 @@ std::vector<Merge> nn_chain(Condensed& dist, std::size_t n, bool complete, const
 // centroids in order instead of a row of an n^2 matrix.
 class WardClusters {
 public:
-    explicit WardClusters(const Points& x) : d_(x.cols), centroids_(x.values), size_(x.rows, 1.0) {}
+    explicit WardClusters(const Points& x) : d_(x.cols), centroids_(x.values.begin(), x.values.end()), size_(x.rows, 1.0) {}
     // The squared ward distance (monotone in the distance: what the scans compare).
     double squared(std::size_t a, std::size_t b) const {
         return 2 * size_[a] * size_[b] / (size_[a] + size_[b]) *

@@ -174,7 +174,10 @@ public:
         core_.cols = field<std::size_t>(j, "n_features", path);
         core_.rows = field<std::size_t>(j, "core_samples", path);
         clusters_ = field<int>(j, "n_clusters", path);
-        core_.values = read_doubles(dir / kCoreFile);
+        {
+            const auto core = read_doubles(dir / kCoreFile);
+            core_.values.assign(core.begin(), core.end());
+        }
         core_labels_ = read_ints(dir / kCoreLabelFile);
         if (core_.values.size() != core_.rows * core_.cols || core_labels_.size() != core_.rows)
             throw Error(ErrorKind::data, "invalid_model", path.string() + ": the core rows do not match their count");

@@ -4,11 +4,27 @@
 #include <cstring>
 #include <fstream>
 #include <mutex>
+#include <new>
+
+#include <sys/mman.h>
 #include <thread>
 
 #include "common/error.hpp"
 
 namespace hone::models::cluster {
+
+void* allocate_bytes(std::size_t bytes) {
+    constexpr std::size_t kHugePage = std::size_t{2} << 20;
+    if (bytes >= 2 * kHugePage) {
+        const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+        if (void* p = std::aligned_alloc(kHugePage, rounded)) {
+            ::madvise(p, rounded, MADV_HUGEPAGE);  // a hint: refused, the pages are ordinary ones
+            return p;
+        }
+    }
+    if (void* p = std::malloc(bytes == 0 ? 1 : bytes)) return p;
+    throw std::bad_alloc();
+}
 
 Points to_points(const data::Matrix& x) {
     Points p;
