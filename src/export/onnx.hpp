@@ -17,6 +17,7 @@
 // model's metadata_props hold model_key, model_version, algorithm, task and
 // hone_commit; producer is "hone" with hone's version.
 #include <string>
+#include <vector>
 
 #include "train/predictor.hpp"
 

@@ -25,6 +25,7 @@
 #include "export/onnx_preprocess.hpp"
 #include "lang/job_file.hpp"
 #include "registry/store.hpp"
+#include "train/compress.hpp"
 #include "train/predictor.hpp"
 #include "train/trainer.hpp"
 #include "../support/errors.hpp"
@@ -275,6 +276,19 @@ TEST_F(OnnxExport, KMeansAndMiniBatchKMeansGiveTheNearestCenter) {
     const std::string clusterer = "    type: clusterer\n    hyperparameters:\n        n_clusters: 4\n    algorithm: ";
     expect_same_predictions(*train(clusterer + "kmeans\n", "", "        scale: standard\n"));
     expect_same_predictions(*train(clusterer + "minibatch_kmeans\n", "", "        scale: minmax\n"));
+}
+
+TEST_F(OnnxExport, QuantizedModelsExportTheWeightsTheyPredictWith) {
+    for (const char* solver : {"lbfgs", "liblinear"}) {
+        auto model = train(std::string(classifier) + "    algorithm: logistic_regression\n    hyperparameters:\n" +
+                               "        solver: " + solver + "\n",
+                           "grade", "        scale: standard\n");
+        train::CompressOptions options;
+        options.precision = models::Precision::int8;
+        options.context.model_root = (dir_->path / "models").string();
+        auto compressed = train::compress_model(*store_, model->entry().key, options);
+        expect_same_predictions(*train::LoadedModel::load(*store_, compressed.entry.key));
+    }
 }
 
 TEST_F(OnnxExport, TheModelSaysWhatItIs) {
