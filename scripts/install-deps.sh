@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package hone needs to build, test and (with --bench) to
-# compare itself with its Python peers. Idempotent and non-interactive: when all
-# packages are present it only runs dpkg queries and exits in well under a second.
+# compare itself with its Python peers, then ONNX Runtime from npm for the export
+# tests. Idempotent and non-interactive: when everything is present it only runs
+# dpkg queries and compares one lockfile, and exits in well under a second.
 set -euo pipefail
 
 # Build and test: the dependency table of DESIGN.md, all of it.
@@ -39,12 +40,26 @@ missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if [[ ${#missing[@]} -eq 0 ]]; then exit 0; fi
+# node and npm run the ONNX Runtime checks; Debian's only when none is installed.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then missing+=(nodejs npm); fi
 
-echo "install-deps: installing ${missing[*]}"
 SUDO=""
 if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "install-deps: done"
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "install-deps: done"
+fi
+
+# ONNX Runtime for the export tests, from the committed lockfile. Its install
+# script would download GPU binaries: --ignore-scripts (the CPU library for
+# Linux is inside the package). Skipped when node_modules already matches the
+# lockfile (the copy npm ci leaves there).
+ORT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/export/onnxruntime"
+if ! cmp -s "$ORT_DIR/package-lock.json" "$ORT_DIR/node_modules/.hone-package-lock.json"; then
+  echo "install-deps: installing onnxruntime-node into $ORT_DIR/node_modules"
+  (cd "$ORT_DIR" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+  cp "$ORT_DIR/package-lock.json" "$ORT_DIR/node_modules/.hone-package-lock.json"
+fi

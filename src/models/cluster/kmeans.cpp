@@ -456,6 +456,11 @@ public:
     int num_clusters() const override { return static_cast<int>(k_); }
     Json fit_summary() const override { return Json{{"inertia", inertia_}, {"n_iter", n_iter_}}; }
 
+    Centers centers() const {
+        require_fitted();
+        return {k_, d_, centers_};
+    }
+
     std::vector<std::string> save(const std::filesystem::path& dir) const override {
         require_fitted();
         Json j = model_meta(config_, d_);
@@ -660,6 +665,11 @@ private:
 };
 
 }  // namespace
+
+std::optional<Centers> kmeans_centers(const Estimator& estimator) {
+    if (const auto* model = dynamic_cast<const CentroidModel*>(&estimator)) return model->centers();
+    return std::nullopt;
+}
 
 std::unique_ptr<Clusterer> make_kmeans(EstimatorConfig config) { return std::make_unique<KMeans>(std::move(config)); }
 std::unique_ptr<Clusterer> make_minibatch_kmeans(EstimatorConfig config) {

@@ -24,7 +24,7 @@ namespace {
 constexpr const char* model_file = "model.json";
 constexpr const char* format_name = "eigen_linear";
 
-class LeastSquaresEstimator final : public Estimator {
+class LeastSquaresEstimator final : public Estimator, public LinearModel {
 public:
     LeastSquaresEstimator(bool ridge, std::string algorithm, EstimatorConfig config)
         : Estimator(std::move(config)), ridge_(ridge), algorithm_(std::move(algorithm)) {
@@ -90,6 +90,16 @@ public:
     }
 
     std::vector<double> feature_importances() const override { return solver::coefficient_importances({coef_}); }
+
+    LinearWeights linear_weights() const override {
+        if (coef_.empty()) throw Error(ErrorKind::internal, "not_fitted", algorithm_ + " is used before fit or load");
+        LinearWeights lw;
+        lw.features = coef_.size();
+        lw.vectors = 1;
+        lw.coef = coef_;
+        lw.intercept = {intercept_};
+        return lw;
+    }
 
     Json quantize(Precision precision) override {
         if (coef_.empty()) throw Error(ErrorKind::internal, "not_fitted", algorithm_ + " is quantized before fit");

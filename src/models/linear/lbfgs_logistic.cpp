@@ -59,7 +59,7 @@ Eigen::VectorXd balanced_weights(const std::vector<int>& y, int outputs) {
     return w;
 }
 
-class LbfgsLogisticEstimator final : public Estimator {
+class LbfgsLogisticEstimator final : public Estimator, public LinearModel {
 public:
     LbfgsLogisticEstimator(std::string algorithm, EstimatorConfig config)
         : Estimator(std::move(config)), algorithm_(std::move(algorithm)) {
@@ -115,6 +115,20 @@ public:
         for (std::size_t j = 0; j < n_features_; ++j)
             for (std::size_t k = 0; k < vectors; ++k) rows[k][j] = coef_[j * vectors + k];
         return solver::coefficient_importances(rows);
+    }
+
+    LinearWeights linear_weights() const override {
+        require_model();
+        LinearWeights lw;
+        lw.link = link_ == Link::sigmoid ? LinearWeights::Link::logistic
+                  : link_ == Link::softmax ? LinearWeights::Link::softmax
+                                           : LinearWeights::Link::ovr;
+        lw.features = n_features_;
+        lw.vectors = intercept_.size();
+        lw.coef = coef_;
+        lw.intercept = intercept_;
+        lw.classes = classes_;
+        return lw;
     }
 
     // One scale per weight vector (column); the intercepts stay in double precision.

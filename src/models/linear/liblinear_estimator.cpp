@@ -54,7 +54,7 @@ struct ModelDeleter {
     void operator()(::model* m) const { free_and_destroy_model(&m); }
 };
 
-class LiblinearEstimator final : public Estimator {
+class LiblinearEstimator final : public Estimator, public LinearModel {
 public:
     LiblinearEstimator(LiblinearKind kind, std::string algorithm, EstimatorConfig config)
         : Estimator(std::move(config)), kind_(kind), algorithm_(std::move(algorithm)) {
@@ -181,6 +181,30 @@ public:
             for (std::size_t j = 0; j < n_features_; ++j)
                 coef[c][j] = get_decfun_coef(model_.get(), static_cast<int>(j + 1), c);
         return solver::coefficient_importances(coef);
+    }
+
+    // LIBLINEAR's decision values: w's feature rows, and the bias row times the
+    // bias value as the intercept. Two classes (but Crammer-Singer) share one
+    // vector whose positive side is label[0].
+    LinearWeights linear_weights() const override {
+        require_model();
+        LinearWeights lw;
+        const std::size_t nr_w = weight_vectors(), rows = static_cast<std::size_t>(model_->nr_feature);
+        lw.features = rows;
+        lw.vectors = nr_w;
+        lw.coef.assign(model_->w, model_->w + rows * nr_w);
+        lw.intercept.assign(nr_w, 0.0);
+        if (model_->bias >= 0)
+            for (std::size_t c = 0; c < nr_w; ++c) lw.intercept[c] = model_->w[rows * nr_w + c] * model_->bias;
+        if (config_.task == Task::regression) return lw;
+        if (nr_w == 1) {
+            lw.link = has_proba() ? LinearWeights::Link::logistic : LinearWeights::Link::sign;
+            lw.classes = {model_->label[1], model_->label[0]};
+        } else {
+            lw.link = has_proba() ? LinearWeights::Link::ovr : LinearWeights::Link::argmax;
+            lw.classes.assign(model_->label, model_->label + model_->nr_class);
+        }
+        return lw;
     }
 
     // The feature weights (every row of w but the bias feature's) are quantized,

@@ -169,6 +169,11 @@ AlgorithmSpec ridge() {
 
 }  // namespace
 
+std::optional<LinearWeights> linear_weights(const Estimator& estimator) {
+    if (const auto* linear = dynamic_cast<const LinearModel*>(&estimator)) return linear->linear_weights();
+    return std::nullopt;
+}
+
 std::vector<AlgorithmSpec> linear_algorithms() {
     return {logistic_regression(), linear_svc(), linear_svr(), linear_regression(), ridge()};
 }

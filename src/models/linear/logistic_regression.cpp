@@ -48,7 +48,7 @@ namespace {
 // Forwards to the estimator of the configured solver. A saved model loads with
 // the estimator that wrote it, whatever the solver says: models registered while
 // every solver name meant LIBLINEAR keep loading.
-class LogisticRegression final : public Estimator {
+class LogisticRegression final : public Estimator, public LinearModel {
 public:
     explicit LogisticRegression(EstimatorConfig config) : Estimator(std::move(config)) {
         check_logistic_options(config_.params);
@@ -62,6 +62,7 @@ public:
     Prediction predict_with_proba(const data::Matrix& x) const override { return impl_->predict_with_proba(x); }
     std::vector<double> feature_importances() const override { return impl_->feature_importances(); }
     Json quantize(Precision precision) override { return impl_->quantize(precision); }
+    LinearWeights linear_weights() const override { return dynamic_cast<const LinearModel&>(*impl_).linear_weights(); }
     std::vector<std::string> save(const std::filesystem::path& dir) const override { return impl_->save(dir); }
 
     void load(const std::filesystem::path& dir) override {
