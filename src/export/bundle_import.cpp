@@ -259,7 +259,10 @@ struct ViewBuffer : std::streambuf {
 registry::ModelEntry import_bundle(registry::Store& store, std::istream& in, std::uint64_t size,
                                    const ImportOptions& options) {
     if (!options.name.empty()) check_safe_name(options.name, "model name");
-    if (size == 0) throw corrupt("the bundle is empty (0 bytes)");
+    // The manifest's header and content, and the end marker, at the least.
+    if (size < 2 * tar::kBlock)
+        throw corrupt("the bundle is " + std::to_string(size) +
+                      " bytes: too short to be a hone bundle ('hone export KEY --format bundle' writes one)");
     tar::Reader reader(in, size, check_member_name);
     // Files stream into a staging folder, removed by the writer unless placed:
     // a bundle refused halfway leaves nothing behind.
