@@ -102,7 +102,7 @@ TEST_F(ChurnBundle, IsATarOfTheManifestTheEntryAndTheModelFiles) {
     std::vector<std::string> names;
     for (const auto& m : test_support::tar_members(*bytes)) names.push_back(m.name);
     EXPECT_EQ(names, (std::vector<std::string>{"hone-bundle.json", "hone-bundle.sha256", "entry.json",
-                                               "model/manifest.json", "model/model.ubj", "model/preprocess.json"}));
+                                               "model/manifest.json", "model/model.json", "model/preprocess.json"}));
     // The system's tar reads it as it is.
     fs::path file = source->dir / "churn.hone.tar";
     write_file_atomically(file, *bytes);
@@ -110,7 +110,7 @@ TEST_F(ChurnBundle, IsATarOfTheManifestTheEntryAndTheModelFiles) {
     ASSERT_NE(p, nullptr) << "tar is needed to check the bundle is a tar archive";
     std::string listed = test_support::slurp(p);
     EXPECT_EQ(::pclose(p), 0) << listed;
-    EXPECT_EQ(listed, "hone-bundle.json\nhone-bundle.sha256\nentry.json\nmodel/manifest.json\nmodel/model.ubj\n"
+    EXPECT_EQ(listed, "hone-bundle.json\nhone-bundle.sha256\nentry.json\nmodel/manifest.json\nmodel/model.json\n"
                       "model/preprocess.json\n");
 
     Json manifest = test_support::bundle_manifest(*bytes);
@@ -180,22 +180,22 @@ TEST_F(ChurnBundle, ImportsIntoAnotherStoreAndPredictsTheSame) {
 }
 
 TEST_F(ChurnBundle, AFlippedByteInAModelFileIsRefused) {
-    auto m = test_support::tar_member(*bytes, "model/model.ubj");
+    auto m = test_support::tar_member(*bytes, "model/model.json");
     std::string damaged = *bytes;
     damaged[m.content_at + m.size / 2] ^= 0x01;
-    expect_refused(damaged, "'model/model.ubj' does not match its SHA-256 in the manifest (expected " +
-                                test_support::listed_sha256(*bytes, "model/model.ubj") + ", found " +
+    expect_refused(damaged, "'model/model.json' does not match its SHA-256 in the manifest (expected " +
+                                test_support::listed_sha256(*bytes, "model/model.json") + ", found " +
                                 sha256_hex(damaged.substr(m.content_at, m.size)) +
                                 "): the bundle was damaged or altered");
 }
 
 TEST_F(ChurnBundle, ATruncatedBundleIsRefusedNamingWhereItEnds) {
-    auto m = test_support::tar_member(*bytes, "model/model.ubj");
+    auto m = test_support::tar_member(*bytes, "model/model.json");
     expect_refused(bytes->substr(0, m.content_at + 100),
-                   "the bundle is cut short inside 'model/model.ubj': its header declares " + std::to_string(m.size) +
+                   "the bundle is cut short inside 'model/model.json': its header declares " + std::to_string(m.size) +
                        " bytes and 100 are left");
     expect_refused(bytes->substr(0, m.header_at),
-                   "the bundle is cut short: it ends before 'model/model.ubj', which its manifest lists");
+                   "the bundle is cut short: it ends before 'model/model.json', which its manifest lists");
     expect_refused(bytes->substr(0, bytes->size() - 1024),
                    "the bundle is cut short: it ends before its end-of-archive marker");
     expect_refused(bytes->substr(0, 100),
@@ -236,11 +236,11 @@ TEST_F(ChurnBundle, HostileNamesLinksAndSizesAreRefused) {
                    "the bundle holds a file named '/etc/cron.d/evil'" + layout);
     expect_refused(test_support::with_header(*bytes, "entry.json", "model/sub/file", entry.size),
                    "the bundle holds a file named 'model/sub/file'" + layout);
-    expect_refused(test_support::with_header(*bytes, "model/model.ubj", "model/model.ubj", 0, '2'),
-                   "the bundle holds 'model/model.ubj' as a symbolic link (tar type '2'); a bundle holds regular "
+    expect_refused(test_support::with_header(*bytes, "model/model.json", "model/model.json", 0, '2'),
+                   "the bundle holds 'model/model.json' as a symbolic link (tar type '2'); a bundle holds regular "
                    "files only");
-    expect_refused(test_support::with_header(*bytes, "model/model.ubj", "model/model.ubj", 0, '1'),
-                   "the bundle holds 'model/model.ubj' as a hard link (tar type '1'); a bundle holds regular files "
+    expect_refused(test_support::with_header(*bytes, "model/model.json", "model/model.json", 0, '1'),
+                   "the bundle holds 'model/model.json' as a hard link (tar type '1'); a bundle holds regular files "
                    "only");
     const std::size_t left = bytes->size() - entry.content_at;
     expect_refused(test_support::with_header(*bytes, "entry.json", "entry.json", 1000000000),
