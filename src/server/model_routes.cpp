@@ -549,7 +549,7 @@ std::vector<Route> model_routes(Context& ctx) {
         {"POST", "/api/training/models/import",
          "Register a bundle sent as the body (application/octet-stream) as the next version of its model "
          "(?name= another name), every file verified first; the new entry",
-         true, bound(ctx, import_model)},
+         true, bound(ctx, import_model), false, false, Json(), "application/octet-stream"},
         {"POST", "/api/training/models/{key}/predict",
          "Predict rows sent as records, dataframe_split, dataframe_records or instances", true, bound(ctx, predict), true,
          true},

@@ -92,6 +92,12 @@ TEST_F(ExportHttp, ABundleDownloadedFromOneServerImportsIntoAnother) {
     ASSERT_EQ(before.status, 200) << before.raw;
     EXPECT_EQ(after.body["data"]["predictions"], before.body["data"]["predictions"]);
 
+    // The OpenAPI document describes both, the import's body as bytes.
+    Reply doc = from.get("/api/openapi.json");
+    EXPECT_EQ(doc.body["paths"]["/api/training/models/import"]["post"]["requestBody"]["content"],
+              (Json{{"application/octet-stream", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}));
+    EXPECT_TRUE(doc.body["paths"]["/api/training/models/{key}/export"].contains("get"));
+
     Reply renamed = to.post_bytes("/api/training/models/import?name=churn_copy", file.raw);
     ASSERT_EQ(renamed.status, 201) << renamed.raw;
     EXPECT_EQ(renamed.body["data"]["name"], "churn_copy");
