@@ -1,18 +1,14 @@
 #include "export/bundle.hpp"
 
+// Writing a bundle (bundle.hpp); reading one back is bundle_import.cpp.
 #include <algorithm>
-#include <array>
-#include <cstring>
 #include <fstream>
-#include <map>
-#include <set>
 #include <sstream>
-#include <streambuf>
+#include <vector>
 
 #include "common/build_info.hpp"
 #include "common/error.hpp"
 #include "common/json.hpp"
-#include "common/names.hpp"
 #include "common/sha256.hpp"
 #include "export/tar.hpp"
 #include "train/predictor.hpp"
@@ -24,8 +20,8 @@ using Json = nlohmann::ordered_json;
 
 namespace {
 
+// Files stream through a buffer of this size.
 constexpr std::size_t kChunk = 64 << 10;
-
 
 struct Listed {
     std::string name;  // inside the bundle
