@@ -1,6 +1,6 @@
+// Writing a bundle (bundle.hpp); reading one back is bundle_import.cpp.
 #include "export/bundle.hpp"
 
-// Writing a bundle (bundle.hpp); reading one back is bundle_import.cpp.
 #include <algorithm>
 #include <fstream>
 #include <sstream>
