@@ -63,7 +63,8 @@ inline nlohmann::ordered_json bundle_manifest(const std::string& bytes) {
 
 // The SHA-256 the manifest lists for `name`.
 inline std::string listed_sha256(const std::string& bytes, const std::string& name) {
-    for (const auto& f : bundle_manifest(bytes)["files"])
+    const nlohmann::ordered_json manifest = bundle_manifest(bytes);  // kept alive for the loop
+    for (const auto& f : manifest["files"])
         if (f["name"] == name) return f["sha256"];
     ADD_FAILURE() << name << " is not listed";
     return "";
