@@ -27,9 +27,10 @@ Json churn_job_body() {
                 {"objective", "maximize_accuracy"}};
 }
 
-const Json kRows = Json{{"records", Json::array({{{"tenure", 3}, {"monthly_spend", 95.5}, {"support_calls", 6}, {"contract_type", "monthly"}},
-                                                 {{"tenure", 60}, {"monthly_spend", 40}, {"support_calls", 0}, {"contract_type", "two_year"}},
-                                                 {{"tenure", 24}, {"monthly_spend", nullptr}, {"support_calls", 2}, {"contract_type", "annual"}}})}};
+// The template's job takes every column but the target as a feature.
+const Json kRows = Json{{"records", Json::array({{{"customer_id", 1}, {"tenure", 3}, {"monthly_spend", 95.5}, {"support_calls", 6}, {"contract_type", "monthly"}},
+                                                 {{"customer_id", 2}, {"tenure", 60}, {"monthly_spend", 40}, {"support_calls", 0}, {"contract_type", "two_year"}},
+                                                 {{"customer_id", 3}, {"tenure", 24}, {"monthly_spend", nullptr}, {"support_calls", 2}, {"contract_type", "annual"}}})}};
 
 // Two servers, each with a registry of its own; one model trained over HTTP on the first.
 class ExportHttp : public ::testing::Test {
