@@ -1,4 +1,4 @@
-// `hone models list|show|delete|stage|compress`, `hone runs JOB`, `hone algorithms [NAME]`:
+// `hone models list|show|delete|stage|compress` (import: export_command.cpp), `hone runs JOB`, `hone algorithms [NAME]`:
 // reading the registry and the catalog.
 #include <cstdio>
 #include <iomanip>
@@ -105,7 +105,7 @@ void add_compress(CLI::App& models, const std::shared_ptr<Settings>& settings, i
 }
 
 void add_models(CLI::App& app, int& exit_code) {
-    auto* models = app.add_subcommand("models", "List, show, stage, compress and delete registered models");
+    auto* models = app.add_subcommand("models", "List, show, stage, compress, import and delete registered models");
     models->require_subcommand(1);
     auto settings = std::make_shared<Settings>();
     add_settings_options(*models, *settings);
@@ -173,6 +173,7 @@ void add_models(CLI::App& app, int& exit_code) {
     });
 
     add_compress(*models, settings, exit_code);
+    add_models_import(*models, settings, exit_code);
 }
 
 // hone runs logs RUN_ID: the run's log lines, as GET /api/training/runs/{id}/logs.

@@ -8,12 +8,15 @@
 #include <limits>
 
 #include "common/error.hpp"
+#include "common/sha256.hpp"
 #include "common/text.hpp"
 #include "models/catalog.hpp"
 #include "server/context.hpp"
 #include "server/rows.hpp"
 #include "registry/artifacts.hpp"
 #include "data/source.hpp"
+#include "export/bundle.hpp"
+#include "export/formats.hpp"
 #include "train/compress.hpp"
 
 #ifndef HONE_VERSION
@@ -485,6 +488,31 @@ Response recommend(Context& ctx, const Request& req) {
     return r;
 }
 
+// The model as one file in an export format (?format=, default bundle), the
+// file as the body: its media type, a download name and its SHA-256.
+Response export_model(Context& ctx, const Request& req) {
+    const exporting::Format& format = exporting::find_format(req.query_value("format", "bundle"));
+    const std::string& key = req.param("key");
+    require_model(ctx, key);
+    Response r;
+    r.content_type = format.media_type;
+    r.text = format.write(ctx.store, key);
+    r.headers = {{"Content-Disposition", "attachment; filename=\"" + key + "." + format.extension + "\""},
+                 {"X-Content-SHA256", sha256_hex(r.text)}};
+    return r;
+}
+
+// A bundle as the body (application/octet-stream, within the body limit),
+// registered as the next version of its model (?name= another name); the new
+// entry, 201. Nothing is stored unless every file of the bundle matched.
+Response import_model(Context& ctx, const Request& req) {
+    exporting::ImportOptions options{req.query_value("name"), ctx.run_context(req.actor)};
+    registry::ModelEntry entry = exporting::import_bundle_bytes(ctx.store, req.body, options);
+    ctx.store.audit(req.actor, "import_model", entry.key, "ok",
+                    Json{{"from", entry.metadata["imported_from"]["key"]}, {"version", entry.version}});
+    return wrapped(entry.to_json(), 201);
+}
+
 }  // namespace
 
 std::vector<Route> model_routes(Context& ctx) {
@@ -514,6 +542,14 @@ std::vector<Route> model_routes(Context& ctx) {
          "Quantize a linear model's weights to int8 or float16 and register it as the next version, measured "
          "against the original",
          true, bound(ctx, compress_model)},
+        {"GET", "/api/training/models/{key}/export",
+         "The model as one file: ?format=bundle (default; its files, entry and SHA-256s, for POST "
+         "/api/training/models/import in another hone); the SHA-256 in X-Content-SHA256",
+         true, bound(ctx, export_model)},
+        {"POST", "/api/training/models/import",
+         "Register a bundle sent as the body (application/octet-stream) as the next version of its model "
+         "(?name= another name), every file verified first; the new entry",
+         true, bound(ctx, import_model), false, false, Json(), "application/octet-stream"},
         {"POST", "/api/training/models/{key}/predict",
          "Predict rows sent as records, dataframe_split, dataframe_records or instances", true, bound(ctx, predict), true,
          true},

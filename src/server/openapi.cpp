@@ -96,7 +96,11 @@ Json operation(const Route& r, const std::string& method, const std::string& id,
                               {"required", true},
                               {"schema", Json{{"type", "string"}, {"pattern", kSegmentPattern}}}});
     if (!params.empty()) op["parameters"] = std::move(params);
-    if (takes_body(method))
+    if (takes_body(method) && !r.request_media_type.empty())
+        op["requestBody"] = Json{{"required", true},
+                                 {"content", Json{{r.request_media_type,
+                                                   Json{{"schema", Json{{"type", "string"}, {"format", "binary"}}}}}}}};
+    else if (takes_body(method))
         op["requestBody"] = Json{{"required", false},
                                  {"content", json_content(r.request_schema.is_null() ? Json{{"type", "object"}}
                                                                                      : r.request_schema)}};
@@ -311,8 +315,12 @@ Groups operations_by_tag(const Json& api) {
 
 std::string param_row(const std::string& name, const Json& s);
 
-// "Body: a JSON object.", then its fields when the schema names them.
+// "Body: a JSON object.", then its fields when the schema names them; a body
+// of another media type, named.
 std::string body_html(const Json& op) {
+    const Json& content = member(member(op, "requestBody"), "content");
+    if (content.is_object() && !content.empty() && !content.contains("application/json"))
+        return "<p class=\"body\">Body: the file's bytes (" + esc(content.begin().key()) + ").</p>\n";
     std::string out = "<p class=\"body\">Body: a JSON object.</p>\n";
     const Json& schema = member(member(member(member(op, "requestBody"), "content"), "application/json"), "schema");
     const Json& props = member(schema, "properties");

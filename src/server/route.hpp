@@ -61,6 +61,9 @@ struct Route {
     // The JSON schema of the request body, for the OpenAPI document; null: "an
     // object", described no further.
     Json request_schema;
+    // The body's media type when it is not JSON (a bundle: application/
+    // octet-stream): OpenAPI then describes it as bytes, not request_schema.
+    std::string request_media_type;
 
     bool changes_state() const { return method != "GET" && !reads_only; }
 };

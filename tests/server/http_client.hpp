@@ -40,6 +40,14 @@ public:
         return reply(cli_.Post(path.c_str(), body, "application/json"));
     }
     Reply post_json(const std::string& path, const Json& body = Json::object()) { return post(path, body.dump()); }
+    // A file's answer: `raw` holds the body's bytes, `body` stays null unless
+    // the answer is JSON (an error).
+    Reply get_file(const std::string& path) { return reply(cli_.Get(path.c_str()), false); }
+    // `bytes` sent as they are, with `content_type`.
+    Reply post_bytes(const std::string& path, const std::string& bytes,
+                     const std::string& content_type = "application/octet-stream") {
+        return reply(cli_.Post(path.c_str(), bytes, content_type.c_str()));
+    }
     Reply put_json(const std::string& path, const Json& body) {
         return reply(cli_.Put(path.c_str(), body.dump(), "application/json"));
     }
@@ -72,13 +80,14 @@ public:
     }
 
 private:
-    static Reply reply(const httplib::Result& res) {
+    static Reply reply(const httplib::Result& res, bool json = true) {
         Reply r;
         EXPECT_TRUE(res) << "no answer: " << httplib::to_string(res.error());
         if (!res) return r;
         r.status = res->status;
         r.raw = res->body;
         r.headers = res->headers;
+        if (!json && res->get_header_value("Content-Type") != "application/json") return r;
         r.body = Json::parse(res->body, nullptr, false);
         EXPECT_FALSE(r.body.is_discarded()) << "not JSON: " << res->body;
         return r;
