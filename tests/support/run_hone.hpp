@@ -1,6 +1,6 @@
 #pragma once
-// Runs the hone program as a user does: a real process, its exit code, what it
-// printed on standard output and on standard error apart.
+// Runs the hone program (or another) as a user does: a real process, its exit
+// code, what it printed on standard output and on standard error apart.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,12 +24,12 @@ inline std::string slurp(FILE* f) {
     return text;
 }
 
-// `args` as a shell would split them (quote what holds spaces).
-inline Ran run_hone(const std::string& args) {
+// `command` run by the shell (quote what holds spaces).
+inline Ran run_command(const std::string& command) {
     static int calls = 0;
     auto err = std::filesystem::temp_directory_path() /
                ("hone-run-stderr-" + std::to_string(::getpid()) + "-" + std::to_string(++calls));
-    std::string cmd = std::string(HONE_BINARY) + " " + args + " 2>" + err.string();
+    std::string cmd = command + " 2>" + err.string();
     Ran r;
     FILE* p = ::popen(cmd.c_str(), "r");
     r.out = slurp(p);
@@ -42,5 +42,8 @@ inline Ran run_hone(const std::string& args) {
     std::filesystem::remove(err);
     return r;
 }
+
+// The hone program with `args` as a shell would split them (quote what holds spaces).
+inline Ran run_hone(const std::string& args) { return run_command(std::string(HONE_BINARY) + " " + args); }
 
 }  // namespace hone::test_support
