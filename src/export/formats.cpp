@@ -3,6 +3,7 @@
 #include "common/text.hpp"
 #include "export/bundle.hpp"
 #include "export/onnx.hpp"
+#include "export/torch_state.hpp"
 #include "train/predictor.hpp"
 
 namespace hone::exporting {
@@ -32,6 +33,11 @@ std::vector<Format> table() {
                      "any ONNX runtime",
          "onnx", "application/octet-stream", true, [](registry::Store& store, const std::string& key) {
              return export_onnx(*train::LoadedModel::load(store, key));
+         }},
+        {"torch", {"pytorch", "pt"}, "a neural model's weights as a PyTorch state dict (torch.load) with hone's JSON "
+                                     "description of its architecture and preprocessing",
+         "pt", "application/octet-stream", true, [](registry::Store& store, const std::string& key) {
+             return export_torch_state(*train::LoadedModel::load(store, key));
          }},
         {"pickle", {"pkl", "joblib"}, "not written: hone models are no Python objects", "pkl",
          "application/octet-stream", false,

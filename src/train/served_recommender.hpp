@@ -65,6 +65,13 @@ public:
     std::size_t num_users() const { return user_ids_.size(); }
     std::size_t num_items() const { return item_ids_.size(); }
 
+    // What the recommender is made of, for writers that translate it (export):
+    // the model, and the ids of its user and item indices (user_ids()[u] is
+    // the id of the model's user u).
+    const models::Recommender& model() const { return *model_; }
+    const std::vector<std::string>& user_ids() const { return user_ids_; }
+    const std::vector<std::string>& item_ids() const { return item_ids_; }
+
 private:
     std::unique_ptr<models::Recommender> model_;
     std::vector<std::string> user_ids_, item_ids_;

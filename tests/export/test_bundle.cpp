@@ -271,14 +271,14 @@ TEST_F(ChurnBundle, PickleAndSavedModelSayWhyNotAndWhatInstead) {
         [&] { exporting::export_model(*source->store, *key, "pickle"); }, ErrorKind::validation,
         "format_not_supported",
         "format 'pickle' is not supported: hone models are native models, not Python objects, so there is nothing "
-        "to pickle; hone writes bundle");
+        "to pickle; hone writes bundle, onnx, torch");
     ASSERT_TRUE(e);
     EXPECT_EQ(e->hint(), hint);
     e = test_support::expect_error(
         [&] { exporting::export_model(*source->store, *key, "SavedModel"); }, ErrorKind::validation,
         "format_not_supported",
         "format 'savedmodel' is not supported: hone has no TensorFlow runtime and its models are not TensorFlow "
-        "graphs; hone writes bundle");
+        "graphs; hone writes bundle, onnx, torch");
     ASSERT_TRUE(e);
     EXPECT_EQ(e->hint(), hint);
     test_support::expect_error([&] { exporting::export_model(*source->store, *key, "joblib"); },

@@ -130,7 +130,7 @@ TEST_F(ExportCli, FormatsHoneDoesNotWriteAreRefusedWithTheReason) {
     EXPECT_EQ(pickle.code, 1);
     EXPECT_EQ(pickle.err,
               "error: format 'pickle' is not supported: hone models are native models, not Python objects, so there "
-              "is nothing to pickle; hone writes bundle\nhint: use onnx to run the model in other runtimes, or bundle "
+              "is nothing to pickle; hone writes bundle, onnx, torch\nhint: use onnx to run the model in other runtimes, or bundle "
               "to move it to another hone ('hone models import')\n");
     EXPECT_FALSE(fs::exists(out));
     auto unknown = run_hone("export " + *key + " --format zip --output " + out.string() + registry_of(*source));

@@ -114,7 +114,7 @@ TEST_F(ExportHttp, FormatsAndDamageAnswerTheOneErrorShape) {
     EXPECT_EQ(pickle.body["error"], "format_not_supported");
     EXPECT_EQ(pickle.body["message"],
               "format 'pickle' is not supported: hone models are native models, not Python objects, so there is "
-              "nothing to pickle; hone writes bundle");
+              "nothing to pickle; hone writes bundle, onnx, torch");
     EXPECT_EQ(pickle.body["hint"], "use onnx to run the model in other runtimes, or bundle to move it to another hone "
                                    "('hone models import')");
     Reply saved = from.get_file("/api/training/models/" + *key + "/export?format=savedmodel");

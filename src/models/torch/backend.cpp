@@ -64,6 +64,9 @@ Backend load() {
     b.make_mlp = symbol<decltype(b.make_mlp)>(handle, path, "hone_torch_make_mlp");
     b.check_loss = symbol<decltype(b.check_loss)>(handle, path, "hone_torch_check_loss");
     b.make_ncf = symbol<decltype(b.make_ncf)>(handle, path, "hone_torch_make_ncf");
+    b.describe_mlp = symbol<decltype(b.describe_mlp)>(handle, path, "hone_torch_describe_mlp");
+    b.describe_ncf = symbol<decltype(b.describe_ncf)>(handle, path, "hone_torch_describe_ncf");
+    b.pickle_state_dict = symbol<decltype(b.pickle_state_dict)>(handle, path, "hone_torch_pickle_state_dict");
     return b;
 }
 
@@ -80,6 +83,24 @@ std::unique_ptr<Estimator> make_mlp(EstimatorConfig config) {
 
 std::unique_ptr<Recommender> make_ncf(EstimatorConfig config, bool gmf_only) {
     return std::unique_ptr<Recommender>(backend().make_ncf(&config, gmf_only));
+}
+
+MlpWeights mlp_weights(const Estimator& estimator) {
+    MlpWeights out;
+    backend().describe_mlp(&estimator, &out);
+    return out;
+}
+
+NcfWeights ncf_weights(const Recommender& recommender) {
+    NcfWeights out;
+    backend().describe_ncf(&recommender, &out);
+    return out;
+}
+
+std::string torch_state_file(const std::vector<NamedTensor>& tensors, const std::string& hone_json) {
+    std::string out;
+    backend().pickle_state_dict(&tensors, &hone_json, &out);
+    return out;
 }
 
 void check_loss(const Json& params, Task task, int num_classes) {

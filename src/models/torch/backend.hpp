@@ -4,9 +4,14 @@
 // costs some 0.5 s of CPU (its operator registry), which every hone process and
 // every test process would otherwise pay. Torch-free.
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "models/estimator.hpp"
 #include "models/recommender.hpp"
+#include "models/torch/mlp_weights.hpp"
+#include "models/torch/ncf_weights.hpp"
+#include "models/torch/state_dict.hpp"
 
 namespace hone::models::torch_nn {
 
@@ -15,6 +20,11 @@ struct Backend {
     Estimator* (*make_mlp)(EstimatorConfig* config);
     void (*check_loss)(const Json* params, Task task, int num_classes);
     Recommender* (*make_ncf)(EstimatorConfig* config, bool gmf_only);
+    // mlp_weights.hpp, ncf_weights.hpp and state_dict.hpp's functions, the
+    // result written to `out`.
+    void (*describe_mlp)(const Estimator* estimator, MlpWeights* out);
+    void (*describe_ncf)(const Recommender* recommender, NcfWeights* out);
+    void (*pickle_state_dict)(const std::vector<NamedTensor>* tensors, const std::string* hone_json, std::string* out);
 };
 
 // Loaded once, on first use, thread-safely. hone::Error(internal,

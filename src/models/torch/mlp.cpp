@@ -10,6 +10,7 @@
 #include "common/file.hpp"
 #include "common/text.hpp"
 #include "models/torch/loop.hpp"
+#include "models/torch/tensor_copy.hpp"
 
 namespace hone::models::torch_nn {
 
@@ -84,6 +85,18 @@ public:
             }
         }
         return linears_.back()->forward(h);
+    }
+
+    // The layers and batch normalizations as mlp_weights.hpp describes them.
+    void describe(MlpWeights& w) const {
+        for (const auto& layer : linears_) w.layers.push_back(dense_layer(layer));
+        for (const auto& norm : norms_)
+            w.norms.push_back({.running_mean = float_values(norm->running_mean),
+                               .running_var = float_values(norm->running_var),
+                               .weight = float_values(norm->weight),
+                               .bias = float_values(norm->bias),
+                               .eps = norm->options.eps(),
+                               .batches_tracked = norm->num_batches_tracked.item<std::int64_t>()});
     }
 
     // The weights the penalties apply to: every linear map's, not the biases.
@@ -314,6 +327,7 @@ public:
     int best_iteration() const override { return best_epoch_; }
     std::vector<std::string> save(const std::filesystem::path& dir) const override;
     void load(const std::filesystem::path& dir) override;
+    MlpWeights describe() const;
 
 private:
     void check_input(const FitInput& input) const;
@@ -485,7 +499,30 @@ void MlpEstimator::load(const std::filesystem::path& dir) {
     best_epoch_ = meta.value("best_epoch", -1);
 }
 
+MlpWeights MlpEstimator::describe() const {
+    if (!net_) throw Error(ErrorKind::validation, "not_fitted", "the model has not been fitted or loaded");
+    MlpWeights w;
+    w.inputs = arch_.inputs;
+    net_->describe(w);
+    w.activation = arch_.activation;
+    // As proba_of() and predict_with_proba() turn the outputs into predictions.
+    w.output = config_.task == Task::regression ? "identity" : arch_.outputs == 1 ? "sigmoid" : "softmax";
+    w.task = config_.task;
+    w.num_classes = config_.task == Task::classification ? config_.num_classes : 0;
+    w.dropout = arch_.dropout;
+    w.loss = arch_.loss;
+    return w;
+}
+
 }  // namespace
+
+MlpWeights describe_mlp_estimator(const Estimator& estimator) {
+    const auto* mlp = dynamic_cast<const MlpEstimator*>(&estimator);
+    if (!mlp)
+        throw Error(ErrorKind::validation, "not_an_mlp",
+                    "the estimator is not an mlp: only the mlp estimator describes its layers");
+    return mlp->describe();
+}
 
 std::unique_ptr<Estimator> make_mlp_estimator(EstimatorConfig config) {
     return std::make_unique<MlpEstimator>(std::move(config));

@@ -3,6 +3,7 @@
 // the same compiler.
 #include "models/torch/mlp_impl.hpp"
 #include "models/torch/ncf_impl.hpp"
+#include "models/torch/state_dict.hpp"
 
 extern "C" {
 
@@ -16,6 +17,19 @@ void hone_torch_check_loss(const hone::models::Json* params, hone::models::Task 
 
 hone::models::Recommender* hone_torch_make_ncf(hone::models::EstimatorConfig* config, bool gmf_only) {
     return hone::models::torch_nn::make_ncf_recommender(std::move(*config), gmf_only).release();
+}
+
+void hone_torch_describe_mlp(const hone::models::Estimator* estimator, hone::models::torch_nn::MlpWeights* out) {
+    *out = hone::models::torch_nn::describe_mlp_estimator(*estimator);
+}
+
+void hone_torch_describe_ncf(const hone::models::Recommender* recommender, hone::models::torch_nn::NcfWeights* out) {
+    *out = hone::models::torch_nn::describe_ncf_recommender(*recommender);
+}
+
+void hone_torch_pickle_state_dict(const std::vector<hone::models::torch_nn::NamedTensor>* tensors,
+                                  const std::string* hone_json, std::string* out) {
+    *out = hone::models::torch_nn::pickle_state_dict(*tensors, *hone_json);
 }
 
 }  // extern "C"

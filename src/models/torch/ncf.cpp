@@ -11,6 +11,7 @@
 #include "models/torch/loop.hpp"
 #include "models/torch/ncf_scorer.hpp"
 #include "models/torch/parts.hpp"
+#include "models/torch/tensor_copy.hpp"
 
 namespace hone::models::torch_nn {
 
@@ -96,30 +97,43 @@ public:
     // first layer (W_i·i + b) computed for every item.
     NcfScorerWeights scorer_weights() const {
         torch::NoGradGuard no_grad;
-        const auto floats = [](const torch::Tensor& t) {
-            const torch::Tensor c = t.detach().to(torch::kFloat32).contiguous();
-            return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-        };
         NcfScorerWeights w;
         w.users = arch_.users;
         w.items = arch_.items;
         w.dim = arch_.embedding_dim;
         w.gmf_only = arch_.gmf_only;
-        w.gmf_user = floats(gmf_user_->weight);
-        w.gmf_item = floats(gmf_item_->weight);
-        w.output_weight = floats(output_->weight.reshape({-1}));
+        w.gmf_user = float_values(gmf_user_->weight);
+        w.gmf_item = float_values(gmf_item_->weight);
+        w.output_weight = float_values(output_->weight.reshape({-1}));
         w.output_bias = output_->bias.item<float>();
         if (!arch_.gmf_only) {
             const torch::Tensor& first = tower_.front()->weight;  // width x [user; item]
             const std::int64_t d = arch_.embedding_dim;
-            w.mlp_user = floats(mlp_user_->weight);
+            w.mlp_user = float_values(mlp_user_->weight);
             w.first_width = first.size(0);
-            w.first_user = floats(first.narrow(1, 0, d));
-            w.first_items = floats(torch::addmm(tower_.front()->bias, mlp_item_->weight, first.narrow(1, d, d).t()));
-            for (std::size_t l = 1; l < tower_.size(); ++l)
-                w.tower.push_back({.in = tower_[l]->weight.size(1), .out = tower_[l]->weight.size(0),
-                                   .weight = floats(tower_[l]->weight), .bias = floats(tower_[l]->bias)});
+            w.first_user = float_values(first.narrow(1, 0, d));
+            w.first_items =
+                float_values(torch::addmm(tower_.front()->bias, mlp_item_->weight, first.narrow(1, d, d).t()));
+            for (std::size_t l = 1; l < tower_.size(); ++l) w.tower.push_back(dense_layer(tower_[l]));
         }
+        return w;
+    }
+
+    // The weights as they are, as ncf_weights.hpp describes them.
+    NcfWeights describe() const {
+        NcfWeights w;
+        w.users = arch_.users;
+        w.items = arch_.items;
+        w.dim = arch_.embedding_dim;
+        w.gmf_only = arch_.gmf_only;
+        w.gmf_user = float_values(gmf_user_->weight);
+        w.gmf_item = float_values(gmf_item_->weight);
+        if (!arch_.gmf_only) {
+            w.mlp_user = float_values(mlp_user_->weight);
+            w.mlp_item = float_values(mlp_item_->weight);
+            for (const auto& layer : tower_) w.tower.push_back(dense_layer(layer));
+        }
+        w.output = dense_layer(output_);
         return w;
     }
 
@@ -200,6 +214,11 @@ public:
 
     bool iterative() const override { return true; }
     int best_round() const override { return best_epoch_; }
+
+    NcfWeights describe() const {
+        if (!net_) throw Error(ErrorKind::validation, "not_fitted", "the model has not been fitted or loaded");
+        return net_->describe();
+    }
 
 private:
     // A tower without layers feeds the embeddings to the output as they are:
@@ -301,6 +320,14 @@ void NcfRecommender::load(const std::filesystem::path& dir) {
 }
 
 }  // namespace
+
+NcfWeights describe_ncf_recommender(const Recommender& recommender) {
+    const auto* ncf = dynamic_cast<const NcfRecommender*>(&recommender);
+    if (!ncf)
+        throw Error(ErrorKind::validation, "not_an_ncf",
+                    "the recommender is not an ncf or gmf: only those describe their embeddings and layers");
+    return ncf->describe();
+}
 
 std::unique_ptr<Recommender> make_ncf_recommender(EstimatorConfig config, bool gmf_only) {
     return std::make_unique<NcfRecommender>(std::move(config), gmf_only);

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "models/recommender.hpp"
+#include "models/torch/ncf_weights.hpp"
 
 namespace hone::models::torch_nn {
 
@@ -12,5 +13,7 @@ namespace hone::models::torch_nn {
 // batch_size 256, learning_rate 0.001, optimizer adam, weight_decay,
 // negative_ratio 4, random_state (the config's seed).
 std::unique_ptr<Recommender> make_ncf_recommender(EstimatorConfig config, bool gmf_only);
+// ncf_weights() inside the module.
+NcfWeights describe_ncf_recommender(const Recommender& recommender);
 
 }  // namespace hone::models::torch_nn

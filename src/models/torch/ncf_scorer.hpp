@@ -17,13 +17,9 @@
 #include <span>
 #include <vector>
 
-namespace hone::models::torch_nn {
+#include "models/torch/dense_layer.hpp"
 
-// A linear layer as libtorch holds it: weight out x in, row-major.
-struct DenseLayer {
-    std::int64_t in = 0, out = 0;
-    std::vector<float> weight, bias;
-};
+namespace hone::models::torch_nn {
 
 // The fitted weights, row-major: embeddings users x dim and items x dim;
 // first_items is items x width (W_i·i + b for every item), first_user width x dim
