@@ -11,9 +11,9 @@
 //    exactly (0 + leaf). Splits are BRANCH_LT on the float32 thresholds XGBoost
 //    holds (x < threshold is the true branch, the left child), and NaN follows
 //    the tree's default direction (nodes_missing_value_tracks_true = default_left);
-//  - the leaves spread onto their outputs ([N, trees, outputs], times 0 or 1:
-//    exact), then the base margin plus one Gather + Add per tree in model
-//    order, in float: the margins are hone's bit for bit;
+//  - per output, its base margin plus the leaves of its trees, one Gather +
+//    Add per tree in model order, in float: the margins are hone's bit for
+//    bit; the outputs' columns are concatenated;
 //  - the objective's transform in double (hone computes it in float): Sigmoid
 //    (binary log-odds), Softmax (multi-class log-odds), class shares clipped
 //    to [0, 1] or renormalized (forests and trees); ArgMax of the probabilities
@@ -89,22 +89,25 @@ std::string as_float(GraphBuilder& g, const std::string& stem, const std::vector
     return g.node("Cast", {g.constant(stem, values, shape)}, {{"to", std::int64_t{float32}}});
 }
 
-// The margins, float [N, outputs]: the base margin, then every tree's leaf
-// added to its output in model order, in float, as hone adds them.
+// The margins, float [N, outputs]: per output, its base margin, then the leaf
+// of each of its trees added in model order, in float, as hone adds them.
 std::string margins(GraphBuilder& g, const Ensemble& e, const std::string& leaves) {
-    const std::size_t trees = e.trees(), k = e.outputs();
-    std::vector<double> placement(trees * k, 0.0);
-    for (std::size_t t = 0; t < trees; ++t) placement[t * k + e.output_of(t)] = 1.0;
-    const auto rows = static_cast<std::int64_t>(trees), cols = static_cast<std::int64_t>(k);
-    // leaf * 1 and leaf * 0 are exact, and adding 0 leaves a sum as it was.
-    std::string column = g.node("Unsqueeze", {leaves, g.constant("axis", std::vector<std::int64_t>{2}, {1})});
-    std::string spread = g.node("Mul", {column, as_float(g, "tree_outputs", placement, {rows, cols})});
-    std::string sum = as_float(g, "base_margin", std::vector<double>(k, e.base_margin()), {cols});
-    for (std::size_t t = 0; t < trees; ++t) {
+    const std::size_t k = e.outputs();
+    std::vector<std::string> sums(k);
+    for (std::size_t t = 0; t < e.trees(); ++t) {
+        std::string& sum = sums[e.output_of(t)];
+        if (sum.empty()) sum = as_float(g, "base_margin", {static_cast<double>(e.base_margin())}, {});
         std::string tree = g.constant("tree", std::vector<std::int64_t>{static_cast<std::int64_t>(t)}, {});
-        sum = g.node("Add", {sum, g.node("Gather", {spread, tree}, {{"axis", std::int64_t{1}}})});
+        sum = g.node("Add", {sum, g.node("Gather", {leaves, tree}, {{"axis", std::int64_t{1}}})});
     }
-    return sum;
+    std::vector<std::string> columns;
+    const std::string axis = g.constant("axis", std::vector<std::int64_t>{1}, {1});
+    for (std::size_t c = 0; c < k; ++c) {
+        if (sums[c].empty())
+            throw Error(ErrorKind::internal, "export_failed", "output " + std::to_string(c) + " has no trees");
+        columns.push_back(g.node("Unsqueeze", {sums[c], axis}));
+    }
+    return k == 1 ? columns[0] : g.node("Concat", columns, {{"axis", std::int64_t{1}}});
 }
 
 // [1 - p, p] from p, double [N, 1].
