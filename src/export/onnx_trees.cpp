@@ -14,10 +14,11 @@
 //  - per output, its base margin plus the leaves of its trees, one Gather +
 //    Add per tree in model order, in float: the margins are hone's bit for
 //    bit; the outputs' columns are concatenated;
-//  - the objective's transform in double (hone computes it in float): Sigmoid
-//    (binary log-odds), Softmax (multi-class log-odds), class shares clipped
-//    to [0, 1] or renormalized (forests and trees); ArgMax of the probabilities
-//    picks the class (the first of equal ones, as hone).
+//  - the objective's transform: XGBoost's float sigmoid (binary log-odds, see
+//    float_sigmoid), Softmax in double (multi-class log-odds; hone's is in
+//    float), class shares clipped to [0, 1] or renormalized in double (forests
+//    and trees, as hone); ArgMax of the probabilities picks the class (the
+//    first of equal ones, as hone).
 #include "common/error.hpp"
 #include "export/onnx_writers.hpp"
 #include "models/xgboost/booster_estimator.hpp"
@@ -116,6 +117,21 @@ std::string two_classes(GraphBuilder& g, const std::string& p) {
     return g.node("Concat", {p0, p}, {{"axis", std::int64_t{1}}});
 }
 
+// XGBoost's float sigmoid of the margins m (float [N, 1]), as hone computes
+// it: 1 / (expf(min(-m, 88.7)) + 1), then in double [N, 1]. The exponential is
+// taken in double and rounded to float (glibc's expf is correctly rounded but
+// in rare halfway cases); the rest are IEEE float operations, as in hone. So
+// 1 - p is hone's too: near p = 1 it is a difference of floats, which a double
+// sigmoid would not reproduce within 1e-5 relative.
+std::string float_sigmoid(GraphBuilder& g, const std::string& m) {
+    std::string clamped = g.node("Min", {g.node("Neg", {m}), as_float(g, "exp_limit", {double{88.7f}}, {})});
+    std::string wide = g.node("Cast", {clamped}, {{"to", std::int64_t{float64}}});
+    std::string e = g.node("Cast", {g.node("Exp", {wide})}, {{"to", std::int64_t{float32}}});
+    std::string one = as_float(g, "one", {1.0}, {});
+    std::string p = g.node("Div", {one, g.node("Add", {e, one})});
+    return g.node("Cast", {p}, {{"to", std::int64_t{float64}}});
+}
+
 // Class shares of forests and trees (squared error on class indicators): one
 // output clipped to [0, 1] for two classes; else the shares below 0 raised to
 // 0 and the row divided by its sum (1/k each when the sum is 0), as hone.
@@ -152,7 +168,8 @@ WrittenModel write_trees(GraphBuilder& g, const ModelSource& m) {
     const std::string algorithm = m.manifest.value("algorithm", std::string());
     const Ensemble& e = ensemble_of(m, algorithm);
     const std::size_t k = e.outputs();
-    std::string d = g.node("Cast", {margins(g, e, tree_leaves(g, e, m.features))}, {{"to", std::int64_t{float64}}});
+    std::string margin = margins(g, e, tree_leaves(g, e, m.features));
+    std::string d = g.node("Cast", {margin}, {{"to", std::int64_t{float64}}});
     if (m.class_count == 0) return WrittenModel{.value = d};
     if (k != (m.class_count == 2 ? 1 : m.class_count))
         throw Error(ErrorKind::internal, "export_failed",
@@ -160,7 +177,7 @@ WrittenModel write_trees(GraphBuilder& g, const ModelSource& m) {
                         std::to_string(m.class_count) + " classes");
     WrittenModel out;
     switch (e.transform()) {
-        case Ensemble::Transform::sigmoid: out.probabilities = two_classes(g, g.node("Sigmoid", {d})); break;
+        case Ensemble::Transform::sigmoid: out.probabilities = two_classes(g, float_sigmoid(g, margin)); break;
         case Ensemble::Transform::softmax:
             out.probabilities = g.node("Softmax", {d}, {{"axis", std::int64_t{1}}});
             break;
