@@ -183,6 +183,7 @@ data::Frame threshold_rows(const train::LoadedModel& model, const fs::path& csv,
         placed.push_back({row++, feature["x2"], t});
     }
     out << ",3.0,,,s,3,no,0.5\n,17.0,true,,l,9,yes,4.5\n";
+    out.close();
     return load_csv(csv);
 }
 
