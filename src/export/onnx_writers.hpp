@@ -62,5 +62,7 @@ const Registry<OnnxWriter>& onnx_writers();
 std::vector<OnnxWriter> linear_onnx_writers();  // onnx_linear.cpp: logistic_regression, linear_svc, linear_svr,
                                                 // linear_regression, ridge
 std::vector<OnnxWriter> kmeans_onnx_writers();  // onnx_kmeans.cpp: kmeans, minibatch_kmeans
+std::vector<OnnxWriter> tree_onnx_writers();    // onnx_trees.cpp: xgboost, gradient_boosting, lightgbm,
+                                                // random_forest, decision_tree
 
 }  // namespace hone::exporting

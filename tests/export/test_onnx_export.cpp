@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <charconv>
 #include <random>
 #include <set>
 
@@ -25,6 +26,7 @@
 #include "export/onnx.hpp"
 #include "export/onnx_preprocess.hpp"
 #include "lang/job_file.hpp"
+#include "models/xgboost/booster_estimator.hpp"
 #include "registry/store.hpp"
 #include "train/compress.hpp"
 #include "train/predictor.hpp"
@@ -130,6 +132,67 @@ Json run_in_onnxruntime(const fs::path& dir, const std::string& bytes, const Jso
     return ::testing::AssertionFailure() << "ONNX Runtime " << onnx << ", hone " << hone;
 }
 
+// The trees hone predicts with, of a model of the tree algorithms.
+const models::xgb::TreeEnsemble& trees_of(const train::LoadedModel& model) {
+    const auto* booster = dynamic_cast<const models::xgb::BoosterEstimator*>(&model.estimator());
+    if (!booster || !booster->ensemble()) throw std::runtime_error("the model is not predicted by TreeEnsemble");
+    return *booster->ensemble();
+}
+
+// A float as text that reads back as that float, with a fraction (so the
+// column is numeric with decimals).
+std::string exact_text(float v) {
+    char buf[64];
+    auto end = std::to_chars(buf, buf + sizeof buf, static_cast<double>(v)).ptr;
+    std::string text(buf, end);
+    return text.find_first_of(".e") == std::string::npos ? text + ".0" : text;
+}
+
+// Rows placed exactly on the model's split thresholds: for every threshold
+// on x1 or x2 (which the default preprocessing passes through unchanged), a
+// row whose x1 or x2 equals it, once with the other columns set and once with
+// x1 (or x2's partner x1), flag and color null, which go the trees' default
+// directions; then the rows of `table` (one ONNX Runtime run for both).
+// Written to `csv` and loaded; `placed` gets (row, feature, threshold) of each
+// row on a threshold.
+struct Placement {
+    std::size_t row, feature;
+    float threshold;
+};
+data::Frame threshold_rows(const train::LoadedModel& model, const fs::path& table, const fs::path& csv,
+                           std::vector<Placement>& placed) {
+    const auto& trees = trees_of(model);
+    const auto& names = model.preprocessor().feature_names();
+    std::map<std::string, std::set<float>> thresholds;
+    std::map<std::string, std::size_t> feature;
+    for (std::size_t i = 0; i < trees.node_count(); ++i) {
+        auto v = trees.node(static_cast<std::int32_t>(i));
+        if (v.is_leaf || (names[v.feature] != "x1" && names[v.feature] != "x2")) continue;
+        thresholds[names[v.feature]].insert(v.condition);
+        feature[names[v.feature]] = v.feature;
+    }
+    std::ofstream out(csv);
+    out << "x1,x2,flag,color,size,grade,verdict,score\n";
+    std::size_t row = 0;
+    for (float t : thresholds["x1"]) {
+        out << exact_text(t) << ",4,true,red,m,7,yes,1.5\n" << exact_text(t) << ",11,,,l,9,no,2.5\n";
+        placed.push_back({row++, feature["x1"], t});
+        placed.push_back({row++, feature["x1"], t});
+    }
+    for (float t : thresholds["x2"]) {
+        out << "2.5," << exact_text(t) << ",false,green,s,3,no,0.5\n," << exact_text(t) << ",,,m,7,yes,-1.5\n";
+        placed.push_back({row++, feature["x2"], t});
+        placed.push_back({row++, feature["x2"], t});
+    }
+    out << ",3.0,,,s,3,no,0.5\n,17.0,true,,l,9,yes,4.5\n";
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);  // its header
+    while (std::getline(in, line)) out << line << "\n";
+    out.close();
+    return load_csv(csv);
+}
+
 // A label as ONNX Runtime prints it, next to hone's JSON label.
 std::string label_text(const Json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
@@ -151,8 +214,10 @@ protected:
 
     // Trains `model_lines` (type, algorithm, hyperparameters) on the table and
     // returns the registered model.
+    // `training_lines`: more keys of the training block (early_stopping, ...).
     static std::shared_ptr<train::LoadedModel> train(const std::string& model_lines, const std::string& target,
-                                                     const std::string& preprocessing = "") {
+                                                     const std::string& preprocessing = "",
+                                                     const std::string& training_lines = "") {
         static int jobs = 0;
         // Clusterers measure distances between numbers: no categorical features.
         std::string features = target.empty() ? "[x1, x2, flag]" : "[x1, x2, flag, color, size]";
@@ -164,7 +229,7 @@ protected:
                            "training \"t\":\n    model: m\n    dataset: table\n" +
                            (target.empty() ? "" : "    target: " + target + "\n") +
                            "    features: " + features + "\n    objective: " + objective + "\n" +
-                           (preprocessing.empty() ? "" : "    preprocessing:\n" + preprocessing);
+                           training_lines + (preprocessing.empty() ? "" : "    preprocessing:\n" + preprocessing);
         auto file = dir_->path / ("job" + std::to_string(++jobs) + ".n3");
         auto loaded = lang::parse_job_text(text, file.string(), lang::Format::n3);
         EXPECT_TRUE(loaded.ok()) << loaded.report();
@@ -175,13 +240,15 @@ protected:
         return train::LoadedModel::load(*store_, result["registry_key"].get<std::string>());
     }
 
-    // Exports `model`, runs it in ONNX Runtime on the rows and compares with hone.
-    static void expect_same_predictions(const train::LoadedModel& model) {
+    // Exports `model`, runs it in ONNX Runtime on `rows` (the table's by
+    // default) and compares with hone.
+    static void expect_same_predictions(const train::LoadedModel& model, const data::Frame* rows = nullptr) {
         require_tools();
+        if (!rows) rows = rows_;
         Json out = run_in_onnxruntime(dir_->path, exporting::export_onnx(model),
-                                      onnx_inputs(model.preprocessor(), *rows_));
-        train::Predictions hone = model.predict(*rows_);
-        const std::size_t n = rows_->rows();
+                                      onnx_inputs(model.preprocessor(), *rows));
+        train::Predictions hone = model.predict(*rows);
+        const std::size_t n = rows->rows();
         const std::string task = model.manifest().value("task", std::string());
         if (task == "regression") {
             ASSERT_EQ(out.size(), 1u) << out.dump();
@@ -207,6 +274,8 @@ protected:
                 EXPECT_TRUE(close(out["probabilities"]["data"][r * k + c].get<double>(), hone.proba[r][c]))
                     << "row " << r << ", class " << hone.classes[c];
     }
+
+    static void expect_trees_export(const std::string& algorithm, const std::string& hyperparameters);
 
     static test_support::TempDir* dir_;
     static registry::Store* store_;
@@ -326,11 +395,68 @@ TEST_F(OnnxExport, TheModelSaysWhatItIs) {
 }
 
 TEST_F(OnnxExport, AnAlgorithmWithoutWriterIsNotExportable) {
-    auto model = train(std::string(classifier) + "    algorithm: decision_tree\n", "verdict");
+    auto model = train(std::string(classifier) + "    algorithm: mlp\n    hyperparameters:\n        max_iter: 5\n",
+                       "verdict", "        scale: standard\n");
     test_support::expect_error(
         [&] { exporting::export_onnx(*model); }, ErrorKind::validation, "not_exportable",
-        "algorithm 'decision_tree' has no ONNX export; these algorithms export to ONNX: logistic_regression, "
-        "linear_svc, linear_svr, linear_regression, ridge, kmeans, minibatch_kmeans");
+        "algorithm 'mlp' has no ONNX export; these algorithms export to ONNX: logistic_regression, "
+        "linear_svc, linear_svr, linear_regression, ridge, kmeans, minibatch_kmeans, xgboost, gradient_boosting, "
+        "lightgbm, random_forest, decision_tree");
+}
+
+// A tree algorithm on the three targets (two classes, three int classes, a
+// number), small: ONNX Runtime agrees with hone on rows placed exactly on the
+// trees' thresholds and on the table's rows (nulls, unseen categories).
+void OnnxExport::expect_trees_export(const std::string& algorithm, const std::string& hyperparameters) {
+    for (const std::string target : {"verdict", "grade", "score"}) {
+        SCOPED_TRACE(algorithm + " on " + target);
+        const std::string type = target == "score" ? "regressor" : "classifier";
+        auto model = train("    type: " + type + "\n    algorithm: " + algorithm +
+                               "\n    hyperparameters:\n        max_depth: 3\n" + hyperparameters,
+                           target);
+        std::vector<Placement> placed;
+        data::Frame rows = threshold_rows(*model, dir_->path / "rows.csv", dir_->path / "thresholds.csv", placed);
+        ASSERT_GT(placed.size(), 0u) << "no split on x1 or x2";
+        // The rows reach the trees with their features equal to the thresholds.
+        data::Matrix x = model->preprocessor().transform(rows);
+        for (const auto& p : placed)
+            ASSERT_EQ(x.data[p.row * x.cols + p.feature], p.threshold) << "row " << p.row;
+        expect_same_predictions(*model, &rows);
+    }
+}
+
+TEST_F(OnnxExport, XgboostTrees) { expect_trees_export("xgboost", "        n_estimators: 4\n"); }
+TEST_F(OnnxExport, GradientBoostingTrees) { expect_trees_export("gradient_boosting", "        n_estimators: 4\n"); }
+TEST_F(OnnxExport, LightgbmTrees) { expect_trees_export("lightgbm", "        n_estimators: 4\n"); }
+TEST_F(OnnxExport, RandomForestParallelTrees) { expect_trees_export("random_forest", "        n_estimators: 5\n"); }
+TEST_F(OnnxExport, DecisionTree) { expect_trees_export("decision_tree", ""); }
+
+// Early stopping keeps rounds 0..best_iteration: the file holds exactly those
+// trees (one per class and round), one TreeEnsembleRegressor target each.
+TEST_F(OnnxExport, EarlyStoppedBoostingExportsTheBestRoundsOnly) {
+    for (const std::string target : {"verdict", "grade"}) {
+        SCOPED_TRACE(target);
+        auto model = train(std::string(classifier) +
+                               "    algorithm: xgboost\n    hyperparameters:\n        n_estimators: 60\n"
+                               "        learning_rate: 0.9\n        max_depth: 4\n",
+                           target, "", "    early_stopping:\n        patience: 2\n");
+        const auto& booster = dynamic_cast<const models::xgb::BoosterEstimator&>(model->estimator());
+        ASSERT_GE(booster.best_iteration(), 0);
+        ASSERT_LT(booster.rounds(), 60) << "early stopping did not stop";
+        const std::size_t per_round = target == "grade" ? 3 : 1;
+        ASSERT_EQ(trees_of(*model).trees(), static_cast<std::size_t>(booster.rounds()) * per_round);
+        onnx::ModelProto proto;
+        ASSERT_TRUE(proto.ParseFromString(exporting::export_onnx(*model)));
+        std::int64_t targets = -1;
+        for (const auto& node : proto.graph().node())
+            if (node.op_type() == "TreeEnsembleRegressor")
+                for (const auto& a : node.attribute())
+                    if (a.name() == "n_targets") targets = a.i();
+        EXPECT_EQ(targets, static_cast<std::int64_t>(trees_of(*model).trees()));
+        std::vector<Placement> placed;
+        data::Frame rows = threshold_rows(*model, dir_->path / "rows.csv", dir_->path / "thresholds.csv", placed);
+        expect_same_predictions(*model, &rows);
+    }
 }
 
 // The preprocessing graph alone against Preprocessor::transform, bit for bit,

@@ -88,6 +88,9 @@ public:
     // True when the fitted or loaded model is predicted natively (TreeEnsemble);
     // false when it uses something TreeEnsemble does not support.
     bool native_prediction() const { return ensemble_.has_value(); }
+    // The trees hone predicts with (after early stopping, rounds 0..best_iteration
+    // only), or nullptr when native_prediction() is false.
+    const TreeEnsemble* ensemble() const { return ensemble_ ? &*ensemble_ : nullptr; }
 
     // Total gain per feature, normalised to sum 1; empty when no tree has a split.
     std::vector<double> feature_importances() const override;

@@ -369,6 +369,23 @@ void TreeEnsemble::apply_transform(float* out, std::size_t rows) const {
     }
 }
 
+TreeEnsemble::NodeView TreeEnsemble::node(std::int32_t index) const {
+    const Node& n = nodes_.at(static_cast<std::size_t>(index));
+    NodeView v;
+    // A leaf steps onto itself (see Node).
+    v.is_leaf = n.left + 1 == index && std::isnan(n.condition);
+    if (v.is_leaf) {
+        v.leaf = n.leaf;
+        return v;
+    }
+    v.missing_left = n.feature >= features_;
+    v.feature = v.missing_left ? n.feature - features_ : n.feature;
+    v.condition = n.condition;
+    v.left = n.left;
+    v.right = n.left + 1;
+    return v;
+}
+
 void TreeEnsemble::predict(const float* x, std::size_t rows, std::size_t cols, float* out) const {
     if (cols != features_)
         throw Error(ErrorKind::internal, "feature_count_mismatch",

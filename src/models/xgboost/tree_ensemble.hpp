@@ -52,6 +52,23 @@ public:
     float base_margin() const { return base_margin_; }
     Transform transform() const { return transform_; }
 
+    // The fitted trees, read-only, for writers that translate the model (ONNX).
+    // Node indices are global over all trees; a tree's nodes are contiguous,
+    // from its root() to the next tree's root (or node_count()).
+    struct NodeView {
+        bool is_leaf = false;
+        std::size_t feature = 0;        // splits: the input column compared
+        bool missing_left = false;      // splits: NaN goes left (XGBoost's default_left)
+        float condition = 0;            // splits: x < condition goes left
+        std::int32_t left = 0, right = 0;  // splits: the children's indices
+        float leaf = 0;                 // leaves: the value added to the tree's output
+    };
+    std::int32_t root(std::size_t tree) const { return roots_[tree]; }
+    // The output (class) tree `tree` adds its leaf to.
+    std::size_t output_of(std::size_t tree) const { return tree_info_[tree]; }
+    std::size_t node_count() const { return nodes_.size(); }
+    NodeView node(std::int32_t index) const;
+
 private:
     // One node, 16 bytes, all trees in one array. Nodes are renumbered breadth first
     // per tree, a node's two children next to each other: the right child is always
