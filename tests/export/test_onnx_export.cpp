@@ -202,6 +202,21 @@ protected:
                     << "row " << r << ", class " << hone.classes[c];
     }
 
+    // A kernel SVM per kernel: svc on two classes (verdict) and three (grade,
+    // int labels), without and with probabilities, and svr (score).
+    static void expect_svms_agree(const std::string& kernel, const std::string& preprocessing) {
+        const std::string params = "    hyperparameters:\n        kernel: " + kernel + "\n";
+        for (const char* target : {"verdict", "grade"})
+            for (const char* probability : {"false", "true"}) {
+                SCOPED_TRACE(kernel + " svc on " + target + ", probability " + probability);
+                expect_same_predictions(*train("    type: classifier\n    algorithm: svc\n" + params +
+                                                   "        probability: " + probability + "\n",
+                                               target, preprocessing));
+            }
+        SCOPED_TRACE(kernel + " svr");
+        expect_same_predictions(*train("    type: regressor\n    algorithm: svr\n" + params, "score", preprocessing));
+    }
+
     static test_support::TempDir* dir_;
     static registry::Store* store_;
     static data::Frame* rows_;
@@ -278,6 +293,20 @@ TEST_F(OnnxExport, KMeansAndMiniBatchKMeansGiveTheNearestCenter) {
     expect_same_predictions(*train(clusterer + "minibatch_kmeans\n", "", "        scale: minmax\n"));
 }
 
+TEST_F(OnnxExport, SvmRbfKernel) { expect_svms_agree("rbf", "        scale: standard\n"); }
+
+TEST_F(OnnxExport, SvmLinearKernel) {
+    expect_svms_agree("linear", "        scale: minmax\n");
+}
+
+TEST_F(OnnxExport, SvmPolyKernel) {
+    expect_svms_agree("poly", "        scale: standard\n        encode: ordinal\n");
+}
+
+TEST_F(OnnxExport, SvmSigmoidKernel) {
+    expect_svms_agree("sigmoid", "        scale: standard\n");
+}
+
 TEST_F(OnnxExport, QuantizedModelsExportTheWeightsTheyPredictWith) {
     for (const char* solver : {"lbfgs", "liblinear"}) {
         auto model = train(std::string(classifier) + "    algorithm: logistic_regression\n    hyperparameters:\n" +
@@ -324,7 +353,7 @@ TEST_F(OnnxExport, AnAlgorithmWithoutWriterIsNotExportable) {
     test_support::expect_error(
         [&] { exporting::export_onnx(*model); }, ErrorKind::validation, "not_exportable",
         "algorithm 'decision_tree' has no ONNX export; these algorithms export to ONNX: logistic_regression, "
-        "linear_svc, linear_svr, linear_regression, ridge, kmeans, minibatch_kmeans");
+        "linear_svc, linear_svr, linear_regression, ridge, kmeans, minibatch_kmeans, svc, svr");
 }
 
 // The preprocessing graph alone against Preprocessor::transform, bit for bit,
