@@ -131,20 +131,35 @@ std::string GraphBuilder::constant(const std::string& stem, const std::vector<st
 std::string GraphBuilder::node(const std::string& op, const std::vector<std::string>& inputs,
                                const std::vector<Attribute>& attributes, const std::string& out,
                                const std::string& domain) {
+    std::string output = out.empty() ? fresh(op) : out;
+    if (!out.empty()) used_.insert(out);
+    add_node(op, inputs, attributes, {output}, domain);
+    return output;
+}
+
+std::vector<std::string> GraphBuilder::node_outputs(const std::string& op, const std::vector<std::string>& inputs,
+                                                    const std::vector<Attribute>& attributes, std::size_t outputs,
+                                                    const std::string& domain) {
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < outputs; ++i) names.push_back(fresh(op));
+    add_node(op, inputs, attributes, names, domain);
+    return names;
+}
+
+void GraphBuilder::add_node(const std::string& op, const std::vector<std::string>& inputs,
+                            const std::vector<Attribute>& attributes, const std::vector<std::string>& outputs,
+                            const std::string& domain) {
     auto& n = *graph_.add_node();
     n.set_op_type(op);
     n.set_domain(domain);
     n.set_name(op + "_" + std::to_string(nodes_++));
     for (const auto& i : inputs) n.add_input(i);
-    std::string output = out.empty() ? fresh(op) : out;
-    if (!out.empty()) used_.insert(out);
-    n.add_output(output);
+    for (const auto& o : outputs) n.add_output(o);
     for (const auto& a : attributes) {
         auto& proto = *n.add_attribute();
         proto.set_name(a.name);
         std::visit(SetAttribute{proto}, a.value);
     }
-    return output;
 }
 
 }  // namespace hone::exporting

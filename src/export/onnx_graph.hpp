@@ -72,6 +72,12 @@ public:
                      const std::vector<Attribute>& attributes = {}, const std::string& out = "",
                      const std::string& domain = "");
 
+    // A node with `outputs` outputs (ai.onnx.ml's classifiers have two), named
+    // fresh from the op's name; returns them in order.
+    std::vector<std::string> node_outputs(const std::string& op, const std::vector<std::string>& inputs,
+                                          const std::vector<Attribute>& attributes, std::size_t outputs,
+                                          const std::string& domain = "");
+
     // A name not yet used in the graph, from `stem` ("stem", "stem_1", ...).
     std::string fresh(const std::string& stem);
 
@@ -83,6 +89,9 @@ private:
 
     void value_info(onnx::ValueInfoProto& info, const std::string& name, ElementType type,
                     const std::vector<std::int64_t>& shape, const std::string& doc);
+    void add_node(const std::string& op, const std::vector<std::string>& inputs,
+                  const std::vector<Attribute>& attributes, const std::vector<std::string>& outputs,
+                  const std::string& domain);
     onnx::TensorProto& add_constant(const std::string& name, ElementType type, const std::vector<std::int64_t>& shape,
                                     std::size_t count);
 };

@@ -9,8 +9,6 @@
 // Probabilities of the classes the fit saw are spread into the manifest's
 // class order by a MatMul with a 0/1 matrix (exact: every other term is 0);
 // classes absent from the fit get 0.
-#include <numeric>
-
 #include "common/error.hpp"
 #include "export/onnx_writers.hpp"
 #include "models/linear/linear_estimators.hpp"
@@ -25,18 +23,6 @@ std::string scores(GraphBuilder& g, const models::LinearWeights& w, const std::s
     std::string x = g.node("Cast", {features}, {{"to", std::int64_t{float64}}});
     std::string product = g.node("MatMul", {x, g.constant("coefficients", w.coef, {f, v})});
     return g.node("Add", {product, g.constant("intercepts", w.intercept, {v})}, {}, g.fresh("scores"));
-}
-
-// Probabilities of the vectors' classes ([N, classes.size()]) as [N, k]
-// in class-index order.
-std::string spread(GraphBuilder& g, const std::string& present, const std::vector<int>& classes, std::size_t k) {
-    std::vector<int> identity(k);
-    std::iota(identity.begin(), identity.end(), 0);
-    if (classes == identity) return present;
-    std::vector<double> placement(classes.size() * k, 0.0);
-    for (std::size_t c = 0; c < classes.size(); ++c) placement[c * k + static_cast<std::size_t>(classes[c])] = 1.0;
-    auto rows = static_cast<std::int64_t>(classes.size()), cols = static_cast<std::int64_t>(k);
-    return g.node("MatMul", {present, g.constant("class_placement", placement, {rows, cols})});
 }
 
 // The class index of each row's vector `position` (int64 [N]).
@@ -56,7 +42,7 @@ WrittenModel two_classes(GraphBuilder& g, const models::LinearWeights& w, const 
         std::string p1 = g.node("Sigmoid", {s});
         std::string p0 = g.node("Sub", {g.constant("one", std::vector<double>{1.0}, {}), p1});
         std::string both = g.node("Concat", {p0, p1}, {{"axis", std::int64_t{1}}});
-        out.probabilities = spread(g, both, w.classes, k);
+        out.probabilities = spread_classes(g, both, w.classes, k);
     }
     return out;
 }
@@ -75,7 +61,7 @@ WrittenModel many_classes(GraphBuilder& g, const models::LinearWeights& w, const
                                  {{"keepdims", std::int64_t{1}}});
         present = g.node("Div", {sigmoids, sum});
     }
-    if (!present.empty()) out.probabilities = spread(g, present, w.classes, k);
+    if (!present.empty()) out.probabilities = spread_classes(g, present, w.classes, k);
     return out;
 }
 

@@ -55,6 +55,13 @@ struct WrittenModel {
 using WriteModel = std::function<WrittenModel(GraphBuilder&, const ModelSource&)>;
 using OnnxWriter = Registered<WriteModel>;
 
+// Probabilities of the classes a fit saw (double [N, classes.size()], column c
+// = hone's class index classes[c]) as double [N, k] in hone's class order: a
+// MatMul with a 0/1 matrix (exact: every other term is 0), classes absent from
+// the fit at 0; `present` itself when classes is 0..k-1.
+std::string spread_classes(GraphBuilder& g, const std::string& present, const std::vector<int>& classes,
+                           std::size_t k);
+
 // Every writer, from the families' lists.
 const Registry<OnnxWriter>& onnx_writers();
 
@@ -64,5 +71,7 @@ std::vector<OnnxWriter> linear_onnx_writers();  // onnx_linear.cpp: logistic_reg
 std::vector<OnnxWriter> kmeans_onnx_writers();  // onnx_kmeans.cpp: kmeans, minibatch_kmeans
 std::vector<OnnxWriter> tree_onnx_writers();    // onnx_trees.cpp: xgboost, gradient_boosting, lightgbm,
                                                 // random_forest, decision_tree
+std::vector<OnnxWriter> svm_onnx_writers();     // onnx_svm.cpp: svc, svr
+std::vector<OnnxWriter> mlp_onnx_writers();     // onnx_mlp.cpp: mlp
 
 }  // namespace hone::exporting

@@ -173,6 +173,8 @@ public:
 
     bool has_proba() const override { return proba_; }
 
+    LibsvmModel fitted() const;
+
     std::vector<double> predict_proba(const data::Matrix& x) const override {
         if (!proba_) return Estimator::predict_proba(x);
         require_model();
@@ -273,7 +275,52 @@ private:
     }
 };
 
+LibsvmModel::Kernel kernel_of(int type) {
+    switch (type) {
+        case LINEAR: return LibsvmModel::Kernel::linear;
+        case POLY: return LibsvmModel::Kernel::poly;
+        case SIGMOID: return LibsvmModel::Kernel::sigmoid;
+        default: return LibsvmModel::Kernel::rbf;
+    }
+}
+
+LibsvmModel LibsvmEstimator::fitted() const {
+    require_model();
+    const svm_model& m = *model_;
+    LibsvmModel out;
+    out.kernel = kernel_of(m.param.kernel_type);
+    out.degree = m.param.degree;
+    out.gamma = m.param.gamma;
+    out.coef0 = m.param.coef0;
+    out.features = n_features_;
+    out.vectors = static_cast<std::size_t>(m.l);
+    const bool classification = config_.task == Task::classification;
+    if (classification) {
+        out.classes.assign(m.label, m.label + m.nr_class);
+        out.vectors_per_class.assign(m.nSV, m.nSV + m.nr_class);
+    }
+    out.support_vectors.assign(out.vectors * n_features_, 0.0);
+    for (int s = 0; s < m.l; ++s)
+        for (const svm_node* p = m.SV[s]; p->index != -1; ++p)
+            if (p->index >= 1 && static_cast<std::size_t>(p->index) <= n_features_)
+                out.support_vectors[static_cast<std::size_t>(s) * n_features_ + (p->index - 1)] = p->value;
+    const int rows = classification ? m.nr_class - 1 : 1;
+    for (int r = 0; r < rows; ++r) out.coefficients.insert(out.coefficients.end(), m.sv_coef[r], m.sv_coef[r] + m.l);
+    const int pairs = classification ? m.nr_class * (m.nr_class - 1) / 2 : 1;
+    out.rho.assign(m.rho, m.rho + pairs);
+    if (proba_ && m.probA && m.probB) {
+        out.prob_a.assign(m.probA, m.probA + pairs);
+        out.prob_b.assign(m.probB, m.probB + pairs);
+    }
+    return out;
+}
+
 }  // namespace
+
+std::optional<LibsvmModel> libsvm_model(const Estimator& estimator) {
+    if (const auto* svm = dynamic_cast<const LibsvmEstimator*>(&estimator)) return svm->fitted();
+    return std::nullopt;
+}
 
 double resolve_gamma(const Json& gamma, const data::Matrix& x) {
     if (gamma.is_number()) return gamma.get<double>();
