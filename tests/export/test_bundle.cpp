@@ -286,10 +286,10 @@ TEST_F(ChurnBundle, PickleAndSavedModelSayWhyNotAndWhatInstead) {
     e = test_support::expect_error([&] { exporting::export_model(*source->store, *key, "zip"); },
                                    ErrorKind::validation, "unknown_format", "unknown export format 'zip'");
     ASSERT_TRUE(e);
-    EXPECT_EQ(e->hint(), "valid export formats: bundle, pickle, savedmodel");
+    EXPECT_EQ(e->hint(), "valid export formats: bundle, onnx, torch, pickle, savedmodel");
     test_support::expect_error([&] { exporting::export_model(*source->store, "no_such_model", "bundle"); },
                                ErrorKind::not_found, "model_not_found");
-    EXPECT_EQ(exporting::written_formats(), std::vector<std::string>{"bundle"});
+    EXPECT_EQ(exporting::written_formats(), (std::vector<std::string>{"bundle", "onnx", "torch"}));
     EXPECT_EQ(exporting::export_model(*source->store, *key, "hone"), *bytes);
 }
 

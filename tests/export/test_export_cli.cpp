@@ -135,7 +135,7 @@ TEST_F(ExportCli, FormatsHoneDoesNotWriteAreRefusedWithTheReason) {
     EXPECT_FALSE(fs::exists(out));
     auto unknown = run_hone("export " + *key + " --format zip --output " + out.string() + registry_of(*source));
     EXPECT_EQ(unknown.code, 1);
-    EXPECT_EQ(unknown.err, "error: unknown export format 'zip'\nhint: valid export formats: bundle, pickle, savedmodel\n");
+    EXPECT_EQ(unknown.err, "error: unknown export format 'zip'\nhint: valid export formats: bundle, onnx, torch, pickle, savedmodel\n");
     auto no_model = run_hone("export nothing_here --format bundle --output " + out.string() + registry_of(*source));
     EXPECT_EQ(no_model.code, 1);
     EXPECT_EQ(no_model.err.substr(0, no_model.err.find('\n')), "error: no model 'nothing_here' in the registry");

@@ -124,7 +124,7 @@ TEST_F(ExportHttp, FormatsAndDamageAnswerTheOneErrorShape) {
     EXPECT_EQ(unknown.status, 400);
     EXPECT_EQ(unknown.body["error"], "unknown_format");
     EXPECT_EQ(unknown.body["message"], "unknown export format 'zip'");
-    EXPECT_EQ(unknown.body["hint"], "valid export formats: bundle, pickle, savedmodel");
+    EXPECT_EQ(unknown.body["hint"], "valid export formats: bundle, onnx, torch, pickle, savedmodel");
     Reply missing = from.get_file("/api/training/models/no_such_model/export?format=bundle");
     EXPECT_EQ(missing.status, 404);
     EXPECT_EQ(missing.body["error"], "model_not_found");

@@ -128,12 +128,13 @@ Json run_in_onnxruntime(const fs::path& dir, const std::string& bytes, const Jso
 // |a - b| within 1e-5 of |b|; values below float32's normal range (1e-37)
 // are compared absolutely, as the outputs are float32.
 // How far ONNX Runtime's numbers may be from hone's: `relative` of hone's
-// value, plus `absolute`. Every family meets the default but the kernel SVMs,
-// whose probabilities and values ONNX Runtime computes in float32 (docs/export.md).
+// value, plus `absolute`. Every family meets the default but svr, whose kernel
+// sums ONNX Runtime computes in float32, so values near 0 are off by more
+// than 1e-5 of themselves (docs/export.md).
 struct Tolerance {
     double relative = 1e-5, absolute = 1e-37;
 };
-constexpr Tolerance svm_tolerance{1e-3, 1e-4};
+constexpr Tolerance svr_tolerance{1e-5, 1e-4};
 
 ::testing::AssertionResult close(double onnx, double hone, Tolerance tol = {}) {
     if (std::fabs(onnx - hone) <= tol.relative * std::fabs(hone) + tol.absolute) return ::testing::AssertionSuccess();
@@ -289,17 +290,15 @@ protected:
     // int labels), without and with probabilities, and svr (score).
     static void expect_svms_agree(const std::string& kernel, const std::string& preprocessing) {
         const std::string params = "    hyperparameters:\n        kernel: " + kernel + "\n";
-        for (const char* target : {"verdict", "grade"})
-            for (const char* probability : {"false", "true"}) {
-                SCOPED_TRACE(kernel + " svc on " + target + ", probability " + probability);
-                expect_same_predictions(*train("    type: classifier\n    algorithm: svc\n" + params +
-                                                   "        probability: " + probability + "\n",
-                                               target, preprocessing),
-                                        nullptr, svm_tolerance);
-            }
+        for (const char* target : {"verdict", "grade"}) {
+            SCOPED_TRACE(kernel + " svc on " + target);
+            expect_same_predictions(*train("    type: classifier\n    algorithm: svc\n" + params +
+                                               "        probability: false\n",
+                                           target, preprocessing));
+        }
         SCOPED_TRACE(kernel + " svr");
         expect_same_predictions(*train("    type: regressor\n    algorithm: svr\n" + params, "score", preprocessing),
-                                nullptr, svm_tolerance);
+                                nullptr, svr_tolerance);
     }
 
     static test_support::TempDir* dir_;
@@ -444,6 +443,15 @@ TEST_F(OnnxExport, MlpLayersAndActivations) {
                                    "        scale: standard\n"));
     expect_same_predictions(*train("    type: regressor\n" + mlp + "        activation: logistic\n", "score",
                                    "        scale: minmax\n"));
+}
+
+TEST_F(OnnxExport, AnSvcWithProbabilitiesIsNotExportedWrong) {
+    auto model = train("    type: classifier\n    algorithm: svc\n    hyperparameters:\n        probability: true\n",
+                       "verdict", "        scale: standard\n");
+    test_support::expect_error(
+        [&] { exporting::export_onnx(*model); }, ErrorKind::validation, "not_exportable",
+        "an svc trained with probability: true has no ONNX export yet: ONNX Runtime's SVMClassifier computes other "
+        "probabilities than LIBSVM's (up to 1e-3 apart)");
 }
 
 TEST_F(OnnxExport, AnAlgorithmWithoutWriterIsNotExportable) {
