@@ -1,14 +1,12 @@
 #include "models/torch/loop.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <thread>
 
 #include "common/error.hpp"
+#include "common/file.hpp"
 #include "common/text.hpp"
 
 namespace hone::models::torch_nn {
@@ -17,44 +15,6 @@ namespace {
 
 Json finite_or_null(double v) { return std::isfinite(v) ? Json(v) : Json(); }
 double from_json(const Json& v, double if_null) { return v.is_null() ? if_null : v.get<double>(); }
-
-void write_all(int fd, const std::string& bytes, const std::filesystem::path& path) {
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-        ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-        if (n <= 0) throw Error(ErrorKind::io, "io_error", "cannot write " + path.string());
-        done += static_cast<std::size_t>(n);
-    }
-}
-
-void fsync_directory(const std::filesystem::path& dir) {
-    int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY);
-    if (fd < 0) return;  // the rename happened; a directory we cannot open is not worth failing for
-    ::fsync(fd);
-    ::close(fd);
-}
-
-// Writes `bytes` to `path` so that a crash leaves the old file or the new one,
-// never half of one: a temporary file, fsynced, renamed over it.
-void write_atomically(const std::filesystem::path& path, const std::string& bytes) {
-    std::filesystem::path temp = path;
-    temp += ".tmp";
-    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0) throw Error(ErrorKind::io, "io_error", "cannot create " + temp.string());
-    try {
-        write_all(fd, bytes, temp);
-        if (::fsync(fd) != 0) throw Error(ErrorKind::io, "io_error", "cannot sync " + temp.string());
-    } catch (...) {
-        ::close(fd);
-        std::filesystem::remove(temp);
-        throw;
-    }
-    ::close(fd);
-    std::error_code ec;
-    std::filesystem::rename(temp, path, ec);
-    if (ec) throw Error(ErrorKind::io, "io_error", "cannot move " + temp.string() + " to " + path.string());
-    fsync_directory(path.parent_path());
-}
 
 }  // namespace
 
@@ -75,7 +35,7 @@ void save_module_atomically(const torch::nn::Module& module, const std::filesyst
     module.save(archive);
     std::ostringstream bytes;
     archive.save_to(bytes);
-    write_atomically(file, bytes.str());
+    write_file_atomically(file, bytes.str());
 }
 
 std::vector<torch::Tensor> copy_state(const torch::nn::Module& module) {
@@ -400,7 +360,7 @@ void EpochLoop::save_state(const std::filesystem::path& file) const {
     archive.write("meta", c10::IValue(meta.dump()));
     std::ostringstream bytes;
     archive.save_to(bytes);
-    write_atomically(file, bytes.str());
+    write_file_atomically(file, bytes.str());
 }
 
 void EpochLoop::load_state(const std::filesystem::path& file) {
