@@ -1,6 +1,7 @@
 // `hone export KEY --format FORMAT --output PATH`: a registered model written
 // in an export format (export/formats.hpp). `hone models import PATH`: a bundle
 // registered as the next version of its model (export/bundle.hpp).
+#include <algorithm>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -21,7 +22,10 @@ using Json = registry::Json;
 
 std::string formats_help() {
     std::string out = "Formats:\n";
-    for (const auto& f : exporting::formats().entries()) out += "  " + f.name + "  " + f.doc + "\n";
+    std::size_t width = 0;
+    for (const auto& f : exporting::formats().entries()) width = std::max(width, f.name.size());
+    for (const auto& f : exporting::formats().entries())
+        out += "  " + f.name + std::string(width - f.name.size() + 2, ' ') + f.doc + "\n";
     return out;
 }
 
@@ -59,7 +63,8 @@ void run_export(const ExportOptions& o, const Settings& settings) {
 }  // namespace
 
 void add_export_command(CLI::App& app, int& exit_code) {
-    auto* cmd = app.add_subcommand("export", "Write a registered model as one file: a bundle for another hone, ...");
+    auto* cmd = app.add_subcommand("export", "Write a registered model as one file: ONNX for other runtimes, a PyTorch state dict, or a bundle for "
+                                            "another hone");
     auto o = std::make_shared<ExportOptions>();
     auto settings = std::make_shared<Settings>();
     cmd->add_option("KEY", o->key, "registry key ('hone models list' shows them)")->required();

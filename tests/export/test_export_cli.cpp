@@ -146,8 +146,11 @@ TEST_F(ExportCli, FormatsHoneDoesNotWriteAreRefusedWithTheReason) {
 
     auto help = run_hone("export --help");
     EXPECT_EQ(help.code, 0);
-    EXPECT_NE(help.out.find("  bundle  hone's own artifact as one file"), std::string::npos) << help.out;
-    EXPECT_NE(help.out.find("  pickle  not written: hone models are no Python objects"), std::string::npos) << help.out;
+    // One line per format, the docs aligned after the longest name (savedmodel).
+    EXPECT_NE(help.out.find("\n  bundle      hone's own artifact as one file"), std::string::npos) << help.out;
+    EXPECT_NE(help.out.find("\n  onnx        the model and its fitted preprocessing"), std::string::npos) << help.out;
+    EXPECT_NE(help.out.find("\n  pickle      not written: hone models are no Python objects"), std::string::npos)
+        << help.out;
     auto import_help = run_hone("models import --help");
     EXPECT_EQ(import_help.code, 0);
     EXPECT_NE(import_help.out.find("checked against its SHA-256 before anything is stored"), std::string::npos)
