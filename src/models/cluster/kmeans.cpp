@@ -351,8 +351,8 @@ std::vector<std::size_t> draw_candidates(const std::vector<double>& cumulative, 
 }
 
 // Into `trial` (n x trials, row-major): each row's squared distance to its
-// nearest center were candidate t added. Returns each candidate's total, its
-// rows added in order.
+// nearest center were candidate t added. Returns each candidate's total: the
+// rows of each fixed chunk added in order, then the chunks in order.
 std::vector<double> candidate_potentials(const Points& x, const std::vector<double>& closest,
                                          const std::vector<std::size_t>& candidates, unsigned threads,
                                          std::vector<double>& trial) {
@@ -360,19 +360,23 @@ std::vector<double> candidate_potentials(const Points& x, const std::vector<doub
     std::vector<double> picked;
     for (auto cand : candidates) picked.insert(picked.end(), x.row(cand), x.row(cand) + d);
     const CenterColumns columns = by_column(picked, trials, d);
-    parallel_chunks(n, kChunk, threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+    std::vector<double> partial(chunk_count(n, kChunk) * trials, 0.0);  // per chunk, per candidate
+    parallel_chunks(n, kChunk, threads, [&](std::size_t c, std::size_t begin, std::size_t end) {
         std::vector<double> work(kBlock * columns.width);
+        double* sums = partial.data() + c * trials;
         for (std::size_t b = begin; b < end; b += kBlock) {
             const std::size_t e = std::min(end, b + kBlock);
             distances_to(x, b, e, columns, work.data());
             for (std::size_t i = b; i < e; ++i)
-                for (std::size_t t = 0; t < trials; ++t)
+                for (std::size_t t = 0; t < trials; ++t) {
                     trial[i * trials + t] = std::min(closest[i], work[(i - b) * columns.width + t]);
+                    sums[t] += trial[i * trials + t];
+                }
         }
     });
-    std::vector<double> potentials(trials, 0.0);
-    for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t t = 0; t < trials; ++t) potentials[t] += trial[i * trials + t];
+    std::vector<double> potentials(trials, 0.0);  // the chunks' sums in chunk order: the same for any threads
+    for (std::size_t c = 0; c < chunk_count(n, kChunk); ++c)
+        for (std::size_t t = 0; t < trials; ++t) potentials[t] += partial[c * trials + t];
     return potentials;
 }
 
@@ -386,7 +390,9 @@ std::vector<double> plusplus(const Points& x, std::size_t k, Random& rng, unsign
     std::size_t first = rng.below(n);
     std::copy(x.row(first), x.row(first) + d, centers.begin());
     std::vector<double> closest(n);
-    for (std::size_t i = 0; i < n; ++i) closest[i] = squared_distance(x.row(i), x.row(first), d);
+    parallel_chunks(n, kChunk, threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+        for (std::size_t i = begin; i < end; ++i) closest[i] = squared_distance(x.row(i), x.row(first), d);
+    });
     double potential = ordered_sum(closest);
     std::vector<double> cumulative(n), trial(n * trials);
     for (std::size_t c = 1; c < k; ++c) {
@@ -396,7 +402,9 @@ std::vector<double> plusplus(const Points& x, std::size_t k, Random& rng, unsign
         const auto best = static_cast<std::size_t>(std::min_element(potentials.begin(), potentials.end()) -
                                                    potentials.begin());  // ties: the first drawn
         potential = potentials[best];
-        for (std::size_t i = 0; i < n; ++i) closest[i] = trial[i * trials + best];
+        parallel_chunks(n, kChunk, threads, [&](std::size_t, std::size_t begin, std::size_t end) {
+            for (std::size_t i = begin; i < end; ++i) closest[i] = trial[i * trials + best];
+        });
         std::copy(x.row(candidates[best]), x.row(candidates[best]) + d, centers.begin() + static_cast<std::ptrdiff_t>(c * d));
     }
     return centers;
