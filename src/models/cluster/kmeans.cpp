@@ -116,6 +116,18 @@ void nearest_rows(const Points& x, std::size_t begin, std::size_t end, const Cen
     }
 }
 
+// The chunks' partial sums, counts and inertias added in chunk order, so the
+// total does not depend on how many threads made them.
+Assignment combined(const std::vector<Assignment>& parts, std::size_t k, std::size_t d) {
+    Assignment total{std::vector<double>(k * d, 0.0), std::vector<double>(k, 0.0), 0.0};
+    for (const auto& a : parts) {
+        for (std::size_t j = 0; j < k * d; ++j) total.sums[j] += a.sums[j];
+        for (std::size_t j = 0; j < k; ++j) total.counts[j] += a.counts[j];
+        total.inertia += a.inertia;
+    }
+    return total;
+}
+
 Assignment assign(const Points& x, const std::vector<double>& centers, std::size_t k, unsigned threads,
                   std::vector<std::int32_t>& labels, std::vector<double>* distances = nullptr) {
     const std::size_t d = x.cols, chunks = chunk_count(x.rows, kChunk);
@@ -137,13 +149,7 @@ Assignment assign(const Points& x, const std::vector<double>& centers, std::size
             for (std::size_t j = 0; j < d; ++j) sum[j] += x.row(i)[j];
         }
     });
-    Assignment total{std::vector<double>(k * d, 0.0), std::vector<double>(k, 0.0), 0.0};
-    for (const auto& a : parts) {
-        for (std::size_t j = 0; j < k * d; ++j) total.sums[j] += a.sums[j];
-        for (std::size_t j = 0; j < k; ++j) total.counts[j] += a.counts[j];
-        total.inertia += a.inertia;
-    }
-    return total;
+    return combined(parts, k, d);
 }
 
 // The sums of the rows of each cluster, as labelled, and their counts.
@@ -159,12 +165,7 @@ Assignment sums_of(const Points& x, const std::vector<std::int32_t>& labels, std
             for (std::size_t j = 0; j < d; ++j) a.sums[labels[i] * d + j] += x.row(i)[j];
         }
     });
-    Assignment total{std::vector<double>(k * d, 0.0), std::vector<double>(k, 0.0), 0.0};
-    for (const auto& a : parts) {
-        for (std::size_t j = 0; j < k * d; ++j) total.sums[j] += a.sums[j];
-        for (std::size_t j = 0; j < k; ++j) total.counts[j] += a.counts[j];
-    }
-    return total;
+    return combined(parts, k, d);
 }
 
 // An empty cluster takes the row farthest from its own center, as scikit-learn
