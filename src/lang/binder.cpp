@@ -24,6 +24,18 @@ std::string block_title(const Block& b) { return b.label.empty() ? b.kind : b.ki
 
 SourcePos block_pos(const Block& b) { return b.label_pos.line ? b.label_pos : b.kind_pos; }
 
+// A named block's spec, read through its key table with `f` (kept for the
+// caller's own checks of the block).
+template <class Spec>
+Spec read_named(const Block& b, Fields& f, const std::vector<Key<Spec>>& keys) {
+    Spec spec;
+    spec.name = b.label;
+    spec.pos = block_pos(b);
+    read_keys(f, spec, keys);
+    f.finish();
+    return spec;
+}
+
 class Binder {
 public:
     Binder(const Document& doc, Diagnostics& diags) : doc_(doc), diags_(diags) {}
@@ -93,12 +105,8 @@ private:
 
     void bind_dataset(const Block& b) {
         Fields f(b.body, block_title(b), block_pos(b), diags_);
-        DatasetSpec d;
-        d.name = b.label;
-        d.pos = block_pos(b);
+        DatasetSpec d = read_named(b, f, dataset_keys());
         d.base_dir = std::filesystem::path(doc_.file).parent_path();
-        read_keys(f, d, dataset_keys());
-        f.finish();
         // Source and format names belong to the data stage, which checks them
         // (train/validate.hpp asks it); here only which keys go with which source.
         if (!d.source.empty()) check_source_fields(f, d);
@@ -123,21 +131,13 @@ private:
 
     void bind_model(const Block& b) {
         Fields f(b.body, block_title(b), block_pos(b), diags_);
-        ModelSpec m;
-        m.name = b.label;
-        m.pos = block_pos(b);
-        read_keys(f, m, model_keys());
-        f.finish();
+        ModelSpec m = read_named(b, f, model_keys());
         out_.models.push_back(std::move(m));
     }
 
     void bind_training(const Block& b) {
         Fields f(b.body, block_title(b), block_pos(b), diags_);
-        TrainingSpec t;
-        t.name = b.label;
-        t.pos = block_pos(b);
-        read_keys(f, t, training_keys());
-        f.finish();
+        TrainingSpec t = read_named(b, f, training_keys());
         if (t.framework == "tensorflow")
             diags_.warning(f.find("framework")->pos,
                            "framework 'tensorflow' has no runtime in hone; this job will not train (use sklearn, "
@@ -149,24 +149,16 @@ private:
 
     void bind_tuning(const Block& b) {
         Fields f(b.body, block_title(b), block_pos(b), diags_);
-        TuningSpec t;
-        t.name = b.label;
-        t.pos = block_pos(b);
         // Sampler, pruner and metric names belong to the tuning stage, which
         // checks them (tune/validate.hpp).
-        read_keys(f, t, tuning_keys());
-        f.finish();
+        TuningSpec t = read_named(b, f, tuning_keys());
         refs_.push_back({"training job", t.training_job, f.find("training_job"), block_title(b)});
         out_.tunings.push_back(std::move(t));
     }
 
     void bind_template(const Block& b) {
         Fields f(b.body, block_title(b), block_pos(b), diags_);
-        TemplateSpec t;
-        t.name = b.label;
-        t.pos = block_pos(b);
-        read_keys(f, t, template_keys());
-        f.finish();
+        TemplateSpec t = read_named(b, f, template_keys());
         if (const Node* stages = f.find("stages")) {
             check_template_placeholders(t, *stages, diags_);
             template_stages_[t.name] = stages;
@@ -176,11 +168,7 @@ private:
 
     void bind_pipeline(const Block& b) {
         Fields f(b.body, block_title(b), block_pos(b), diags_);
-        PipelineSpec p;
-        p.name = b.label;
-        p.pos = block_pos(b);
-        read_keys(f, p, pipeline_keys());
-        f.finish();
+        PipelineSpec p = read_named(b, f, pipeline_keys());
         const Node* stages = f.find("stages");
         if (stages && f.find("from_template"))
             diags_.error(f.key_pos("from_template"), block_title(b) + ": give either 'stages' or 'from_template', not both");

@@ -60,6 +60,10 @@ const std::vector<std::string>& stage_types();
 // keys against its type, dependencies that name stages, no cycles (printed),
 // one upstream model_training stage for each stage that takes a model.
 void read_stages(PipelineSpec& p, const Node& stages, Diagnostics& diags);
+// The model_training stage whose model stage `s` takes (validation,
+// evaluation, deployment): the upstream one running its `training`/`tuning`,
+// else the only upstream one; null when there is none (read_stages reports it).
+const StageSpec* model_stage_of(const PipelineSpec& p, const StageSpec& s);
 // Reports each ${name} of a template's stages that names no parameter.
 void check_template_placeholders(const TemplateSpec& t, const Node& stages, Diagnostics& diags);
 // A copy of a template's stages with each ${name} replaced by values[name]: a

@@ -218,6 +218,10 @@ std::vector<const StageSpec*> upstream_trainings(const PipelineSpec& p, const St
     return out;
 }
 
+bool runs_job_of(const StageSpec& training, const StageSpec& s) {
+    return (!s.training.empty() && training.training == s.training) || (!s.tuning.empty() && training.tuning == s.tuning);
+}
+
 // Each model stage finds the one upstream model_training stage whose model it
 // takes: named by its `training:` or `tuning:`, or the only one.
 void check_model_sources(const PipelineSpec& p, const Node& stages, Diagnostics& diags) {
@@ -226,9 +230,8 @@ void check_model_sources(const PipelineSpec& p, const Node& stages, Diagnostics&
         auto trainings = upstream_trainings(p, s);
         const std::string job = !s.training.empty() ? s.training : s.tuning;
         if (!job.empty()) {
-            const bool found = std::any_of(trainings.begin(), trainings.end(), [&](const StageSpec* t) {
-                return (!s.training.empty() && t->training == job) || (!s.tuning.empty() && t->tuning == job);
-            });
+            const bool found = std::any_of(trainings.begin(), trainings.end(),
+                                           [&](const StageSpec* t) { return runs_job_of(*t, s); });
             if (!found)
                 diags.error(stage_key_pos(stages, s, s.training.empty() ? "tuning" : "training"),
                             "stage '" + s.id + "' takes the model of '" + job +
@@ -246,6 +249,14 @@ void check_model_sources(const PipelineSpec& p, const Node& stages, Diagnostics&
 }
 
 }  // namespace
+
+const StageSpec* model_stage_of(const PipelineSpec& p, const StageSpec& s) {
+    auto trainings = upstream_trainings(p, s);
+    if (s.training.empty() && s.tuning.empty()) return trainings.size() == 1 ? trainings.front() : nullptr;
+    for (const StageSpec* t : trainings)
+        if (runs_job_of(*t, s)) return t;
+    return nullptr;
+}
 
 void read_stages(PipelineSpec& p, const Node& stages, Diagnostics& diags) {
     const std::string what = "pipeline \"" + p.name + "\"";

@@ -117,7 +117,8 @@ private:
 
     Json finish_record() {
         std::lock_guard<std::mutex> lock(mutex_);
-        const bool cancelled = options_.context.is_cancelled();
+        bool cancelled = false;  // stages left unstarted by a cancel
+        for (std::size_t i = 0; i < pipeline_.stages.size(); ++i) cancelled = cancelled || status(i) == "cancelled";
         run_.status = !first_error_.empty() ? "error" : cancelled ? "cancelled" : "ok";
         run_.error = !first_error_.empty() ? first_error_ : cancelled ? "cancelled" : "";
         run_.duration_ms = (unix_seconds() - run_.ts) * 1000;

@@ -11,6 +11,7 @@
 #include "data/source.hpp"
 #include "data/stats.hpp"
 #include "export/formats.hpp"
+#include "lang/keys.hpp"
 #include "train/predictor.hpp"
 #include "train/trainer.hpp"
 #include "tune/study.hpp"
@@ -132,18 +133,13 @@ bool model_still_registered(const StageInput& in, const Json& output) {
 
 // ---- stages that take the model ---------------------------------------------
 
-// The key of the model an upstream model_training stage registered: the one
-// running the stage's `training`/`tuning` when given, else the only one (the
-// language checked there is one).
+// The key of the model registered by the model_training stage this stage
+// takes its model from (the language checked there is one).
 std::string upstream_model(const StageInput& in) {
-    for (const auto& [id, output] : in.upstream) {
-        const lang::StageSpec* up = in.pipeline.find_stage(id);
-        if (!up || up->type != "model_training") continue;
-        if (!in.stage.training.empty() && up->training != in.stage.training) continue;
-        if (!in.stage.tuning.empty() && up->tuning != in.stage.tuning) continue;
-        return output.at("model_key").get<std::string>();
-    }
-    throw Error(ErrorKind::internal, "no_model", "stage '" + in.stage.id + "' found no upstream model");
+    const lang::StageSpec* source = lang::model_stage_of(in.pipeline, in.stage);
+    if (!source || !in.upstream.count(source->id))
+        throw Error(ErrorKind::internal, "no_model", "stage '" + in.stage.id + "' found no upstream model");
+    return in.upstream.at(source->id).at("model_key").get<std::string>();
 }
 
 std::string metric_names(const Json& metrics) {

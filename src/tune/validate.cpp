@@ -3,6 +3,7 @@
 #include "common/error.hpp"
 #include "common/text.hpp"
 #include "data/source.hpp"
+#include "lang/keys.hpp"
 #include "metrics/registry.hpp"
 #include "train/setup.hpp"
 #include "train/validate.hpp"
@@ -84,9 +85,9 @@ struct Tuned {
     metrics::Task task = metrics::Task::classification;
 };
 
-std::optional<Tuned> tuned_by(const lang::JobFile& file, const lang::TuningSpec& t) {
+std::optional<Tuned> trained_by(const lang::JobFile& file, const std::string& training_job) {
     Tuned out;
-    out.training = file.find_training(t.training_job);
+    out.training = file.find_training(training_job);
     if (!out.training) return std::nullopt;
     const lang::ModelSpec* model = file.find_model(out.training->model);
     if (!model) return std::nullopt;
@@ -97,6 +98,10 @@ std::optional<Tuned> tuned_by(const lang::JobFile& file, const lang::TuningSpec&
         return std::nullopt;
     }
     return out;
+}
+
+std::optional<Tuned> tuned_by(const lang::JobFile& file, const lang::TuningSpec& t) {
+    return trained_by(file, t.training_job);
 }
 
 void check_tuning(const lang::Document& doc, const lang::JobFile& file, const lang::TuningSpec& t,
@@ -123,11 +128,37 @@ void check_tuning(const lang::Document& doc, const lang::JobFile& file, const la
     }
 }
 
+// The metrics a stage names (thresholds, evaluation metrics) against the task
+// of the model it takes, as the metric registry resolves them.
+void check_stage_metrics(const lang::Document& doc, const lang::JobFile& file, const lang::PipelineSpec& p,
+                         const lang::StageSpec& s, lang::Diagnostics& diags) {
+    const lang::StageSpec* source = lang::model_stage_of(p, s);
+    if (!source) return;  // reported by the language
+    const lang::TuningSpec* tuning = source->tuning.empty() ? nullptr : file.find_tuning(source->tuning);
+    std::optional<Tuned> trained = trained_by(file, tuning ? tuning->training_job : source->training);
+    if (!trained) return;  // the training's or model's own error
+    const metrics::Task task = trained->task;
+    auto check = [&](const char* key, const std::vector<std::string>& names) {
+        const auto at = lang::position_of(doc, "pipeline", p.name, {"stages", s.id, key});
+        for (const auto& name : names) train::check_at(diags, at, [&] { metrics::find_metric(name, task); });
+    };
+    auto keys_of = [](const auto& thresholds) {
+        std::vector<std::string> names;
+        for (const auto& [name, _] : thresholds.items()) names.push_back(name);
+        return names;
+    };
+    check("min", keys_of(s.min));
+    check("max", keys_of(s.max));
+    check("metrics", s.metrics);
+}
+
 }  // namespace
 
 void validate_job(lang::LoadedJobFile& loaded) {
     train::check_models_and_trainings(loaded.doc, loaded.spec, loaded.diags);
     for (const auto& t : loaded.spec.tunings) check_tuning(loaded.doc, loaded.spec, t, loaded.diags);
+    for (const auto& p : loaded.spec.pipelines)
+        for (const auto& s : p.stages) check_stage_metrics(loaded.doc, loaded.spec, p, s, loaded.diags);
 }
 
 void resolve_catalog_ranges(lang::TuningSpec& spec, const lang::JobFile& file) {

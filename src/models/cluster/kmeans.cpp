@@ -1,6 +1,7 @@
 #include "models/cluster/kmeans.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -22,6 +23,15 @@ struct Solution {
     std::vector<std::int32_t> labels;
     double inertia = std::numeric_limits<double>::infinity();
     int n_iter = 0;
+};
+
+// Buffers of one row each (or `trials` each) that a run needs, kept by each
+// thread across its runs: fresh ones would be zeroed and faulted into memory
+// again for every run. Every element is written before it is read.
+struct Scratch {
+    std::vector<double> closest, cumulative, trial;  // k-means++
+    std::vector<double> distances;                   // Lloyd's
+    std::vector<std::int32_t> previous;              // Lloyd's: the labels before
 };
 
 // The sums of the rows of each cluster and their counts, per chunk, combined in
@@ -99,16 +109,20 @@ void distances_to(const Points& x, std::size_t begin, std::size_t end, const Cen
 
 constexpr std::size_t kBlock = 256;  // rows whose distances are held at once
 
+// Working space for one chunk, every element written before it is read: not
+// zeroed (done for every chunk of every iteration, zeroing cost a tenth of a fit).
+std::unique_ptr<double[]> uninitialized(std::size_t n) { return std::make_unique_for_overwrite<double[]>(n); }
+
 // Each row of [begin, end) to its nearest center (ties to the lower index) and
 // its squared distance, through distances_to a block of rows at a time.
 void nearest_rows(const Points& x, std::size_t begin, std::size_t end, const CenterColumns& centers,
                   std::int32_t* labels, double* nearest) {
-    std::vector<double> work(kBlock * centers.width);
+    const auto work = uninitialized(kBlock * centers.width);
     for (std::size_t b = begin; b < end; b += kBlock) {
         const std::size_t e = std::min(end, b + kBlock);
-        distances_to(x, b, e, centers, work.data());
+        distances_to(x, b, e, centers, work.get());
         for (std::size_t i = b; i < e; ++i) {
-            const double* w = work.data() + (i - b) * centers.width;
+            const double* w = work.get() + (i - b) * centers.width;
             const auto best = static_cast<std::size_t>(std::min_element(w, w + centers.k) - w);
             labels[i - begin] = static_cast<std::int32_t>(best);
             nearest[i - begin] = w[best];
@@ -137,8 +151,8 @@ Assignment assign(const Points& x, const std::vector<double>& centers, std::size
         Assignment& a = parts[c];
         a.sums.assign(k * d, 0.0);
         a.counts.assign(k, 0.0);
-        std::vector<double> nearest(end - begin);
-        nearest_rows(x, begin, end, columns, labels.data() + begin, nearest.data());
+        const auto nearest = uninitialized(end - begin);
+        nearest_rows(x, begin, end, columns, labels.data() + begin, nearest.get());
         for (std::size_t i = begin; i < end; ++i) {
             const std::int32_t label = labels[i];
             const double dist = nearest[i - begin];
@@ -209,12 +223,14 @@ std::vector<double> averaged(const Assignment& a, const std::vector<double>& old
 // `tol` in total squared shift; without strict convergence the rows are
 // assigned once more to the final centers, so labels and centers agree.
 Solution lloyd(const Points& x, std::vector<double> centers, std::size_t k, int max_iter, double tol,
-               unsigned threads, const Callbacks& callbacks) {
+               unsigned threads, const Callbacks& callbacks, Scratch& scratch) {
     const std::size_t d = x.cols;
     Solution s;
     s.labels.assign(x.rows, -1);
-    std::vector<std::int32_t> previous(x.rows, -1);
-    std::vector<double> distances(x.rows);
+    std::vector<std::int32_t>& previous = scratch.previous;
+    previous.assign(x.rows, -1);
+    std::vector<double>& distances = scratch.distances;
+    distances.resize(x.rows);
     for (int it = 0; it < max_iter; ++it) {
         check_cancelled(callbacks);
         Assignment a = assign(x, centers, k, threads, s.labels, &distances);
@@ -335,9 +351,6 @@ Solution elkan(const Points& x, std::vector<double> centers, std::size_t k, int 
     return s;
 }
 
-// Greedy k-means++ (scikit-learn's _kmeans_plusplus): each new center is the
-// best, by total squared distance to the nearest center, of 2 + ln(k)
-// candidates drawn with probability proportional to that distance.
 // `trials` rows drawn with probability proportional to `cumulative`'s steps
 // (the running total of each row's squared distance to its nearest center).
 std::vector<std::size_t> draw_candidates(const std::vector<double>& cumulative, double potential, std::size_t trials,
@@ -363,11 +376,11 @@ std::vector<double> candidate_potentials(const Points& x, const std::vector<doub
     const CenterColumns columns = by_column(picked, trials, d);
     std::vector<double> partial(chunk_count(n, kChunk) * trials, 0.0);  // per chunk, per candidate
     parallel_chunks(n, kChunk, threads, [&](std::size_t c, std::size_t begin, std::size_t end) {
-        std::vector<double> work(kBlock * columns.width);
+        const auto work = uninitialized(kBlock * columns.width);
         double* sums = partial.data() + c * trials;
         for (std::size_t b = begin; b < end; b += kBlock) {
             const std::size_t e = std::min(end, b + kBlock);
-            distances_to(x, b, e, columns, work.data());
+            distances_to(x, b, e, columns, work.get());
             for (std::size_t i = b; i < e; ++i)
                 for (std::size_t t = 0; t < trials; ++t) {
                     trial[i * trials + t] = std::min(closest[i], work[(i - b) * columns.width + t]);
@@ -384,18 +397,22 @@ std::vector<double> candidate_potentials(const Points& x, const std::vector<doub
 // Greedy k-means++ (scikit-learn's _kmeans_plusplus): each new center is the
 // best, by total squared distance to the nearest center, of 2 + ln(k)
 // candidates drawn with probability proportional to that distance.
-std::vector<double> plusplus(const Points& x, std::size_t k, Random& rng, unsigned threads) {
+std::vector<double> plusplus(const Points& x, std::size_t k, Random& rng, unsigned threads, Scratch& scratch) {
     const std::size_t n = x.rows, d = x.cols;
     const std::size_t trials = 2 + static_cast<std::size_t>(std::log(static_cast<double>(k)));
     std::vector<double> centers(k * d);
     std::size_t first = rng.below(n);
     std::copy(x.row(first), x.row(first) + d, centers.begin());
-    std::vector<double> closest(n);
+    std::vector<double>& closest = scratch.closest;
+    closest.resize(n);
     parallel_chunks(n, kChunk, threads, [&](std::size_t, std::size_t begin, std::size_t end) {
         for (std::size_t i = begin; i < end; ++i) closest[i] = squared_distance(x.row(i), x.row(first), d);
     });
     double potential = ordered_sum(closest);
-    std::vector<double> cumulative(n), trial(n * trials);
+    std::vector<double>& cumulative = scratch.cumulative;
+    std::vector<double>& trial = scratch.trial;
+    cumulative.resize(n);
+    trial.resize(n * trials);
     for (std::size_t c = 1; c < k; ++c) {
         std::partial_sum(closest.begin(), closest.end(), cumulative.begin());
         const auto candidates = draw_candidates(cumulative, potential, trials, rng);
@@ -419,8 +436,8 @@ std::vector<double> random_rows(const Points& x, std::size_t k, Random& rng) {
 }
 
 std::vector<double> initial_centers(const Points& x, std::size_t k, const std::string& init, Random& rng,
-                                    unsigned threads) {
-    return init == "random" ? random_rows(x, k, rng) : plusplus(x, k, rng, threads);
+                                    unsigned threads, Scratch& scratch) {
+    return init == "random" ? random_rows(x, k, rng) : plusplus(x, k, rng, threads, scratch);
 }
 
 // scikit-learn's tolerance: tol times the mean of the features' variances.
@@ -553,13 +570,14 @@ public:
         const unsigned outer = std::max(1u, std::min<unsigned>(config_.threads, static_cast<unsigned>(runs)));
         const unsigned inner = std::max(1u, config_.threads / outer);
         std::vector<Solution> solutions(seeds.size());
-        parallel_tasks(seeds.size(), outer, [&](std::size_t run) {
+        std::vector<Scratch> scratch(outer);
+        parallel_tasks(seeds.size(), outer, [&](std::size_t run, unsigned worker) {
             check_cancelled(callbacks);
             Random run_rng(seeds[run]);
-            auto start = initial_centers(x, k, p.at("init").get<std::string>(), run_rng, inner);
+            auto start = initial_centers(x, k, p.at("init").get<std::string>(), run_rng, inner, scratch[worker]);
             solutions[run] = p.at("algorithm").get<std::string>() == "elkan"
                                  ? elkan(x, std::move(start), k, max_iter, tol, inner, callbacks)
-                                 : lloyd(x, std::move(start), k, max_iter, tol, inner, callbacks);
+                                 : lloyd(x, std::move(start), k, max_iter, tol, inner, callbacks, scratch[worker]);
         });
         Solution best;  // the lowest inertia; ties to the earlier run
         for (auto& s : solutions)
@@ -628,10 +646,11 @@ private:
         std::vector<double> best;
         double best_inertia = std::numeric_limits<double>::infinity();
         std::vector<std::int32_t> labels(check.rows);
+        Scratch scratch;
         for (int run = 0; run < runs; ++run) {
             check_cancelled(callbacks);
             Points sample = subset(x, rng.sample(x.rows, init_size));
-            auto centers = initial_centers(sample, k, p.at("init").get<std::string>(), rng, config_.threads);
+            auto centers = initial_centers(sample, k, p.at("init").get<std::string>(), rng, config_.threads, scratch);
             double inertia = assign(check, centers, k, config_.threads, labels).inertia;
             if (inertia < best_inertia) {
                 best_inertia = inertia;

@@ -61,14 +61,14 @@ void parallel_slices(std::size_t n, unsigned workers,
     if (failure) std::rethrow_exception(failure);
 }
 
-void parallel_tasks(std::size_t n, unsigned workers, const std::function<void(std::size_t)>& fn) {
+void parallel_tasks(std::size_t n, unsigned workers, const std::function<void(std::size_t, unsigned)>& fn) {
     std::atomic<std::size_t> next{0};
     std::atomic<bool> failed{false};
     workers = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(n, workers)));
-    parallel_slices(workers, workers, [&](std::size_t, std::size_t, unsigned) {
+    parallel_slices(workers, workers, [&](std::size_t, std::size_t, unsigned worker) {
         for (std::size_t i = next++; i < n && !failed; i = next++) {
             try {
-                fn(i);
+                fn(i, worker);
             } catch (...) {
                 failed = true;  // the other workers take no new task
                 throw;
