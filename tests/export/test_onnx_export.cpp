@@ -127,17 +127,8 @@ Json run_in_onnxruntime(const fs::path& dir, const std::string& bytes, const Jso
 
 // |a - b| within 1e-5 of |b|; values below float32's normal range (1e-37)
 // are compared absolutely, as the outputs are float32.
-// How far ONNX Runtime's numbers may be from hone's: `relative` of hone's
-// value, plus `absolute`. Every family meets the default but svr, whose kernel
-// sums ONNX Runtime computes in float32, so values near 0 are off by more
-// than 1e-5 of themselves (docs/export.md).
-struct Tolerance {
-    double relative = 1e-5, absolute = 1e-37;
-};
-constexpr Tolerance svr_tolerance{1e-5, 1e-4};
-
-::testing::AssertionResult close(double onnx, double hone, Tolerance tol = {}) {
-    if (std::fabs(onnx - hone) <= tol.relative * std::fabs(hone) + tol.absolute) return ::testing::AssertionSuccess();
+::testing::AssertionResult close(double onnx, double hone) {
+    if (std::fabs(onnx - hone) <= 1e-5 * std::fabs(hone) + 1e-37) return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure() << "ONNX Runtime " << onnx << ", hone " << hone;
 }
 
@@ -251,8 +242,7 @@ protected:
 
     // Exports `model`, runs it in ONNX Runtime on `rows` (the table's by
     // default) and compares with hone.
-    static void expect_same_predictions(const train::LoadedModel& model, const data::Frame* rows = nullptr,
-                                        Tolerance tol = {}) {
+    static void expect_same_predictions(const train::LoadedModel& model, const data::Frame* rows = nullptr) {
         require_tools();
         if (!rows) rows = rows_;
         Json out = run_in_onnxruntime(dir_->path, exporting::export_onnx(model),
@@ -264,7 +254,7 @@ protected:
             ASSERT_EQ(out.size(), 1u) << out.dump();
             ASSERT_EQ(out["variable"]["dims"], Json::array({n, 1}));
             for (std::size_t r = 0; r < n; ++r)
-                EXPECT_TRUE(close(out["variable"]["data"][r].get<double>(), hone.values[r].get<double>(), tol)) << "row " << r;
+                EXPECT_TRUE(close(out["variable"]["data"][r].get<double>(), hone.values[r].get<double>())) << "row " << r;
             return;
         }
         ASSERT_EQ(out["label"]["dims"], Json::array({n}));
@@ -281,24 +271,27 @@ protected:
         ASSERT_EQ(out["probabilities"]["dims"], Json::array({n, k}));
         for (std::size_t r = 0; r < n; ++r)
             for (std::size_t c = 0; c < k; ++c)
-                EXPECT_TRUE(close(out["probabilities"]["data"][r * k + c].get<double>(), hone.proba[r][c], tol))
+                EXPECT_TRUE(close(out["probabilities"]["data"][r * k + c].get<double>(), hone.proba[r][c]))
                     << "row " << r << ", class " << hone.classes[c];
     }
 
     static void expect_trees_export(const std::string& algorithm, const std::string& hyperparameters);
     // A kernel SVM per kernel: svc on two classes (verdict) and three (grade,
-    // int labels), without and with probabilities, and svr (score).
+    // int labels), without and with probabilities (Platt's sigmoid as it is
+    // for two, LIBSVM's pairwise coupling for three), and svr (score).
     static void expect_svms_agree(const std::string& kernel, const std::string& preprocessing) {
         const std::string params = "    hyperparameters:\n        kernel: " + kernel + "\n";
-        for (const char* target : {"verdict", "grade"}) {
-            SCOPED_TRACE(kernel + " svc on " + target);
-            expect_same_predictions(*train("    type: classifier\n    algorithm: svc\n" + params +
-                                               "        probability: false\n",
-                                           target, preprocessing));
-        }
+        for (const char* target : {"verdict", "grade"})
+            for (const char* probability : {"false", "true"}) {
+                SCOPED_TRACE(kernel + " svc on " + target + ", probability: " + probability);
+                auto model = train("    type: classifier\n    algorithm: svc\n" + params + "        probability: " +
+                                       probability + "\n",
+                                   target, preprocessing);
+                ASSERT_EQ(model->estimator().has_proba(), std::string(probability) == "true");
+                expect_same_predictions(*model);
+            }
         SCOPED_TRACE(kernel + " svr");
-        expect_same_predictions(*train("    type: regressor\n    algorithm: svr\n" + params, "score", preprocessing),
-                                nullptr, svr_tolerance);
+        expect_same_predictions(*train("    type: regressor\n    algorithm: svr\n" + params, "score", preprocessing));
     }
 
     static test_support::TempDir* dir_;
@@ -443,15 +436,6 @@ TEST_F(OnnxExport, MlpLayersAndActivations) {
                                    "        scale: standard\n"));
     expect_same_predictions(*train("    type: regressor\n" + mlp + "        activation: logistic\n", "score",
                                    "        scale: minmax\n"));
-}
-
-TEST_F(OnnxExport, AnSvcWithProbabilitiesIsNotExportedWrong) {
-    auto model = train("    type: classifier\n    algorithm: svc\n    hyperparameters:\n        probability: true\n",
-                       "verdict", "        scale: standard\n");
-    test_support::expect_error(
-        [&] { exporting::export_onnx(*model); }, ErrorKind::validation, "not_exportable",
-        "an svc trained with probability: true has no ONNX export yet: ONNX Runtime's SVMClassifier computes other "
-        "probabilities than LIBSVM's (up to 1e-3 apart)");
 }
 
 TEST_F(OnnxExport, AnAlgorithmWithoutWriterIsNotExportable) {
