@@ -57,16 +57,16 @@ std::string powi(GraphBuilder& g, const std::string& base, int degree) {
 // dot products rather than the [N, S, features] of the differences. Its
 // rounding is of |x|^2 + |sv|^2 (about 1e-16 of that), not of the distance.
 std::string squared_distances(GraphBuilder& g, const LibsvmModel& m, const std::string& x, const std::string& dot) {
+    const auto vectors = static_cast<std::int64_t>(m.vectors);
     std::vector<double> sv_norms(m.vectors, 0.0);
-    for (std::size_t s = 0; s < m.vectors; ++s)
+    for (std::size_t v = 0; v < m.vectors; ++v)
         for (std::size_t f = 0; f < m.features; ++f)
-            sv_norms[s] += m.support_vectors[s * m.features + f] * m.support_vectors[s * m.features + f];
+            sv_norms[v] += m.support_vectors[v * m.features + f] * m.support_vectors[v * m.features + f];
     std::string x_norms = g.node("ReduceSum", {g.node("Mul", {x, x}), indices(g, "axis", {1})},
                                  {{"keepdims", std::int64_t{1}}});
-    std::string norms =
-        g.node("Add", {x_norms, g.constant("sv_norms", sv_norms, {1, static_cast<std::int64_t>(m.vectors)})});
+    std::string norms = g.node("Add", {x_norms, g.constant("sv_norms", sv_norms, {1, vectors})});
     // 2 as a row, not a scalar, for the reason of gamma's (kernel_values).
-    const std::string two = g.constant("two", std::vector<double>(m.vectors, 2.0), {1, static_cast<std::int64_t>(m.vectors)});
+    const std::string two = g.constant("two", std::vector<double>(m.vectors, 2.0), {1, vectors});
     std::string distances = g.node("Sub", {norms, g.node("Mul", {dot, two})});
     return g.node("Max", {distances, scalar(g, "zero", 0.0)});
 }
@@ -117,7 +117,8 @@ std::string decision_values(GraphBuilder& g, const LibsvmModel& m, const std::st
     const std::size_t classes = m.classes.size();
     const std::vector<Pair> pairs = pairs_of(classes);
     std::vector<std::size_t> start(classes, 0);
-    for (std::size_t c = 1; c < classes; ++c) start[c] = start[c - 1] + static_cast<std::size_t>(m.vectors_per_class[c - 1]);
+    for (std::size_t c = 1; c < classes; ++c)
+        start[c] = start[c - 1] + static_cast<std::size_t>(m.vectors_per_class[c - 1]);
     std::vector<double> weights(m.vectors * pairs.size(), 0.0);
     auto place = [&](std::size_t p, std::size_t of_class, std::size_t coefficient_row) {
         for (int v = 0; v < m.vectors_per_class[of_class]; ++v) {
@@ -145,14 +146,16 @@ std::string voted_class(GraphBuilder& g, const LibsvmModel& m, const std::string
         to_i[p * classes + pairs[p].i] = 1.0;
         to_j[p * classes + pairs[p].j] = 1.0;
     }
-    const std::vector<std::int64_t> shape = {static_cast<std::int64_t>(pairs.size()), static_cast<std::int64_t>(classes)};
+    const std::vector<std::int64_t> shape = {static_cast<std::int64_t>(pairs.size()),
+                                             static_cast<std::int64_t>(classes)};
     std::string positive = g.node("Greater", {decisions, scalar(g, "zero", 0.0)});
     std::string for_i = g.node("Cast", {positive}, {{"to", std::int64_t{float64}}});
     std::string for_j = g.node("Sub", {scalar(g, "one", 1.0), for_i});
     std::string votes = g.node("Add", {g.node("MatMul", {for_i, g.constant("votes_i", to_i, shape)}),
                                        g.node("MatMul", {for_j, g.constant("votes_j", to_j, shape)})});
     std::string best = g.node("ArgMax", {votes}, {{"axis", std::int64_t{1}}, {"keepdims", std::int64_t{0}}});
-    return g.node("Gather", {indices(g, "classes", std::vector<std::int64_t>(m.classes.begin(), m.classes.end())), best});
+    std::vector<std::int64_t> class_index(m.classes.begin(), m.classes.end());
+    return g.node("Gather", {indices(g, "classes", class_index), best});
 }
 
 // Platt's probability that pair (i, j) is i, double [N, pairs], as LIBSVM's
@@ -283,9 +286,10 @@ std::string add_coupling(GraphBuilder& g, std::size_t k, const std::string& uppe
     std::string none = g.node("Cast", {g.constant("false", std::vector<std::int64_t>{0}, {1, 1})},
                               {{"to", std::int64_t{boolean}}});
     std::string done = g.node("Expand", {none, g.node("Shape", {q.diagonal[0]})});
-    std::string run = g.node("Cast", {g.constant("true", std::vector<std::int64_t>{1}, {})}, {{"to", std::int64_t{boolean}}});
-    auto outputs = g.node_outputs("Loop", {g.constant("max_iter", std::vector<std::int64_t>{max_iter}, {}), run, p, done},
-                                  {{"body", coupling_body(g, q, k)}}, 2);
+    std::string run = g.node("Cast", {g.constant("true", std::vector<std::int64_t>{1}, {})},
+                             {{"to", std::int64_t{boolean}}});
+    std::string iterations = g.constant("max_iter", std::vector<std::int64_t>{max_iter}, {});
+    auto outputs = g.node_outputs("Loop", {iterations, run, p, done}, {{"body", coupling_body(g, q, k)}}, 2);
     return outputs[0];
 }
 
@@ -325,7 +329,8 @@ WrittenModel write_svc(GraphBuilder& g, const ModelSource& source) {
 WrittenModel write_svr(GraphBuilder& g, const ModelSource& source) {
     const LibsvmModel m = fitted_model(source);
     const auto s = static_cast<std::int64_t>(m.vectors);
-    std::string sums = g.node("MatMul", {kernel_values(g, m, source.features), g.constant("coefficients", m.coefficients, {s, 1})});
+    std::string kernel = kernel_values(g, m, source.features);
+    std::string sums = g.node("MatMul", {kernel, g.constant("coefficients", m.coefficients, {s, 1})});
     return WrittenModel{.value = g.node("Sub", {sums, g.constant("rho", m.rho, {1})})};
 }
 
