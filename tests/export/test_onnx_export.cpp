@@ -45,7 +45,8 @@ const char* const system_python = "/usr/bin/python3";  // Debian's, with python3
 
 // Rows of a table whose numbers are eighths (float32 holds them exactly, so
 // the float inputs carry hone's values). Targets: grade (int classes 3, 7, 9),
-// verdict (yes/no), score (a number). Nulls in x1, flag and color; with
+// verdict (yes/no), score (a number), band (five classes of z, computed
+// without drawing, so the other columns do not depend on it). Nulls in x1, flag and color; with
 // `unseen`, colors and sizes that training never saw.
 void write_table(const fs::path& path, int rows, std::uint64_t seed, bool unseen) {
     std::mt19937_64 rng(seed);
@@ -53,7 +54,7 @@ void write_table(const fs::path& path, int rows, std::uint64_t seed, bool unseen
     std::normal_distribution<double> noise(0, 0.5);
     const char* sizes[] = {"s", "m", "l"};
     std::ofstream out(path);
-    out << "x1,x2,flag,color,size,grade,verdict,score\n";
+    out << "x1,x2,flag,color,size,grade,verdict,score,band\n";
     for (int i = 0; i < rows; ++i) {
         const double x1 = eighths(rng) / 8.0;
         const int x2 = small(rng);
@@ -66,9 +67,11 @@ void write_table(const fs::path& path, int rows, std::uint64_t seed, bool unseen
         const double z = 0.04 * x1 - 0.25 * x2 + (flag ? 1.5 : 0) + (color == "red" ? 1 : color == "green" ? -1 : 0) +
                          (size == "l" ? 0.5 : 0) + noise(rng);
         const int grade = z < -1.5 ? 3 : z < 0.5 ? 7 : 9;
+        const char* band = z < -3 ? "low" : z < -1.5 ? "lower" : z < 0 ? "middle" : z < 1.5 ? "upper" : "high";
         out << (i % 11 == 0 ? "" : std::to_string(x1)) << "," << x2 << ","
             << (i % 13 == 0 ? "" : flag ? "true" : "false") << "," << (i % 9 == 0 ? "" : color) << "," << size << ","
-            << grade << "," << (z > -0.5 ? "yes" : "no") << "," << 3 * z + 0.5 * x2 + noise(rng) << "\n";
+            << grade << "," << (z > -0.5 ? "yes" : "no") << "," << 3 * z + 0.5 * x2 + noise(rng) << "," << band
+            << "\n";
     }
 }
 
@@ -172,19 +175,20 @@ data::Frame threshold_rows(const train::LoadedModel& model, const fs::path& tabl
         feature[names[v.feature]] = v.feature;
     }
     std::ofstream out(csv);
-    out << "x1,x2,flag,color,size,grade,verdict,score\n";
+    out << "x1,x2,flag,color,size,grade,verdict,score,band\n";
     std::size_t row = 0;
     for (float t : thresholds["x1"]) {
-        out << exact_text(t) << ",4,true,red,m,7,yes,1.5\n" << exact_text(t) << ",11,,,l,9,no,2.5\n";
+        out << exact_text(t) << ",4,true,red,m,7,yes,1.5,upper\n" << exact_text(t) << ",11,,,l,9,no,2.5,lower\n";
         placed.push_back({row++, feature["x1"], t});
         placed.push_back({row++, feature["x1"], t});
     }
     for (float t : thresholds["x2"]) {
-        out << "2.5," << exact_text(t) << ",false,green,s,3,no,0.5\n," << exact_text(t) << ",,,m,7,yes,-1.5\n";
+        out << "2.5," << exact_text(t) << ",false,green,s,3,no,0.5,low\n," << exact_text(t)
+            << ",,,m,7,yes,-1.5,middle\n";
         placed.push_back({row++, feature["x2"], t});
         placed.push_back({row++, feature["x2"], t});
     }
-    out << ",3.0,,,s,3,no,0.5\n,17.0,true,,l,9,yes,4.5\n";
+    out << ",3.0,,,s,3,no,0.5,low\n,17.0,true,,l,9,yes,4.5,high\n";
     std::ifstream in(table);
     std::string line;
     std::getline(in, line);  // its header
@@ -382,6 +386,18 @@ TEST_F(OnnxExport, SvmPolyKernel) {
 
 TEST_F(OnnxExport, SvmSigmoidKernel) {
     expect_svms_agree("sigmoid", "        scale: standard\n");
+}
+
+// LIBSVM's pairwise coupling over five classes (ten pairs), every kernel.
+TEST_F(OnnxExport, SvcProbabilitiesOfFiveClasses) {
+    for (const char* kernel : {"rbf", "linear", "poly", "sigmoid"}) {
+        SCOPED_TRACE(kernel);
+        auto model = train(std::string(classifier) + "    algorithm: svc\n    hyperparameters:\n        kernel: " +
+                               kernel + "\n        probability: true\n",
+                           "band", "        scale: standard\n");
+        ASSERT_EQ(model->manifest()["classes"].size(), 5u);
+        expect_same_predictions(*model);
+    }
 }
 
 TEST_F(OnnxExport, QuantizedModelsExportTheWeightsTheyPredictWith) {
