@@ -34,6 +34,10 @@ struct SetAttribute {
         a.set_type(onnx::AttributeProto_AttributeType_STRINGS);
         for (const auto& x : v) a.add_strings(x);
     }
+    void operator()(const onnx::GraphProto& v) const {
+        a.set_type(onnx::AttributeProto_AttributeType_GRAPH);
+        *a.mutable_g() = v;
+    }
 };
 
 }  // namespace
@@ -51,12 +55,20 @@ void start_model(onnx::ModelProto& model) {
 }
 
 GraphBuilder::GraphBuilder(onnx::GraphProto& graph, std::vector<std::string> reserved)
-    : graph_(graph), reserved_(reserved.begin(), reserved.end()) {}
+    : graph_(graph), names_(std::make_shared<Names>()) {
+    names_->reserved.insert(reserved.begin(), reserved.end());
+}
+
+GraphBuilder::GraphBuilder(onnx::GraphProto& graph, std::shared_ptr<Names> names)
+    : graph_(graph), names_(std::move(names)) {}
+
+GraphBuilder GraphBuilder::subgraph(onnx::GraphProto& body) { return GraphBuilder(body, names_); }
 
 std::string GraphBuilder::fresh(const std::string& stem) {
     std::string name = stem;
-    for (int n = 1; used_.count(name) || reserved_.count(name); ++n) name = stem + "_" + std::to_string(n);
-    used_.insert(name);
+    for (int n = 1; names_->used.count(name) || names_->reserved.count(name); ++n)
+        name = stem + "_" + std::to_string(n);
+    names_->used.insert(name);
     return name;
 }
 
@@ -77,12 +89,19 @@ void GraphBuilder::value_info(onnx::ValueInfoProto& info, const std::string& nam
 
 void GraphBuilder::input(const std::string& name, ElementType type, const std::vector<std::int64_t>& shape,
                          const std::string& doc) {
-    if (used_.count(name) || reserved_.count(name))
+    if (names_->used.count(name) || names_->reserved.count(name))
         throw Error(ErrorKind::validation, "export_name_clash",
                     "input '" + name + "' has the name of another input or of an output of the ONNX graph", {},
                     "the outputs are named label, probabilities and variable");
-    used_.insert(name);
+    names_->used.insert(name);
     value_info(*graph_.add_input(), name, type, shape, doc);
+}
+
+std::string GraphBuilder::fresh_input(const std::string& stem, ElementType type,
+                                      const std::vector<std::int64_t>& shape, const std::string& doc) {
+    std::string name = fresh(stem);
+    value_info(*graph_.add_input(), name, type, shape, doc);
+    return name;
 }
 
 void GraphBuilder::output(const std::string& name, ElementType type, const std::vector<std::int64_t>& shape,
@@ -132,7 +151,7 @@ std::string GraphBuilder::node(const std::string& op, const std::vector<std::str
                                const std::vector<Attribute>& attributes, const std::string& out,
                                const std::string& domain) {
     std::string output = out.empty() ? fresh(op) : out;
-    if (!out.empty()) used_.insert(out);
+    if (!out.empty()) names_->used.insert(out);
     add_node(op, inputs, attributes, {output}, domain);
     return output;
 }
@@ -152,7 +171,7 @@ void GraphBuilder::add_node(const std::string& op, const std::vector<std::string
     auto& n = *graph_.add_node();
     n.set_op_type(op);
     n.set_domain(domain);
-    n.set_name(op + "_" + std::to_string(nodes_++));
+    n.set_name(op + "_" + std::to_string(names_->nodes++));
     for (const auto& i : inputs) n.add_input(i);
     for (const auto& o : outputs) n.add_output(o);
     for (const auto& a : attributes) {

@@ -1,13 +1,14 @@
 #pragma once
 // A small builder of ONNX graphs over libonnx's protobuf classes: graph inputs
 // and outputs, constant tensors (initializers), nodes with attributes, and
-// names that are unique in the graph.
+// names that are unique in the graph and in its subgraphs (a Loop's body).
 //
 // Names: inputs are declared with the names users see (feature columns), and
 // output names are reserved when the builder is made, so every name the
 // builder invents (`fresh`) differs from both. A batch dimension is written as
 // -1 in shapes and declared as the symbolic dimension "N".
 #include <cstdint>
+#include <memory>
 #include <set>
 #include <string>
 #include <variant>
@@ -35,10 +36,11 @@ inline constexpr std::int64_t onnx_opset = 17;
 inline constexpr std::int64_t onnx_ml_opset = 3;
 void start_model(onnx::ModelProto& model);
 
-// One node attribute: an integer, a float, a string or a list of one of them.
+// One node attribute: an integer, a float, a string, a list of one of them,
+// or a graph (a Loop's body).
 struct Attribute {
     using Value = std::variant<std::int64_t, float, std::string, std::vector<std::int64_t>, std::vector<float>,
-                               std::vector<std::string>>;
+                               std::vector<std::string>, onnx::GraphProto>;
     std::string name;
     Value value;
 };
@@ -54,6 +56,9 @@ public:
     // hone::Error(validation, "export_name_clash") naming it.
     void input(const std::string& name, ElementType type, const std::vector<std::int64_t>& shape,
                const std::string& doc);
+    // An input named fresh from `stem` (a Loop body's); returns its name.
+    std::string fresh_input(const std::string& stem, ElementType type, const std::vector<std::int64_t>& shape,
+                            const std::string& doc);
     void output(const std::string& name, ElementType type, const std::vector<std::int64_t>& shape,
                 const std::string& doc);
 
@@ -81,11 +86,23 @@ public:
     // A name not yet used in the graph, from `stem` ("stem", "stem_1", ...).
     std::string fresh(const std::string& stem);
 
+    // A builder of `body`, a subgraph of this graph (the body of a Loop, given
+    // to the node as an attribute once built). It draws names from this
+    // graph's pool: ONNX forbids a subgraph to reuse a name of its outer
+    // graph, whose tensors the body may read.
+    GraphBuilder subgraph(onnx::GraphProto& body);
+
 private:
+    // Every name and node of a graph and its subgraphs.
+    struct Names {
+        std::set<std::string> used;
+        std::set<std::string> reserved;
+        std::int64_t nodes = 0;
+    };
     onnx::GraphProto& graph_;
-    std::set<std::string> used_;
-    std::set<std::string> reserved_;
-    std::int64_t nodes_ = 0;
+    std::shared_ptr<Names> names_;
+
+    GraphBuilder(onnx::GraphProto& graph, std::shared_ptr<Names> names);
 
     void value_info(onnx::ValueInfoProto& info, const std::string& name, ElementType type,
                     const std::vector<std::int64_t>& shape, const std::string& doc);
