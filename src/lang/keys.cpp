@@ -234,7 +234,7 @@ void check_bounds(Fields& f, const std::optional<double>& lo, const std::optiona
                   const char* hi_key) {
     if (!lo || !hi || *lo <= *hi) return;
     f.diags().error(f.find(hi_key)->pos, f.key_ref(hi_key) + " (" + number_text(*hi) + ") is below " + lo_key + " (" +
-                                             number_text(*lo) + "): no value can pass");
+                                             number_text(*lo) + "): nothing can pass");
 }
 
 ColumnRulesSpec read_column_rules(const Entry& e, const std::string& severity, Diagnostics& diags) {

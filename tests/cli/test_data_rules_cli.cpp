@@ -121,7 +121,7 @@ TEST(DataValidateRules, ABadRuleIsReportedWhereItWasWritten) {
     Job job("    validation:\n        columns:\n            age: {min: 5, max: 1}\n");
     auto r = run_hone("data validate " + job.file + " customers");
     EXPECT_EQ(r.code, 1);
-    EXPECT_NE(r.err.find("job.n3:6:32: error: 'max' in validation of column 'age' (1) is below min (5): no value can "
+    EXPECT_NE(r.err.find("job.n3:6:32: error: 'max' in validation of column 'age' (1) is below min (5): nothing can "
                          "pass"),
               std::string::npos)
         << r.err;
