@@ -1,7 +1,8 @@
 // `hone data`: `describe` loads a dataset (from a job file's dataset block, or a
-// data file directly) and prints per-column statistics; `validate` checks a file
-// against one of the JSON training-data formats; `synthesize` writes synthetic
-// interactions in the interactions format (or CSV).
+// data file directly) and prints per-column statistics; `validate` checks a
+// dataset against its `validation:` rules, or a file against one of the JSON
+// training-data formats; `head` and `records` print rows; `synthesize` writes
+// synthetic interactions in the interactions format (or CSV).
 #include <unistd.h>
 
 #include <cerrno>
@@ -21,9 +22,11 @@
 #include "common/text.hpp"
 #include "data/interactions.hpp"
 #include "data/interactions_document.hpp"
+#include "data/records.hpp"
 #include "data/seed_formats.hpp"
 #include "data/source.hpp"
 #include "data/stats.hpp"
+#include "data/validate_rules.hpp"
 #include "lang/job_file.hpp"
 
 namespace hone::cli {
@@ -59,6 +62,16 @@ lang::DatasetSpec spec_from_job_file(const std::string& file, const std::string&
                     }());
     }
     return *spec;
+}
+
+// A job file's dataset (with DATASET), else the data file itself.
+lang::DatasetSpec dataset_spec(const std::string& file, const std::string& dataset) {
+    return dataset.empty() ? spec_for_data_file(file) : spec_from_job_file(file, dataset);
+}
+
+data::Frame load(const lang::DatasetSpec& spec, unsigned threads) {
+    const RunContext context = context_from_environment();
+    return data::load_dataset(spec, {threads, context.postgres_url});
 }
 
 using OJson = nlohmann::ordered_json;
@@ -183,37 +196,186 @@ void print_validation(const Validation& v, std::size_t max_problems) {
               << "\n";
 }
 
+// ---- hone data validate FILE DATASET: the dataset's validation rules ----
+
+// "min 0", "allowed basic, pro", "regex ^a", "not_null"
+std::string rule_text(const data::RuleResult& r) {
+    if (r.rule == "not_null" || r.rule == "unique" || r.rule == "column") return r.rule;
+    if (r.setting.is_array()) {
+        std::vector<std::string> values;
+        for (const auto& v : r.setting) values.push_back(v.is_string() ? v.get<std::string>() : v.dump());
+        return r.rule + " " + join(values);
+    }
+    if (r.setting.is_string()) return r.rule + " " + r.setting.get<std::string>();
+    if (r.setting.is_number_float()) return r.rule + " " + format_double(r.setting.get<double>());
+    return r.rule + " " + r.setting.dump();
+}
+
+// "row 5: -1, row 17: \"x\", ... (3 more)"
+std::string examples_text(const data::RuleResult& r) {
+    std::string out;
+    for (const auto& e : r.examples)
+        out += (out.empty() ? "" : ", ") + ("row " + std::to_string(e.row) + ": " + hone::json_dump(e.value));
+    if (r.failing_rows > r.examples.size()) out += ", ... (" + std::to_string(r.failing_rows - r.examples.size()) + " more)";
+    return out;
+}
+
+// One line per failed rule, errors first, then the summary.
+void print_rules_report(const data::RulesReport& report) {
+    for (bool warnings : {false, true})
+        for (const auto& r : report.results) {
+            if (r.passed || r.warning != warnings) continue;
+            std::cout << (r.warning ? "warning: " : "error: ") << (r.column.empty() ? "" : r.column + ": ")
+                      << rule_text(r) << ": " << r.message;
+            if (!r.examples.empty()) std::cout << ": " << examples_text(r);
+            std::cout << "\n";
+        }
+    const std::size_t errors = report.failed_errors(), warnings = report.failed_warnings();
+    const std::size_t rules = report.results.size();
+    std::cout << report.dataset << ": " << report.rows << (report.rows == 1 ? " row; " : " rows; ") << rules
+              << (rules == 1 ? " rule: " : " rules: ") << rules - errors - warnings << " passed, " << errors
+              << " failed as error, " << warnings << " failed as warning; " << (report.valid() ? "valid" : "not valid")
+              << "\n";
+}
+
+void validate_dataset(const std::string& file, const std::string& dataset, bool json, std::size_t examples,
+                      int& exit_code) {
+    lang::DatasetSpec spec = spec_from_job_file(file, dataset);
+    if (spec.validation.empty())
+        throw Error(ErrorKind::validation, "no_validation_rules",
+                    "dataset \"" + dataset + "\" in " + file + " has no validation rules", {},
+                    "add a `validation:` section to the dataset (min_rows, max_rows, columns: ...)");
+    data::Frame frame = load(spec, 0);
+    data::RulesReport report = data::check_rules(frame, spec.validation, spec.name, examples);
+    if (json)
+        std::cout << hone::json_dump(data::to_json(report), 2) << "\n";
+    else
+        print_rules_report(report);
+    for (const auto& w : frame.warnings()) std::cerr << "warning: " << w.message << "\n";
+    exit_code = report.valid() ? 0 : hone::exit_code(ErrorKind::validation);
+}
+
 void add_validate(CLI::App& data, int& exit_code) {
     auto* cmd = data.add_subcommand(
-        "validate", "Check a file against one of hone's JSON training-data formats and list every problem by record "
-                    "and field; exit 0 when valid, 1 when not");
+        "validate", "Check a job file's dataset against its validation rules (FILE DATASET), or a data file against "
+                    "one of hone's JSON training-data formats (FILE --format); exit 0 when valid, 1 when not");
     struct Options {
-        std::string file, format;
+        std::string file, dataset, format;
         bool json = false;
         std::size_t max_problems = 100;
+        std::size_t examples = 5;
     };
     auto opts = std::make_shared<Options>();
-    cmd->add_option("FILE", opts->file, "the data file (JSON)")->required();
+    cmd->add_option("FILE", opts->file, "a job file (with DATASET), or a data file (JSON, with --format)")->required();
+    cmd->add_option("DATASET", opts->dataset, "the dataset block whose `validation:` rules to check");
     cmd->add_option("--format", opts->format,
-                    "classification: {\"samples\": [{\"text\", \"taxonomy_codes\", \"confidence\"}]}; "
+                    "for a data file: classification: {\"samples\": [{\"text\", \"taxonomy_codes\", \"confidence\"}]}; "
                     "interactions: {\"interactions\": [{\"user_id\", \"item_id\", \"timestamp\", "
-                    "\"interaction_type\", \"implicit_rating\"}]}")
-        ->required();
+                    "\"interaction_type\", \"implicit_rating\"}]}");
     cmd->add_flag("--json", opts->json,
-                  "print {\"file\", \"format\", \"valid\", \"num_problems\", \"problems\": [{\"record\", "
-                  "\"field\", \"message\", \"text\"}], \"summary\"}");
-    cmd->add_option("--max-problems", opts->max_problems, "list at most this many problems; 0 lists all")
+                  "print JSON: for a dataset {\"dataset\", \"rows\", \"valid\", \"summary\", \"results\"}; for a data "
+                  "file {\"file\", \"format\", \"valid\", \"num_problems\", \"problems\": [{\"record\", \"field\", "
+                  "\"message\", \"text\"}], \"summary\"}");
+    cmd->add_option("--max-problems", opts->max_problems, "a data file: list at most this many problems; 0 lists all")
         ->capture_default_str();
-    cmd->footer("Only the JSON formats are checked (as the classification and interactions sources load them). "
-                "A CSV or other table has no format to check against: `hone data describe FILE` loads it and "
-                "prints its columns.");
+    cmd->add_option("--examples", opts->examples, "a dataset: the failing rows shown per rule")->capture_default_str();
+    cmd->footer("A dataset's rules are its `validation:` section (docs/language.md); warnings are printed but do "
+                "not fail. Only the JSON formats are checked for a data file: a CSV or other table has no format to "
+                "check against (`hone data describe FILE` loads it and prints its columns).");
     cmd->callback([opts, &exit_code] {
+        if (!opts->dataset.empty()) {
+            if (!opts->format.empty())
+                bad_option("--format is for a data file; a dataset is checked against its own validation rules",
+                           "hone data validate " + opts->file + " " + opts->dataset);
+            validate_dataset(opts->file, opts->dataset, opts->json, opts->examples, exit_code);
+            return;
+        }
+        if (opts->format.empty())
+            bad_option("name a DATASET of the job file, or give --format for a data file",
+                       "hone data validate jobs.n3 customers, or hone data validate clicks.json --format interactions");
         Validation v = validate_file(opts->file, opts->format);
         if (opts->json)
             std::cout << hone::json_dump(validation_json(v, opts->max_problems), 2) << "\n";
         else
             print_validation(v, opts->max_problems);
         exit_code = v.valid() ? 0 : hone::exit_code(ErrorKind::validation);
+    });
+}
+
+// ---- hone data head, hone data records ----
+
+std::vector<std::vector<std::string>> rows_table(const data::Frame& frame, const data::Page& page) {
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> header = {"row"};
+    for (const auto& name : frame.names()) header.push_back(name);
+    rows.push_back(std::move(header));
+    const std::size_t end = std::min(frame.rows(), page.offset + page.limit);
+    for (std::size_t row = page.offset; row < end; ++row) {
+        std::vector<std::string> cells = {std::to_string(row + 1)};
+        for (const auto& c : frame.columns()) cells.push_back(c.is_null(row) ? "null" : c.to_text(row));
+        rows.push_back(std::move(cells));
+    }
+    return rows;
+}
+
+struct RowsOptions {
+    std::string file, dataset, offset, limit;
+    bool json = false;
+    unsigned threads = 0;
+};
+
+void add_rows_source(CLI::App* cmd, RowsOptions& o) {
+    cmd->add_option("FILE", o.file, "a job file (with DATASET) or a data file (.csv, .tsv, .json, .jsonl)")->required();
+    cmd->add_option("DATASET", o.dataset, "the dataset block to load from the job file");
+    cmd->add_option("--threads", o.threads, "threads for reading (default: all cores)");
+}
+
+void add_head(CLI::App& data, int& exit_code) {
+    auto* cmd = data.add_subcommand("head", "Load a dataset and print its first rows as a table (nulls as null)");
+    auto o = std::make_shared<RowsOptions>();
+    add_rows_source(cmd, *o);
+    cmd->add_option("-n", o->limit, "how many rows, 1 to " + std::to_string(data::kMaxRecordsLimit))
+        ->type_name("UINT")
+        ->default_str("10");
+    cmd->callback([o, &exit_code] {
+        data::Page page = data::parse_page(std::nullopt, o->limit.empty() ? "10" : o->limit, "-n");
+        data::Frame frame = load(dataset_spec(o->file, o->dataset), o->threads);
+        print_table(rows_table(frame, page));
+        for (const auto& w : frame.warnings()) std::cerr << "warning: " << w.message << "\n";
+        exit_code = 0;
+    });
+}
+
+void add_records(CLI::App& data, int& exit_code) {
+    auto* cmd = data.add_subcommand(
+        "records", "Load a dataset and print a page of its rows as JSON records keyed by column, one a line (nulls "
+                   "as null)");
+    auto o = std::make_shared<RowsOptions>();
+    add_rows_source(cmd, *o);
+    cmd->add_option("--offset", o->offset, "rows to skip, from 0 to the dataset's rows")
+        ->type_name("UINT")
+        ->default_str("0");
+    cmd->add_option("--limit", o->limit, "rows to print, 1 to " + std::to_string(data::kMaxRecordsLimit))
+        ->type_name("UINT")
+        ->default_str(std::to_string(data::kDefaultRecordsLimit));
+    cmd->add_flag("--json", o->json,
+                  "print one object: {\"dataset\", \"offset\", \"limit\", \"total_rows\", \"columns\": [{\"name\", "
+                  "\"type\"}], \"records\"} (GET /api/training/datasets/{name}/records answers the same)");
+    cmd->callback([o, cmd, &exit_code] {
+        auto given = [cmd](const char* option, const std::string& value) {
+            return cmd->count(option) ? std::optional(value) : std::nullopt;
+        };
+        data::Page page = data::parse_page(given("--offset", o->offset), given("--limit", o->limit));
+        lang::DatasetSpec spec = dataset_spec(o->file, o->dataset);
+        data::Frame frame = load(spec, o->threads);
+        OJson answer = data::records_page(frame, spec.name, page);
+        if (o->json) {
+            std::cout << hone::json_dump(answer, 2) << "\n";
+        } else {
+            for (const auto& record : answer["records"]) std::cout << hone::json_dump(record) << "\n";
+        }
+        for (const auto& w : frame.warnings()) std::cerr << "warning: " << w.message << "\n";
+        exit_code = 0;
     });
 }
 
@@ -343,9 +505,11 @@ void add_synthesize(CLI::App& data, int& exit_code) {
 }  // namespace
 
 void add_data_command(CLI::App& app, int& exit_code) {
-    auto* data = app.add_subcommand("data", "Inspect, validate and synthesize datasets");
+    auto* data = app.add_subcommand("data", "Inspect, validate, page through and synthesize datasets");
     data->require_subcommand(1);
     add_validate(*data, exit_code);
+    add_head(*data, exit_code);
+    add_records(*data, exit_code);
     add_synthesize(*data, exit_code);
     auto* describe = data->add_subcommand(
         "describe", "Load a dataset and print per-column statistics (count, nulls, mean, std, min, max, distinct, top)");
@@ -363,8 +527,7 @@ void add_data_command(CLI::App& app, int& exit_code) {
     describe->add_option("--threads", opts->threads, "threads for reading and describing (default: all cores)");
     describe->add_option("--top", opts->top, "how many most frequent values to show per column")->capture_default_str();
     describe->callback([opts, &exit_code] {
-        lang::DatasetSpec spec =
-            opts->dataset.empty() ? spec_for_data_file(opts->file) : spec_from_job_file(opts->file, opts->dataset);
+        lang::DatasetSpec spec = dataset_spec(opts->file, opts->dataset);
         auto start = std::chrono::steady_clock::now();
         const RunContext context = context_from_environment();
         data::Frame frame = data::load_dataset(spec, {opts->threads, context.postgres_url});

@@ -5,6 +5,7 @@
 #include "lang/keys.hpp"
 
 #include <cmath>
+#include <regex>
 #include <type_traits>
 
 #include "common/text.hpp"
@@ -185,6 +186,140 @@ const std::vector<Key<AppSpec>>& app_keys() {
     return keys;
 }
 
+// ---- a dataset's `validation:` section ----
+
+namespace {
+
+// `allowed: [basic, pro]`, or one value alone: scalars, at least one, none null.
+void set_allowed(ColumnRulesSpec& c, const Json&, Fields& f, const Node& n) {
+    std::vector<const Node*> items;
+    if (n.is_list())
+        for (const auto& item : n.items) items.push_back(&item);
+    else
+        items.push_back(&n);
+    if (items.empty()) {
+        f.diags().error(n.pos, f.key_ref("allowed") + " needs at least one value");
+        return;
+    }
+    for (const Node* item : items)
+        if (!item->is_scalar() || item->is_null()) {
+            f.diags().error(item->pos, f.key_ref("allowed") + " must list values (text, numbers or true/false), found " +
+                                           item->describe());
+            return;
+        }
+    for (const Node* item : items) c.allowed.push_back(item->value);
+}
+
+// The pattern is compiled here so a bad one is reported where it was written,
+// not after the data is loaded.
+void set_regex(ColumnRulesSpec& c, const Json& v, Fields& f, const Node& n) {
+    const auto pattern = v.get<std::string>();
+    try {
+        std::regex compiled(pattern, std::regex::ECMAScript);
+    } catch (const std::regex_error& e) {
+        f.diags().error(n.pos, f.key_ref("regex") + " is not a valid regular expression (ECMAScript syntax): " +
+                                   e.what());
+        return;
+    }
+    c.regex = pattern;
+}
+
+template <class Spec, class T>
+Setter<Spec> optional_of(std::optional<T> Spec::*field) {
+    return [field](Spec& spec, const Json& v, Fields&, const Node&) { spec.*field = v.get<T>(); };
+}
+
+// min above max can match no value: said at max, which is where the range ends.
+void check_bounds(Fields& f, const std::optional<double>& lo, const std::optional<double>& hi, const char* lo_key,
+                  const char* hi_key) {
+    if (!lo || !hi || *lo <= *hi) return;
+    f.diags().error(f.find(hi_key)->pos, f.key_ref(hi_key) + " (" + number_text(*hi) + ") is below " + lo_key + " (" +
+                                             number_text(*lo) + "): nothing can pass");
+}
+
+ColumnRulesSpec read_column_rules(const Entry& e, const std::string& severity, Diagnostics& diags) {
+    ColumnRulesSpec c;
+    c.column = e.key;
+    c.pos = e.key_pos;
+    c.severity = severity;
+    std::string what = "validation of column '" + e.key + "'";
+    if (!e.value.is_map() || e.value.entries.empty()) {
+        diags.error(e.value.pos.line ? e.value.pos : e.key_pos,
+                    what + " must be a map of rules such as {not_null: true}, found " + e.value.describe());
+        return c;
+    }
+    Fields f(e.value, what, e.key_pos, diags, true);
+    read_keys(f, c, column_rule_keys());
+    f.finish();
+    check_bounds(f, c.min, c.max, "min", "max");
+    return c;
+}
+
+// `columns:` maps each column to its rules.
+void set_column_rules(ValidationRulesSpec& v, const Json&, Fields& f, const Node& n) {
+    if (!n.is_map() || n.entries.empty()) {
+        f.type_error("columns", n, "a map of each column to its rules");
+        return;
+    }
+    for (const auto& e : n.entries) v.columns.push_back(read_column_rules(e, v.severity, f.diags()));
+}
+
+const Rule kSeverity = Rule{.choices = {"error", "warning"}};
+
+void set_validation(DatasetSpec& d, const Json&, Fields& f, const Node& n) {
+    Fields vf(n, "validation", n.pos, f.diags(), true);
+    d.validation.pos = n.pos;
+    read_keys(vf, d.validation, validation_keys());
+    vf.finish();
+    std::optional<double> lo, hi;
+    if (d.validation.min_rows) lo = static_cast<double>(*d.validation.min_rows);
+    if (d.validation.max_rows) hi = static_cast<double>(*d.validation.max_rows);
+    check_bounds(vf, lo, hi, "min_rows", "max_rows");
+}
+
+}  // namespace
+
+const std::vector<Key<ColumnRulesSpec>>& column_rule_keys() {
+    static const std::vector<Key<ColumnRulesSpec>> keys = {
+        {"not_null", kBool, member(&ColumnRulesSpec::not_null), "every row has a value"},
+        {"unique", kBool, member(&ColumnRulesSpec::unique),
+         "no value repeats (a row repeating an earlier row's value fails; nulls are not compared)"},
+        {"min", Rule{.type = ValueType::number}, optional_of(&ColumnRulesSpec::min),
+         "the least value allowed (text that is not a number fails)", {}, "", "none"},
+        {"max", Rule{.type = ValueType::number}, optional_of(&ColumnRulesSpec::max),
+         "the greatest value allowed, not below `min`", {}, "", "none"},
+        {"allowed", Rule{.type = ValueType::any}, Setter<ColumnRulesSpec>(set_allowed),
+         "the only values allowed (numbers compared as numbers in numeric columns, else as text)", {},
+         "list of values", "any value"},
+        {"regex", kString, Setter<ColumnRulesSpec>(set_regex),
+         "a regular expression (ECMAScript) found in each value's text; `^...$` to match the whole value", {}, "",
+         "none"},
+        {"max_missing_ratio", Rule{.type = ValueType::number, .min = 0, .max = 1},
+         optional_of(&ColumnRulesSpec::max_missing_ratio), "the largest share of rows that may be null", {}, "",
+         "none"},
+        {"severity", kSeverity, member(&ColumnRulesSpec::severity),
+         "`warning`: this column's failures are reported but do not fail the check", {}, "",
+         "the section's `severity`"},
+    };
+    return keys;
+}
+
+const std::vector<Key<ValidationRulesSpec>>& validation_keys() {
+    static const std::vector<Key<ValidationRulesSpec>> keys = {
+        {"min_rows", at_least(0), optional_of(&ValidationRulesSpec::min_rows), "the fewest rows allowed", {}, "",
+         "none"},
+        {"max_rows", at_least(0), optional_of(&ValidationRulesSpec::max_rows),
+         "the most rows allowed, not below `min_rows`", {}, "", "none"},
+        {"severity", kSeverity, member(&ValidationRulesSpec::severity),
+         "`warning`: failures are reported but do not fail the check; the row counts' and every column's unless "
+         "the column says otherwise"},
+        {"columns", Rule{.type = ValueType::any}, Setter<ValidationRulesSpec>(set_column_rules),
+         "each column's rules (see dataset.validation.columns.NAME)", {}, "map of column to rules", "none",
+         [] { return key_names(column_rule_keys()); }},
+    };
+    return keys;
+}
+
 const std::vector<Key<DatasetSpec>>& dataset_keys() {
     static const std::vector<Key<DatasetSpec>> keys = {
         {"source", Rule{.required = true, .names_from = "sources"}, member(&DatasetSpec::source),
@@ -204,6 +339,9 @@ const std::vector<Key<DatasetSpec>>& dataset_keys() {
          "csv: null tokens besides empty, NA, N/A, NaN, nan, null, NULL, None"},
         {"schema", Rule{.type = ValueType::any}, Setter<DatasetSpec>(set_schema),
          "column types, checked against the data", {}, "list of `- column: type` (or a map)", "inferred"},
+        {"validation", section(), Setter<DatasetSpec>(set_validation),
+         "rules the loaded rows must pass: `hone data validate FILE DATASET` (see dataset.validation)", {},
+         "map (see dataset.validation)", "none", [] { return key_names(validation_keys()); }},
         description_key<DatasetSpec>(),
         metadata_key<DatasetSpec>(),
     };
@@ -680,6 +818,9 @@ std::vector<SectionDoc> language_sections() {
     return {
         {"app", "app", describe(app_keys())},
         {"dataset", "dataset \"name\"", describe(dataset_keys())},
+        {"dataset.validation", "validation (in a dataset)", describe(validation_keys())},
+        {"dataset.validation.columns.NAME", "a column's rules (in a dataset's validation)",
+         describe(column_rule_keys())},
         {"model", "model \"name\"", describe(model_keys())},
         {"training", "training \"name\"", describe(training_keys())},
         {"training.split", "split (in a training)", describe(split_keys())},

@@ -39,6 +39,8 @@ const std::vector<std::string>& frameworks();    // sklearn, xgboost, pytorch, t
 
 const std::vector<Key<AppSpec>>& app_keys();
 const std::vector<Key<DatasetSpec>>& dataset_keys();
+const std::vector<Key<ValidationRulesSpec>>& validation_keys();
+const std::vector<Key<ColumnRulesSpec>>& column_rule_keys();
 const std::vector<Key<ModelSpec>>& model_keys();
 const std::vector<Key<TrainingSpec>>& training_keys();
 const std::vector<Key<SplitInput>>& split_keys();

@@ -45,8 +45,32 @@ Json to_json(const DatasetSpec& d) {
         for (const auto& c : d.schema) s.push_back(Json{{c.name, c.type}});
         j["schema"] = s;
     }
+    if (!d.validation.empty()) j["validation"] = to_json(d.validation);
     if (!d.description.empty()) j["description"] = d.description;
     if (!d.metadata.empty()) j["metadata"] = d.metadata;
+    return j;
+}
+
+// As written: only the rules given, so the view reads like the section.
+Json to_json(const ValidationRulesSpec& v) {
+    Json j;
+    if (v.min_rows) j["min_rows"] = *v.min_rows;
+    if (v.max_rows) j["max_rows"] = *v.max_rows;
+    j["severity"] = v.severity;
+    Json columns = Json::object();
+    for (const auto& c : v.columns) {
+        Json rules;
+        if (c.not_null) rules["not_null"] = true;
+        if (c.unique) rules["unique"] = true;
+        if (c.min) rules["min"] = *c.min;
+        if (c.max) rules["max"] = *c.max;
+        if (!c.allowed.empty()) rules["allowed"] = c.allowed;
+        if (!c.regex.empty()) rules["regex"] = c.regex;
+        if (c.max_missing_ratio) rules["max_missing_ratio"] = *c.max_missing_ratio;
+        rules["severity"] = c.severity;
+        columns[c.column] = std::move(rules);
+    }
+    j["columns"] = std::move(columns);
     return j;
 }
 

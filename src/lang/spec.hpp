@@ -33,6 +33,31 @@ struct ColumnDecl {
     SourcePos pos;
 };
 
+// One column's checks in a dataset's `validation:` section, applied to the
+// loaded table by data/validate_rules.hpp. The value rules (unique, min, max,
+// allowed, regex) skip nulls: not_null and max_missing_ratio are about those.
+struct ColumnRulesSpec {
+    std::string column;
+    bool not_null = false;
+    bool unique = false;
+    std::optional<double> min, max;
+    std::vector<Json> allowed;  // empty: any value
+    std::string regex;          // ECMAScript, searched in the value's text; "": none
+    std::optional<double> max_missing_ratio;
+    std::string severity = "error";  // error or warning: whether a failure fails the check
+    SourcePos pos;
+};
+
+// A dataset's `validation:` section: row-count bounds and per-column rules.
+struct ValidationRulesSpec {
+    std::optional<std::uint64_t> min_rows, max_rows;
+    std::string severity = "error";  // the row-count rules' and every column's unless it says otherwise
+    std::vector<ColumnRulesSpec> columns;
+    SourcePos pos;
+
+    bool empty() const { return !min_rows && !max_rows && columns.empty(); }
+};
+
 struct DatasetSpec {
     std::string name;
     // Registry name of the source: csv, json, jsonl, sqlite, postgres, file
@@ -48,6 +73,7 @@ struct DatasetSpec {
     bool header = true;      // csv: first row names the columns
     std::vector<std::string> na_values;  // csv: extra NA tokens beyond the defaults
     std::vector<ColumnDecl> schema;
+    ValidationRulesSpec validation;
     std::string description;
     Json metadata = Json::object();
     std::filesystem::path base_dir;  // relative paths resolve against the job file's folder
@@ -310,6 +336,7 @@ struct JobFile {
 
 // JSON views of the specs (the shapes of GET /api/training/jobs/{name} and `hone check --json`).
 Json to_json(const DatasetSpec&);
+Json to_json(const ValidationRulesSpec&);
 Json to_json(const ModelSpec&);
 Json to_json(const TrainingSpec&);
 Json to_json(const InteractionFieldsSpec&);

@@ -89,6 +89,8 @@ inline std::function<Response(const Request&)> bound(Context& ctx, Response (*f)
 int restore_created_jobs(Context& ctx);
 // The job-run API's endpoints: training and tuning jobs.
 std::vector<Route> job_routes(Context& ctx);
+// The served datasets' rows, a page at a time.
+std::vector<Route> dataset_routes(Context& ctx);
 // What describes the server: OpenAPI document, docs page, Prometheus metrics.
 // `routes` is the whole table, this group's routes included once returned.
 std::vector<Route> meta_routes(Context& ctx, const std::vector<Route>& routes);
