@@ -10,6 +10,7 @@
 #include "common/text.hpp"
 #include "data/source.hpp"
 #include "data/stats.hpp"
+#include "data/validate_rules.hpp"
 #include "export/formats.hpp"
 #include "lang/keys.hpp"
 #include "train/predictor.hpp"
@@ -45,14 +46,27 @@ Json prepare_data(const StageInput& in) {
     return frame_summary(d, load(in, d));
 }
 
-// The dataset loads with its declared schema (types, required columns) and
-// has rows; a schema or source problem fails the stage with the loader's message.
+// The dataset loads with its declared schema (types, required columns), has
+// rows, and passes its `validation:` rules: a failed error-severity rule fails
+// the stage with each failure; warnings are logged and kept in the output.
 Json validate_data(const StageInput& in) {
     const auto& d = dataset_of(in, in.stage.dataset);
     data::Frame frame = load(in, d);
     if (frame.rows() == 0)
         throw Error(ErrorKind::data, "validation_failed", "dataset '" + d.name + "' has no rows");
     Json out = frame_summary(d, frame);
+    const data::RulesReport report = data::check_rules(frame, d.validation, d.name);
+    std::vector<std::string> errors;
+    for (const auto& r : report.results) {
+        if (r.passed) continue;
+        if (r.warning) in.log("warning: " + r.message);
+        else errors.push_back(r.message);
+    }
+    if (!errors.empty())
+        throw Error(ErrorKind::data, "validation_failed",
+                    "dataset '" + d.name + "' failed " + std::to_string(errors.size()) + " of its rules: " +
+                        join(errors, "; "));
+    out["rules"] = data::to_json(report);
     out["passed"] = true;
     return out;
 }
@@ -267,7 +281,8 @@ std::vector<StageType> table() {
     return {
         {"data_preparation", {}, "loads the dataset with its schema and reports its rows and columns", prepare_data,
          dataset_inputs, always_valid},
-        {"data_validation", {}, "loads the dataset and fails when its schema or rows do not hold", validate_data,
+        {"data_validation", {}, "fails unless the dataset loads with its schema, has rows and passes its `validation` rules",
+         validate_data,
          dataset_inputs, always_valid},
         {"feature_extraction", {}, "the dataset's per-column statistics", extract_features, dataset_inputs,
          always_valid},

@@ -103,6 +103,22 @@ pipeline "flaky":
 dataset "absent":
     source: csv
     path: not_there.csv
+pipeline "checked":
+    stages:
+        checks:
+            type: data_validation
+            dataset: strict
+        train:
+            type: model_training
+            training: baseline
+            dependencies: [checks]
+dataset "strict":
+    source: csv
+    path: customers.csv
+    validation:
+        min_rows: 5000
+        columns:
+            tenure: {not_null: true, min: -10, max: 10}
 )";
 
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
@@ -257,6 +273,17 @@ TEST(Pipeline, RetriesAFailingStageThenFailsWithItsError) {
     ASSERT_TRUE(stored);
     EXPECT_EQ((*stored)["status"], "failed");
     EXPECT_EQ(stage(*stored, "load")["attempts"], 3);
+}
+
+TEST(Pipeline, ADatasetFailingItsRulesStopsThePipelineBeforeTraining) {
+    Workspace ws;
+    Json doc = ws.run(ws.job(), "checked");
+    EXPECT_EQ(doc["status"], "failed");
+    EXPECT_EQ(statuses(doc), "checks=failed train=skipped ");
+    const std::string error = stage(doc, "checks")["error"];
+    EXPECT_EQ(error.rfind("dataset 'strict' failed 1 of its rules: ", 0), 0u) << error;
+    EXPECT_NE(error.find("5000"), std::string::npos) << error;
+    EXPECT_TRUE(ws.store->list_models().empty());
 }
 
 TEST(Pipeline, UnknownPipelineNamesTheFilesPipelines) {
