@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "common/text.hpp"
+#include "lang/processing_keys.hpp"
 
 namespace hone::lang {
 
@@ -204,6 +205,10 @@ const std::vector<Key<DatasetSpec>>& dataset_keys() {
          "csv: null tokens besides empty, NA, N/A, NaN, nan, null, NULL, None"},
         {"schema", Rule{.type = ValueType::any}, Setter<DatasetSpec>(set_schema),
          "column types, checked against the data", {}, "list of `- column: type` (or a map)", "inferred"},
+        {"processing", Rule{.type = ValueType::any}, Setter<DatasetSpec>(set_processing),
+         "filters, transformations, encodings and normalizations fitted on a training's training rows and replayed "
+         "at prediction; sampling and augmentation of the training rows (see dataset.processing)",
+         {}, "map (see dataset.processing)", "none", [] { return key_names(processing_keys()); }},
         description_key<DatasetSpec>(),
         metadata_key<DatasetSpec>(),
     };
@@ -677,7 +682,7 @@ SearchDimension read_dimension(const Entry& entry, Diagnostics& diags) {
 }
 
 std::vector<SectionDoc> language_sections() {
-    return {
+    std::vector<SectionDoc> sections = {
         {"app", "app", describe(app_keys())},
         {"dataset", "dataset \"name\"", describe(dataset_keys())},
         {"model", "model \"name\"", describe(model_keys())},
@@ -693,6 +698,9 @@ std::vector<SectionDoc> language_sections() {
         {"tuning", "tuning \"name\"", describe(tuning_keys())},
         {"tuning.search_space.NAME", "a search-space entry (in a tuning)", describe(dimension_keys())},
     };
+    auto processing = processing_sections();
+    sections.insert(sections.begin() + 2, processing.begin(), processing.end());
+    return sections;
 }
 
 namespace {

@@ -38,6 +38,7 @@ Json to_json(const DatasetSpec& d) {
         for (const auto& c : d.schema) s.push_back(Json{{c.name, c.type}});
         j["schema"] = s;
     }
+    if (!d.processing.empty()) j["processing"] = to_json(d.processing);
     if (!d.description.empty()) j["description"] = d.description;
     if (!d.metadata.empty()) j["metadata"] = d.metadata;
     return j;
