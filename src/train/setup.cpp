@@ -62,14 +62,17 @@ models::Task task_for(const lang::ModelSpec& model, const models::AlgorithmSpec&
 }
 
 Json provenance_of(const lang::TrainingSpec& spec, const lang::DatasetSpec& dataset, const data::Frame& frame) {
-    return Json{{"dataset", Json{{"name", dataset.name},
-                                 {"fingerprint", frame.fingerprint()},
-                                 {"rows", frame.rows()},
-                                 {"columns", frame.cols()}}},
-                {"job_sha256", sha256_hex(lang::to_json(spec).dump())},
-                {"hone", Json{{"version", hone_version()}, {"commit", hone_commit()}}},
-                {"compiler", hone_compiler()},
-                {"libraries", models::library_versions()}};
+    Json out{{"dataset", Json{{"name", dataset.name},
+                              {"fingerprint", frame.fingerprint()},
+                              {"rows", frame.rows()},
+                              {"columns", frame.cols()}}},
+             {"job_sha256", sha256_hex(lang::to_json(spec).dump())},
+             {"hone", Json{{"version", hone_version()}, {"commit", hone_commit()}}},
+             {"compiler", hone_compiler()},
+             {"libraries", models::library_versions()}};
+    // The dataset's processing shapes the features as much as the job does.
+    if (!dataset.processing.empty()) out["dataset"]["processing"] = lang::to_json(dataset.processing);
+    return out;
 }
 
 void check_framework(const lang::TrainingSpec& spec, const lang::ModelSpec& model) {
