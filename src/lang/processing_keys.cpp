@@ -137,6 +137,21 @@ std::vector<std::string> made_columns(const TransformStep& s) {
     return {};
 }
 
+// A column's method in `encoding:` or `normalization:`; nullopt after reporting.
+std::optional<std::string> method_of(const Node& value, const std::string& section, const std::string& column,
+                                     const std::vector<std::string>& valid, Diagnostics& diags) {
+    if (!value.is_scalar() || !value.value.is_string()) {
+        diags.error(value.pos, "the " + section + " of '" + column + "' must be one of " + join_or(valid, "'") +
+                                   ", found " + value.describe());
+        return std::nullopt;
+    }
+    const std::string method = value.value.get<std::string>();
+    if (std::find(valid.begin(), valid.end(), method) != valid.end()) return method;
+    diags.error(value.pos, "unknown " + section + " method '" + method + "' for column '" + column + "': expected " +
+                               join_or(valid, "'") + did_you_mean(method, valid));
+    return std::nullopt;
+}
+
 std::optional<TransformStep> read_transform(const Node& item, std::size_t index, Diagnostics& diags) {
     const std::string what = "transformation " + std::to_string(index + 1);
     if (!item.is_map()) {
@@ -184,10 +199,9 @@ void set_encoding(ProcessingSpec& p, const Json&, Fields& f, const Node& n) {
         s.col = e.key_pos.col;
         const std::string what = "the encoding of '" + e.key + "'";
         if (e.value.is_scalar()) {
-            Fields one(n, "encoding", n.pos, f.diags(), true);
-            auto v = read_checked(one, e.key, e.value, choice_of(encoding_methods()));
-            if (!v) continue;
-            s.method = v->get<std::string>();
+            auto method = method_of(e.value, "encoding", e.key, encoding_methods(), f.diags());
+            if (!method) continue;
+            s.method = *method;
         } else if (e.value.is_map()) {
             Fields ef(e.value, what, e.key_pos, f.diags(), true);
             read_keys(ef, s, encoding_keys());
@@ -218,10 +232,9 @@ void set_normalization(ProcessingSpec& p, const Json&, Fields& f, const Node& n)
         f.type_error("normalization", n, "a method for every numeric column, or a map of column: method");
         return;
     }
-    Fields nf(n, "normalization", n.pos, f.diags(), true);
     for (const auto& e : n.entries) {
-        auto v = read_checked(nf, e.key, e.value, choice_of(normalization_methods()));
-        if (v) p.normalization.push_back({e.key, v->get<std::string>(), e.key_pos.line, e.key_pos.col});
+        auto method = method_of(e.value, "normalization", e.key, normalization_methods(), f.diags());
+        if (method) p.normalization.push_back({e.key, *method, e.key_pos.line, e.key_pos.col});
     }
 }
 
