@@ -377,7 +377,8 @@ std::vector<std::size_t> sample_rows(const lang::SamplingSpec& spec, const std::
                                      std::uint64_t seed) {
     std::vector<std::size_t> all(y.size());
     for (std::size_t r = 0; r < all.size(); ++r) all[r] = r;
-    if (spec.method == "none" || y.empty()) return all;
+    // class_weights keeps every row: the model weighs them (train/setup.cpp).
+    if (spec.method == "none" || spec.method == "class_weights" || y.empty()) return all;
     std::mt19937_64 rng(seed);
     if (!classification) {
         if (spec.method != "stratified")

@@ -26,7 +26,7 @@ const std::vector<std::string>& normalization_methods() {
     return v;
 }
 const std::vector<std::string>& sampling_methods() {
-    static const std::vector<std::string> v = {"none", "undersample", "oversample", "stratified"};
+    static const std::vector<std::string> v = {"none", "undersample", "oversample", "stratified", "class_weights"};
     return v;
 }
 const std::vector<std::string>& date_parts() {
@@ -456,7 +456,8 @@ const std::vector<Key<SamplingSpec>>& sampling_keys() {
     static const std::vector<Key<SamplingSpec>> keys = {
         {"method", choice_of(sampling_methods()), member(&SamplingSpec::method),
          "`undersample`: every class cut to the rarest's count; `oversample`: every class drawn up to the most "
-         "frequent's; `stratified`: keep `fraction` of each class"},
+         "frequent's; `stratified`: keep `fraction` of each class; `class_weights`: every row kept, classes "
+         "weighed by the algorithm's `class_weight: balanced`"},
         {"fraction", Rule{.type = ValueType::number, .min = 0, .max = 1, .min_open = true},
          member(&SamplingSpec::fraction), "stratified: the share of training rows kept"},
         {"seed", kSeed,

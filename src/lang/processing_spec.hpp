@@ -56,7 +56,7 @@ struct NormalizationStep {
 
 // `sampling:` the training rows only, after the split.
 struct SamplingSpec {
-    std::string method = "none";  // none, undersample, oversample, stratified
+    std::string method = "none";  // none, undersample, oversample, stratified, class_weights
     double fraction = 1.0;        // stratified: the share of training rows kept
     std::optional<std::uint64_t> seed;  // none: the training's seed
 };

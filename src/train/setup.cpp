@@ -183,6 +183,14 @@ FittedFeatures fit_features(const TrainingSetup& s, const data::Frame& train, co
     return out;
 }
 
+// A processing one-hot column for categories the training rows lack: always 0
+// in them by design, so not worth the preprocessing's warning of a constant.
+bool unseen_category_column(const data::Processing& processing, const std::string& column) {
+    for (const auto& step : processing.steps())
+        if (step.op == "onehot" && !step.outputs.empty() && step.outputs.back() == column) return true;
+    return false;
+}
+
 // Rows other than the training rows, through what fit_features fitted.
 data::Matrix features_of(const data::Processing& processing, const data::Preprocessor& pre, const data::Frame& rows,
                          unsigned threads) {
@@ -276,6 +284,27 @@ data::Frame filtered(TrainingSetup& s, data::Frame frame) {
     return kept.size() == loaded ? frame : frame.take(kept);
 }
 
+// `sampling: class_weights` keeps every training row and weighs each class
+// inversely to its count, through the algorithm's own `class_weight: balanced`
+// (unless the job gives class_weight itself).
+void weigh_classes(JobBasis& b) {
+    if (b.dataset.processing.sampling.method != "class_weights") return;
+    if (b.task != models::Task::classification)
+        throw Error(ErrorKind::validation, "invalid_processing",
+                    "dataset \"" + b.dataset.name + "\": sampling class_weights weighs classes; model \"" +
+                        b.model.name + "\" is no classifier");
+    if (!b.algo->find_param("class_weight")) {
+        std::vector<std::string> weighing;
+        for (const models::AlgorithmSpec& a : models::algorithms())
+            if (a.find_param("class_weight") && a.supports(models::Task::classification)) weighing.push_back(a.name);
+        throw Error(ErrorKind::validation, "invalid_processing",
+                    "dataset \"" + b.dataset.name + "\": sampling class_weights weighs classes through the algorithm's "
+                    "class_weight, which " + b.algo->name + " does not take",
+                    {}, "use oversample or undersample, or one of: " + join(weighing));
+    }
+    if (!b.given_params.contains("class_weight")) b.given_params["class_weight"] = "balanced";
+}
+
 }  // namespace
 
 void check_columns(const lang::JobFile& file, const lang::TrainingSpec& spec) {
@@ -297,6 +326,7 @@ JobBasis resolve_job(const lang::JobFile& file, const lang::TrainingSpec& spec) 
     b.given_params = b.model.hyperparameters;
     for (auto it = spec.hyperparameters.begin(); it != spec.hyperparameters.end(); ++it)
         b.given_params[it.key()] = it.value();
+    weigh_classes(b);
     // Fail fast, before the data loads; each fit resolves again.
     auto resolved = models::resolve_params(*b.algo, b.given_params, spec.strict);
     if (b.algo->check) b.algo->check(resolved.params, b.task);
@@ -371,7 +401,8 @@ TrainingSetup prepare_training(const lang::JobFile& file, const lang::TrainingSp
     s.processing = std::move(fitted.processing);
     s.pre = std::move(fitted.pre);
     s.x_train = std::move(fitted.x_train);
-    for (const auto& w : s.pre.warnings()) s.warnings.push_back(w.message);
+    for (const auto& w : s.pre.warnings())
+        if (!unseen_category_column(s.processing, w.column)) s.warnings.push_back(w.message);
     s.x_valid = features_of(s.processing, s.pre, frame.take(s.parts.validation), threads);
     s.x_test = features_of(s.processing, s.pre, frame.take(s.parts.test), threads);
     s.y_valid = pick(s.target.y, s.parts.validation);
