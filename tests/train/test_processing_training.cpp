@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/error.hpp"
 #include "common/file.hpp"
 #include "data/processing.hpp"
 #include "data/source.hpp"
@@ -241,4 +242,26 @@ TEST(ProcessingTraining, HoneTrainThenPredictReplaysTheProcessing) {
     EXPECT_EQ(exported.code, 1);
     EXPECT_NE(exported.err.find("replays its dataset's processing (transformation log of 'income')"), std::string::npos)
         << exported.err;
+}
+
+TEST(ProcessingTraining, ClassWeightsGoThroughTheAlgorithmsClassWeight) {
+    Workspace ws;
+    auto job = [&](const std::string& algorithm) {
+        return ws.job("dataset \"customers\":\n    source: csv\n    path: customers.csv\n    processing:\n"
+                      "        sampling: class_weights\nmodel \"churn\":\n    type: classifier\n    algorithm: " +
+                      algorithm + "\ntraining \"churn\":\n    model: churn\n    dataset: customers\n"
+                      "    target: churned\n    objective: maximize_accuracy\n");
+    };
+    lang::JobFile linear = job("logistic_regression");
+    train::JobBasis basis = train::resolve_job(linear, *linear.find_training("churn"));
+    EXPECT_EQ(basis.given_params["class_weight"], "balanced");
+    lang::JobFile forest = job("random_forest");
+    try {
+        train::resolve_job(forest, *forest.find_training("churn"));
+        ADD_FAILURE() << "a random forest has no class_weight";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), "invalid_processing");
+        EXPECT_NE(e.message().find("which random_forest does not take"), std::string::npos) << e.message();
+        EXPECT_NE(e.hint().find("logistic_regression"), std::string::npos) << e.hint();
+    }
 }
