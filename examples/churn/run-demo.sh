@@ -31,3 +31,9 @@ step "hone tune examples/churn/churn.n3 optimized_churn_model --set max_trials=1
 
 step "hone best optimized_churn_model"
 "$hone" best optimized_churn_model | head -n 8
+
+step "hone pipeline run examples/churn/churn.n3 churn_pipeline"
+"$hone" pipeline run "$here/churn.n3" churn_pipeline
+
+step "hone pipeline run examples/churn/churn.n3 churn_pipeline (again: nothing changed, every stage cached)"
+"$hone" pipeline run "$here/churn.n3" churn_pipeline

@@ -117,6 +117,18 @@ std::vector<Row> summarize(const lang::JobFile& f) {
                             " parallel_trials=" + std::to_string(t.parallel_trials) +
                             " objective_metric=" + t.objective_metric + " space=" + join(dims, ",")});
     }
+    for (const auto& t : f.templates) {
+        std::vector<std::string> params;
+        for (const auto& [name, _] : t.parameters.items()) params.push_back(name);
+        rows.push_back({"template", t.name, "parameters=" + join(params, ",")});
+    }
+    for (const auto& p : f.pipelines) {
+        std::vector<std::string> stages;
+        for (const auto& s : p.stages) stages.push_back(s.id);
+        std::string facts = "stages=" + join(stages, ",") + " max_parallel=" + std::to_string(p.max_parallel);
+        if (!p.from_template.empty()) facts += " from_template=" + p.from_template;
+        rows.push_back({"pipeline", p.name, facts});
+    }
     return rows;
 }
 
@@ -139,6 +151,7 @@ Json file_json(const lang::LoadedJobFile& loaded) {
         for (const auto& m : f.models) push("model", lang::to_json(m));
         for (const auto& t : f.trainings) push("training", lang::to_json(t));
         for (const auto& t : f.tunings) push("tuning", lang::to_json(t));
+        for (const auto& p : f.pipelines) push("pipeline", lang::to_json(p));
     }
     out["blocks"] = blocks;
     Json diags = Json::array();

@@ -24,6 +24,8 @@ void add_tune_commands(CLI::App& app, int& exit_code);
 void add_registry_commands(CLI::App& app, int& exit_code);
 // serve
 void add_serve_command(CLI::App& app, int& exit_code);
+// pipeline run|status|list
+void add_pipeline_command(CLI::App& app, int& exit_code);
 // export
 void add_export_command(CLI::App& app, int& exit_code);
 // models import, under `models` with its registry settings

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
     hone::cli::add_predict_command(app, exit_code);
     hone::cli::add_recommend_command(app, exit_code);
     hone::cli::add_registry_commands(app, exit_code);
+    hone::cli::add_pipeline_command(app, exit_code);
     hone::cli::add_serve_command(app, exit_code);
     hone::cli::add_export_command(app, exit_code);
     try {

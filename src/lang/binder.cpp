@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <map>
 #include <optional>
 
@@ -12,7 +13,7 @@
 namespace hone::lang {
 
 const std::vector<std::string>& block_kinds() {
-    static const std::vector<std::string> v = {"app", "dataset", "model", "training", "tuning"};
+    static const std::vector<std::string> v = {"app", "dataset", "model", "training", "tuning", "template", "pipeline"};
     return v;
 }
 namespace {
@@ -29,7 +30,11 @@ public:
 
     JobFile run() {
         out_.path = doc_.file;
-        for (const auto& block : doc_.blocks) bind_block(block);
+        // Pipelines last: the templates they are made from may come later in the file.
+        for (const auto& block : doc_.blocks)
+            if (block.kind != "pipeline") bind_block(block);
+        for (const auto& block : doc_.blocks)
+            if (block.kind == "pipeline") bind_block(block);
         check_references();
         return std::move(out_);
     }
@@ -59,7 +64,9 @@ private:
         else if (b.kind == "dataset") bind_dataset(b);
         else if (b.kind == "model") bind_model(b);
         else if (b.kind == "training") bind_training(b);
-        else bind_tuning(b);
+        else if (b.kind == "tuning") bind_tuning(b);
+        else if (b.kind == "template") bind_template(b);
+        else bind_pipeline(b);
     }
 
     // Records the block's name; false (after reporting) for a duplicate.
@@ -153,6 +160,106 @@ private:
         out_.tunings.push_back(std::move(t));
     }
 
+    void bind_template(const Block& b) {
+        Fields f(b.body, block_title(b), block_pos(b), diags_);
+        TemplateSpec t;
+        t.name = b.label;
+        t.pos = block_pos(b);
+        read_keys(f, t, template_keys());
+        f.finish();
+        if (const Node* stages = f.find("stages")) {
+            check_template_placeholders(t, *stages, diags_);
+            template_stages_[t.name] = stages;
+        }
+        out_.templates.push_back(std::move(t));
+    }
+
+    void bind_pipeline(const Block& b) {
+        Fields f(b.body, block_title(b), block_pos(b), diags_);
+        PipelineSpec p;
+        p.name = b.label;
+        p.pos = block_pos(b);
+        read_keys(f, p, pipeline_keys());
+        f.finish();
+        const Node* stages = f.find("stages");
+        if (stages && f.find("from_template"))
+            diags_.error(f.key_pos("from_template"), block_title(b) + ": give either 'stages' or 'from_template', not both");
+        else if (!stages && !f.find("from_template"))
+            diags_.error(block_pos(b), block_title(b) + " needs 'stages' (or 'from_template' and 'values')");
+        else if (!stages && !p.from_template.empty())
+            stages = stages_from_template(f, p);
+        if (f.find("values") && !f.find("from_template"))
+            diags_.error(f.key_pos("values"), block_title(b) + ": 'values' goes with 'from_template'");
+        if (stages) note_stage_references(p, *stages, block_title(b));
+        out_.pipelines.push_back(std::move(p));
+    }
+
+    // The template's stages with the pipeline's values (and the template's
+    // defaults) in place, bound into `p`; null when the template is unknown or a
+    // value is missing or unknown (after reporting).
+    const Node* stages_from_template(Fields& f, PipelineSpec& p) {
+        auto it = template_stages_.find(p.from_template);
+        const TemplateSpec* t = nullptr;
+        std::vector<std::string> names;
+        for (const auto& candidate : out_.templates) {
+            names.push_back(candidate.name);
+            if (candidate.name == p.from_template) t = &candidate;
+        }
+        if (!t) {
+            std::string near = did_you_mean(p.from_template, names);
+            if (near.empty()) near = names.empty() ? "; no template is defined in this file" : "; defined: " + quoted_list(names);
+            diags_.error(f.find("from_template")->pos,
+                         "pipeline \"" + p.name + "\" refers to undefined template '" + p.from_template + "'" + near);
+            return nullptr;
+        }
+        if (it == template_stages_.end()) return nullptr;  // the template's own error is reported
+        Json values = t->parameters;
+        bool complete = true;
+        if (const Node* given = f.find("values"); given && given->is_map())
+            for (const auto& e : given->entries) {
+                if (!t->parameters.contains(e.key)) {
+                    std::vector<std::string> names;
+                    for (const auto& [name, _] : t->parameters.items()) names.push_back(name);
+                    std::string near = did_you_mean(e.key, names);
+                    diags_.error(e.key_pos, "template \"" + t->name + "\" has no parameter '" + e.key + "'" +
+                                                (near.empty() ? "; its parameters are " + quoted_list(names) : near));
+                    complete = false;
+                    continue;
+                }
+                values[e.key] = e.value.to_json();
+            }
+        for (const auto& [name, value] : values.items())
+            if (value.is_null()) {
+                diags_.error(f.find("from_template")->pos, "pipeline \"" + p.name + "\" must give template \"" +
+                                                               t->name + "\"'s parameter '" + name + "' in 'values'");
+                complete = false;
+            }
+        if (!complete) return nullptr;
+        p.values = values;
+        expanded_.push_back(expand_template(*it->second, values));
+        read_stages(p, expanded_.back(), diags_);
+        return &expanded_.back();
+    }
+
+    // The blocks the stages name, checked with the file's other references.
+    void note_stage_references(const PipelineSpec& p, const Node& stages, const std::string& owner) {
+        for (const auto& s : p.stages) {
+            const Node* body = nullptr;
+            for (const auto& e : stages.entries)
+                if (e.key == s.id && e.value.is_map()) body = &e.value;
+            if (!body) continue;
+            auto value_of = [&](const char* key) -> const Node* {
+                for (const auto& e : body->entries)
+                    if (e.key == key) return &e.value;
+                return nullptr;
+            };
+            const std::string where = "stage '" + s.id + "' of " + owner;
+            refs_.push_back({"dataset", s.dataset, value_of("dataset"), where});
+            refs_.push_back({"training job", s.training, value_of("training"), where});
+            refs_.push_back({"tuning", s.tuning, value_of("tuning"), where});
+        }
+    }
+
     struct Reference {
         std::string kind;  // model, dataset, training job
         std::string name;
@@ -173,6 +280,7 @@ private:
             };
             if (r.kind == "model") scan(out_.models);
             else if (r.kind == "dataset") scan(out_.datasets);
+            else if (r.kind == "tuning") scan(out_.tunings);
             else scan(out_.trainings);
             if (found) continue;
             std::string msg = r.owner + " refers to undefined " + r.kind + " '" + r.name + "'";
@@ -188,6 +296,8 @@ private:
     JobFile out_;
     std::map<std::string, int> seen_;
     std::vector<Reference> refs_;
+    std::map<std::string, const Node*> template_stages_;  // each template's stages as written
+    std::deque<Node> expanded_;  // pipelines' stages made from templates: references point into them
 };
 
 }  // namespace

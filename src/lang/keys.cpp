@@ -697,6 +697,9 @@ std::vector<SectionDoc> language_sections() {
         {"early_stopping", "early_stopping (in a training or a tuning)", describe(early_stopping_keys())},
         {"tuning", "tuning \"name\"", describe(tuning_keys())},
         {"tuning.search_space.NAME", "a search-space entry (in a tuning)", describe(dimension_keys())},
+        {"pipeline", "pipeline \"name\"", describe(pipeline_keys())},
+        {"pipeline.stages.ID", "a stage (in a pipeline or a template)", describe(stage_keys())},
+        {"template", "template \"name\"", describe(template_keys())},
     };
     auto processing = processing_sections();
     sections.insert(sections.begin() + 2, processing.begin(), processing.end());

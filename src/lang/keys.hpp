@@ -50,6 +50,22 @@ const std::vector<Key<RankingEvaluationSpec>>& evaluation_keys();
 const std::vector<Key<AugmentationSpec>>& augmentation_keys();
 const std::vector<Key<TuningSpec>>& tuning_keys();
 const std::vector<Key<DimensionInput>>& dimension_keys();
+const std::vector<Key<PipelineSpec>>& pipeline_keys();
+const std::vector<Key<StageSpec>>& stage_keys();
+const std::vector<Key<TemplateSpec>>& template_keys();
+
+// The seven stage types of a pipeline, in the order data flows through them.
+const std::vector<std::string>& stage_types();
+// Reads a pipeline's `stages` map into `p` and checks it whole: each stage's
+// keys against its type, dependencies that name stages, no cycles (printed),
+// one upstream model_training stage for each stage that takes a model.
+void read_stages(PipelineSpec& p, const Node& stages, Diagnostics& diags);
+// Reports each ${name} of a template's stages that names no parameter.
+void check_template_placeholders(const TemplateSpec& t, const Node& stages, Diagnostics& diags);
+// A copy of a template's stages with each ${name} replaced by values[name]: a
+// scalar that is only "${name}" takes the value with its type (a number, a
+// list), else the value's text goes inside the string.
+Node expand_template(const Node& stages, const Json& values);
 
 // Reading the nested sections (the training and tuning keys' setters use them).
 SplitSpec read_split(Fields& parent, const Node& node);

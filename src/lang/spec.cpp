@@ -20,6 +20,13 @@ const DatasetSpec* JobFile::find_dataset(std::string_view name) const { return f
 const ModelSpec* JobFile::find_model(std::string_view name) const { return find_named(models, name); }
 const TrainingSpec* JobFile::find_training(std::string_view name) const { return find_named(trainings, name); }
 const TuningSpec* JobFile::find_tuning(std::string_view name) const { return find_named(tunings, name); }
+const PipelineSpec* JobFile::find_pipeline(std::string_view name) const { return find_named(pipelines, name); }
+
+const StageSpec* PipelineSpec::find_stage(std::string_view stage_id) const {
+    for (const auto& s : stages)
+        if (s.id == stage_id) return &s;
+    return nullptr;
+}
 
 Json to_json(const DatasetSpec& d) {
     Json j;
@@ -180,6 +187,49 @@ Json to_json(const TuningSpec& t) {
     j["register"] = t.register_models;
     j["description"] = t.description.empty() ? Json() : Json(t.description);
     j["metadata"] = t.metadata;
+    return j;
+}
+
+Json to_json(const StageSpec& s) {
+    Json j;
+    j["id"] = s.id;
+    j["type"] = s.type;
+    j["dependencies"] = s.dependencies;
+    auto text = [&](const char* key, const std::string& v) {
+        if (!v.empty()) j[key] = v;
+    };
+    auto map = [&](const char* key, const Json& v) {
+        if (!v.empty()) j[key] = v;
+    };
+    text("dataset", s.dataset);
+    text("training", s.training);
+    text("tuning", s.tuning);
+    map("parameters", s.parameters);
+    map("min", s.min);
+    map("max", s.max);
+    if (!s.metrics.empty()) j["metrics"] = s.metrics;
+    text("stage", s.stage);
+    text("export", s.export_format);
+    text("output", s.output);
+    j["cache"] = s.cache;
+    j["retries"] = s.retries;
+    j["retry_delay"] = s.retry_delay;
+    return j;
+}
+
+Json to_json(const PipelineSpec& p) {
+    Json j;
+    j["name"] = p.name;
+    Json stages = Json::array();
+    for (const auto& s : p.stages) stages.push_back(to_json(s));
+    j["stages"] = std::move(stages);
+    j["max_parallel"] = p.max_parallel;
+    if (!p.from_template.empty()) {
+        j["from_template"] = p.from_template;
+        j["values"] = p.values;
+    }
+    j["description"] = p.description.empty() ? Json() : Json(p.description);
+    j["metadata"] = p.metadata;
     return j;
 }
 

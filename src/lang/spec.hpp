@@ -239,6 +239,55 @@ struct AppSpec {
     SourcePos pos;
 };
 
+// One stage of a pipeline (pipeline/ runs them). What a stage reads is named
+// by its keys: the dataset block of the data stages, the training or tuning
+// block of model_training; the model of the later model stages is the one an
+// upstream model_training stage registered.
+struct StageSpec {
+    std::string id;    // the key under `stages:`
+    std::string type;  // data_preparation, data_validation, feature_extraction, model_training,
+                       // model_validation, model_evaluation, model_deployment
+    std::vector<std::string> dependencies;
+    std::string dataset;   // data stages; model_evaluation: score on this dataset instead of the test split
+    std::string training;  // model_training: the training block to run; later model stages: which upstream model
+    std::string tuning;    // model_training: the tuning block to run instead
+    Json parameters = Json::object();  // model_training: hyperparameters over the model block's
+    Json min = Json::object();         // model_validation: metric -> lowest value that passes
+    Json max = Json::object();         // model_validation: metric -> highest value that passes
+    std::vector<std::string> metrics;  // model_evaluation: which metrics (empty = the task's defaults)
+    std::string stage;                 // model_deployment: the registry stage to move the model to
+    std::string export_format;         // model_deployment: onnx, torch, bundle
+    std::string output;                // model_deployment: where the export is written
+    bool cache = true;                 // false: run even when its inputs have not changed
+    int retries = 0;
+    double retry_delay = 0;            // seconds between attempts
+    SourcePos pos;
+};
+
+// A pipeline: stages in the order written, run by their dependencies.
+struct PipelineSpec {
+    std::string name;
+    std::vector<StageSpec> stages;
+    int max_parallel = 2;        // stages run at once
+    std::string from_template;   // the template it was made from, if any
+    Json values = Json::object();  // the template's parameters as given
+    std::string description;
+    Json metadata = Json::object();
+    SourcePos pos;
+
+    const StageSpec* find_stage(std::string_view id) const;
+};
+
+// A pipeline with ${name} placeholders: `pipeline "x": from_template: NAME`
+// with `values:` makes a pipeline of it. The binder expands templates, so
+// only the pipelines made from them reach later stages.
+struct TemplateSpec {
+    std::string name;
+    Json parameters = Json::object();  // name -> default (null: a value must be given)
+    std::string description;
+    SourcePos pos;
+};
+
 // Everything one job file declares, in declaration order.
 struct Document;
 
@@ -252,11 +301,14 @@ struct JobFile {
     std::vector<ModelSpec> models;
     std::vector<TrainingSpec> trainings;
     std::vector<TuningSpec> tunings;
+    std::vector<TemplateSpec> templates;
+    std::vector<PipelineSpec> pipelines;
 
     const DatasetSpec* find_dataset(std::string_view name) const;
     const ModelSpec* find_model(std::string_view name) const;
     const TrainingSpec* find_training(std::string_view name) const;
     const TuningSpec* find_tuning(std::string_view name) const;
+    const PipelineSpec* find_pipeline(std::string_view name) const;
 };
 
 // JSON views of the specs (the shapes of GET /api/training/jobs/{name} and `hone check --json`).
@@ -268,6 +320,8 @@ Json to_json(const RankingEvaluationSpec&);
 Json to_json(const TextFieldsSpec&);
 Json to_json(const AugmentationSpec&);
 Json to_json(const TuningSpec&);
+Json to_json(const StageSpec&);
+Json to_json(const PipelineSpec&);
 Json to_json(const EarlyStoppingSpec&);
 Json to_json(const SearchDimension&);
 

@@ -285,8 +285,10 @@ void add(Node& map, const std::string& key, Node value, const SourcePos& key_pos
 // The bodies are moved out of `root`: a large file is not held twice.
 void read_block_maps(Node& root, Document& doc, Diagnostics& diags) {
     static const std::vector<std::pair<std::string, std::string>> groups = {
-        {"datasets", "dataset"}, {"models", "model"}, {"trainings", "training"}, {"tunings", "tuning"}};
-    std::vector<std::string> expected = {"app", "datasets", "models", "trainings", "tunings", "training_data"};
+        {"datasets", "dataset"},   {"models", "model"},         {"trainings", "training"},
+        {"tunings", "tuning"},     {"templates", "template"},   {"pipelines", "pipeline"}};
+    std::vector<std::string> expected = {"app",    "datasets",  "models",    "trainings",
+                                         "tunings", "templates", "pipelines", "training_data"};
     for (auto& top : root.entries) {
         if (top.key == "app") {
             doc.blocks.push_back(Block{"app", "", top.key_pos, {}, std::move(top.value)});
@@ -494,7 +496,7 @@ Document parse_yaml(std::string_view text, const std::string& file, Diagnostics&
     YamlReader reader(file, diags);
     if (!root.IsMap()) {
         diags.error(SourcePos{file, 1, 1, 1}, "a job file is a map of blocks (app, datasets, models, trainings, "
-                                              "tunings) or a training configuration");
+                                              "tunings, templates, pipelines) or a training configuration");
         return doc;
     }
     Node tree = reader.convert(root);

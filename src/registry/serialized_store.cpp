@@ -65,6 +65,12 @@ public:
                const std::string& outcome, const Json& details) override {
         call([&] { inner_->audit(actor, action, target, outcome, details); });
     }
+    void save_stage_output(const std::string& key, const Json& output) override {
+        call([&] { inner_->save_stage_output(key, output); });
+    }
+    std::optional<Json> stage_output(const std::string& key) override {
+        return call([&] { return inner_->stage_output(key); });
+    }
     void exclusive(const std::function<void(Store&)>& f) override { call([&] { inner_->exclusive(f); }); }
     std::vector<Json> audit_log(int limit) override { return call([&] { return inner_->audit_log(limit); }); }
 };

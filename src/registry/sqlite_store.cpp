@@ -150,6 +150,8 @@ CREATE TABLE IF NOT EXISTS models(
   created_at REAL NOT NULL, created_by TEXT, stage TEXT NOT NULL DEFAULT 'none',
   file_path TEXT NOT NULL, sha256 TEXT NOT NULL, run_id TEXT,
   UNIQUE(name, version));
+CREATE TABLE IF NOT EXISTS stage_cache(
+  key TEXT PRIMARY KEY, output TEXT NOT NULL, created_at REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS audit(
   id INTEGER PRIMARY KEY AUTOINCREMENT, ts REAL NOT NULL, actor TEXT, action TEXT NOT NULL,
   target TEXT, outcome TEXT, details TEXT);
@@ -412,6 +414,20 @@ public:
         Statement s(db_, "UPDATE models SET metadata = ?2 WHERE key = ?1");
         s.bind(1, key).bind(2, metadata).run();
         if (sqlite3_changes(db_) == 0) throw Error(ErrorKind::not_found, "model_not_found", "no model '" + key + "'");
+    }
+
+    void save_stage_output(const std::string& key, const Json& output) override {
+        Statement s(db_,
+                    "INSERT INTO stage_cache(key, output, created_at) VALUES(?1, ?2, ?3) "
+                    "ON CONFLICT(key) DO UPDATE SET output = excluded.output, created_at = excluded.created_at");
+        s.bind(1, key).bind(2, output).bind(3, unix_seconds()).run();
+    }
+
+    std::optional<Json> stage_output(const std::string& key) override {
+        Statement s(db_, "SELECT output FROM stage_cache WHERE key = ?1");
+        s.bind(1, key);
+        if (!s.step()) return std::nullopt;
+        return s.json(0);
     }
 
     void audit(const std::string& actor, const std::string& action, const std::string& target,

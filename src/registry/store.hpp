@@ -146,6 +146,12 @@ public:
     // hands its inner store, whose lock it already holds).
     virtual void exclusive(const std::function<void(Store&)>& f) = 0;
 
+    // Outputs of pipeline stages by cache key (pipeline/ makes the keys from
+    // everything a stage depends on), so a stage whose inputs did not change is
+    // not run again. Saving a key again replaces its output.
+    virtual void save_stage_output(const std::string& key, const Json& output) = 0;
+    virtual std::optional<Json> stage_output(const std::string& key) = 0;
+
     virtual void audit(const std::string& actor, const std::string& action, const std::string& target,
                        const std::string& outcome, const Json& details = Json::object()) = 0;
     virtual std::vector<Json> audit_log(int limit = 100) = 0;

@@ -14,8 +14,10 @@ std::vector<std::string> names_in(const lang::JobFile& file, const std::string& 
     std::vector<std::string> out;
     if (kind == "training")
         for (const auto& t : file.trainings) out.push_back(t.name);
-    else
+    else if (kind == "tuning")
         for (const auto& t : file.tunings) out.push_back(t.name);
+    else
+        for (const auto& p : file.pipelines) out.push_back(p.name);
     return out;
 }
 
@@ -56,8 +58,10 @@ std::optional<lang::Node> Context::served_model_block(const std::string& name) c
 
 void Context::add_job_file(lang::JobFile file, bool over_http) {
     std::lock_guard lock(jobs_mu_);
-    for (const char* kind : {"training", "tuning"}) {
-        auto& by_name = std::string(kind) == "training" ? training_files_ : tuning_files_;
+    for (const char* kind : {"training", "tuning", "pipeline"}) {
+        auto& by_name = std::string(kind) == "training" ? training_files_
+                        : std::string(kind) == "tuning" ? tuning_files_
+                                                        : pipeline_files_;
         for (const auto& name : names_in(file, kind)) {
             auto it = by_name.find(name);
             if (it == by_name.end()) continue;
@@ -80,6 +84,23 @@ void Context::add_job_file(lang::JobFile file, bool over_http) {
         tuning_files_[name] = added;
         tuning_names_.push_back(name);
     }
+    for (const auto& name : names_in(*added, "pipeline")) {
+        pipeline_files_[name] = added;
+        pipeline_names_.push_back(name);
+    }
+}
+
+std::vector<std::string> Context::pipeline_names() const {
+    std::lock_guard lock(jobs_mu_);
+    return pipeline_names_;
+}
+
+const lang::JobFile& Context::pipeline_file(const std::string& name) const {
+    std::lock_guard lock(jobs_mu_);
+    auto it = pipeline_files_.find(name);
+    if (it != pipeline_files_.end()) return *it->second;
+    throw Error(ErrorKind::not_found, "pipeline_not_found", "no pipeline '" + name + "'" + did_you_mean(name, pipeline_names_),
+                {}, pipeline_names_.empty() ? "the server's job files define no pipeline" : "pipelines: " + join(pipeline_names_));
 }
 
 std::vector<std::string> Context::training_names() const {

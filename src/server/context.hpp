@@ -45,6 +45,10 @@ struct Context {
     // stays valid: jobs are never removed.
     const lang::JobFile& training_file(const std::string& name) const;
     const lang::JobFile& tuning_file(const std::string& name) const;
+    // Pipelines, as the jobs: names in declaration order, and the file defining
+    // one (hone::Error(not_found, "pipeline_not_found") listing them).
+    std::vector<std::string> pipeline_names() const;
+    const lang::JobFile& pipeline_file(const std::string& name) const;
     // The file defining a training job, or null.
     const lang::JobFile* find_training_file(const std::string& name) const;
 
@@ -70,7 +74,8 @@ private:
     std::deque<lang::JobFile> files_;  // a deque: adding keeps references to the others valid
     std::size_t served_files_ = 0;     // the first files_, given at start
     std::vector<std::string> training_names_, tuning_names_;
-    std::map<std::string, const lang::JobFile*> training_files_, tuning_files_;
+    std::map<std::string, const lang::JobFile*> training_files_, tuning_files_, pipeline_files_;
+    std::vector<std::string> pipeline_names_;
 };
 
 // A route handler that calls `f` with the server's context.
@@ -91,6 +96,8 @@ std::vector<Route> meta_routes(Context& ctx, const std::vector<Route>& routes);
 std::vector<Route> synthetic_routes(Context& ctx);
 // The job runner's runs: state, pause/resume/cancel, event streams.
 std::vector<Route> run_routes(Context& ctx);
+// Pipelines: list, run (queued with the runner), executions.
+std::vector<Route> pipeline_routes(Context& ctx);
 // The training-service API's registry endpoints, health, and prediction.
 std::vector<Route> model_routes(Context& ctx);
 

@@ -284,6 +284,7 @@ struct Server::Impl {
         restore_created_jobs(ctx);
         for (auto& r : job_routes(ctx)) routes.push_back(std::move(r));
         for (auto& r : run_routes(ctx)) routes.push_back(std::move(r));
+        for (auto& r : pipeline_routes(ctx)) routes.push_back(std::move(r));
         for (auto& r : model_routes(ctx)) routes.push_back(std::move(r));
         for (auto& r : synthetic_routes(ctx)) routes.push_back(std::move(r));
         // Last: the OpenAPI document describes every route, its own included.

@@ -76,7 +76,8 @@ fs::path churn_head(const Home& home, int lines) {
 TEST(Cli, CheckAcceptsTheChurnExample) {
     auto o = run("check " + source("examples/churn/churn.n3"));
     EXPECT_EQ(o.code, 0) << o.out;
-    EXPECT_NE(o.out.find("ok, 5 blocks"), std::string::npos) << o.out;
+    EXPECT_NE(o.out.find("ok, 6 blocks"), std::string::npos) << o.out;
+    EXPECT_NE(o.out.find("  pipeline churn_pipeline"), std::string::npos) << o.out;
 }
 
 // What a block is checked as: engines are for classic estimators only; a

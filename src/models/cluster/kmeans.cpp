@@ -537,21 +537,33 @@ class KMeans final : public CentroidModel {
 public:
     using CentroidModel::CentroidModel;
 
+    // The n_init runs are independent: with more runs than threads each
+    // thread takes whole runs (no synchronisation inside a run); otherwise
+    // each run spreads its rows over the threads. Either way the result is the
+    // same, since every run has its own seed drawn beforehand and its sums
+    // are combined in a fixed order.
     void fit(const FitInput& input, const Callbacks& callbacks) override {
         const Json& p = config_.params;
         auto [k, x, mean] = centered_rows(input);
         Random rng(seed_of(config_));
         const double tol = scaled_tol(x, p.at("tol").get<double>());
         const int runs = init_runs(p), max_iter = p.at("max_iter").get<int>();
-        Solution best;
-        for (int run = 0; run < runs; ++run) {
+        std::vector<std::uint64_t> seeds(static_cast<std::size_t>(runs));
+        for (auto& seed : seeds) seed = rng.below(std::numeric_limits<std::uint64_t>::max());
+        const unsigned outer = std::max(1u, std::min<unsigned>(config_.threads, static_cast<unsigned>(runs)));
+        const unsigned inner = std::max(1u, config_.threads / outer);
+        std::vector<Solution> solutions(seeds.size());
+        parallel_tasks(seeds.size(), outer, [&](std::size_t run) {
             check_cancelled(callbacks);
-            auto start = initial_centers(x, k, p.at("init").get<std::string>(), rng, config_.threads);
-            Solution s = p.at("algorithm").get<std::string>() == "elkan"
-                             ? elkan(x, std::move(start), k, max_iter, tol, config_.threads, callbacks)
-                             : lloyd(x, std::move(start), k, max_iter, tol, config_.threads, callbacks);
+            Random run_rng(seeds[run]);
+            auto start = initial_centers(x, k, p.at("init").get<std::string>(), run_rng, inner);
+            solutions[run] = p.at("algorithm").get<std::string>() == "elkan"
+                                 ? elkan(x, std::move(start), k, max_iter, tol, inner, callbacks)
+                                 : lloyd(x, std::move(start), k, max_iter, tol, inner, callbacks);
+        });
+        Solution best;  // the lowest inertia; ties to the earlier run
+        for (auto& s : solutions)
             if (s.inertia < best.inertia) best = std::move(s);
-        }
         keep(std::move(best), x, mean);
     }
 };

@@ -1,6 +1,7 @@
 #include "models/cluster/rows.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <fstream>
 #include <mutex>
@@ -58,6 +59,22 @@ void parallel_slices(std::size_t n, unsigned workers,
     run(n * (workers - 1) / workers, n, workers - 1);
     for (auto& t : pool) t.join();
     if (failure) std::rethrow_exception(failure);
+}
+
+void parallel_tasks(std::size_t n, unsigned workers, const std::function<void(std::size_t)>& fn) {
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> failed{false};
+    workers = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(n, workers)));
+    parallel_slices(workers, workers, [&](std::size_t, std::size_t, unsigned) {
+        for (std::size_t i = next++; i < n && !failed; i = next++) {
+            try {
+                fn(i);
+            } catch (...) {
+                failed = true;  // the other workers take no new task
+                throw;
+            }
+        }
+    });
 }
 
 void parallel_chunks(std::size_t n, std::size_t chunk, unsigned threads,

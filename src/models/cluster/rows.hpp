@@ -59,6 +59,10 @@ unsigned worker_count(std::size_t n, unsigned threads, std::size_t min_per_worke
 void parallel_slices(std::size_t n, unsigned workers,
                      const std::function<void(std::size_t begin, std::size_t end, unsigned worker)>& fn);
 
+// fn(i) for every task i of [0, n), each taken by the next free worker: for
+// tasks of uneven length. The first exception is rethrown after all stop.
+void parallel_tasks(std::size_t n, unsigned workers, const std::function<void(std::size_t task)>& fn);
+
 // Rows [0, n) in chunks of `chunk` rows; fn(c, begin, end) runs for every
 // chunk c, chunks spread over the workers. Per-chunk partial results combined in
 // chunk order give the same sums whatever the number of threads.
