@@ -19,6 +19,21 @@ Error not_exportable(const std::string& algorithm) {
                  {}, "train the model with one of those algorithms to export it");
 }
 
+}  // namespace
+
+void refuse_processing(const train::LoadedModel& model, std::string_view format) {
+    const data::Processing& processing = model.processing();
+    if (!processing.active()) return;
+    throw Error(ErrorKind::validation, "not_exportable",
+                "model '" + model.entry().key + "' replays its dataset's processing (" +
+                    data::Processing::describe(processing.steps().front()) + "), which " + std::string(format) +
+                    " export does not express",
+                {}, "predict with hone (hone predict, or the HTTP API), or train without the dataset's processing to "
+                    "export the model");
+}
+
+namespace {
+
 void add_metadata(onnx::ModelProto& proto, const std::string& key, const std::string& value) {
     auto* entry = proto.add_metadata_props();
     entry->set_key(key);
@@ -96,6 +111,7 @@ std::string export_onnx(const train::LoadedModel& model) {
     const std::string algorithm = manifest.value("algorithm", std::string());
     const OnnxWriter* writer = onnx_writers().try_find(algorithm);
     if (!writer || model.takes_text() || model.recommender()) throw not_exportable(algorithm);
+    refuse_processing(model, "ONNX");
     const models::Estimator& estimator = model.estimator();
     const Task task = estimator.config().task;
     const data::Preprocessor& pre = model.preprocessor();

@@ -17,6 +17,7 @@
 // model's metadata_props hold model_key, model_version, algorithm, task and
 // hone_commit; producer is "hone" with hone's version.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "train/predictor.hpp"
@@ -26,7 +27,14 @@ namespace hone::exporting {
 // The serialized ModelProto of `model`. A model whose algorithm has no writer
 // (and every text classifier and recommender) is hone::Error(validation,
 // "not_exportable") naming the algorithm and the algorithms that export.
+// A model that replays its dataset's processing (data/processing.hpp) is
+// refused too, naming its first step.
 std::string export_onnx(const train::LoadedModel& model);
+
+// hone::Error(validation, "not_exportable") naming the first step of the
+// model's dataset processing, which no export format expresses yet; nothing
+// for a model without one.
+void refuse_processing(const train::LoadedModel& model, std::string_view format);
 
 // The algorithms export_onnx writes, in registry order.
 std::vector<std::string> onnx_exportable_algorithms();

@@ -1,5 +1,7 @@
 #include "export/torch_state.hpp"
 
+#include "export/onnx.hpp"
+
 #include <algorithm>
 #include <cstdint>
 
@@ -148,6 +150,7 @@ std::string export_torch_state(const train::LoadedModel& model) {
                         join(exportable, ", "),
                     {}, "export it in another format, or train one of those algorithms");
     if (const train::ServedRecommender* served = model.recommender()) return ncf_file(*served, head(model));
+    refuse_processing(model, "PyTorch state dict");
     return mlp_file(model);
 }
 

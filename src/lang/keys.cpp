@@ -9,6 +9,7 @@
 #include <type_traits>
 
 #include "common/text.hpp"
+#include "lang/processing_keys.hpp"
 
 namespace hone::lang {
 
@@ -342,6 +343,10 @@ const std::vector<Key<DatasetSpec>>& dataset_keys() {
         {"validation", section(), Setter<DatasetSpec>(set_validation),
          "rules the loaded rows must pass: `hone data validate FILE DATASET` (see dataset.validation)", {},
          "map (see dataset.validation)", "none", [] { return key_names(validation_keys()); }},
+        {"processing", Rule{.type = ValueType::any}, Setter<DatasetSpec>(set_processing),
+         "filters, transformations, encodings and normalizations fitted on a training's training rows and replayed "
+         "at prediction; sampling and augmentation of the training rows (see dataset.processing)",
+         {}, "map (see dataset.processing)", "none", [] { return key_names(processing_keys()); }},
         description_key<DatasetSpec>(),
         metadata_key<DatasetSpec>(),
     };
@@ -815,7 +820,7 @@ SearchDimension read_dimension(const Entry& entry, Diagnostics& diags) {
 }
 
 std::vector<SectionDoc> language_sections() {
-    return {
+    std::vector<SectionDoc> sections = {
         {"app", "app", describe(app_keys())},
         {"dataset", "dataset \"name\"", describe(dataset_keys())},
         {"dataset.validation", "validation (in a dataset)", describe(validation_keys())},
@@ -837,6 +842,9 @@ std::vector<SectionDoc> language_sections() {
         {"pipeline.stages.ID", "a stage (in a pipeline or a template)", describe(stage_keys())},
         {"template", "template \"name\"", describe(template_keys())},
     };
+    auto processing = processing_sections();
+    sections.insert(sections.begin() + 2, processing.begin(), processing.end());
+    return sections;
 }
 
 namespace {

@@ -46,6 +46,7 @@ Json to_json(const DatasetSpec& d) {
         j["schema"] = s;
     }
     if (!d.validation.empty()) j["validation"] = to_json(d.validation);
+    if (!d.processing.empty()) j["processing"] = to_json(d.processing);
     if (!d.description.empty()) j["description"] = d.description;
     if (!d.metadata.empty()) j["metadata"] = d.metadata;
     return j;

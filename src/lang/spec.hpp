@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lang/processing_spec.hpp"
+
 namespace hone::lang {
 
 using Json = nlohmann::ordered_json;
@@ -74,6 +76,7 @@ struct DatasetSpec {
     std::vector<std::string> na_values;  // csv: extra NA tokens beyond the defaults
     std::vector<ColumnDecl> schema;
     ValidationRulesSpec validation;
+    ProcessingSpec processing;  // fitted on a training's training rows (processing_spec.hpp)
     std::string description;
     Json metadata = Json::object();
     std::filesystem::path base_dir;  // relative paths resolve against the job file's folder

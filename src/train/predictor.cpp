@@ -53,6 +53,9 @@ std::shared_ptr<LoadedModel> LoadedModel::load(registry::Store& store, const std
     }
     model->pre_ = data::Preprocessor::from_json(
         nlohmann::ordered_json::parse(read_file(dir / "preprocess.json").value_or("")));
+    // Models trained before processing existed have no processing.json.
+    if (auto processing = read_file(dir / "processing.json"))
+        model->processing_ = data::Processing::from_json(nlohmann::ordered_json::parse(*processing));
     model->estimator_ = load_estimator(model->manifest_, dir);
     const auto& m = model->manifest_;
     if (auto t = data::parse_dtype(m["target_type"].get<std::string>())) model->target_type_ = *t;
@@ -86,7 +89,11 @@ const ServedRecommender& LoadedModel::require_recommender() const {
 data::Matrix LoadedModel::prepare(const data::Frame& frame) const {
     require_predictor();
     if (text_) throw Error(ErrorKind::internal, "invalid_argument", "a text classifier predicts from its texts");
-    return pre_.transform(frame);
+    return features_of(frame);
+}
+
+data::Matrix LoadedModel::features_of(const data::Frame& frame) const {
+    return processing_.active() ? pre_.transform(processing_.transform(frame)) : pre_.transform(frame);
 }
 
 Predictions LoadedModel::predict(const data::Frame& frame) const {
@@ -143,7 +150,7 @@ Predictions LoadedModel::predict(const data::Matrix& x) const {
 // to a cluster, and with the target column (when the rows have it) the
 // external ones against it.
 Json LoadedModel::evaluate_clusters(const data::Frame& frame, const std::vector<std::string>& metric_names) const {
-    data::Matrix x = pre_.transform(frame);
+    data::Matrix x = features_of(frame);
     std::vector<double> predicted = estimator_->predict(x);
     std::vector<int> labels, kept_labels, truth;
     std::vector<double> kept;
@@ -207,7 +214,7 @@ Json LoadedModel::evaluate(const data::Frame& frame, const std::vector<std::stri
         kept.push_back(r);
     }
     if (kept.empty()) throw Error(ErrorKind::data, "no_rows", "no row has a target value to evaluate against");
-    data::Matrix x = pre_.transform(frame.take(kept));
+    data::Matrix x = features_of(frame.take(kept));
     models::Prediction p = estimator_->predict_with_proba(x);
     auto task = classification ? metrics::Task::classification : metrics::Task::regression;
     Json m = metrics::evaluate(task, metric_names, y_true, p.values, p.proba,

@@ -11,6 +11,7 @@
 
 #include "data/frame.hpp"
 #include "data/preprocess.hpp"
+#include "data/processing.hpp"
 #include "models/estimator.hpp"
 #include "registry/store.hpp"
 #include "train/served_recommender.hpp"
@@ -59,7 +60,10 @@ public:
     Json evaluate(const data::Frame& frame, const std::vector<std::string>& metric_names) const;
 
     const registry::ModelEntry& entry() const { return entry_; }
-    const std::vector<std::string>& features() const { return text_ ? text_features_ : pre_.input_columns(); }
+    // The columns prediction rows must hold, as loaded (before the dataset's processing).
+    const std::vector<std::string>& features() const {
+        return text_ ? text_features_ : processing_.active() ? processing_.input_columns() : pre_.input_columns();
+    }
     // A text classifier predicts from its text column as it comes: predict(frame)
     // serves it; prepare() and predict(matrix) do not.
     bool takes_text() const { return text_ != nullptr; }
@@ -76,6 +80,8 @@ public:
     // hone::Error(validation, "not_a_predictor") for them.
     const Json& manifest() const { return manifest_; }
     const data::Preprocessor& preprocessor() const { return pre_; }
+    // The dataset's processing it replays before the preprocessing (inactive: none).
+    const data::Processing& processing() const { return processing_; }
     const models::Estimator& estimator() const;
 
 private:
@@ -89,8 +95,11 @@ private:
     Json evaluate_clusters(const data::Frame& frame, const std::vector<std::string>& metric_names) const;
     registry::ModelEntry entry_;
     Json manifest_;
+    data::Processing processing_;
     data::Preprocessor pre_;
     std::unique_ptr<models::Estimator> estimator_;
+    // The rows through the processing and the preprocessing.
+    data::Matrix features_of(const data::Frame& frame) const;
     data::DType target_type_ = data::DType::string;
 };
 

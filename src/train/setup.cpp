@@ -62,14 +62,17 @@ models::Task task_for(const lang::ModelSpec& model, const models::AlgorithmSpec&
 }
 
 Json provenance_of(const lang::TrainingSpec& spec, const lang::DatasetSpec& dataset, const data::Frame& frame) {
-    return Json{{"dataset", Json{{"name", dataset.name},
-                                 {"fingerprint", frame.fingerprint()},
-                                 {"rows", frame.rows()},
-                                 {"columns", frame.cols()}}},
-                {"job_sha256", sha256_hex(lang::to_json(spec).dump())},
-                {"hone", Json{{"version", hone_version()}, {"commit", hone_commit()}}},
-                {"compiler", hone_compiler()},
-                {"libraries", models::library_versions()}};
+    Json out{{"dataset", Json{{"name", dataset.name},
+                              {"fingerprint", frame.fingerprint()},
+                              {"rows", frame.rows()},
+                              {"columns", frame.cols()}}},
+             {"job_sha256", sha256_hex(lang::to_json(spec).dump())},
+             {"hone", Json{{"version", hone_version()}, {"commit", hone_commit()}}},
+             {"compiler", hone_compiler()},
+             {"libraries", models::library_versions()}};
+    // The dataset's processing shapes the features as much as the job does.
+    if (!dataset.processing.empty()) out["dataset"]["processing"] = lang::to_json(dataset.processing);
+    return out;
 }
 
 void check_framework(const lang::TrainingSpec& spec, const lang::ModelSpec& model) {
@@ -144,8 +147,104 @@ std::vector<std::string> checked_features(const lang::TrainingSpec& spec, const 
     return features;
 }
 
+// True when the dataset's processing has steps to fit on the training rows.
+bool fits_steps(const lang::ProcessingSpec& p) {
+    return !p.transformations.empty() || !p.normalization.empty() || !p.encoding.empty();
+}
+
+// The training rows through the dataset's processing (fitted on them) and the
+// training's preprocessing (fitted on what the processing gave).
+struct FittedFeatures {
+    data::Processing processing;
+    data::Preprocessor pre;
+    data::Matrix x_train;
+};
+
+FittedFeatures fit_features(const TrainingSetup& s, const data::Frame& train, const std::vector<float>& y_train,
+                            unsigned threads) {
+    FittedFeatures out;
+    const lang::ProcessingSpec& spec = s.dataset.processing;
+    if (!fits_steps(spec)) {
+        out.pre = data::Preprocessor::fit(s.spec.preprocessing, s.features, train);
+        out.x_train = out.pre.transform(train, threads);
+        return out;
+    }
+    data::ProcessingContext context;
+    context.target = s.spec.target;
+    context.y = &y_train;
+    if (s.classification()) context.classes = s.target.classes;
+    context.features = s.features;
+    context.seed = s.spec.split.seed;
+    context.file = s.dataset.pos.file;
+    data::Frame processed;
+    out.processing = data::Processing::fit(spec, train, context, &processed);
+    out.pre = data::Preprocessor::fit(s.spec.preprocessing, out.processing.feature_columns(), processed);
+    out.x_train = out.pre.transform(processed, threads);
+    return out;
+}
+
+// A processing one-hot column for categories the training rows lack: always 0
+// in them by design, so not worth the preprocessing's warning of a constant.
+bool unseen_category_column(const data::Processing& processing, const std::string& column) {
+    for (const auto& step : processing.steps())
+        if (step.op == "onehot" && !step.outputs.empty() && step.outputs.back() == column) return true;
+    return false;
+}
+
+// Rows other than the training rows, through what fit_features fitted.
+data::Matrix features_of(const data::Processing& processing, const data::Preprocessor& pre, const data::Frame& rows,
+                         unsigned threads) {
+    return processing.active() ? pre.transform(processing.transform(rows), threads) : pre.transform(rows, threads);
+}
+
+data::Matrix take_rows(const data::Matrix& x, const std::vector<std::size_t>& rows) {
+    data::Matrix out;
+    out.rows = rows.size();
+    out.cols = x.cols;
+    out.names = x.names;
+    out.data.reserve(rows.size() * x.cols);
+    for (auto r : rows) out.data.insert(out.data.end(), x.data.begin() + r * x.cols, x.data.begin() + (r + 1) * x.cols);
+    return out;
+}
+
+// The matrix columns augmentation adds noise to: the numeric features named,
+// or every numeric feature.
+std::vector<std::size_t> noisy_columns(const lang::NoiseAugmentationSpec& spec, const data::Preprocessor& pre) {
+    std::vector<std::size_t> out;
+    std::vector<std::string> numeric;
+    std::size_t at = 0;
+    for (const auto& step : pre.steps()) {
+        const bool is_number = step.kind == data::Preprocessor::Step::Kind::numeric;
+        if (is_number) numeric.push_back(step.column);
+        if (is_number && (spec.columns.empty() || std::find(spec.columns.begin(), spec.columns.end(), step.column) !=
+                                                      spec.columns.end()))
+            out.push_back(at);
+        at += step.kind == data::Preprocessor::Step::Kind::onehot ? step.categories.size() + 1 : 1;
+    }
+    for (const auto& c : spec.columns)
+        if (std::find(numeric.begin(), numeric.end(), c) == numeric.end())
+            throw Error(ErrorKind::validation, "invalid_processing",
+                        "augmentation names column '" + c + "', which is not a numeric feature" + did_you_mean(c, numeric),
+                        {}, "the numeric features are: " + join(numeric));
+    return out;
+}
+
+// The training rows' sampling and augmentation (never the validation or test rows).
+void resample_training(const TrainingSetup& s, const data::Preprocessor& pre, data::Matrix& x, std::vector<float>& y) {
+    const lang::ProcessingSpec& spec = s.dataset.processing;
+    if (spec.sampling.method != "none") {
+        const auto rows = data::sample_rows(spec.sampling, y, s.classification(),
+                                            spec.sampling.seed.value_or(s.spec.split.seed));
+        x = take_rows(x, rows);
+        y = pick(y, rows);
+    }
+    if (spec.augmentation.enabled)
+        data::add_noisy_copies(spec.augmentation, noisy_columns(spec.augmentation, pre), x, y,
+                               spec.augmentation.seed.value_or(s.spec.split.seed));
+}
+
 // Folds over the training and validation rows together; each fold's
-// preprocessing is fitted on its own training rows.
+// processing and preprocessing are fitted on its own training rows.
 std::vector<FoldData> make_folds(const TrainingSetup& s, const data::Frame& frame, int k, unsigned threads) {
     std::vector<std::size_t> pool = s.parts.train;
     pool.insert(pool.end(), s.parts.validation.begin(), s.parts.validation.end());
@@ -159,15 +258,51 @@ std::vector<FoldData> make_folds(const TrainingSetup& s, const data::Frame& fram
     std::vector<FoldData> out;
     for (const auto& f : folds) {
         data::Frame train_rows = part.take(f.train);
-        data::Preprocessor pre = data::Preprocessor::fit(s.spec.preprocessing, s.features, train_rows);
         FoldData d;
-        d.x_train = pre.transform(train_rows, threads);
-        d.x_valid = pre.transform(part.take(f.test), threads);
         d.y_train = pick(y, f.train);
+        FittedFeatures fitted = fit_features(s, train_rows, d.y_train, threads);
+        d.x_train = std::move(fitted.x_train);
+        d.x_valid = features_of(fitted.processing, fitted.pre, part.take(f.test), threads);
         d.y_valid = pick(y, f.test);
+        resample_training(s, fitted.pre, d.x_train, d.y_train);
         out.push_back(std::move(d));
     }
     return out;
+}
+
+// The rows the dataset's filter keeps (all when it has none).
+data::Frame filtered(TrainingSetup& s, data::Frame frame) {
+    const auto& filter = s.dataset.processing.filter;
+    if (filter.empty()) return frame;
+    const std::size_t loaded = frame.rows();
+    std::vector<std::size_t> kept = data::filtered_rows(filter, frame, s.dataset.pos.file);
+    if (kept.empty())
+        throw Error(ErrorKind::data, "no_rows",
+                    "the filter of dataset \"" + s.dataset.name + "\" keeps none of its " + std::to_string(loaded) +
+                        " rows");
+    s.provenance["dataset"]["rows_after_filter"] = kept.size();
+    return kept.size() == loaded ? frame : frame.take(kept);
+}
+
+// `sampling: class_weights` keeps every training row and weighs each class
+// inversely to its count, through the algorithm's own `class_weight: balanced`
+// (unless the job gives class_weight itself).
+void weigh_classes(JobBasis& b) {
+    if (b.dataset.processing.sampling.method != "class_weights") return;
+    if (b.task != models::Task::classification)
+        throw Error(ErrorKind::validation, "invalid_processing",
+                    "dataset \"" + b.dataset.name + "\": sampling class_weights weighs classes; model \"" +
+                        b.model.name + "\" is no classifier");
+    if (!b.algo->find_param("class_weight")) {
+        std::vector<std::string> weighing;
+        for (const models::AlgorithmSpec& a : models::algorithms())
+            if (a.find_param("class_weight") && a.supports(models::Task::classification)) weighing.push_back(a.name);
+        throw Error(ErrorKind::validation, "invalid_processing",
+                    "dataset \"" + b.dataset.name + "\": sampling class_weights weighs classes through the algorithm's "
+                    "class_weight, which " + b.algo->name + " does not take",
+                    {}, "use oversample or undersample, or one of: " + join(weighing));
+    }
+    if (!b.given_params.contains("class_weight")) b.given_params["class_weight"] = "balanced";
 }
 
 }  // namespace
@@ -191,6 +326,7 @@ JobBasis resolve_job(const lang::JobFile& file, const lang::TrainingSpec& spec) 
     b.given_params = b.model.hyperparameters;
     for (auto it = spec.hyperparameters.begin(); it != spec.hyperparameters.end(); ++it)
         b.given_params[it.key()] = it.value();
+    weigh_classes(b);
     // Fail fast, before the data loads; each fit resolves again.
     auto resolved = models::resolve_params(*b.algo, b.given_params, spec.strict);
     if (b.algo->check) b.algo->check(resolved.params, b.task);
@@ -232,7 +368,12 @@ TrainingSetup prepare_training(const lang::JobFile& file, const lang::TrainingSp
     data::Frame frame = data::load_dataset(s.dataset, options.load);
     for (const auto& w : frame.warnings()) s.warnings.push_back(w.message);
     s.provenance = provenance_of(spec, s.dataset, frame);
+    frame = filtered(s, std::move(frame));
     if (s.task == models::Task::clustering) {
+        if (fits_steps(s.dataset.processing) || s.dataset.processing.sampling.method != "none" ||
+            s.dataset.processing.augmentation.enabled)
+            s.warnings.push_back("dataset \"" + s.dataset.name +
+                                 "\": a clusterer takes only the processing's filter; its other steps are ignored");
         stage("preprocessing");
         prepare_clusters(s, std::move(frame), options.load.threads);
         return s;
@@ -254,15 +395,19 @@ TrainingSetup prepare_training(const lang::JobFile& file, const lang::TrainingSp
     const data::Column& target_col = frame.at(spec.target);
     s.parts = data::split_rows(frame.rows(), spec.split, s.classification() && spec.split.stratify ? &target_col : nullptr);
     data::Frame train_frame = frame.take(s.parts.train);
-    s.pre = data::Preprocessor::fit(spec.preprocessing, s.features, train_frame);
-    for (const auto& w : s.pre.warnings()) s.warnings.push_back(w.message);
     const unsigned threads = options.load.threads;
-    s.x_train = s.pre.transform(train_frame, threads);
-    s.x_valid = s.pre.transform(frame.take(s.parts.validation), threads);
-    s.x_test = s.pre.transform(frame.take(s.parts.test), threads);
     s.y_train = pick(s.target.y, s.parts.train);
+    FittedFeatures fitted = fit_features(s, train_frame, s.y_train, threads);
+    s.processing = std::move(fitted.processing);
+    s.pre = std::move(fitted.pre);
+    s.x_train = std::move(fitted.x_train);
+    for (const auto& w : s.pre.warnings())
+        if (!unseen_category_column(s.processing, w.column)) s.warnings.push_back(w.message);
+    s.x_valid = features_of(s.processing, s.pre, frame.take(s.parts.validation), threads);
+    s.x_test = features_of(s.processing, s.pre, frame.take(s.parts.test), threads);
     s.y_valid = pick(s.target.y, s.parts.validation);
     s.y_test = pick(s.target.y, s.parts.test);
+    resample_training(s, s.pre, s.x_train, s.y_train);
     if (options.cv_folds > 1) s.folds = make_folds(s, frame, options.cv_folds, threads);
     return s;
 }

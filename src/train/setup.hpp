@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/preprocess.hpp"
+#include "data/processing.hpp"
 #include "data/source.hpp"
 #include "data/split.hpp"
 #include "lang/spec.hpp"
@@ -70,6 +71,9 @@ struct TrainingSetup : JobBasis {
     EncodedTarget target;
     data::DType target_type = data::DType::string;
     data::SplitIndices parts;
+    // The dataset's processing fitted on the training part (inactive when it has
+    // no step to replay), then the training's preprocessing fitted on its output.
+    data::Processing processing;
     data::Preprocessor pre;
     data::Matrix x_train, x_valid, x_test;
     std::vector<float> y_train, y_valid, y_test;

@@ -66,6 +66,8 @@ registry::ModelEntry register_trained(registry::Store& store, const TrainingSetu
     registry::ArtifactWriter writer(options.context.model_root);
     fit.estimator->save(writer.dir());
     writer.write_file("preprocess.json", setup.pre.to_json().dump(2) + "\n");
+    // The dataset's processing runs before the preprocessing at prediction.
+    if (setup.processing.active()) writer.write_file("processing.json", setup.processing.to_json().dump(2) + "\n");
     Json manifest = manifest_head(setup);
     manifest["num_classes"] = setup.num_classes();
     manifest["classes"] = setup.target.classes;
@@ -92,6 +94,7 @@ registry::ModelEntry register_trained(registry::Store& store, const TrainingSetu
                           {"features", setup.features},
                           {"classes", setup.target.classes},
                           {"preprocessing", setup.pre.to_json()},
+                          {"processing", setup.processing.active() ? setup.processing.to_json() : Json()},
                           {"objective", spec.objective},
                           {"provenance", setup.provenance}};
     if (!fit.clustering.is_null()) entry.metadata["clustering"] = fit.clustering;
