@@ -45,10 +45,12 @@ training "baseline":
     model: baseline_model
     dataset: customers
     target: churned
+    objective: maximize_accuracy
 training "challenger":
     model: challenger_model
     dataset: customers
     target: churned
+    objective: maximize_accuracy
 pipeline "bench":
     stages:
         prep: {type: data_preparation, dataset: customers}
@@ -62,7 +64,8 @@ N3
 run() {  # prints: wall milliseconds, then the stages that ran (not cached)
   local start end
   start=$(date +%s%N)
-  "$hone" pipeline run "$work/job.n3" bench --json -q > "$work/out.json"
+  "$hone" pipeline run "$work/job.n3" bench --json -q > "$work/out.json" ||
+    { echo "bench/pipeline/run.sh: the pipeline failed:" >&2; cat "$work/out.json" >&2; exit 1; }
   end=$(date +%s%N)
   echo $(( (end - start) / 1000000 ))
   /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(",".join(s["id"] for s in d["stages"] if not s["cached"]) or "none")' "$work/out.json"
