@@ -31,3 +31,8 @@ step "hone tune examples/churn/churn.n3 optimized_churn_model --set max_trials=1
 
 step "hone best optimized_churn_model"
 "$hone" best optimized_churn_model | head -n 8
+
+# The runs, the study and the models above, for people: hone serve answers the
+# dashboard at / (8080 is its default port).
+step "dashboard"
+echo "dashboard: run \`$hone serve examples/churn/churn.n3\` and open http://127.0.0.1:8080/"
