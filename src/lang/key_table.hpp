@@ -133,6 +133,27 @@ void read_keys(Fields& f, Spec& spec, const std::vector<Key<Spec>>& keys) {
     }
 }
 
+// A section that may also be written `true` (its defaults, on) or `false`
+// (off): the section read by `keys` turns it on unless it says `enabled: false`.
+// `Section` has a bool `enabled`.
+template <class Section>
+void read_switchable(Section& out, Fields& f, const Node& n, const std::string& name,
+                     const std::vector<Key<Section>>& keys) {
+    if (n.is_scalar() && n.value.is_boolean()) {
+        out = Section{};
+        out.enabled = n.value.get<bool>();
+        return;
+    }
+    if (!n.is_map()) {
+        f.type_error(name, n, "a map of 'key: value' lines, or true or false");
+        return;
+    }
+    Fields section(n, name, n.pos, f.diags(), true);
+    out.enabled = true;
+    read_keys(section, out, keys);
+    section.finish();
+}
+
 template <class Spec>
 KeyDoc describe(const Key<Spec>& k) {
     KeyDoc d{k.name, k.aliases, k.type_text.empty() ? describe_type(k.rule) : k.type_text, k.default_text, k.doc,

@@ -514,19 +514,7 @@ namespace {
 // A training's `augmentation`: `true` (the defaults), `false` (none) or the
 // section, which turns it on unless it says `enabled: false`.
 void set_augmentation(TrainingSpec& t, const Json&, Fields& f, const Node& n) {
-    if (n.is_scalar() && n.value.is_boolean()) {
-        t.augmentation = AugmentationSpec{};
-        t.augmentation.enabled = n.value.get<bool>();
-        return;
-    }
-    if (!n.is_map()) {
-        f.type_error("augmentation", n, "a map of 'key: value' lines, or true or false");
-        return;
-    }
-    Fields af(n, "augmentation", n.pos, f.diags(), true);
-    t.augmentation.enabled = true;
-    read_keys(af, t.augmentation, augmentation_keys());
-    af.finish();
+    read_switchable(t.augmentation, f, n, "augmentation", augmentation_keys());
 }
 
 // A training's `rating_threshold`: a number kept as optional.

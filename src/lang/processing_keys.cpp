@@ -279,19 +279,7 @@ void set_sampling(ProcessingSpec& p, const Json&, Fields& f, const Node& n) {
 }
 
 void set_noise(ProcessingSpec& p, const Json&, Fields& f, const Node& n) {
-    if (n.is_scalar() && n.value.is_boolean()) {
-        p.augmentation = NoiseAugmentationSpec{};
-        p.augmentation.enabled = n.value.get<bool>();
-        return;
-    }
-    if (!n.is_map()) {
-        f.type_error("augmentation", n, "a map of 'key: value' lines, or true or false");
-        return;
-    }
-    Fields af(n, "augmentation", n.pos, f.diags(), true);
-    p.augmentation.enabled = true;
-    read_keys(af, p.augmentation, noise_augmentation_keys());
-    af.finish();
+    read_switchable(p.augmentation, f, n, "augmentation", noise_augmentation_keys());
 }
 
 // The columns a step names that are neither in the schema nor made by an
