@@ -193,11 +193,7 @@ namespace {
 
 // `allowed: [basic, pro]`, or one value alone: scalars, at least one, none null.
 void set_allowed(ColumnRulesSpec& c, const Json&, Fields& f, const Node& n) {
-    std::vector<const Node*> items;
-    if (n.is_list())
-        for (const auto& item : n.items) items.push_back(&item);
-    else
-        items.push_back(&n);
+    const std::vector<const Node*> items = n.elements();
     if (items.empty()) {
         f.diags().error(n.pos, f.key_ref("allowed") + " needs at least one value");
         return;
@@ -443,11 +439,7 @@ namespace {
 // `k: [5, 10]`, or one K alone: cut-offs of at least 1, each once.
 void set_cutoffs(RankingEvaluationSpec& e, const Json&, Fields& f, const Node& n) {
     std::vector<int> ks;
-    std::vector<const Node*> items;
-    if (n.is_list())
-        for (const auto& item : n.items) items.push_back(&item);
-    else
-        items.push_back(&n);
+    const std::vector<const Node*> items = n.elements();
     for (const Node* item : items) {
         const Json& v = item->value;
         if (!item->is_scalar() || !v.is_number_integer() || v.get<std::int64_t>() < 1 || v.get<std::int64_t>() > 100000) {

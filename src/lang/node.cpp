@@ -51,6 +51,13 @@ SourcePos position_of(const Document& doc, std::string_view kind, std::string_vi
     return nowhere;
 }
 
+std::vector<const Node*> Node::elements() const {
+    if (!is_list()) return {this};
+    std::vector<const Node*> out;
+    for (const auto& item : items) out.push_back(&item);
+    return out;
+}
+
 Json Node::to_json() const {
     switch (kind) {
         case Kind::scalar: return value;

@@ -31,6 +31,9 @@ struct Node {
     std::string describe() const;
     // The node as plain JSON (metadata, hyperparameters).
     Json to_json() const;
+    // A list's items, or this node alone: for keys written as one value or a
+    // list of them (`k: 10` or `k: [5, 10]`).
+    std::vector<const Node*> elements() const;
 };
 
 struct Entry {

@@ -239,11 +239,7 @@ void set_normalization(ProcessingSpec& p, const Json&, Fields& f, const Node& n)
 }
 
 void set_filter(ProcessingSpec& p, const Json&, Fields& f, const Node& n) {
-    std::vector<const Node*> items;
-    if (n.is_list())
-        for (const auto& item : n.items) items.push_back(&item);
-    else
-        items.push_back(&n);
+    const std::vector<const Node*> items = n.elements();
     for (const Node* item : items) {
         if (!item->is_scalar() || !item->value.is_string()) {
             f.diags().error(item->pos, "each filter is a condition such as 'age >= 18', found " + item->describe());

@@ -14,6 +14,7 @@
 #include "export/formats.hpp"
 #include "lang/keys.hpp"
 #include "train/predictor.hpp"
+#include "train/promote.hpp"
 #include "train/trainer.hpp"
 #include "tune/study.hpp"
 
@@ -239,18 +240,14 @@ Json deploy_model(const StageInput& in) {
         in.log("exported " + key + " as " + in.stage.export_format + " to " + path.string());
     }
     if (!in.stage.stage.empty()) {
-        const auto entry = train::require_model(in.store, key);
-        Json archived = Json::array();
+        std::vector<std::string> archived;
         if (in.stage.stage == "production") {
             train::LoadedModel::load(in.store, key);  // its files match their checksums before it serves
-            registry::ModelFilter same{entry.name, "", "production"};
-            for (const auto& e : in.store.list_models(same))
-                if (e.key != key) {
-                    in.store.set_stage(e.key, "archived");
-                    archived.push_back(e.key);
-                }
+            archived = train::other_production_versions(in.store, train::require_model(in.store, key));
+            train::promote(in.store, key, archived);
+        } else {
+            in.store.set_stage(key, in.stage.stage);
         }
-        in.store.set_stage(key, in.stage.stage);
         in.store.audit(in.context.who, "set_stage", key, "ok",
                        Json{{"stage", in.stage.stage}, {"pipeline", in.pipeline.name}, {"archived", archived}});
         out["stage"] = in.stage.stage;

@@ -12,6 +12,7 @@
 #include "common/text.hpp"
 #include "models/catalog.hpp"
 #include "server/context.hpp"
+#include "train/promote.hpp"
 #include "server/rows.hpp"
 #include "registry/artifacts.hpp"
 #include "data/source.hpp"
@@ -306,12 +307,7 @@ Response deploy_model(Context& ctx, const Request& req) {
         ctx.store.audit(req.actor, "deploy", key, "error", Json{{"target", target}});
         return r;
     }
-    registry::ModelFilter same;
-    same.name = entry.name;
-    same.stage = "production";
-    std::vector<std::string> previous;
-    for (const auto& e : ctx.store.list_models(same))
-        if (e.key != key) previous.push_back(e.key);
+    const std::vector<std::string> previous = train::other_production_versions(ctx.store, entry);
     try {
         ctx.models.evict(key);  // load afresh from disk: the checksums are verified now
         auto model = ctx.models.get(key);
@@ -325,8 +321,7 @@ Response deploy_model(Context& ctx, const Request& req) {
         throw Error(e.kind(), "deploy_failed", "model '" + key + "' failed its health check: " + e.what(), {},
                     previous.empty() ? "nothing was serving before" : "still serving " + join(previous));
     }
-    ctx.store.set_stage(key, "production");
-    for (const auto& k : previous) ctx.store.set_stage(k, "archived");
+    train::promote(ctx.store, key, previous);
     ctx.store.audit(req.actor, "deploy", key, "ok", Json{{"target", target}, {"archived", previous}});
     Json archived = Json::array();
     for (const auto& k : previous) archived.push_back(k);
