@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs every Debian package hone needs to build, test and (with --bench) to
-# compare itself with its Python peers, then ONNX Runtime from npm for the export
-# tests. Idempotent and non-interactive: when everything is present it only runs
-# dpkg queries and compares one lockfile, and exits in well under a second.
+# compare itself with its Python peers, then from npm ONNX Runtime for the export
+# tests and ECharts and puppeteer-core for the dashboard. Idempotent and
+# non-interactive: when everything is present it only runs dpkg queries and
+# compares two lockfiles, and exits in well under a second.
 set -euo pipefail
 
 # Build and test: the dependency table of DESIGN.md, all of it.
@@ -24,6 +25,7 @@ BUILD_PKGS=(
   libonnx-dev python3-onnx  # ONNX export and its checker
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev  # libFuzzer targets
+  chromium                  # the dashboard's browser tests (headless, driven by puppeteer-core)
 )
 # Peers for bench/, run with /usr/bin/python3.
 BENCH_PKGS=(
@@ -62,4 +64,15 @@ if ! cmp -s "$ORT_DIR/package-lock.json" "$ORT_DIR/node_modules/.hone-package-lo
   echo "install-deps: installing onnxruntime-node into $ORT_DIR/node_modules"
   (cd "$ORT_DIR" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
   cp "$ORT_DIR/package-lock.json" "$ORT_DIR/node_modules/.hone-package-lock.json"
+fi
+
+# The dashboard's chart library (ECharts, embedded in hone at build time) and
+# the browser tests' driver (puppeteer-core, which drives Debian's chromium:
+# --ignore-scripts, so it downloads no browser of its own), from web/'s
+# committed lockfile, the same way.
+WEB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/web"
+if ! cmp -s "$WEB_DIR/package-lock.json" "$WEB_DIR/node_modules/.hone-package-lock.json"; then
+  echo "install-deps: installing echarts and puppeteer-core into $WEB_DIR/node_modules"
+  (cd "$WEB_DIR" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+  cp "$WEB_DIR/package-lock.json" "$WEB_DIR/node_modules/.hone-package-lock.json"
 fi

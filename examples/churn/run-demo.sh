@@ -37,3 +37,8 @@ step "hone pipeline run examples/churn/churn.n3 churn_pipeline"
 
 step "hone pipeline run examples/churn/churn.n3 churn_pipeline (again: nothing changed, every stage cached)"
 "$hone" pipeline run "$here/churn.n3" churn_pipeline
+
+# The runs, the study and the models above, for people: hone serve answers the
+# dashboard at / (8080 is its default port).
+step "dashboard"
+echo "dashboard: run \`$hone serve examples/churn/churn.n3\` and open http://127.0.0.1:8080/"

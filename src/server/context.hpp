@@ -102,5 +102,7 @@ std::vector<Route> run_routes(Context& ctx);
 std::vector<Route> pipeline_routes(Context& ctx);
 // The training-service API's registry endpoints, health, and prediction.
 std::vector<Route> model_routes(Context& ctx);
+// The dashboard's page and its embedded scripts and styles.
+std::vector<Route> dashboard_routes();
 
 }  // namespace hone::server

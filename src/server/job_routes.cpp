@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -11,6 +12,7 @@
 
 #include "common/error.hpp"
 #include "lang/job_file.hpp"
+#include "metrics/registry.hpp"
 #include "models/catalog.hpp"
 #include "server/context.hpp"
 #include "train/trainer.hpp"
@@ -424,13 +426,70 @@ Response training_history(Context& ctx, const Request& req) {
     return ok(std::move(out));
 }
 
+// ?status (ok, pruned, failed, running) filters; ?intermediate=false leaves
+// out each trial's intermediate values (the bulk of a long study); ?offset and
+// ?limit page (route.hpp).
 Response tuning_trials(Context& ctx, const Request& req) {
     const std::string& name = req.param("name");
     ctx.tuning_file(name);
+    Page page = page_of(req);
+    std::string status = req.query_value("status");
+    std::string intermediate = req.query_value("intermediate", "true");
+    if (intermediate != "true" && intermediate != "false")
+        throw Error(ErrorKind::validation, "invalid_query", "intermediate must be 'true' or 'false', got '" + intermediate + "'");
     auto study = latest_study_of(ctx, name);
+    std::vector<registry::TrialRow> trials = ctx.store.trials_of(study.id);
+    if (!status.empty())
+        std::erase_if(trials, [&](const registry::TrialRow& t) { return t.status != status; });
     Json out = Json::array();
-    for (const auto& t : ctx.store.trials_of(study.id)) out.push_back(t.to_json());
-    return ok(std::move(out));
+    for (std::size_t i = page.first(trials.size()); i < page.last(trials.size()); ++i) {
+        Json t = trials[i].to_json();
+        if (intermediate == "false") t.erase("intermediate_values");
+        out.push_back(std::move(t));
+    }
+    Response r = ok(std::move(out));
+    page.describe(r, trials.size());
+    return r;
+}
+
+// Which way the study's objective goes: as the finished study recorded it,
+// else from the tuning job's objective metric (maximize when it names none hone knows).
+std::string objective_direction(const registry::RunRecord& study, const lang::TuningSpec& spec) {
+    if (study.result.contains("objective") && study.result["objective"].contains("direction"))
+        return study.result["objective"]["direction"].get<std::string>();
+    try {
+        return std::string(metrics::to_string(metrics::resolve_objective(spec.objective_metric).direction));
+    } catch (const Error&) {
+        return "maximize";
+    }
+}
+
+// What a study's first view needs in one answer: its id and status, the
+// objective and its direction, trials by status, the best trial and the
+// hyperparameters' importance, computed from the trials so far.
+Response tuning_study(Context& ctx, const Request& req) {
+    const std::string& name = req.param("name");
+    const lang::TuningSpec& spec = *ctx.tuning_file(name).find_tuning(name);
+    auto study = latest_study_of(ctx, name);
+    std::vector<registry::TrialRow> trials = ctx.store.trials_of(study.id);
+    std::string direction = objective_direction(study, spec);
+    Json counts = Json::object();
+    const registry::TrialRow* best = nullptr;
+    for (const auto& t : trials) {
+        counts[t.status] = counts.value(t.status, 0) + 1;
+        if (t.status != "ok" || !t.value || !std::isfinite(*t.value)) continue;
+        if (!best || (direction == "maximize" ? *t.value > *best->value : *t.value < *best->value)) best = &t;
+    }
+    return ok(Json{{"study_id", study.id},
+                   {"status", study.status},
+                   {"started_at", study.ts},
+                   {"objective", Json{{"metric", spec.objective_metric}, {"direction", direction}}},
+                   {"total_trials", trials.size()},
+                   {"trials_by_status", counts},
+                   {"best_trial", best ? Json(best->number) : Json()},
+                   {"best_value", best ? Json(*best->value) : Json()},
+                   {"best_hyperparameters", best ? best->params : Json()},
+                   {"importance", tune::hyperparameter_importance(trials)}});
 }
 
 Response tuning_best(Context& ctx, const Request& req) {
@@ -493,8 +552,14 @@ std::vector<Route> job_routes(Context& ctx) {
         {"POST", "/api/training/tuning/jobs/{name}/run",
          "Run a tuning study now and answer its result; body: {\"overrides\": {\"max_trials\": N, ...}}", true,
          bound(ctx, run_tuning)},
-        {"GET", "/api/training/tuning/jobs/{name}/trials", "The trials of a tuning job's latest study", true,
-         bound(ctx, tuning_trials)},
+        {"GET", "/api/training/tuning/jobs/{name}/trials",
+         "The trials of a tuning job's latest study; ?status filters, ?intermediate=false leaves out intermediate "
+         "values, ?offset and ?limit page",
+         true, bound(ctx, tuning_trials)},
+        {"GET", "/api/training/tuning/jobs/{name}/study",
+         "A tuning job's latest study at a glance: status, objective and direction, trials by status, best trial, "
+         "hyperparameter importance",
+         true, bound(ctx, tuning_study)},
         {"GET", "/api/training/tuning/jobs/{name}/best", "The best trial of a tuning job's latest study", true,
          bound(ctx, tuning_best)},
     };

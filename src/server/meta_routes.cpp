@@ -1,8 +1,10 @@
 // What describes the server: its OpenAPI document (from the route table and the
-// algorithm catalog), a readable page of it, and Prometheus metrics.
+// algorithm catalog), a readable page of it, Prometheus metrics, and the audit
+// log of what was changed through it.
 #include <chrono>
 #include <map>
 
+#include "common/error.hpp"
 #include "server/context.hpp"
 #include "server/openapi.hpp"
 
@@ -11,6 +13,25 @@
 #endif
 
 namespace hone::server {
+
+namespace {
+
+// Newest first, ?offset and ?limit (default 100, at most 1000): the log grows
+// with every change, so it is always read a page at a time. A page shorter than
+// its limit is the last.
+Response audit_page(Context& ctx, const Request& req) {
+    Page page = page_of(req);
+    if (!req.query.count("limit")) page.limit = 100;
+    if (page.limit > 1000)
+        throw Error(ErrorKind::validation, "invalid_query",
+                    "limit must be a whole number from 1 to 1000, got '" + req.query_value("limit") + "'");
+    std::vector<Json> rows = ctx.store.audit_log(static_cast<int>(page.offset + page.limit));
+    Json out = Json::array();
+    for (std::size_t i = page.first(rows.size()); i < rows.size(); ++i) out.push_back(std::move(rows[i]));
+    return wrapped(Json{{"offset", page.offset}, {"limit", page.limit}, {"entries", std::move(out)}});
+}
+
+}  // namespace
 
 std::vector<Route> meta_routes(Context& ctx, const std::vector<Route>& routes) {
     Context* c = &ctx;
@@ -34,6 +55,9 @@ std::vector<Route> meta_routes(Context& ctx, const std::vector<Route>& routes) {
          [all, text](const Request&) {
              return text(docs_page(openapi_document(*all, HONE_VERSION)), "text/html; charset=utf-8");
          }},
+        {"GET", "/api/training/audit",
+         "The audit log, newest first: who changed what, when, and the outcome; ?offset and ?limit (at most 1000) page",
+         true, [c](const Request& req) { return audit_page(*c, req); }},
         // Metrics tell what the server does (routes, runs, predictions): guarded
         // like every endpoint but health and the two descriptions of the API above.
         {"GET", "/metrics", "Prometheus metrics: requests and latency by route, runs by status, predictions", true,

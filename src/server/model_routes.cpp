@@ -109,12 +109,25 @@ Json tags_field(const Json& body, bool allow_null = false) {
     return tags;
 }
 
+// A whole-number field of a body of at least `min`; `fallback` when absent.
+std::size_t count_field(const Json& body, const char* key, long long min, std::size_t fallback) {
+    if (!body.contains(key)) return fallback;
+    const Json& v = body[key];
+    if (!v.is_number_integer() || v.get<long long>() < min)
+        throw Error(ErrorKind::validation, "invalid_field",
+                    std::string("'") + key + "' must be a whole number of at least " + std::to_string(min) + ", got " +
+                        json_text(v));
+    return v.get<std::size_t>();
+}
+
 // Body: name, algorithm (catalog name or alias), stage, task, training_job
 // (exact matches), metrics ({"accuracy": {"gte": 0.8}}; ops gt, gte, lt, lte,
-// eq; a model without the metric does not match), limit. Newest first.
+// eq; a model without the metric does not match), offset and limit (a page of
+// the matches). Newest first; the number of matches in X-Total-Count.
 Response search_models(Context& ctx, const Request& req) {
     Json body = parse_body(req);
-    check_fields(body, {"name", "algorithm", "stage", "task", "training_job", "metrics", "tags", "limit"}, "the search");
+    check_fields(body, {"name", "algorithm", "stage", "task", "training_job", "metrics", "tags", "offset", "limit"},
+                 "the search");
     Json tags = body.contains("tags") ? tags_field(body) : Json::object();
     registry::ModelFilter filter;
     filter.name = string_field(body, "name");
@@ -165,26 +178,25 @@ Response search_models(Context& ctx, const Request& req) {
             }
         }
     }
-    std::size_t limit = std::numeric_limits<std::size_t>::max();
-    if (body.contains("limit")) {
-        const Json& l = body["limit"];
-        if (!l.is_number_integer() || l.get<long long>() < 1)
-            throw Error(ErrorKind::validation, "invalid_field", "'limit' must be a whole number of at least 1");
-        limit = l.get<std::size_t>();
-    }
+    std::size_t limit = count_field(body, "limit", 1, std::numeric_limits<std::size_t>::max());
+    std::size_t offset = count_field(body, "offset", 0, 0);
 
-    Json out = Json::array();
-    for (const auto& e : ctx.store.list_models(filter)) {
-        if (out.size() >= limit) break;
+    std::vector<const registry::ModelEntry*> matched;
+    std::vector<registry::ModelEntry> entries = ctx.store.list_models(filter);
+    for (const auto& e : entries) {
         if (!task.empty() && e.task != task) continue;
         if (!training_job.empty() && e.metadata.value("training_job", std::string()) != training_job) continue;
         bool all = true;
         for (const auto& t : thresholds) all = all && t.holds(e.metrics);
         for (auto it = tags.begin(); all && it != tags.end(); ++it)
             all = e.metadata.contains("tags") && e.metadata["tags"].value(it.key(), std::string()) == it.value();
-        if (all) out.push_back(e.to_json());
+        if (all) matched.push_back(&e);
     }
-    return wrapped(std::move(out));
+    Json out = Json::array();
+    for (std::size_t i = offset; i < matched.size() && out.size() < limit; ++i) out.push_back(matched[i]->to_json());
+    Response r = wrapped(std::move(out));
+    r.headers.emplace_back("X-Total-Count", std::to_string(matched.size()));
+    return r;
 }
 
 // Body: any of "stage" (none, staging, production, archived), "tags" (merged

@@ -24,6 +24,42 @@ Response wrapped(Json data, int status) {
     return r;
 }
 
+namespace {
+
+// A query parameter as a whole number from `min` to `max`.
+std::size_t whole_query_number(const std::string& name, const std::string& text, std::size_t min, std::size_t max) {
+    bool digits = !text.empty() && text.size() <= 12 &&
+                  std::all_of(text.begin(), text.end(), [](unsigned char ch) { return std::isdigit(ch) != 0; });
+    std::size_t n = digits ? std::stoull(text) : 0;
+    if (!digits || n < min || n > max)
+        throw Error(ErrorKind::validation, "invalid_query",
+                    name + " must be a whole number from " + std::to_string(min) + " to " + std::to_string(max) +
+                        ", got '" + text + "'");
+    return n;
+}
+
+}  // namespace
+
+Page page_of(const Request& req) {
+    Page p;
+    std::string offset = req.query_value("offset"), limit = req.query_value("limit");
+    p.asked = req.query.count("offset") > 0 || req.query.count("limit") > 0;
+    if (req.query.count("offset")) p.offset = whole_query_number("offset", offset, 0, 1000000000);
+    if (req.query.count("limit")) p.limit = whole_query_number("limit", limit, 1, kMaxPageLimit);
+    return p;
+}
+
+Json Page::slice(const Json& items) const {
+    if (!asked) return items;
+    Json out = Json::array();
+    for (std::size_t i = offset; i < items.size() && out.size() < limit; ++i) out.push_back(items[i]);
+    return out;
+}
+
+void Page::describe(Response& r, std::size_t total) const {
+    if (asked) r.headers.emplace_back("X-Total-Count", std::to_string(total));
+}
+
 Json error_body(const std::string& code, const std::string& message, const Json& details, const std::string& hint) {
     Json j{{"status", "error"}, {"error", code}, {"message", message}, {"details", details}};
     if (!hint.empty()) j["hint"] = hint;

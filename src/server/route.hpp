@@ -2,6 +2,7 @@
 // The route table: what the server answers, as data. Handlers see a Request and
 // return a Response without knowing the HTTP library; the OpenAPI generator and
 // the docs page read method, pattern and summary from the same table.
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <string>
@@ -73,6 +74,29 @@ struct Route {
 // and so are nesting deeper than kMaxJsonDepth (64) and numbers out of range
 // (common/json.hpp).
 Json parse_body(const Request& req);
+
+// A window of a list route's items: ?offset=N (from 0) and ?limit=N (1 to
+// kMaxPageLimit). Without either, the whole list, as those routes answered
+// before they were paged; with one, the answer also carries the list's length
+// in an X-Total-Count header, so a page can say "51-100 of 10000".
+inline constexpr std::size_t kMaxPageLimit = 100000;
+struct Page {
+    std::size_t offset = 0;
+    std::size_t limit = kMaxPageLimit;
+    bool asked = false;  // ?offset or ?limit was given
+
+    // Items [offset, offset + limit) of `items` (a JSON array).
+    Json slice(const Json& items) const;
+    // The window's first and one-past-last index in a list of `total` items.
+    std::size_t first(std::size_t total) const { return offset < total ? offset : total; }
+    std::size_t last(std::size_t total) const { return total - first(total) > limit ? first(total) + limit : total; }
+    // Sets X-Total-Count on `r` when the page was asked for.
+    void describe(Response& r, std::size_t total) const;
+};
+
+// Reads ?offset and ?limit; anything else than whole numbers in range is
+// hone::Error(validation, "invalid_query") naming the parameter and the value.
+Page page_of(const Request& req);
 
 // The training-service API's answer shape: {"data": data}.
 Response wrapped(Json data, int status = 200);

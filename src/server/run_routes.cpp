@@ -1,9 +1,11 @@
 // Runs of the job runner: their state, pause / resume / cancel, and their
 // progress as a Server-Sent Events stream. The training-service API's shape: {"data": ...}.
+#include <algorithm>
 #include <chrono>
 #include <string>
 
 #include "common/error.hpp"
+#include "common/text.hpp"
 #include "server/context.hpp"
 #include "train/run_log.hpp"
 
@@ -20,14 +22,48 @@ Response get_run(Context& ctx, const Request& req) {
                 "GET /api/training/runs lists the runs of this server");
 }
 
-Response list_runs(Context& ctx, const Request&) {
-    Json out = Json::array();
+// The value a run is sorted by: its view's field (created_at, started_at,
+// finished_at, job_id, status, kind).
+Json sort_key(const Json& run, const std::string& field) {
+    auto it = run.find(field);
+    return it == run.end() ? Json() : *it;
+}
+
+// ?sort=FIELD or -FIELD (descending); the runner's order (newest first) without it.
+void sort_runs(std::vector<Json>& runs, const std::string& sort) {
+    if (sort.empty()) return;
+    bool descending = sort.front() == '-';
+    std::string field = descending ? sort.substr(1) : sort;
+    static const std::vector<std::string> fields = {"created_at", "started_at", "finished_at", "job_id", "status", "kind"};
+    if (std::find(fields.begin(), fields.end(), field) == fields.end())
+        throw Error(ErrorKind::validation, "invalid_query",
+                    "cannot sort runs by '" + field + "'" + did_you_mean(field, fields), {},
+                    "sort by " + join_or(fields, "'") + ", with a leading '-' for descending");
+    std::stable_sort(runs.begin(), runs.end(), [&](const Json& a, const Json& b) {
+        return descending ? sort_key(b, field) < sort_key(a, field) : sort_key(a, field) < sort_key(b, field);
+    });
+}
+
+// Newest first; ?status, ?job (a part of the job's name) and ?kind filter,
+// ?sort orders, ?offset and ?limit page (route.hpp).
+Response list_runs(Context& ctx, const Request& req) {
+    Page page = page_of(req);
+    std::string status = req.query_value("status"), job = req.query_value("job"), kind = req.query_value("kind");
+    std::vector<Json> runs;
     for (const auto& v : ctx.runner.list()) {
+        if (!status.empty() && train::to_string(v.state) != status) continue;
+        if (!kind.empty() && v.kind != kind) continue;
+        if (!job.empty() && v.job.find(job) == std::string::npos) continue;
         Json j = v.to_json();
         j.erase("result");
-        out.push_back(std::move(j));
+        runs.push_back(std::move(j));
     }
-    return wrapped(std::move(out));
+    sort_runs(runs, req.query_value("sort"));
+    Json out = Json::array();
+    for (std::size_t i = page.first(runs.size()); i < page.last(runs.size()); ++i) out.push_back(std::move(runs[i]));
+    Response r = wrapped(std::move(out));
+    page.describe(r, runs.size());
+    return r;
 }
 
 using Action = train::RunView (train::JobRunner::*)(const std::string&);
@@ -93,6 +129,44 @@ Response logs(Context& ctx, const Request& req) {
     return wrapped(train::run_logs(ctx.store, req.param("id"), req.query_value("level", "info")));
 }
 
+// At most `max_points` of `rows`, evenly spaced, the first and the last kept:
+// a long curve drawn from a sample of its rounds looks the same and arrives at once.
+std::vector<Json> downsample(std::vector<Json> rows, std::size_t max_points) {
+    if (rows.size() <= max_points) return rows;
+    std::vector<Json> out;
+    out.reserve(max_points);
+    const double step = static_cast<double>(rows.size() - 1) / static_cast<double>(max_points - 1);
+    for (std::size_t i = 0; i < max_points; ++i)
+        out.push_back(std::move(rows[static_cast<std::size_t>(static_cast<double>(i) * step + 0.5)]));
+    return out;
+}
+
+// The per-round (per-epoch) metrics the store kept, oldest first: what a
+// run's curves are drawn from before its live events take over.
+// ?max_points=N (2 to 100000, default 2000) samples long curves.
+Response rounds(Context& ctx, const Request& req) {
+    const std::string& id = req.param("id");
+    if (!ctx.runner.get(id) && !ctx.store.get_run(id))
+        throw Error(ErrorKind::not_found, "run_not_found", "no run '" + id + "'", {},
+                    "GET /api/training/runs lists the runs of this server");
+    std::string text = req.query_value("max_points", "2000");
+    std::size_t max_points = 0;
+    try {
+        std::size_t used = 0;
+        max_points = std::stoul(text, &used);
+        if (used != text.size()) max_points = 0;
+    } catch (const std::exception&) {
+    }
+    if (max_points < 2 || max_points > 100000)
+        throw Error(ErrorKind::validation, "invalid_query",
+                    "max_points must be a whole number from 2 to 100000, got '" + text + "'");
+    std::vector<Json> rows = ctx.store.rounds_of(id);
+    std::size_t total = rows.size();
+    Json out = Json::array();
+    for (auto& row : downsample(std::move(rows), max_points)) out.push_back(std::move(row));
+    return wrapped(Json{{"run_id", id}, {"total_rounds", total}, {"rounds", std::move(out)}});
+}
+
 }  // namespace
 
 std::vector<Route> run_routes(Context& ctx) {
@@ -101,7 +175,9 @@ std::vector<Route> run_routes(Context& ctx) {
         return [c, a, name](const Request& req) { return act(*c, req, a, name); };
     };
     return {
-        {"GET", "/api/training/runs", "The runs of this server, newest first", true, bound(ctx, list_runs)},
+        {"GET", "/api/training/runs",
+         "The runs of this server, newest first; ?status, ?job, ?kind filter, ?sort=FIELD or -FIELD, ?offset and ?limit page",
+         true, bound(ctx, list_runs)},
         {"GET", "/api/training/runs/{id}", "A run: status, progress (current_epoch, total_epochs, ETA), metrics",
          true, bound(ctx, get_run)},
         {"POST", "/api/training/runs/{id}/pause", "Pause a run at its next round or trial", true,
@@ -113,6 +189,9 @@ std::vector<Route> run_routes(Context& ctx) {
         {"GET", "/api/training/runs/{id}/events",
          "Server-Sent Events: status, progress (training-service API fields) and, for studies, one event per trial",
          true, bound(ctx, events)},
+        {"GET", "/api/training/runs/{id}/rounds",
+         "The run's per-round (per-epoch) metrics as stored, oldest first; ?max_points=N samples long curves", true,
+         bound(ctx, rounds)},
         {"GET", "/api/training/runs/{id}/logs",
          "The run's log: timestamp, level and message per line; ?level=warning or error for those only", true,
          bound(ctx, logs)},

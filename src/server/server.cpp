@@ -288,6 +288,7 @@ struct Server::Impl {
         for (auto& r : model_routes(ctx)) routes.push_back(std::move(r));
         for (auto& r : synthetic_routes(ctx)) routes.push_back(std::move(r));
         for (auto& r : dataset_routes(ctx)) routes.push_back(std::move(r));
+        for (auto& r : dashboard_routes()) routes.push_back(std::move(r));
         // Last: the OpenAPI document describes every route, its own included.
         for (auto& r : meta_routes(ctx, routes)) routes.push_back(std::move(r));
         for (const auto& r : routes) {
