@@ -49,13 +49,6 @@ Page page_of(const Request& req) {
     return p;
 }
 
-Json Page::slice(const Json& items) const {
-    if (!asked) return items;
-    Json out = Json::array();
-    for (std::size_t i = offset; i < items.size() && out.size() < limit; ++i) out.push_back(items[i]);
-    return out;
-}
-
 void Page::describe(Response& r, std::size_t total) const {
     if (asked) r.headers.emplace_back("X-Total-Count", std::to_string(total));
 }

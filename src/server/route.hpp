@@ -85,8 +85,6 @@ struct Page {
     std::size_t limit = kMaxPageLimit;
     bool asked = false;  // ?offset or ?limit was given
 
-    // Items [offset, offset + limit) of `items` (a JSON array).
-    Json slice(const Json& items) const;
     // The window's first and one-past-last index in a list of `total` items.
     std::size_t first(std::size_t total) const { return offset < total ? offset : total; }
     std::size_t last(std::size_t total) const { return total - first(total) > limit ? first(total) + limit : total; }

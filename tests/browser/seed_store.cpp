@@ -11,9 +11,9 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <stdexcept>
 #include <string>
 
-#include "common/error.hpp"
 #include "registry/store.hpp"
 
 namespace {

@@ -134,7 +134,9 @@ export async function runPage(view, ctx, id) {
   ctx.ready('run');
 
   if (FINISHED.includes(run.status)) return;
-  // Live: every progress event adds its round to the curves.
+  // Live: every progress event adds its round to the curves; the header
+  // follows at most four times a second.
+  let headerPending = null;
   ctx.stream((signal) => streamRunEvents(id, (type, data) => {
     if (data.progress) current = { ...current, progress: data.progress };
     if (data.status) current = { ...current, status: data.status };
@@ -147,7 +149,7 @@ export async function runPage(view, ctx, id) {
         charts[kind].append(name, [round, value]);
       }
     }
-    renderHeader();
+    if (!headerPending) headerPending = setTimeout(() => { headerPending = null; renderHeader(); }, 250);
   }, signal).then(async () => {
     current = await getData(path);
     renderHeader();
