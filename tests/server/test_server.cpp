@@ -264,6 +264,54 @@ TEST_F(ServeTest, DescribesItselfInOpenApiDocsWithoutTheTokenAndPrometheusMetric
     EXPECT_NE(m.find("hone_runs{status=\"completed\"} 1\n"), std::string::npos) << m;
 }
 
+// The dashboard: its page and scripts answer without the token (they hold no
+// data) with an ETag a browser revalidates; the lists it reads page with
+// ?offset&limit and say their length, and answer as before without them.
+TEST_F(ServeTest, ServesTheDashboardAndPagesTheListsItReads) {
+    httplib::Client anonymous("127.0.0.1", server->port());
+    auto page = anonymous.Get("/");
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->status, 200);
+    EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
+    EXPECT_NE(page->body.find("/ui/app.js"), std::string::npos);
+    std::string etag = page->get_header_value("ETag");
+    ASSERT_FALSE(etag.empty());
+    auto cached = anonymous.Get("/", httplib::Headers{{"If-None-Match", etag}});
+    ASSERT_TRUE(cached);
+    EXPECT_EQ(cached->status, 304);
+    auto script = anonymous.Get("/ui/app.js");
+    ASSERT_TRUE(script);
+    EXPECT_EQ(script->status, 200);
+    EXPECT_EQ(script->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
+    EXPECT_EQ(anonymous.Get("/ui/no_such_file.js")->status, 404);
+
+    std::string first_run = train()["run_id"];
+    train();
+    Reply all = http->get("/api/training/runs");
+    ASSERT_EQ(all.body["data"].size(), 2u) << all.raw;
+    EXPECT_EQ(all.headers.count("X-Total-Count"), 0u);
+    Reply second = http->get("/api/training/runs?offset=1&limit=1");
+    ASSERT_EQ(second.status, 200) << second.raw;
+    ASSERT_EQ(second.body["data"].size(), 1u);
+    EXPECT_EQ(second.body["data"][0]["run_id"], all.body["data"][1]["run_id"]);
+    EXPECT_EQ(second.headers.find("X-Total-Count")->second, "2");
+    Reply oldest_first = http->get("/api/training/runs?sort=created_at");
+    EXPECT_EQ(oldest_first.body["data"][0]["run_id"], first_run);
+    EXPECT_EQ(http->get("/api/training/runs?status=failed").body["data"].size(), 0u);
+    Reply rounds = http->get("/api/training/runs/" + first_run + "/rounds?max_points=2");
+    ASSERT_EQ(rounds.status, 200) << rounds.raw;
+    EXPECT_LE(rounds.body["data"]["rounds"].size(), 2u);
+
+    Reply models = http->post_json("/api/training/models/search", Json{{"offset", 1}, {"limit", 5}});
+    ASSERT_EQ(models.status, 200) << models.raw;
+    EXPECT_EQ(models.body["data"].size(), 1u);
+    EXPECT_EQ(models.headers.find("X-Total-Count")->second, "2");
+
+    Reply audit = http->get("/api/training/audit?limit=1");
+    ASSERT_EQ(audit.status, 200) << audit.raw;
+    EXPECT_EQ(audit.body["data"]["entries"].size(), 1u);
+}
+
 TEST_F(ServeTest, ComparesUpdatesAndDeploysModels) {
     std::string a = train()["registry_key"];
     std::string b = train(Json{{"overrides", {{"hyperparameters", {{"n_estimators", 10}}}}}})["registry_key"];
