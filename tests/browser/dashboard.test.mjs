@@ -204,7 +204,8 @@ test('the runs page lists runs, and a run started from it draws curves that grow
   assert.ok(later > before, `the run's curves should grow while it trains: ${before} points, then ${later}`);
   await firstView(page, 'run');
   await shot(page, 'run-live');
-  await page.click('#run-cancel');
+  // The header is redrawn as events arrive: click the button there at that moment.
+  await page.evaluate(() => document.querySelector('#run-cancel').click());
   await page.waitForFunction(() => document.querySelector('.toolbar .badge')?.textContent === 'cancelled', { timeout: 30000 });
   await go(page, '#/runs');
   await firstView(page, 'runs');
