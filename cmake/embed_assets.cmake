@@ -2,7 +2,8 @@
 # answers them from its own binary: no files to install beside it, nothing
 # fetched at run time. Run at build time (cmake -P), whenever an asset changes:
 #   cmake -DOUTPUT=out.cpp -DASSETS="name=path|name=path|..." -P embed_assets.cmake
-# Each asset gets its media type from its extension and an ETag from its SHA-256.
+# Each asset gets its media type from its extension, an ETag from its SHA-256
+# (16 hex digits) and a gzipped copy.
 cmake_minimum_required(VERSION 3.20)
 
 function(media_type name out)
@@ -24,7 +25,22 @@ function(media_type name out)
   set(${out} "${type}" PARENT_SCOPE)
 endfunction()
 
+# Appends to `arrays` a C++ array named `var` of the file's bytes; sets
+# `size_var` to their number.
+function(byte_array path var size_var)
+  file(READ "${path}" hex HEX)
+  string(LENGTH "${hex}" hex_length)
+  math(EXPR size "${hex_length} / 2")
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
+  # One extra zero byte: an empty file still makes a valid array.
+  set(arrays "${arrays}const unsigned char ${var}[] = {\n${bytes}0x00};\n" PARENT_SCOPE)
+  set(${size_var} ${size} PARENT_SCOPE)
+endfunction()
+
 string(REPLACE "|" ";" assets "${ASSETS}")
+get_filename_component(gz_dir "${OUTPUT}" DIRECTORY)
+set(gz_dir "${gz_dir}/dashboard_gzip")
+file(MAKE_DIRECTORY "${gz_dir}")
 set(arrays "")
 set(table "")
 set(index 0)
@@ -39,13 +55,13 @@ foreach(asset IN LISTS assets)
   media_type("${name}" type)
   file(SHA256 "${path}" digest)
   string(SUBSTRING "${digest}" 0 16 etag)
-  file(READ "${path}" hex HEX)
-  string(LENGTH "${hex}" hex_length)
-  math(EXPR size "${hex_length} / 2")
-  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
-  # One extra zero byte: an empty file still makes a valid array.
-  string(APPEND arrays "const unsigned char asset_${index}[] = {\n${bytes}0x00};\n")
-  string(APPEND table "        {\"${name}\", \"${type}\", {reinterpret_cast<const char*>(asset_${index}), ${size}}, \"\\\"${etag}\\\"\"},\n")
+  byte_array("${path}" "asset_${index}" size)
+  # Gzipped once here, so the server never compresses them per request.
+  set(gz "${gz_dir}/${name}.gz")
+  file(ARCHIVE_CREATE OUTPUT "${gz}" PATHS "${path}" FORMAT raw COMPRESSION GZip COMPRESSION_LEVEL 9)
+  byte_array("${gz}" "asset_${index}_gz" gz_size)
+  string(APPEND table "        {\"${name}\", \"${type}\", {reinterpret_cast<const char*>(asset_${index}), ${size}}, "
+                      "{reinterpret_cast<const char*>(asset_${index}_gz), ${gz_size}}, \"${etag}\"},\n")
   math(EXPR index "${index} + 1")
 endforeach()
 

@@ -21,6 +21,7 @@ BUILD_PKGS=(
   libsqlite3-dev sqlite3    # embedded store
   postgresql libpqxx-dev    # team store (tests start their own server)
   libcpp-httplib-dev        # HTTP server
+  zlib1g-dev                # gzip of the server's answers
   nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev
   libonnx-dev python3-onnx  # ONNX export and its checker
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -11,7 +11,8 @@ struct EmbeddedAsset {
     std::string_view name;          // "index.html", "app.js", ... as served under /ui/
     std::string_view content_type;  // from the file's extension
     std::string_view bytes;
-    std::string_view etag;          // quoted: "\"<16 hex digits of its SHA-256>\""
+    std::string_view gzip;          // the same bytes gzipped at build time
+    std::string_view digest;        // 16 hex digits of the bytes' SHA-256: the ETag's core
 };
 
 const std::vector<EmbeddedAsset>& embedded_assets();

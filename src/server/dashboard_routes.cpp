@@ -4,6 +4,7 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "server/compression.hpp"
 #include "server/context.hpp"
 #include "server/dashboard_assets.hpp"
 
@@ -20,10 +21,16 @@ const EmbeddedAsset* find_asset(std::string_view name) {
 // One asset, or 304 when the browser's copy (If-None-Match) is this build's.
 // "no-cache" makes the browser ask each time; the ETag makes asking cheap, and a
 // new hone binary never leaves an old page in a cache.
+// The gzipped copy goes to a client that takes gzip; each encoding has its own
+// ETag, as a cache keeps both.
 Response serve_asset(const Request& req, const EmbeddedAsset& asset) {
+    bool gzipped = accepts_gzip(req.header("Accept-Encoding"));
+    std::string etag = "\"" + std::string(asset.digest) + (gzipped ? "-gzip\"" : "\"");
     Response r;
     r.content_type = std::string(asset.content_type);
-    r.headers.emplace_back("ETag", std::string(asset.etag));
+    r.headers.emplace_back("ETag", etag);
+    r.headers.emplace_back("Vary", "Accept-Encoding");
+    if (gzipped) r.headers.emplace_back("Content-Encoding", "gzip");
     r.headers.emplace_back("Cache-Control", "no-cache");
     r.headers.emplace_back("X-Content-Type-Options", "nosniff");
     if (asset.name == "index.html") {
@@ -34,11 +41,11 @@ Response serve_asset(const Request& req, const EmbeddedAsset& asset) {
                                "frame-ancestors 'none'");
         r.headers.emplace_back("Referrer-Policy", "no-referrer");
     }
-    if (req.header("If-None-Match") == asset.etag) {
+    if (req.header("If-None-Match") == etag) {
         r.status = 304;
         return r;
     }
-    r.text = std::string(asset.bytes);
+    r.text = std::string(gzipped ? asset.gzip : asset.bytes);
     return r;
 }
 

@@ -427,12 +427,17 @@ Response training_history(Context& ctx, const Request& req) {
 }
 
 // ?status (ok, pruned, failed, running) filters; ?intermediate=false leaves
-// out each trial's intermediate values (the bulk of a long study); ?offset and
+// out each trial's intermediate values (the bulk of a long study); ?fields
+// keeps only the fields named; ?sort=FIELD or -FIELD orders; ?offset and
 // ?limit page (route.hpp).
 Response tuning_trials(Context& ctx, const Request& req) {
+    static const std::vector<std::string> known = {"trial_index", "status", "hyperparameters", "metrics", "value",
+                                                   "intermediate_values", "started_at", "duration_ms", "error",
+                                                   "registry_key"};
     const std::string& name = req.param("name");
     ctx.tuning_file(name);
     Page page = page_of(req);
+    std::vector<std::string> fields = fields_of(req, known);
     std::string status = req.query_value("status");
     std::string intermediate = req.query_value("intermediate", "true");
     if (intermediate != "true" && intermediate != "false")
@@ -441,11 +446,18 @@ Response tuning_trials(Context& ctx, const Request& req) {
     std::vector<registry::TrialRow> trials = ctx.store.trials_of(study.id);
     if (!status.empty())
         std::erase_if(trials, [&](const registry::TrialRow& t) { return t.status != status; });
+    // By number, unless ?sort asks otherwise: then every trial is a document first.
+    std::string sort = req.query_value("sort");
+    std::vector<Json> sorted;
+    if (!sort.empty()) {
+        for (const auto& t : trials) sorted.push_back(t.to_json());
+        sort_items(sorted, sort, {"trial_index", "value", "started_at", "duration_ms", "status"}, "trials");
+    }
     Json out = Json::array();
     for (std::size_t i = page.first(trials.size()); i < page.last(trials.size()); ++i) {
-        Json t = trials[i].to_json();
+        Json t = sort.empty() ? trials[i].to_json() : std::move(sorted[i]);
         if (intermediate == "false") t.erase("intermediate_values");
-        out.push_back(std::move(t));
+        out.push_back(keep_fields(std::move(t), fields));
     }
     Response r = ok(std::move(out));
     page.describe(r, trials.size());
@@ -553,7 +565,9 @@ std::vector<Route> job_routes(Context& ctx) {
          "Run a tuning study now and answer its result; body: {\"overrides\": {\"max_trials\": N, ...}}", true,
          bound(ctx, run_tuning)},
         {"GET", "/api/training/tuning/jobs/{name}/trials",
-         "The trials of a tuning job's latest study; ?status filters, ?intermediate=false leaves out intermediate "
+         "The trials of a tuning job's latest study; ?status filters, ?fields=a,b keeps only those fields, "
+         "?sort=FIELD or -FIELD orders, "
+         "?intermediate=false leaves out intermediate "
          "values, ?offset and ?limit page",
          true, bound(ctx, tuning_trials)},
         {"GET", "/api/training/tuning/jobs/{name}/study",

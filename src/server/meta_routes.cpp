@@ -31,6 +31,26 @@ Response audit_page(Context& ctx, const Request& req) {
     return wrapped(Json{{"offset", page.offset}, {"limit", page.limit}, {"entries", std::move(out)}});
 }
 
+// Each model's predict and recommend answers since the server started, on
+// either port: requests, errors (status 400 or more), their share, and latency
+// percentiles estimated from the same buckets as /metrics' histogram (so a
+// PromQL histogram_quantile over them agrees).
+Response serving_page(Context& ctx) {
+    Json models = Json::array();
+    for (const ModelServing& m : ctx.metrics.serving()) {
+        double rate = m.requests ? static_cast<double>(m.errors) / static_cast<double>(m.requests) : 0.0;
+        models.push_back(Json{{"model", m.model},
+                              {"requests", m.requests},
+                              {"errors", m.errors},
+                              {"error_rate", rate},
+                              {"latency_ms", Json{{"p50", m.p50_seconds * 1000},
+                                                  {"p95", m.p95_seconds * 1000},
+                                                  {"p99", m.p99_seconds * 1000}}}});
+    }
+    double uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - ctx.started).count();
+    return wrapped(Json{{"uptime_seconds", uptime}, {"models", std::move(models)}});
+}
+
 }  // namespace
 
 std::vector<Route> meta_routes(Context& ctx, const std::vector<Route>& routes) {
@@ -58,6 +78,10 @@ std::vector<Route> meta_routes(Context& ctx, const std::vector<Route>& routes) {
         {"GET", "/api/training/audit",
          "The audit log, newest first: who changed what, when, and the outcome; ?offset and ?limit (at most 1000) page",
          true, [c](const Request& req) { return audit_page(*c, req); }},
+        {"GET", "/api/training/serving",
+         "Each model's predict and recommend answers since the server started: requests, errors, error rate, "
+         "latency percentiles (p50, p95, p99 in ms)",
+         true, [c](const Request&) { return serving_page(*c); }},
         // Metrics tell what the server does (routes, runs, predictions): guarded
         // like every endpoint but health and the two descriptions of the API above.
         {"GET", "/metrics", "Prometheus metrics: requests and latency by route, runs by status, predictions", true,

@@ -90,6 +90,26 @@ void ServerMetrics::record_prediction(double seconds, std::size_t rows, std::siz
     batch_sizes_.observe(kBatchSizeBuckets, static_cast<double>(batch_size));
 }
 
+void ServerMetrics::record_model_request(const std::string& model, int status, double seconds) {
+    std::lock_guard lock(models_mu_);
+    auto it = models_.find(model);
+    if (it == models_.end()) it = models_.try_emplace(model).first;
+    it->second.seconds.observe(kModelRequestSecondsBuckets, non_negative(seconds));
+    if (status >= 400) ++it->second.errors;
+}
+
+std::vector<ModelServing> ServerMetrics::serving() const {
+    std::lock_guard lock(models_mu_);
+    std::vector<ModelServing> out;
+    out.reserve(models_.size());
+    for (const auto& [model, series] : models_) {
+        const auto& h = series.seconds;
+        out.push_back({model, h.count, series.errors, h.quantile(kModelRequestSecondsBuckets, 0.5),
+                       h.quantile(kModelRequestSecondsBuckets, 0.95), h.quantile(kModelRequestSecondsBuckets, 0.99)});
+    }
+    return out;
+}
+
 std::string ServerMetrics::render(const std::map<std::string, std::int64_t>& runs_by_status,
                                   double uptime_seconds) const {
     std::string out;
@@ -117,6 +137,22 @@ std::string ServerMetrics::render(const std::map<std::string, std::int64_t>& run
         sample(out, "hone_predicted_rows_total", "", std::to_string(predicted_rows_));
         family(out, "hone_prediction_batch_size", "histogram", "Rows per prediction request.");
         histogram(out, "hone_prediction_batch_size", "", kBatchSizeBuckets, batch_sizes_);
+    }
+    {
+        std::lock_guard lock(models_mu_);
+        family(out, "hone_model_requests_total", "counter",
+               "Answers of a model's predict and recommend routes, by model and outcome (error: status 400 or more).");
+        for (const auto& [model, series] : models_) {
+            sample(out, "hone_model_requests_total", label("model", model) + "," + label("outcome", "error"),
+                   std::to_string(series.errors));
+            sample(out, "hone_model_requests_total", label("model", model) + "," + label("outcome", "ok"),
+                   std::to_string(series.seconds.count - series.errors));
+        }
+        family(out, "hone_model_request_duration_seconds", "histogram",
+               "Time to answer a model's predict or recommend request, by model.");
+        for (const auto& [model, series] : models_)
+            histogram(out, "hone_model_request_duration_seconds", label("model", model), kModelRequestSecondsBuckets,
+                      series.seconds);
     }
     family(out, "hone_runs", "gauge", "Runs in the registry, by status.");
     for (const auto& [status, n] : runs_by_status) sample(out, "hone_runs", label("status", status), std::to_string(n));

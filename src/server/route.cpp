@@ -91,6 +91,48 @@ void check_stored_size(const Json& document, const std::string& what) {
                     {}, "keep descriptions, tags and metadata short; link to larger documents");
 }
 
+std::vector<std::string> fields_of(const Request& req, const std::vector<std::string>& known) {
+    std::vector<std::string> fields;
+    std::string list = req.query_value("fields");
+    for (std::size_t from = 0; from <= list.size() && !list.empty();) {
+        std::size_t comma = std::min(list.find(',', from), list.size());
+        std::string name(trim(std::string_view(list).substr(from, comma - from)));
+        if (std::find(known.begin(), known.end(), name) == known.end())
+            throw Error(ErrorKind::validation, "invalid_query",
+                        "fields: unknown field '" + name + "'" + did_you_mean(name, known), {},
+                        "expected a comma-separated list of " + join_or(known, "'"));
+        fields.push_back(std::move(name));
+        from = comma + 1;
+    }
+    return fields;
+}
+
+Json keep_fields(Json item, const std::vector<std::string>& fields) {
+    if (fields.empty()) return item;
+    Json out = Json::object();
+    for (const auto& f : fields)
+        if (auto it = item.find(f); it != item.end()) out[f] = std::move(*it);
+    return out;
+}
+
+void sort_items(std::vector<Json>& items, const std::string& sort, const std::vector<std::string>& fields,
+                const std::string& what) {
+    if (sort.empty()) return;
+    bool descending = sort.front() == '-';
+    std::string field = descending ? sort.substr(1) : sort;
+    if (std::find(fields.begin(), fields.end(), field) == fields.end())
+        throw Error(ErrorKind::validation, "invalid_query",
+                    "cannot sort " + what + " by '" + field + "'" + did_you_mean(field, fields), {},
+                    "sort by " + join_or(fields, "'") + ", with a leading '-' for descending");
+    auto key = [&](const Json& item) {
+        auto it = item.find(field);
+        return it == item.end() ? Json() : *it;
+    };
+    std::stable_sort(items.begin(), items.end(), [&](const Json& a, const Json& b) {
+        return descending ? key(b) < key(a) : key(a) < key(b);
+    });
+}
+
 void check_fields(const Json& body, const std::vector<std::string>& allowed, const std::string& what) {
     for (auto it = body.begin(); it != body.end(); ++it) {
         if (std::find(allowed.begin(), allowed.end(), it.key()) != allowed.end()) continue;

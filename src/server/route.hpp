@@ -96,6 +96,20 @@ struct Page {
 // hone::Error(validation, "invalid_query") naming the parameter and the value.
 Page page_of(const Request& req);
 
+// ?fields=a,b: the top-level fields a list route's items keep (a chart needs a
+// few numbers of each of 10,000 items, not their whole documents). Empty: every
+// field. A name not in `known` is hone::Error(validation, "invalid_query")
+// naming it ("did you mean") and the known ones.
+std::vector<std::string> fields_of(const Request& req, const std::vector<std::string>& known);
+// `item` with only `fields` (all of it when `fields` is empty).
+Json keep_fields(Json item, const std::vector<std::string>& fields);
+
+// ?sort=FIELD or -FIELD (descending) over a list route's items, stable; nothing
+// when `sort` is empty. A field not among `fields` is hone::Error(validation,
+// "invalid_query") saying "cannot sort <what> by ..." and naming the fields.
+void sort_items(std::vector<Json>& items, const std::string& sort, const std::vector<std::string>& fields,
+                const std::string& what);
+
 // The training-service API's answer shape: {"data": data}.
 Response wrapped(Json data, int status = 200);
 

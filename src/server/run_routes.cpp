@@ -22,28 +22,6 @@ Response get_run(Context& ctx, const Request& req) {
                 "GET /api/training/runs lists the runs of this server");
 }
 
-// The value a run is sorted by: its view's field (created_at, started_at,
-// finished_at, job_id, status, kind).
-Json sort_key(const Json& run, const std::string& field) {
-    auto it = run.find(field);
-    return it == run.end() ? Json() : *it;
-}
-
-// ?sort=FIELD or -FIELD (descending); the runner's order (newest first) without it.
-void sort_runs(std::vector<Json>& runs, const std::string& sort) {
-    if (sort.empty()) return;
-    bool descending = sort.front() == '-';
-    std::string field = descending ? sort.substr(1) : sort;
-    static const std::vector<std::string> fields = {"created_at", "started_at", "finished_at", "job_id", "status", "kind"};
-    if (std::find(fields.begin(), fields.end(), field) == fields.end())
-        throw Error(ErrorKind::validation, "invalid_query",
-                    "cannot sort runs by '" + field + "'" + did_you_mean(field, fields), {},
-                    "sort by " + join_or(fields, "'") + ", with a leading '-' for descending");
-    std::stable_sort(runs.begin(), runs.end(), [&](const Json& a, const Json& b) {
-        return descending ? sort_key(b, field) < sort_key(a, field) : sort_key(a, field) < sort_key(b, field);
-    });
-}
-
 // Newest first; ?status, ?job (a part of the job's name) and ?kind filter,
 // ?sort orders, ?offset and ?limit page (route.hpp).
 Response list_runs(Context& ctx, const Request& req) {
@@ -58,7 +36,8 @@ Response list_runs(Context& ctx, const Request& req) {
         j.erase("result");
         runs.push_back(std::move(j));
     }
-    sort_runs(runs, req.query_value("sort"));
+    sort_items(runs, req.query_value("sort"), {"created_at", "started_at", "finished_at", "job_id", "status", "kind"},
+               "runs");
     Json out = Json::array();
     for (std::size_t i = page.first(runs.size()); i < page.last(runs.size()); ++i) out.push_back(std::move(runs[i]));
     Response r = wrapped(std::move(out));

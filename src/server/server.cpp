@@ -20,6 +20,7 @@
 
 #include "common/error.hpp"
 #include "common/text.hpp"
+#include "server/compression.hpp"
 #include "server/context.hpp"
 #include "server/predict_listener.hpp"
 #include "server/transport.hpp"
@@ -401,9 +402,12 @@ struct Server::Impl {
         return !best || (token_required(best, method, path, data_plane) && !auth_failure(raw).empty());
     }
 
-    // `matched` is set to the route the path and method matched, if any. On the
-    // prediction port (`data_plane`) only data-plane routes match.
-    Response dispatch(RawRequest& raw, bool data_plane, std::string& note, const Route*& matched) {
+    // `matched` is set to the route the path and method matched, if any, and
+    // `model` to the {key} of a data-plane route (each serves one model) once the
+    // token was accepted. On the prediction port (`data_plane`) only data-plane
+    // routes match.
+    Response dispatch(RawRequest& raw, bool data_plane, std::string& note, const Route*& matched,
+                      std::string& model) {
         std::string method = raw.method == "HEAD" ? "GET" : raw.method;
         std::vector<std::string> path = split_path(raw.path);
         std::vector<std::string> allowed;
@@ -439,6 +443,7 @@ struct Server::Impl {
         req.method = method;
         req.path = raw.path;
         best->match(path, &req.params);
+        if (best->route->data_plane) model = req.params["key"];
         req.query = std::move(raw.query);
         req.header_source = [&raw](const std::string& name) { return raw.header(to_lower(name)); };
         req.body = std::move(raw.body);
@@ -452,9 +457,10 @@ struct Server::Impl {
         auto t0 = Clock::now();
         std::string note;
         const Route* matched = nullptr;
+        std::string model;
         Response res;
         try {
-            res = dispatch(raw, data_plane, note, matched);
+            res = dispatch(raw, data_plane, note, matched, model);
         } catch (const Error& e) {
             res = error_response(e);
         } catch (const std::exception& e) {
@@ -465,6 +471,8 @@ struct Server::Impl {
         // The route's pattern, not the path, labels the metrics: series stay bounded
         // whatever paths clients send.
         ctx.metrics.record_request(raw.method, matched ? matched->pattern : "unmatched", res.status, ms / 1000);
+        // A 404 names no registered model: counting it would let any client add series.
+        if (!model.empty() && res.status != 404) ctx.metrics.record_model_request(model, res.status, ms / 1000);
         audit_refusal(raw, matched, res);
         // The line is built only when someone reads it: the hot path is one row a request.
         if (ctx.options.log)
@@ -483,9 +491,23 @@ struct Server::Impl {
         return raw;
     }
 
-    static void write_answer(const Response& res, httplib::Response& hres) {
+    // `gzip_ok`: the client takes gzip (compression.hpp); answers from the size of
+    // a TCP segment up go gzipped, unless the route sent its own Content-Encoding.
+    static void write_answer(const Response& res, httplib::Response& hres, bool gzip_ok) {
         hres.status = res.status;
-        for (const auto& [k, v] : res.headers) hres.set_header(k.c_str(), v);
+        bool encoded = false;
+        for (const auto& [k, v] : res.headers) {
+            hres.set_header(k.c_str(), v);
+            encoded = encoded || to_lower(k) == "content-encoding";
+        }
+        auto set = [&](std::string text, const char* type) {
+            if (gzip_ok && !encoded && text.size() >= kCompressFromBytes) {
+                text = gzip(text);
+                hres.set_header("Content-Encoding", "gzip");
+                hres.set_header("Vary", "Accept-Encoding");
+            }
+            hres.set_content(text, type);
+        };
         if (res.stream) {
             hres.set_chunked_content_provider(res.content_type, [stream = res.stream](std::size_t, httplib::DataSink& sink) {
                 stream([&sink](std::string_view chunk) { return sink.is_writable() && sink.write(chunk.data(), chunk.size()); });
@@ -493,9 +515,9 @@ struct Server::Impl {
                 return true;
             });
         } else if (!res.content_type.empty())
-            hres.set_content(res.text, res.content_type.c_str());
+            set(res.text, res.content_type.c_str());
         else
-            hres.set_content(json_text(res.body), "application/json");
+            set(json_text(res.body), "application/json");
     }
 
     // Reads the body through cpp-httplib (chunked and Content-Encoding decoded),
@@ -528,6 +550,11 @@ struct Server::Impl {
     // (or wait for) a body; the connection then closes, the body unread.
     void handle(const httplib::Request& hreq, httplib::Response& hres, const httplib::ContentReader* reader) {
         RawRequest raw = raw_request(hreq);
+        // hone compresses its answers itself (compression.hpp): the library must
+        // not see that the client takes compression. The request is the
+        // library's own non-const object, lent to the handler as const.
+        bool gzip_ok = accepts_gzip(hreq.get_header_value("Accept-Encoding"));
+        const_cast<httplib::Request&>(hreq).headers.erase("Accept-Encoding");
         ConnectionStream* strm = current_stream;
         std::string length = hreq.get_header_value("Content-Length");
         bool has_body = hreq.has_header("Transfer-Encoding") || (!length.empty() && std::stoull(length) > 0);
@@ -538,13 +565,13 @@ struct Server::Impl {
                 strm->must_close = true;
                 log(raw.method + " " + raw.path + " " + std::to_string(err->status) + " (" +
                     err->body.value("message", std::string()) + ")");
-                write_answer(*err, hres);
+                write_answer(*err, hres, gzip_ok);
                 hres.set_header("Connection", "close");
                 return;
             }
         }
         Response res = serve(raw, false);
-        write_answer(res, hres);
+        write_answer(res, hres, gzip_ok);
         if (strm && strm->must_close) hres.set_header("Connection", "close");
     }
 

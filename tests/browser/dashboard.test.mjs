@@ -69,6 +69,22 @@ training "slow_boost":
         max_depth: 8
         learning_rate: 0.001
 
+# Prepare, train, gate: its page draws the stages as a graph colored by state.
+pipeline "nightly":
+    description: "Prepare, train and gate the churn trees"
+    stages:
+        prep:
+            type: data_preparation
+            dataset: customers
+        train:
+            type: model_training
+            training: trees
+            dependencies: [prep]
+        gate:
+            type: model_validation
+            dependencies: [train]
+            min: {accuracy: 0.5}
+
 tuning "big_study":
     training_job: trees
     strategy: random
@@ -260,17 +276,62 @@ test('a stage changed on a model page is what `hone models show` says, and a pre
 
 test(`a study of ${BIG_STUDY_TRIALS} trials renders within ${FIRST_VIEW_BOUND_MS} ms, every chart drawn`, async () => {
   const page = await openPage('#/studies/big_study');
-  const ms = await firstView(page, ['study', 'study-curves']);
+  const ms = await firstView(page, 'study');
   console.log(`# study page (${BIG_STUDY_TRIALS} trials): first view in ${ms.toFixed(0)} ms`);
   assert.ok(ms < FIRST_VIEW_BOUND_MS, `first view took ${ms.toFixed(0)} ms`);
-  await firstView(page, 'study-curves');
   
   const pagerText = await page.$eval('.pager span', (s) => s.textContent);
   assert.match(pagerText, new RegExp(`of ${BIG_STUDY_TRIALS}$`));
   await shot(page, 'study');
+  // The table pages and filters the list the charts hold.
+  await page.evaluate(() => [...document.querySelectorAll('.pager button')].pop().click());
+  assert.equal(await page.$eval('.pager span', (s) => s.textContent), `51–100 of ${BIG_STUDY_TRIALS}`);
+  await page.select('#trial-status', 'pruned');
+  const statuses = await page.$$eval('main table tbody tr td:nth-child(2)', (tds) => [...new Set(tds.map((td) => td.textContent))]);
+  assert.deepEqual(statuses, ['pruned']);
   await go(page, '#/studies');
   await firstView(page, 'studies');
   await shot(page, 'studies');
+  await page.close();
+});
+
+test('a pipeline run from its page shows every stage completed, on the graph and in the table', async () => {
+  const page = await openPage('#/pipelines');
+  await firstView(page, 'pipelines');
+  assert.equal(await page.$eval('main table tbody tr td a', (a) => a.textContent), 'nightly');
+  await shot(page, 'pipelines');
+  await go(page, '#/pipelines/nightly');
+  await firstView(page, 'pipeline');
+  await page.click('#pipeline-run');
+  await page.waitForFunction(() => /^#\/executions\/./.test(location.hash));
+  await page.waitForFunction(() => document.querySelector('main .toolbar .badge')?.textContent === 'completed',
+                             { timeout: 60000 });
+  await firstView(page, 'execution');
+  const states = await page.$$eval('main table tbody tr', (trs) => trs.map((tr) => [tr.children[0].textContent, tr.children[2].textContent]));
+  assert.deepEqual(states, [['prep', 'completed'], ['train', 'completed'], ['gate', 'completed']]);
+  const nodes = await page.evaluate(() => window.echarts.getInstanceByDom(document.querySelector('[data-chart="dag"]'))
+    .getOption().series[0].data.map((n) => `${n.name}@${n.x}`));
+  assert.deepEqual(nodes, ['prep@0', 'train@220', 'gate@440'], 'stages are laid out by dependency depth');
+  await shot(page, 'pipeline-execution');
+  await page.close();
+});
+
+test('the serving page counts each model\'s predictions and errors, as /metrics does', async () => {
+  const [model] = await api(server.url, 'POST', '/api/training/models/search', { name: 'churn_trees' });
+  const row = { tenure: 3, monthly_spend: 80.5, support_calls: 4 };
+  for (let i = 0; i < 5; ++i) await api(server.url, 'POST', `/api/training/models/${model.key}/predict`, { records: [row] });
+  const refused = await fetch(`${server.url}/api/training/models/${model.key}/predict`, { method: 'POST', body: '{"records": 3}' });
+  assert.equal(refused.status, 400);
+  const page = await openPage('#/serving');
+  await firstView(page, 'serving');
+  const cells = await page.$$eval('main table tbody tr', (trs) => trs.map((tr) => [...tr.children].slice(0, 4).map((td) => td.textContent)));
+  const mine = cells.find((c) => c[0] === model.key);
+  assert.ok(mine, `the served model should be listed: ${JSON.stringify(cells)}`);
+  // The page's own call to the prediction form earlier may have added some: at least these.
+  assert.ok(Number(mine[1]) >= 6 && Number(mine[2]) >= 1, `requests and errors: ${mine}`);
+  const metrics = await (await fetch(`${server.url}/metrics`)).text();
+  assert.match(metrics, new RegExp(`hone_model_requests_total\\{model="${model.key}",outcome="error"\\} ${mine[2]}`));
+  await shot(page, 'serving');
   await page.close();
 });
 

@@ -284,6 +284,15 @@ TEST_F(ServeTest, ServesTheDashboardAndPagesTheListsItReads) {
     EXPECT_EQ(script->status, 200);
     EXPECT_EQ(script->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
     EXPECT_EQ(anonymous.Get("/ui/no_such_file.js")->status, 404);
+    // gzipped at build time for a client that takes it: its own ETag, the same
+    // bytes once decoded (the client decodes).
+    auto gzipped = anonymous.Get("/ui/app.js", httplib::Headers{{"Accept-Encoding", "gzip, deflate, br"}});
+    ASSERT_TRUE(gzipped);
+    EXPECT_EQ(gzipped->get_header_value("Content-Encoding"), "gzip");
+    EXPECT_EQ(gzipped->body, script->body);
+    EXPECT_EQ(gzipped->get_header_value("ETag"), script->get_header_value("ETag").substr(0, 17) + "-gzip\"");
+    EXPECT_EQ(anonymous.Get("/ui/app.js", httplib::Headers{{"Accept-Encoding", "gzip;q=0, br"}})
+                  ->get_header_value("Content-Encoding"), "");
 
     std::string first_run = train()["run_id"];
     train();
@@ -310,6 +319,44 @@ TEST_F(ServeTest, ServesTheDashboardAndPagesTheListsItReads) {
     Reply audit = http->get("/api/training/audit?limit=1");
     ASSERT_EQ(audit.status, 200) << audit.raw;
     EXPECT_EQ(audit.body["data"]["entries"].size(), 1u);
+}
+
+// Each model's predict answers are counted, errors apart, with latency
+// percentiles; a request naming no registered model adds no series. Large
+// JSON answers are gzipped for a client that takes gzip.
+TEST_F(ServeTest, CountsEachModelsPredictionsAndGzipsLargeAnswers) {
+    std::string key = train()["registry_key"];
+    const std::string row = R"({"records": [{"tenure": 2, "monthly_spend": 95.5, "support_calls": 7, "contract_type": "monthly"}]})";
+    for (int i = 0; i < 3; ++i) ASSERT_EQ(http->post("/api/training/models/" + key + "/predict", row).status, 200);
+    EXPECT_EQ(http->post("/api/training/models/" + key + "/predict", R"({"records": 3})").status, 400);
+    EXPECT_EQ(http->post("/api/training/models/no_such_model/predict", row).status, 404);
+    Reply serving = http->get("/api/training/serving");
+    ASSERT_EQ(serving.status, 200) << serving.raw;
+    const Json& models = serving.body["data"]["models"];
+    ASSERT_EQ(models.size(), 1u) << serving.raw;
+    EXPECT_EQ(models[0]["model"], key);
+    EXPECT_EQ(models[0]["requests"], 4);
+    EXPECT_EQ(models[0]["errors"], 1);
+    EXPECT_DOUBLE_EQ(models[0]["error_rate"].get<double>(), 0.25);
+    double p50 = models[0]["latency_ms"]["p50"], p99 = models[0]["latency_ms"]["p99"];
+    EXPECT_GT(p50, 0);
+    EXPECT_LE(p50, p99);
+    std::string m = http->get_file("/metrics").raw;
+    EXPECT_NE(m.find("hone_model_requests_total{model=\"" + key + "\",outcome=\"ok\"} 3\n"), std::string::npos) << m;
+    EXPECT_NE(m.find("hone_model_requests_total{model=\"" + key + "\",outcome=\"error\"} 1\n"), std::string::npos);
+    EXPECT_NE(m.find("hone_model_request_duration_seconds_count{model=\"" + key + "\"} 4\n"), std::string::npos);
+    EXPECT_EQ(m.find("no_such_model"), std::string::npos);
+
+    httplib::Client raw("127.0.0.1", server->port());
+    raw.set_bearer_token_auth(kToken);
+    raw.set_decompress(false);
+    auto plain = raw.Get("/api/openapi.json");
+    auto packed = raw.Get("/api/openapi.json", httplib::Headers{{"Accept-Encoding", "gzip"}});
+    ASSERT_TRUE(plain && packed);
+    EXPECT_EQ(plain->get_header_value("Content-Encoding"), "");
+    EXPECT_EQ(packed->get_header_value("Content-Encoding"), "gzip");
+    EXPECT_LT(packed->body.size() * 4, plain->body.size()) << "JSON compresses well";
+    EXPECT_EQ(packed->body.substr(0, 2), std::string("\x1f\x8b")) << "a gzip member";
 }
 
 TEST_F(ServeTest, ComparesUpdatesAndDeploysModels) {
@@ -747,6 +794,18 @@ TEST_F(ServeTest, TunesWithOverridesThenServesTrialsAndBest) {
     EXPECT_EQ(best.body["best_model_registry_key"], r["best_model_registry_key"]);
     EXPECT_DOUBLE_EQ(best.body["best_value"].get<double>(), best_value);
     EXPECT_FALSE(best.body.contains("trials"));
+
+    // ?fields keeps only the fields named, in the order of the trial document.
+    Reply light = http->get("/api/training/tuning/jobs/optimized_churn_model/trials?fields=value,trial_index");
+    ASSERT_EQ(light.status, 200) << light.raw;
+    ASSERT_EQ(light.body.size(), 3u);
+    EXPECT_EQ(light.body[1], (Json{{"value", trials.body[1]["value"]}, {"trial_index", 1}}));
+    Reply newest = http->get("/api/training/tuning/jobs/optimized_churn_model/trials?sort=-trial_index&limit=2&fields=trial_index");
+    EXPECT_EQ(newest.body, Json::parse(R"([{"trial_index": 2}, {"trial_index": 1}])")) << newest.raw;
+    Reply unknown = http->get("/api/training/tuning/jobs/optimized_churn_model/trials?fields=value,hyperparameter");
+    EXPECT_EQ(unknown.status, 400);
+    EXPECT_EQ(unknown.body["message"], "fields: unknown field 'hyperparameter'; did you mean 'hyperparameters'?")
+        << unknown.raw;
 
     // The best model serves predictions.
     std::string key = r["best_model_registry_key"];

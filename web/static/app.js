@@ -7,6 +7,8 @@ import { runPage, runsPage } from './runs.js';
 import { studiesPage, studyPage } from './studies.js';
 import { comparePage, modelPage, modelsPage } from './models.js';
 import { auditPage } from './audit.js';
+import { executionPage, pipelinePage, pipelinesPage } from './pipelines.js';
+import { servingPage } from './serving.js';
 
 const routes = [
   [/^\/runs\/([^/]+)$/, 'runs', (v, c, m) => runPage(v, c, m[1])],
@@ -16,6 +18,10 @@ const routes = [
   [/^\/models\/([^/]+)$/, 'models', (v, c, m) => modelPage(v, c, m[1])],
   [/^\/models$/, 'models', (v, c, m, q) => modelsPage(v, c, q)],
   [/^\/compare\/(.+)$/, 'models', (v, c, m) => comparePage(v, c, m[1].split(','))],
+  [/^\/pipelines\/([^/]+)$/, 'pipelines', (v, c, m) => pipelinePage(v, c, m[1])],
+  [/^\/pipelines$/, 'pipelines', (v, c) => pipelinesPage(v, c)],
+  [/^\/executions\/([^/]+)$/, 'pipelines', (v, c, m) => executionPage(v, c, m[1])],
+  [/^\/serving$/, 'serving', (v, c) => servingPage(v, c)],
   [/^\/audit$/, 'audit', (v, c) => auditPage(v, c)],
 ];
 

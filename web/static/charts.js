@@ -4,6 +4,18 @@ import { h } from './api.js';
 
 const COLORS = ['#2f6fde', '#e8590c', '#2b8a3e', '#ae3ec9', '#f59f00', '#0ca678', '#d6336c', '#495057'];
 
+// ECharts is a megabyte of script: it loads beside a page's first API calls
+// rather than before them. A page awaits chartsReady() before its first chart
+// (it resolves at once when ECharts has loaded, and also when it cannot: then
+// each chart says why it is missing).
+const loaded = new Promise((resolve) => {
+  const script = document.createElement('script');
+  script.src = '/ui/echarts.min.js';
+  script.onload = script.onerror = () => resolve();
+  document.head.append(script);
+});
+export function chartsReady() { return loaded; }
+
 export function chartsAvailable() { return typeof window.echarts === 'object' && window.echarts !== null; }
 
 // A chart container; without ECharts it says how to get the charts instead.
@@ -37,19 +49,31 @@ const base = {
 };
 
 // Curves over rounds: series [{name, points: [[x, y], ...]}]. Long series are
-// drawn through LTTB sampling. Returns {append(name, [x, y])} for live data.
+// drawn through LTTB sampling. With opts.axisPerSeries each series has its own
+// y axis (seconds, a CPU share and bytes on one scale would flatten two of
+// them): the first on the left, the others on the right. Returns
+// {append(name, [x, y])} for live data.
 export function lineChart(el, series, opts = {}) {
   const chart = init(el);
   if (!chart) return { append() {} };
   const data = new Map(series.map((s) => [s.name, s.points.slice()]));
+  const yAxes = () => (!opts.axisPerSeries ? { type: opts.log ? 'log' : 'value', scale: true }
+    : [...data.keys()].map((name, i) => ({
+      type: 'value', scale: true, name: name.replace(/^resource_usage\./, ''), position: i ? 'right' : 'left',
+      offset: i > 1 ? (i - 1) * 64 : 0, alignTicks: true, splitLine: { show: i === 0 },
+      axisLine: { show: true, lineStyle: { color: COLORS[i % COLORS.length] } },
+      axisLabel: { formatter: compact },
+    })));
   const option = () => ({
     ...base,
+    grid: opts.axisPerSeries ? { ...base.grid, top: 48, right: 24 + 64 * Math.max(0, data.size - 1) } : base.grid,
     legend: { top: 4, type: 'scroll' },
     xAxis: { type: 'value', name: opts.xName || 'round', nameLocation: 'middle', nameGap: 26, minInterval: 1 },
-    yAxis: { type: opts.log ? 'log' : 'value', scale: true },
+    yAxis: yAxes(),
     dataZoom: [{ type: 'inside' }],
-    series: [...data.entries()].map(([name, points]) => ({
+    series: [...data.entries()].map(([name, points], i) => ({
       name, type: 'line', data: points, showSymbol: points.length < 60, sampling: 'lttb', connectNulls: true,
+      yAxisIndex: opts.axisPerSeries ? i : 0,
     })),
   });
   chart.setOption(option());
@@ -67,6 +91,15 @@ export function lineChart(el, series, opts = {}) {
     },
     count(name) { return data.has(name) ? data.get(name).length : 0; },
   };
+}
+
+// 1234567 -> "1.2M": axis labels stay narrow whatever the unit.
+function compact(v) {
+  const a = Math.abs(v);
+  if (a >= 1e9) return `${+(v / 1e9).toPrecision(3)}G`;
+  if (a >= 1e6) return `${+(v / 1e6).toPrecision(3)}M`;
+  if (a >= 1e3) return `${+(v / 1e3).toPrecision(3)}k`;
+  return `${+v.toPrecision(3)}`;
 }
 
 // Every trial's objective by trial number (colored by status) and the
@@ -99,8 +132,11 @@ export function historyChart(el, trials, direction) {
     yAxis: { type: 'value', scale: true, name: 'objective' },
     dataZoom: [{ type: 'inside' }],
     series: [
+      // Flat typed arrays (x, y, x, y, ...): ECharts' large mode draws them
+      // without making an object per point.
       ...[...byStatus.entries()].map(([status, points]) => ({
-        name: status, type: 'scatter', data: points, symbolSize: 4, large: true, largeThreshold: 2000,
+        name: status, type: 'scatter', data: Float64Array.from(points.flat()), dimensions: ['x', 'y'],
+        symbolSize: 4, large: true, largeThreshold: 2000,
         itemStyle: { color: colors[status] || COLORS[5], opacity: 0.7 },
       })),
       { name: 'best so far', type: 'line', step: 'end', data: best, showSymbol: false, sampling: 'lttb',
@@ -163,44 +199,97 @@ export function barChart(el, bars, opts = {}) {
 }
 
 // Groups of bars: categories on x, one series per group ({name, values}).
+// Returns {update(categories, groups)} to redraw it with new numbers.
 export function groupedBars(el, categories, groups) {
   const chart = init(el);
-  if (!chart) return;
-  chart.setOption({
+  if (!chart) return { update() {} };
+  const option = (cats, gs) => ({
     ...base,
     legend: { top: 4, type: 'scroll' },
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    xAxis: { type: 'category', data: categories, axisLabel: { interval: 0, rotate: categories.length > 6 ? 30 : 0 } },
+    xAxis: { type: 'category', data: cats, axisLabel: { interval: 0, rotate: cats.length > 6 ? 30 : 0 } },
     // From zero: bars cut off at the smaller value would show a difference that is not there.
     yAxis: { type: 'value' },
-    series: groups.map((g) => ({ name: g.name, type: 'bar', data: g.values })),
+    series: gs.map((g) => ({ name: g.name, type: 'bar', data: g.values })),
   });
+  chart.setOption(option(categories, groups));
+  return { update(cats, gs) { if (!chart.isDisposed()) chart.setOption(option(cats, gs), { replaceMerge: ['series'] }); } };
 }
 
-// Intermediate values per trial, pruned trials drawn in their own color with
-// a cross where they stopped. trials: [{trial_index, status, intermediate_values}].
+// Intermediate values per trial: the completed trials' curves as one series
+// and the pruned trials' as another (each curve ends where the next begins
+// with a break), and a cross where each pruned trial stopped. Three series
+// rather than one per trial: 200 curves draw in a frame.
+// trials: [{trial_index, status, intermediate_values}].
 export function intermediateChart(el, trials) {
   const chart = init(el);
   if (!chart) return;
-  const series = [];
+  const completed = [], pruned = [], stops = [];
   for (const t of trials) {
     const points = (t.intermediate_values || []).filter((p) => Array.isArray(p) && typeof p[1] === 'number');
     if (!points.length) continue;
-    const pruned = t.status === 'pruned';
-    series.push({
-      name: pruned ? 'pruned' : 'completed', type: 'line', data: points, showSymbol: false, sampling: 'lttb',
-      lineStyle: { width: 1, opacity: pruned ? 0.8 : 0.5, color: pruned ? '#e8590c' : '#2f6fde' },
-      itemStyle: { color: pruned ? '#e8590c' : '#2f6fde' },
-      markPoint: pruned ? { symbol: 'pin', symbolSize: 14, data: [{ coord: points[points.length - 1], value: '' }], label: { show: false } } : undefined,
-      tooltip: { formatter: () => `trial ${t.trial_index} (${t.status})` },
-    });
+    const into = t.status === 'pruned' ? pruned : completed;
+    for (const [x, y] of points) into.push([x, y, t.trial_index]);
+    into.push(['-', '-', t.trial_index]);  // the break between two trials' curves
+    if (t.status === 'pruned') stops.push([...points[points.length - 1], t.trial_index]);
   }
+  const line = (name, data, color, opacity) => ({
+    name, type: 'line', data, showSymbol: false, connectNulls: false,
+    lineStyle: { width: 1, opacity, color }, itemStyle: { color },
+  });
   chart.setOption({
     ...base,
-    tooltip: { trigger: 'item' },
+    tooltip: { trigger: 'item', formatter: (p) => `trial ${p.data[2]} (${p.seriesName})` },
     legend: { top: 4, data: ['completed', 'pruned'] },
     xAxis: { type: 'value', name: 'round', nameLocation: 'middle', nameGap: 26, minInterval: 1 },
     yAxis: { type: 'value', scale: true },
-    series,
+    series: [
+      line('completed', completed, '#2f6fde', 0.45),
+      line('pruned', pruned, '#e8590c', 0.8),
+      { name: 'pruned', type: 'scatter', data: stops, symbol: 'path://M0,0L10,10M10,0L0,10', symbolSize: 8,
+        itemStyle: { color: '#e8590c', borderColor: '#e8590c', borderWidth: 2 } },
+    ],
   });
 }
+
+// A pipeline's stages as a graph, left to right by dependency depth (a stage
+// one column right of its deepest dependency), each node colored by its state.
+// stages: [{id, type, dependencies, status}].
+export function dagChart(el, stages) {
+  const chart = init(el);
+  if (!chart) return;
+  const depth = new Map();
+  const byId = new Map(stages.map((s) => [s.id, s]));
+  const depthOf = (id, seen = new Set()) => {
+    if (depth.has(id)) return depth.get(id);
+    if (seen.has(id) || !byId.has(id)) return 0;  // a cycle or an unknown id: hone check refuses both
+    seen.add(id);
+    const d = Math.max(-1, ...(byId.get(id).dependencies || []).map((p) => depthOf(p, seen))) + 1;
+    depth.set(id, d);
+    return d;
+  };
+  const rows = new Map();
+  const nodes = stages.map((s) => {
+    const d = depthOf(s.id);
+    const row = rows.get(d) || 0;
+    rows.set(d, row + 1);
+    return { name: s.id, x: d * 220, y: row * 90, value: s.type,
+             itemStyle: { color: STATE_COLORS[s.status] || STATE_COLORS.pending },
+             label: { formatter: `{b|${s.id}}\n${s.type}\n${s.status || 'not run'}`, rich: { b: { fontWeight: 'bold' } } } };
+  });
+  const links = stages.flatMap((s) => (s.dependencies || []).filter((p) => byId.has(p)).map((p) => ({ source: p, target: s.id })));
+  chart.setOption({
+    ...base,
+    tooltip: { formatter: (p) => (p.dataType === 'node' ? `${p.name}: ${p.value}` : `${p.data.source} → ${p.data.target}`) },
+    series: [{
+      type: 'graph', layout: 'none', data: nodes, links, roam: true, symbol: 'roundRect', symbolSize: [150, 62],
+      edgeSymbol: ['none', 'arrow'], edgeSymbolSize: 9, lineStyle: { color: '#94a3b8', width: 2 },
+      label: { show: true, color: '#111827', fontSize: 11, lineHeight: 15 },
+    }],
+  });
+}
+
+const STATE_COLORS = {
+  completed: '#bbf7d0', running: '#bfdbfe', pending: '#e5e7eb', failed: '#fed7aa', interrupted: '#fed7aa',
+  skipped: '#f3f4f6', cancelled: '#fed7aa',
+};

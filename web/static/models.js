@@ -2,7 +2,7 @@
 // page (metrics, hyperparameters, lineage, its versions, stage, deployment,
 // a prediction from a form) and versions side by side.
 import { badge, errorText, fmtNumber, fmtTime, getData, h, kv, pager, send, table, totalOf } from './api.js';
-import { chartBox, groupedBars, lineChart } from './charts.js';
+import { chartBox, chartsReady, groupedBars, lineChart } from './charts.js';
 
 const PAGE = 50;
 const STAGES = ['none', 'staging', 'production', 'archived'];
@@ -54,7 +54,8 @@ export async function modelsPage(view, ctx, query) {
 
 export async function modelPage(view, ctx, key) {
   const model = await getData(`/api/training/models/${encodeURIComponent(key)}`);
-  const { data: versions } = await send('POST', '/api/training/models/search', { name: model.name, limit: 200 });
+  const [{ data: versions }] = await Promise.all([send('POST', '/api/training/models/search', { name: model.name, limit: 200 }),
+    chartsReady()]);
   const meta = model.metadata || {};
   const stageSelect = h('select', { id: 'stage-select' }, STAGES.map((s) => h('option', { value: s, selected: s === model.stage }, s)));
   const stageBadge = h('span', { id: 'stage-badge' }, badge(model.stage));
@@ -140,7 +141,7 @@ function predictForm(key, features) {
 // Versions side by side: each metric with its delta against the first, and
 // the hyperparameters, those that differ marked.
 export async function comparePage(view, ctx, keys) {
-  const { data } = await send('POST', '/api/training/models/compare', { keys });
+  const [{ data }] = await Promise.all([send('POST', '/api/training/models/compare', { keys }), chartsReady()]);
   const models = data.models;
   const label = (m) => `${m.name} v${m.version}`;
   const metricNames = Object.keys(data.metrics);

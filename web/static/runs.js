@@ -2,7 +2,7 @@
 // over rounds or epochs, live over its event stream, logs, hyperparameters,
 // result, pause / resume / cancel).
 import { badge, errorText, fmtDuration, fmtNumber, fmtTime, getData, h, kv, pager, send, streamRunEvents, table, totalOf, call } from './api.js';
-import { chartBox, lineChart } from './charts.js';
+import { chartBox, chartsReady, lineChart } from './charts.js';
 
 const PAGE = 50;
 const FINISHED = ['completed', 'failed', 'cancelled'];
@@ -83,15 +83,16 @@ function chartOf(name) {
   return 'metrics';
 }
 
-// {a: 1, resource_usage: {rss_mb: 3}} -> [['a', 1], ['resource_usage.rss_mb', 3]]
+// {a: 1, resource_usage: {cpu_usage: 3}} -> [['a', 1], ['resource_usage.cpu_usage', 3]]; the
+// machine's total memory is a constant, not a curve.
 function flatNumbers(obj, prefix = '') {
-  return Object.entries(obj || {}).flatMap(([k, v]) => (typeof v === 'number' ? [[prefix + k, v]]
+  return Object.entries(obj || {}).flatMap(([k, v]) => (typeof v === 'number' ? (k === 'memory_total' ? [] : [[prefix + k, v]])
     : v && typeof v === 'object' && !Array.isArray(v) && !prefix ? flatNumbers(v, `${k}.`) : []));
 }
 
 export async function runPage(view, ctx, id) {
   const path = `/api/training/runs/${encodeURIComponent(id)}`;
-  const [run, rounds] = await Promise.all([getData(path), getData(`${path}/rounds?max_points=2000`)]);
+  const [run, rounds] = await Promise.all([getData(path), getData(`${path}/rounds?max_points=2000`), chartsReady()]);
   const header = h('div', { class: 'toolbar' });
   const info = h('div', { class: 'card' });
   const charts = {};
@@ -104,15 +105,20 @@ export async function runPage(view, ctx, id) {
   for (const row of rounds.rounds) addPoint(series, row.round, row);
   const titles = { loss: 'Loss', metrics: 'Metrics', lr: 'Learning rate', resources: 'Resource usage' };
   const drawn = new Set();
+  // Until a round is reported there is nothing to draw: a note stands where the curves will be.
+  const waiting = h('div', { class: 'card muted', id: 'curves-waiting' }, 'The curves appear here as soon as the first round is reported.');
   function draw(kind) {
+    waiting.remove();
     const { card, el } = chartBox(titles[kind], { id: kind });
     grid.append(card);
     charts[kind] = lineChart(el, [...series[kind].entries()].map(([name, points]) => ({ name, points })),
-                             { xName: run.kind === 'tuning' ? 'trial' : 'round' });
+                             { xName: run.kind === 'tuning' ? 'trial' : 'round', axisPerSeries: kind === 'resources' });
     drawn.add(kind);
   }
-  // The loss chart always: a run that has not reported a round yet fills it live.
-  for (const kind of ['loss', 'metrics', 'lr', 'resources']) if (kind === 'loss' || series[kind].size) draw(kind);
+  // A chart per kind of value the rounds hold (boosting reports its evaluation
+  // metrics, a network its losses): none is drawn empty.
+  for (const kind of ['loss', 'metrics', 'lr', 'resources']) if (series[kind].size) draw(kind);
+  if (!drawn.size && !FINISHED.includes(run.status)) grid.append(waiting);
 
   let current = run;
   function renderHeader() {
