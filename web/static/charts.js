@@ -59,7 +59,8 @@ export function lineChart(el, series, opts = {}) {
   const data = new Map(series.map((s) => [s.name, s.points.slice()]));
   const yAxes = () => (!opts.axisPerSeries ? { type: opts.log ? 'log' : 'value', scale: true }
     : [...data.keys()].map((name, i) => ({
-      type: 'value', scale: true, name: name.replace(/^resource_usage\./, ''), position: i ? 'right' : 'left',
+      // Unnamed: each axis line has its series' color, which the legend names.
+      type: 'value', scale: true, position: i ? 'right' : 'left',
       offset: i > 1 ? (i - 1) * 64 : 0, alignTicks: true, splitLine: { show: i === 0 },
       axisLine: { show: true, lineStyle: { color: COLORS[i % COLORS.length] } },
       axisLabel: { formatter: compact },

@@ -100,5 +100,7 @@ function stageOutput(stage) {
   const key = out.registry_key || out.model;
   if (typeof key === 'string') return link(`#/models/${encodeURIComponent(key)}`, key);
   const scalars = Object.entries(out).filter(([, v]) => typeof v !== 'object').slice(0, 3);
-  return scalars.map(([k, v]) => `${k} ${fmtNumber(v)}`).join(' · ');
+  const text = scalars.map(([k, v]) => `${k} ${fmtNumber(v)}`).join(' · ');
+  // A digest or a path would push the table past the card: cut, whole on hover.
+  return text.length <= 80 ? text : h('span', { title: text }, `${text.slice(0, 79)}…`);
 }
