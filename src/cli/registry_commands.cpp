@@ -1,4 +1,5 @@
-// `hone models list|show|delete|stage|compress` (import: export_command.cpp), `hone runs JOB`, `hone algorithms [NAME]`:
+// `hone models list|show|delete|stage|compress` (import: export_command.cpp), `hone runs JOB`, `hone audit`,
+// `hone algorithms [NAME]`:
 // reading the registry and the catalog.
 #include <cstdio>
 #include <iomanip>
@@ -11,6 +12,7 @@
 #include "common/error.hpp"
 #include "common/text.hpp"
 #include "models/catalog.hpp"
+#include "registry/audit_page.hpp"
 #include "train/compress.hpp"
 #include "train/predictor.hpp"
 #include "train/run_log.hpp"
@@ -237,6 +239,40 @@ void add_runs(CLI::App& app, int& exit_code) {
     });
 }
 
+// hone audit: who changed what through the server (and the CLI's own
+// changes), newest first, a page at a time, as GET /api/training/audit.
+void add_audit(CLI::App& app, int& exit_code) {
+    auto* cmd = app.add_subcommand("audit", "The audit log, newest first: who changed what, when, and the outcome");
+    auto offset = std::make_shared<std::size_t>(0);
+    auto limit = std::make_shared<std::size_t>(registry::kDefaultAuditLimit);
+    auto json = std::make_shared<bool>(false);
+    auto settings = std::make_shared<Settings>();
+    cmd->add_option("--offset", *offset, "entries to skip, newest first (default 0)");
+    cmd->add_option("--limit", *limit, "entries to show, 1 to 1000 (default 100)")
+        ->check(CLI::Range(std::size_t{1}, registry::kMaxAuditLimit));
+    cmd->add_flag("--json", *json, "print JSON (the shape GET /api/training/audit answers)");
+    add_settings_options(*cmd, *settings);
+    cmd->callback([=, &exit_code] {
+        auto store = open_settings_store(*settings);
+        Json page = registry::audit_page(*store, *offset, *limit);
+        if (*json) {
+            std::cout << hone::json_dump(page, 2) << "\n";
+        } else if (page["entries"].empty()) {
+            std::cout << "no audit entries" << (*offset ? " past the first " + std::to_string(*offset) : "") << "\n";
+        } else {
+            std::vector<std::vector<std::string>> rows = {{"WHEN", "WHO", "ACTION", "TARGET", "OUTCOME", "DETAILS"}};
+            for (const auto& e : page["entries"]) {
+                std::string details = e["details"].is_object() && !e["details"].empty() ? e["details"].dump() : "";
+                rows.push_back({time_text(e["ts"].get<double>()), e["actor"].get<std::string>(),
+                                e["action"].get<std::string>(), e["target"].get<std::string>(),
+                                e["outcome"].get<std::string>(), details.substr(0, 100)});
+            }
+            print_table(rows);
+        }
+        exit_code = 0;
+    });
+}
+
 void add_algorithms(CLI::App& app, int& exit_code) {
     auto* cmd = app.add_subcommand("algorithms", "The algorithms hone trains and their hyperparameters");
     auto name = std::make_shared<std::string>();
@@ -301,6 +337,7 @@ void add_algorithms(CLI::App& app, int& exit_code) {
 void add_registry_commands(CLI::App& app, int& exit_code) {
     add_models(app, exit_code);
     add_runs(app, exit_code);
+    add_audit(app, exit_code);
     add_algorithms(app, exit_code);
 }
 

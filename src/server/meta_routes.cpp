@@ -5,6 +5,7 @@
 #include <map>
 
 #include "common/error.hpp"
+#include "registry/audit_page.hpp"
 #include "server/context.hpp"
 #include "server/openapi.hpp"
 
@@ -17,18 +18,15 @@ namespace hone::server {
 namespace {
 
 // Newest first, ?offset and ?limit (default 100, at most 1000): the log grows
-// with every change, so it is always read a page at a time. A page shorter than
-// its limit is the last.
+// with every change, so it is always read a page at a time.
 Response audit_page(Context& ctx, const Request& req) {
     Page page = page_of(req);
-    if (!req.query.count("limit")) page.limit = 100;
-    if (page.limit > 1000)
+    if (!req.query.count("limit")) page.limit = registry::kDefaultAuditLimit;
+    if (page.limit > registry::kMaxAuditLimit)
         throw Error(ErrorKind::validation, "invalid_query",
-                    "limit must be a whole number from 1 to 1000, got '" + req.query_value("limit") + "'");
-    std::vector<Json> rows = ctx.store.audit_log(static_cast<int>(page.offset + page.limit));
-    Json out = Json::array();
-    for (std::size_t i = page.first(rows.size()); i < rows.size(); ++i) out.push_back(std::move(rows[i]));
-    return wrapped(Json{{"offset", page.offset}, {"limit", page.limit}, {"entries", std::move(out)}});
+                    "limit must be a whole number from 1 to " + std::to_string(registry::kMaxAuditLimit) + ", got '" +
+                        req.query_value("limit") + "'");
+    return wrapped(registry::audit_page(ctx.store, page.offset, page.limit));
 }
 
 // Each model's predict and recommend answers since the server started, on

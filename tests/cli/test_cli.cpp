@@ -194,6 +194,24 @@ TEST(Cli, TrainPredictAndListTheRegistry) {
     auto unknown = run("runs logs run_nope", home.env());
     EXPECT_EQ(unknown.code, 1);
     EXPECT_NE(unknown.out.find("error: no run 'run_nope'"), std::string::npos) << unknown.out;
+
+    // The audit log, newest first, in the HTTP route's shape: the refused stage
+    // change wrote nothing, the training did.
+    auto audit = run("audit --json --limit 5", home.env());
+    ASSERT_EQ(audit.code, 0) << audit.out;
+    auto page = nlohmann::json::parse(audit.stdout_);
+    EXPECT_EQ(page["offset"], 0);
+    EXPECT_EQ(page["limit"], 5);
+    ASSERT_EQ(page["entries"].size(), 1u) << page;
+    EXPECT_EQ(page["entries"][0]["action"], "train");
+    EXPECT_EQ(page["entries"][0]["details"]["registry_key"], key);
+    auto table = run("audit", home.env());
+    EXPECT_EQ(table.out.substr(0, table.out.find('\n')).find("WHEN"), 0u) << table.out;
+    auto past = run("audit --offset 1", home.env());
+    EXPECT_EQ(past.out, "no audit entries past the first 1\n");
+    auto bad = run("audit --limit 5000", home.env());
+    EXPECT_NE(bad.code, 0);  // a usage error: the command-line parser's own exit code
+    EXPECT_NE(bad.out.find("--limit: Value 5000 not in range 1 to 1000"), std::string::npos) << bad.out;
 }
 
 // The segmentation example: k-means trained from its job, its clusters shown,
