@@ -2,6 +2,7 @@
 // progress as a Server-Sent Events stream. The training-service API's shape: {"data": ...}.
 #include <algorithm>
 #include <chrono>
+#include <set>
 #include <string>
 
 #include "common/error.hpp"
@@ -13,13 +14,33 @@ namespace hone::server {
 
 namespace {
 
+// The store's runs read per served job for the runs list: a job's older runs
+// stay in `hone runs JOB`.
+constexpr int kMaxStoredRunsPerJob = 1000;
+
 Response get_run(Context& ctx, const Request& req) {
     const std::string& id = req.param("id");
     if (auto v = ctx.runner.get(id)) return wrapped(v->to_json());
     // A run of an earlier server process: what the store kept.
     if (auto record = ctx.store.get_run(id)) return wrapped(train::view_of(*record).to_json());
     throw Error(ErrorKind::not_found, "run_not_found", "no run '" + id + "'", {},
-                "GET /api/training/runs lists the runs of this server");
+                "GET /api/training/runs lists the runs of the served jobs");
+}
+
+// Every run of the served jobs, pipelines included: those this server runs or
+// ran (the runner's live view) and those the store kept from the CLI or from
+// earlier servers, each once.
+std::vector<train::RunView> served_runs(Context& ctx) {
+    std::vector<train::RunView> out = ctx.runner.list();
+    std::set<std::string> seen;
+    for (const auto& v : out) seen.insert(v.id);
+    std::vector<std::string> jobs = ctx.training_names();
+    for (auto& n : ctx.tuning_names()) jobs.push_back(std::move(n));
+    for (auto& n : ctx.pipeline_names()) jobs.push_back(std::move(n));
+    for (const auto& job : jobs)
+        for (const auto& record : ctx.store.runs_of(job, kMaxStoredRunsPerJob))
+            if (seen.insert(record.id).second) out.push_back(train::view_of(record));
+    return out;
 }
 
 // Newest first; ?status, ?job (a part of the job's name) and ?kind filter,
@@ -28,7 +49,7 @@ Response list_runs(Context& ctx, const Request& req) {
     Page page = page_of(req);
     std::string status = req.query_value("status"), job = req.query_value("job"), kind = req.query_value("kind");
     std::vector<Json> runs;
-    for (const auto& v : ctx.runner.list()) {
+    for (const auto& v : served_runs(ctx)) {
         if (!status.empty() && train::to_string(v.state) != status) continue;
         if (!kind.empty() && v.kind != kind) continue;
         if (!job.empty() && v.job.find(job) == std::string::npos) continue;
@@ -36,8 +57,8 @@ Response list_runs(Context& ctx, const Request& req) {
         j.erase("result");
         runs.push_back(std::move(j));
     }
-    sort_items(runs, req.query_value("sort"), {"created_at", "started_at", "finished_at", "job_id", "status", "kind"},
-               "runs");
+    std::string sort = req.query_value("sort", "-created_at");
+    sort_items(runs, sort, {"created_at", "started_at", "finished_at", "job_id", "status", "kind"}, "runs");
     Json out = Json::array();
     for (std::size_t i = page.first(runs.size()); i < page.last(runs.size()); ++i) out.push_back(std::move(runs[i]));
     Response r = wrapped(std::move(out));
@@ -127,7 +148,7 @@ Response rounds(Context& ctx, const Request& req) {
     const std::string& id = req.param("id");
     if (!ctx.runner.get(id) && !ctx.store.get_run(id))
         throw Error(ErrorKind::not_found, "run_not_found", "no run '" + id + "'", {},
-                    "GET /api/training/runs lists the runs of this server");
+                    "GET /api/training/runs lists the runs of the served jobs");
     std::string text = req.query_value("max_points", "2000");
     std::size_t max_points = 0;
     try {
@@ -155,7 +176,7 @@ std::vector<Route> run_routes(Context& ctx) {
     };
     return {
         {"GET", "/api/training/runs",
-         "The runs of this server, newest first; ?status, ?job, ?kind filter, ?sort=FIELD or -FIELD, ?offset and ?limit page",
+         "The runs of the served jobs (this server's, the CLI's and earlier servers'), newest first; ?status, ?job, ?kind filter, ?sort=FIELD or -FIELD, ?offset and ?limit page",
          true, bound(ctx, list_runs)},
         {"GET", "/api/training/runs/{id}", "A run: status, progress (current_epoch, total_epochs, ETA), metrics",
          true, bound(ctx, get_run)},

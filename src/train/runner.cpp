@@ -164,7 +164,7 @@ JobRunner::RunPtr JobRunner::find(const std::string& id) const {
     auto it = runs_.find(id);
     if (it == runs_.end())
         throw Error(ErrorKind::not_found, "run_not_found", "no run '" + id + "'", {},
-                    "GET /api/training/runs lists the runs of this server");
+                    "GET /api/training/runs lists the runs of the served jobs");
     return it->second;
 }
 

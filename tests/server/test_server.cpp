@@ -306,6 +306,21 @@ TEST_F(ServeTest, ServesTheDashboardAndPagesTheListsItReads) {
     EXPECT_EQ(second.headers.find("X-Total-Count")->second, "2");
     Reply oldest_first = http->get("/api/training/runs?sort=created_at");
     EXPECT_EQ(oldest_first.body["data"][0]["run_id"], first_run);
+    // A run the CLI recorded (in the store, not in this server's runner) is
+    // listed too, in its place by time; a job no file serves is not.
+    registry::RunRecord from_cli;
+    from_cli.id = "run_from_the_cli";
+    from_cli.job = "baseline_churn_model";
+    from_cli.status = "ok";
+    from_cli.ts = 1.0;  // long before the server's runs
+    ws.store->insert_run(from_cli);
+    from_cli.id = "run_of_an_unserved_job";
+    from_cli.job = "not_served";
+    ws.store->insert_run(from_cli);
+    Reply with_cli = http->get("/api/training/runs");
+    ASSERT_EQ(with_cli.body["data"].size(), 3u) << with_cli.raw;
+    EXPECT_EQ(with_cli.body["data"][2]["run_id"], "run_from_the_cli");
+    EXPECT_EQ(with_cli.body["data"][2]["status"], "completed");
     EXPECT_EQ(http->get("/api/training/runs?status=failed").body["data"].size(), 0u);
     Reply rounds = http->get("/api/training/runs/" + first_run + "/rounds?max_points=2");
     ASSERT_EQ(rounds.status, 200) << rounds.raw;
