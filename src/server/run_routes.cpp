@@ -14,9 +14,9 @@ namespace hone::server {
 
 namespace {
 
-// The store's runs read per served job for the runs list: a job's older runs
-// stay in `hone runs JOB`.
-constexpr int kMaxStoredRunsPerJob = 1000;
+// The store's runs read per served job for the runs list, newest first: a
+// job's older runs stay in `hone runs JOB`.
+constexpr int kMaxStoredRunsPerJob = 10000;
 
 Response get_run(Context& ctx, const Request& req) {
     const std::string& id = req.param("id");

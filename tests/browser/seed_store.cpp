@@ -1,8 +1,9 @@
 // Fills a registry with what the dashboard's scale tests look at, in seconds:
 // a finished study of many trials written straight through Store::save_trial
-// (tuning that many would take hours), and many registered models.
+// (tuning that many would take hours), many registered models, and many
+// finished runs of a training job.
 //
-//   hone_dashboard_seed HOME --study JOB --trials N --models M
+//   hone_dashboard_seed HOME --study JOB --trials N --models M --runs-of JOB --runs R
 //
 // HOME is the HONE_HOME the test's server then opens (hone.db, models/).
 #include <cmath>
@@ -21,8 +22,8 @@ namespace {
 using hone::registry::Json;
 
 struct Options {
-    std::string home, study_job;
-    int trials = 0, models = 0;
+    std::string home, study_job, runs_job;
+    int trials = 0, models = 0, runs = 0;
 };
 
 Options parse(int argc, char** argv) {
@@ -34,7 +35,9 @@ Options parse(int argc, char** argv) {
         if (flag == "--study") o.study_job = value;
         else if (flag == "--trials") o.trials = std::stoi(value);
         else if (flag == "--models") o.models = std::stoi(value);
-        else throw std::runtime_error("unknown option '" + flag + "': expected --study, --trials or --models");
+        else if (flag == "--runs-of") o.runs_job = value;
+        else if (flag == "--runs") o.runs = std::stoi(value);
+        else throw std::runtime_error("unknown option '" + flag + "': expected --study, --trials, --models, --runs-of or --runs");
     }
     return o;
 }
@@ -104,6 +107,21 @@ void seed_models(hone::registry::Store& store, const std::filesystem::path& mode
     }
 }
 
+// Finished runs of a training job, one a minute, as the CLI records them.
+void seed_runs(hone::registry::Store& store, const std::string& job, int count) {
+    for (int i = 0; i < count; ++i) {
+        hone::registry::RunRecord run;
+        run.id = "run_seeded_" + std::to_string(i);
+        run.job = job;
+        run.status = i % 20 == 13 ? "error" : "ok";
+        run.ts = 1765000000 + 60.0 * i;
+        run.duration_ms = 1000 + 10 * (i % 50);
+        run.metrics = Json{{"accuracy", 0.8 + 0.0001 * i}};
+        run.error = run.status == "error" ? "seeded failure" : "";
+        store.insert_run(run);
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -113,7 +131,9 @@ int main(int argc, char** argv) {
         auto store = hone::registry::open_store((std::filesystem::path(o.home) / "hone.db").string());
         if (!o.study_job.empty()) seed_study(*store, o.study_job, o.trials);
         if (o.models > 0) seed_models(*store, std::filesystem::path(o.home) / "models", o.models);
-        std::printf("seeded %d trials of %s and %d models under %s\n", o.trials, o.study_job.c_str(), o.models, o.home.c_str());
+        if (!o.runs_job.empty()) seed_runs(*store, o.runs_job, o.runs);
+        std::printf("seeded %d trials of %s, %d models and %d runs of %s under %s\n", o.trials, o.study_job.c_str(),
+                    o.models, o.runs, o.runs_job.c_str(), o.home.c_str());
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "hone_dashboard_seed: %s\n", e.what());
