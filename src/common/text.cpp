@@ -97,4 +97,44 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
+std::string redact_connection(const std::string& connection) {
+    std::string out = connection;
+    // URL form: scheme://user:password@host...
+    if (auto scheme = out.find("://"); scheme != std::string::npos) {
+        std::size_t start = scheme + 3;
+        std::size_t at = out.find('@', start);
+        std::size_t slash = out.find('/', start);
+        if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+            std::size_t colon = out.find(':', start);
+            if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+        }
+    }
+    // Key/value form, and URL query parameters: password=...
+    for (std::size_t pos = out.find("password="); pos != std::string::npos; pos = out.find("password=", pos + 1)) {
+        std::size_t start = pos + 9;
+        std::size_t end = start;
+        if (end < out.size() && out[end] == '\'') {
+            ++end;
+            while (end < out.size() && out[end] != '\'') end += out[end] == '\\' ? 2 : 1;
+            end = std::min(end + 1, out.size());
+        } else {
+            while (end < out.size() && out[end] != ' ' && out[end] != '&') ++end;
+        }
+        out.replace(start, end - start, "***");
+    }
+    return out;
+}
+
+std::string one_line(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '\n' || c == '\t') {
+            if (!out.empty() && out.back() != ' ') out += ' ';
+        } else {
+            out += c;
+        }
+    }
+    return std::string(trim(out));
+}
+
 }  // namespace hone

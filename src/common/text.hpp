@@ -29,4 +29,10 @@ std::string format_double(double v);
 std::string to_lower(std::string_view s);
 std::string_view trim(std::string_view s);
 
+// A connection string (URL or key=value) with its password replaced by "***",
+// for messages: a store or source names where it connects, never the secret.
+std::string redact_connection(const std::string& connection);
+// A multi-line message (libpq's) on one line, for a one-line error.
+std::string one_line(const std::string& text);
+
 }  // namespace hone

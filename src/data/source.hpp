@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/text.hpp"
 #include "data/data_file.hpp"
 #include "data/frame.hpp"
 #include "lang/spec.hpp"
@@ -73,7 +74,7 @@ Frame read_postgres(const std::string& connection, const std::string& table, con
 // "dataset_load_failed" naming the path.
 std::string read_text_file(const std::filesystem::path& path);
 
-// A connection string with its password replaced by "***", for messages.
-std::string redact_connection(const std::string& connection);
+// common/text.hpp's, here too where the sources use it.
+using hone::redact_connection;
 
 }  // namespace hone::data

@@ -157,8 +157,25 @@ public:
     virtual std::vector<Json> audit_log(int limit = 100) = 0;
 };
 
-// A SQLite file path, or a postgresql:// URL (not yet: a clear error).
+// A SQLite file path, or a postgresql:// (postgres://) URL. A URL may end in
+// `?pool_size=N` (connections this process opens at most, 4 by default; callers
+// wait for a free one). Opening migrates the store's schema to the latest.
 std::unique_ptr<Store> open_store(const std::string& location);
+
+// The store's schema is versioned: each back end has an ordered list of
+// migrations, and a store records those applied in its schema_version table.
+struct SchemaStatus {
+    int version = 0;            // the store's version now
+    int latest = 0;             // the newest this build knows for the back end
+    std::vector<int> applied;   // the versions this call applied, in order
+    std::vector<int> history;   // the versions schema_version records, ascending
+};
+
+// Brings the store at `location` to schema version `target` (the latest when 0),
+// applying the missing migrations in order in one transaction, never two
+// processes at once. A store newer than this build is an error; an older target
+// than the store's changes nothing.
+SchemaStatus migrate_store(const std::string& location, int target = 0);
 
 // `inner` behind one mutex: every call (a registration with its artifact
 // placement included) runs alone, so threads sharing one store never interleave

@@ -19,7 +19,7 @@
 #include "data/seed_formats.hpp"
 #include "common/run_context.hpp"
 #include "data/source.hpp"
-#include "postgres_server.hpp"
+#include "../support/postgres_server.hpp"
 
 namespace fs = std::filesystem;
 using hone::Error;

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
@@ -240,6 +241,20 @@ int PostgresServer::run(const std::string& binary, const std::vector<std::string
         if (errno != EINTR) return -1;
     }
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+PostgresServer* shared_postgres_server(std::string& why) {
+    static std::string failure;
+    static std::unique_ptr<PostgresServer> server = [] {
+        try {
+            return std::make_unique<PostgresServer>();
+        } catch (const std::exception& e) {
+            failure = e.what();
+            return std::unique_ptr<PostgresServer>();
+        }
+    }();
+    why = failure;
+    return server.get();
 }
 
 }  // namespace hone::test

@@ -56,4 +56,9 @@ private:
     unsigned uid_ = 0, gid_ = 0;
 };
 
+// The one server of a test binary, started at the first call and stopped when
+// the binary exits; nullptr when it could not start, with the reason in `why`.
+// Tests that use it fail with that reason: a missing server is never a skip.
+PostgresServer* shared_postgres_server(std::string& why);
+
 }  // namespace hone::test

@@ -1,0 +1,68 @@
+// What every back end of the store shares: the stages, the JSON shapes of its
+// records, and the choice of back end by location.
+#include "registry/store.hpp"
+
+#include "common/clock.hpp"
+#include "registry/backends.hpp"
+
+namespace hone::registry {
+
+const std::vector<std::string>& stages() {
+    static const std::vector<std::string> v = {"none", "staging", "production", "archived"};
+    return v;
+}
+
+Json ModelEntry::to_json() const {
+    return Json{{"key", key},
+                {"name", name},
+                {"version", version},
+                {"algorithm", algorithm},
+                {"framework", framework},
+                {"task", task},
+                {"metrics", metrics},
+                {"validation_metrics", validation_metrics},
+                {"hyperparameters", hyperparameters},
+                {"metadata", metadata},
+                {"feature_count", feature_count},
+                {"training_samples", training_samples},
+                {"created_at", created_at},
+                {"created_by", created_by},
+                {"stage", stage},
+                {"file_path", file_path},
+                {"sha256", sha256},
+                {"run_id", run_id}};
+}
+
+Json RunRecord::to_json() const {
+    Json j{{"run_id", id},         {"job", job},         {"kind", kind},
+           {"status", status},     {"ts", ts},           {"duration_ms", duration_ms},
+           {"metrics", metrics}};
+    if (!registry_key.empty()) j["registry_key"] = registry_key;
+    if (!error.empty()) j["error"] = error;
+    return j;
+}
+
+Json LogEntry::to_json() const { return Json{{"timestamp", rfc3339(ts)}, {"level", level}, {"message", message}}; }
+
+Json TrialRow::to_json() const {
+    Json j{{"trial_index", number}, {"status", status}, {"hyperparameters", params},
+           {"metrics", metrics}, {"value", value ? Json(*value) : Json()},
+           {"intermediate_values", intermediate}, {"started_at", started_at}, {"duration_ms", duration_ms}};
+    if (!error.empty()) j["error"] = error;
+    if (!registry_key.empty()) j["registry_key"] = registry_key;
+    return j;
+}
+
+bool is_postgres_url(const std::string& location) {
+    return location.rfind("postgres://", 0) == 0 || location.rfind("postgresql://", 0) == 0;
+}
+
+std::unique_ptr<Store> open_store(const std::string& location) {
+    return is_postgres_url(location) ? open_postgres_store(location) : open_sqlite_store(location);
+}
+
+SchemaStatus migrate_store(const std::string& location, int target) {
+    return is_postgres_url(location) ? migrate_postgres_store(location, target) : migrate_sqlite_store(location, target);
+}
+
+}  // namespace hone::registry
