@@ -17,6 +17,7 @@
 // $N) and orders by `rowid` (SQLite's, and a column of that name in PostgreSQL).
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -429,6 +430,14 @@ private:
 
     Db db_;
 };
+
+// A store of back end Db at `location`, its schema migrated to the latest.
+template <class Db>
+std::unique_ptr<Store> open_migrated(const std::string& location) {
+    auto store = std::make_unique<SqlStore<Db>>(location);
+    store->db().migrate(0);
+    return store;
+}
 
 // One step of a back end's schema: its version (1, 2, ... in order), what it
 // changes, and the statements that change it.

@@ -213,11 +213,7 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Store> open_sqlite_store(const std::string& path) {
-    auto store = std::make_unique<sql::SqlStore<SqliteDb>>(path);
-    store->db().migrate(0);
-    return store;
-}
+std::unique_ptr<Store> open_sqlite_store(const std::string& path) { return sql::open_migrated<SqliteDb>(path); }
 
 SchemaStatus migrate_sqlite_store(const std::string& path, int target) { return SqliteDb(path).migrate(target); }
 

@@ -1,7 +1,7 @@
 #pragma once
 // The registry's store: jobs, runs (history), per-round metrics, model entries and
-// an audit log. SQLite by default (WAL, busy timeout); the interface is what a
-// PostgreSQL store implements too. The store keeps JSON documents as text; it knows
+// an audit log. SQLite by default (WAL, busy timeout), or PostgreSQL for a registry
+// several machines share. The store keeps JSON documents as text; it knows
 // nothing of how models are trained.
 //
 // Contracts: every write is one transaction; a model entry is inserted only after
@@ -128,8 +128,9 @@ public:
 
     // Picks a free key for <model>_<job>_v<seconds> and the next version of the
     // model, calls `place(key)` (which must move the finished artifact into place
-    // and may throw), then inserts the entry; all under the store's write lock, so
-    // two writers never get the same key or version. If `place` or the insert
+    // and may throw), then inserts the entry; all under the store's write lock
+    // (PostgreSQL: an advisory lock every process takes), so two writers never get
+    // the same key or version. If `place` or the insert
     // throws, nothing is recorded and the exception propagates.
     virtual ModelEntry register_model(ModelEntry entry, const std::string& job,
                                       const std::function<std::string(const std::string& key)>& place) = 0;

@@ -273,6 +273,15 @@ TEST_P(Store, JobsStageOutputsAndUnfinishedRunsRoundTrip) {
     EXPECT_EQ(unfinished[2].id, "run-pending");
     EXPECT_FALSE(unfinished[0].owner.empty());
     EXPECT_EQ(store->get_run("run-ok")->result["precise"].get<double>(), 0.1 + 0.2);  // every bit of the double
+    RunRecord exact;
+    exact.id = "run-exact";
+    exact.job = "exact";
+    exact.status = "ok";
+    exact.ts = 1678901234.0 + 1.0 / 3;
+    exact.duration_ms = 0.1 + 0.2;
+    store->insert_run(exact);
+    EXPECT_EQ(store->get_run("run-exact")->ts, exact.ts);  // a number column keeps every bit too
+    EXPECT_EQ(store->get_run("run-exact")->duration_ms, exact.duration_ms);
     EXPECT_EQ(store->runs_of("j", 2).size(), 2u);
     EXPECT_FALSE(store->get_run("missing").has_value());
 }
