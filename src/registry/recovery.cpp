@@ -76,19 +76,35 @@ void interrupt_gone_runs(Store& store, RecoveryReport& report) {
     }
 }
 
-// ".staging-<pid>-<start>-<random>" of a gone writer, or an old-style one past its age.
-bool stale_staging(const fs::directory_entry& e) {
-    std::string name = e.path().filename().string();
-    std::string rest = name.substr(std::string(".staging-").size());
-    std::vector<std::string> parts;
-    std::stringstream ss(rest);
-    for (std::string p; std::getline(ss, p, '-');) parts.push_back(p);
-    if (parts.size() == 3) {
-        try {
-            return !local_process_alive(std::stol(parts[0]), parts[1]);
-        } catch (const std::exception&) {
-        }
+// A staging folder's name after ".staging-": "<host>-<pid>-<start>-<random>",
+// split from the right as the host may hold '-'; host is "" in the older form
+// "<pid>-<start>-<random>", written before hosts were named.
+bool parse_staging(const std::string& rest, std::string& host, long& pid, std::string& start) {
+    auto last = rest.rfind('-');
+    if (last == std::string::npos || last == 0) return false;
+    auto second = rest.rfind('-', last - 1);
+    if (second == std::string::npos || second == 0) return false;
+    auto third = rest.rfind('-', second - 1);
+    std::size_t pid_at = third == std::string::npos ? 0 : third + 1;
+    host = third == std::string::npos ? "" : rest.substr(0, third);
+    start = rest.substr(second + 1, last - second - 1);
+    try {
+        pid = std::stol(rest.substr(pid_at, second - pid_at));
+    } catch (const std::exception&) {
+        return false;
     }
+    return pid > 0 && !start.empty();
+}
+
+// A staging folder of a gone writer on this host, or one past its age: another
+// host's (whose processes this one cannot see, in a model root machines share)
+// or one of the oldest form ".staging-<random>".
+bool stale_staging(const fs::directory_entry& e) {
+    std::string rest = e.path().filename().string().substr(std::string(".staging-").size());
+    std::string host, start;
+    long pid = 0;
+    if (parse_staging(rest, host, pid, start) && (host.empty() || host == host_name()))
+        return !local_process_alive(pid, start);
     std::error_code ec;
     auto written = fs::last_write_time(e.path(), ec);
     if (ec) return false;
@@ -141,7 +157,7 @@ const std::string& process_identity() {
 }
 
 std::string staging_prefix() {
-    return ".staging-" + std::to_string(::getpid()) + "-" + start_time_of(::getpid()) + "-";
+    return ".staging-" + host_name() + "-" + std::to_string(::getpid()) + "-" + start_time_of(::getpid()) + "-";
 }
 
 bool process_alive(const std::string& identity) {

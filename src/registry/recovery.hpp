@@ -21,12 +21,13 @@ const std::string& process_identity();
 // identity (runs written before owners were recorded) as gone.
 bool process_alive(const std::string& identity);
 
-// Staging folders are named ".staging-<pid>-<start>-<random>" (their writer's
-// pid and start time): stale once that process is gone. Folders of the older
-// form ".staging-<random>" are stale after this long.
+// Staging folders are named ".staging-<host>-<pid>-<start>-<random>" (their
+// writer's host, pid and start time): stale once that process is gone. Another
+// host's (a model root shared between machines), and folders of the oldest form
+// ".staging-<random>", are stale after this long.
 inline constexpr int kStaleStagingSeconds = 3600;
 
-// ".staging-<pid>-<start>-": how this process's staging folders begin.
+// ".staging-<host>-<pid>-<start>-": how this process's staging folders begin.
 std::string staging_prefix();
 
 struct RecoveryReport {

@@ -60,6 +60,12 @@ ModelEntry model_entry() {
     ::_exit(99);
 }
 
+// ".staging-<this host>-": staging_prefix() without this process's pid and start.
+std::string this_host_staging() {
+    std::string mine = staging_prefix();
+    return mine.substr(0, mine.rfind("-" + std::to_string(::getpid()) + "-") + 1);
+}
+
 std::vector<std::string> entries_of(const fs::path& root) {
     std::vector<std::string> out;
     for (const auto& e : fs::directory_iterator(root)) out.push_back(e.path().filename().string());
@@ -78,7 +84,7 @@ TEST(Recovery, PutsRightWhatAKilledProcessLeft) {
     ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the child must die by SIGKILL";
     auto before = entries_of(root);
     ASSERT_EQ(before.size(), 3u);  // the registered folder, the orphan, the staging folder
-    EXPECT_EQ(before[0].rfind(".staging-" + std::to_string(child) + "-", 0), 0u) << before[0];
+    EXPECT_EQ(before[0].rfind(this_host_staging() + std::to_string(child) + "-", 0), 0u) << before[0];
 
     auto store = open_store(db.string());
     RunRecord live;  // a run of a process that is alive (this one) is left alone
@@ -108,6 +114,19 @@ TEST(Recovery, PutsRightWhatAKilledProcessLeft) {
               "churn_job_v1700000001");
     RecoveryReport second = recover(*store, root);
     EXPECT_EQ(second.runs_interrupted + second.staging_removed + second.orphans_removed, 0);
+}
+
+TEST(Recovery, StagingFoldersOfAnotherHostAreLeftAlone) {
+    // A model root that machines share: this host cannot see the other's
+    // processes, so only age makes its staging folders stale.
+    TempDir dir;
+    fs::path root = dir.path / "models";
+    std::string gone = "99999999-1-5";  // no such pid
+    for (const std::string& name : {this_host_staging() + gone, ".staging-" + gone, ".staging-other-host.example-" + gone})
+        fs::create_directories(root / name);
+    auto store = open_store((dir.path / "hone.db").string());
+    EXPECT_EQ(recover(*store, root).staging_removed, 2);
+    EXPECT_EQ(entries_of(root), std::vector<std::string>{".staging-other-host.example-" + gone});
 }
 
 TEST(Recovery, ProcessIdentityTellsALiveProcessFromAGoneOne) {
