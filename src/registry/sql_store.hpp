@@ -351,8 +351,9 @@ public:
 
     void exclusive(const std::function<void(Store&)>& f) override {
         db_.transact("exclusive", Work::registry_lock, [&](auto& s) {
-            s.outside_effects();
-            SqlStore<Pinned<std::remove_reference_t<decltype(s)>>> locked(Pinned<std::remove_reference_t<decltype(s)>>{s});
+            using Locked = Pinned<std::remove_reference_t<decltype(s)>>;
+            s.outside_effects();  // f's work is its own: never run twice
+            SqlStore<Locked> locked(Locked{s});
             f(locked);
         });
     }
