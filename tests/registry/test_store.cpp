@@ -62,6 +62,9 @@ ModelEntry entry(double created_at = 1678901234.5) {
 
 enum class Backend { sqlite, postgres };
 
+// How gtest (and so ctest's test names) shows a back end.
+void PrintTo(Backend b, std::ostream* os) { *os << (b == Backend::sqlite ? "sqlite" : "postgres"); }
+
 // A fresh database on this binary's PostgreSQL server, as a store URL.
 std::string fresh_postgres_database(hone::test::PostgresServer& server) {
     static int made = 0;
