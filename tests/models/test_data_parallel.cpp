@@ -11,9 +11,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <fstream>
+#include <iostream>
 #include <string>
 #include <thread>
 #include <vector>
