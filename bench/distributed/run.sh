@@ -5,17 +5,17 @@
 # 1 (which cancels libtorch's loading, the rows' generation and the rendezvous);
 # CPU seconds are every process's user + system time over the longer fit.
 #
-#   bench/distributed/run.sh [ROWS] [FEATURES] [EPOCHS]     (defaults 200000 50 3)
+#   bench/distributed/run.sh [BUILD_DIR] [ROWS] [FEATURES] [EPOCHS]   (defaults build 200000 50 3)
 #
-# Needs build/tests/hone_data_parallel_worker (cmake --build build --target hone_data_parallel_worker).
+# Each rank is the test suite's worker, built here when missing.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ROWS=${1:-200000} FEATURES=${2:-50} EPOCHS=${3:-3}
-exec python3 - "$ROWS" "$FEATURES" "$EPOCHS" <<'PY'
+BUILD=${1:-build} ROWS=${2:-200000} FEATURES=${3:-50} EPOCHS=${4:-3}
+[[ -x "$BUILD/tests/hone_data_parallel_worker" ]] || cmake --build "$BUILD" --target hone_data_parallel_worker
+exec /usr/bin/python3 - "$BUILD/tests/hone_data_parallel_worker" "$ROWS" "$FEATURES" "$EPOCHS" <<'PY'
 import json, os, socket, subprocess, sys, tempfile
 
-rows, features, epochs = sys.argv[1], sys.argv[2], int(sys.argv[3])
-worker = "build/tests/hone_data_parallel_worker"
+worker, rows, features, epochs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 
 def free_port():
     with socket.socket() as s:
