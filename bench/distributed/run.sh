@@ -25,7 +25,10 @@ def free_port():
 def fit(world, params, epochs_done):
     """Seconds rank 0 took, CPU seconds of all ranks."""
     params = dict(params, max_iter=epochs_done, n_iter_no_change=100000)
-    out = tempfile.mkdtemp()
+    with tempfile.TemporaryDirectory() as out:
+        return fit_into(out, world, params)
+
+def fit_into(out, world, params):
     base = [worker, "--task", "classification", "--rows", rows, "--features", features,
             "--threads", "1", "--params", json.dumps(params)]
     rendezvous = f"tcp://127.0.0.1:{free_port()}"
