@@ -15,6 +15,7 @@ BUILD_PKGS=(
   libeigen3-dev             # dense linear algebra
   liblbfgspp-dev            # L-BFGS for logistic regression (header-only, on Eigen)
   libtorch-dev              # neural networks
+  libgloo-dev               # Gloo's headers, which libtorch's c10d needs for data-parallel training
   libopenblas0-openmp       # libtorch's matrix products: Debian's default BLAS is the unoptimized reference one
   libnanoflann-dev          # neighbour search
   libfasttext-dev           # fastText text classifiers

@@ -6,6 +6,7 @@
 // (k = num_classes >= 2), real values for regression. An estimator never sees
 // column names, strings or nulls, and never touches the registry: it saves its
 // model, in its library's own format, into a directory the caller gives it.
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -84,6 +85,25 @@ struct CheckpointConfig {
     bool resume = false;
 };
 
+// Data-parallel training of a neural model (the libtorch epoch loop; others
+// ignore this): `world_size` processes on this machine, each `rank` computing
+// the gradients of its share of every batch, summed over Gloo on the loopback
+// device, so that each step is the step one process would take on the whole
+// batch. Rank 0 alone reports metrics and writes checkpoints and the model.
+// world_size 1 trains alone, with no process group.
+struct DataParallel {
+    int rank = 0;
+    int world_size = 1;
+    // Where the ranks meet: "tcp://127.0.0.1:PORT" (rank 0 serves it) or
+    // "file:///path" (a file no earlier group has used).
+    std::string rendezvous;
+    // How long a rank waits for the others, to meet and in every exchange,
+    // before it fails rather than hangs.
+    std::chrono::seconds timeout{60};
+
+    bool distributed() const { return world_size > 1; }
+};
+
 // Everything an estimator is constructed from. `params` are already validated and
 // complete (defaults filled, aliases resolved) by the catalog.
 struct EstimatorConfig {
@@ -93,6 +113,7 @@ struct EstimatorConfig {
     unsigned threads = 0;  // 0 = all cores
     std::uint64_t seed = 42;
     CheckpointConfig checkpoints;
+    DataParallel data_parallel;
 };
 
 // Both answers of one prediction call (see Estimator::predict_with_proba).

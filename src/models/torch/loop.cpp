@@ -54,6 +54,7 @@ void restore_state(torch::nn::Module& module, const std::vector<torch::Tensor>& 
 
 EpochLoop::EpochLoop(LoopModel model, LoopSettings settings, TrainingData data)
     : model_(std::move(model)), settings_(std::move(settings)), data_(std::move(data)), rng_(settings_.seed) {
+    check_data_parallel(settings_.data_parallel);
     if (settings_.epochs < 1)
         throw Error(ErrorKind::validation, "invalid_hyperparameter",
                     "max_iter (epochs) must be at least 1, got " + std::to_string(settings_.epochs));
@@ -70,13 +71,49 @@ EpochLoop::EpochLoop(LoopModel model, LoopSettings settings, TrainingData data)
     so.steps_per_epoch = static_cast<int>(batch_bounds().size());
     scheduler_ = make_scheduler(settings_.scheduler, so);
     set_learning_rate(*optimizer_, scheduler_->lr(), scheduler_->momentum());
+    if (settings_.data_parallel.distributed()) join_group();
+}
+
+// Meets the other ranks and starts from rank 0's weights (and batch norm's
+// statistics), whatever each rank initialized.
+void EpochLoop::join_group() {
+    const DataParallel& dp = settings_.data_parallel;
+    if (settings_.min_batch_rows > 1 && settings_.batch_size < settings_.min_batch_rows * dp.world_size)
+        throw Error(ErrorKind::validation, "invalid_data_parallel",
+                    "batch_size " + std::to_string(settings_.batch_size) + " over " + std::to_string(dp.world_size) +
+                        " ranks leaves a rank fewer than the " + std::to_string(settings_.min_batch_rows) +
+                        " rows batch normalization needs",
+                    {}, "raise batch_size to at least " + std::to_string(settings_.min_batch_rows * dp.world_size));
+    group_ = std::make_unique<ProcessGroup>(dp);
+    std::vector<torch::Tensor> state;
+    for (const auto& p : model_.module->parameters()) state.push_back(p.detach());
+    for (const auto& b : model_.module->buffers()) state.push_back(b.detach());
+    {
+        torch::NoGradGuard no_grad;
+        group_->broadcast_from_lead(state, "the broadcast of rank 0's initial weights");
+    }
+    decorrelate_dropout();
+}
+
+// Every rank starts with the same generator (the same seed), which would drop
+// the same units of each rank's rows: the other ranks draw from their own.
+void EpochLoop::decorrelate_dropout() {
+    if (!group_ || lead() || !model_.generator.defined()) return;
+    const std::uint64_t mixed = settings_.seed ^ (0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(group_->rank())) ^
+                                (0xbf58476d1ce4e5b9ULL * static_cast<std::uint64_t>(epoch_ + 1));
+    std::lock_guard<std::mutex> lock(model_.generator.mutex());
+    model_.generator.set_current_seed(mixed);
 }
 
 std::vector<std::pair<std::int64_t, std::int64_t>> EpochLoop::batch_bounds() const {
     const std::int64_t rows = data_.x.size(0), size = settings_.batch_size;
+    // Over ranks, each rank's share of the last batch needs min_batch_rows.
+    const std::int64_t least = settings_.min_batch_rows > 1
+                                   ? std::int64_t{settings_.min_batch_rows} * settings_.data_parallel.world_size
+                                   : settings_.min_batch_rows;
     std::vector<std::pair<std::int64_t, std::int64_t>> out;
     for (std::int64_t start = 0; start < rows; start += size) out.emplace_back(start, std::min(rows, start + size));
-    if (out.size() > 1 && out.back().second - out.back().first < settings_.min_batch_rows) {
+    if (out.size() > 1 && out.back().second - out.back().first < least) {
         out[out.size() - 2].second = rows;
         out.pop_back();
     }
@@ -178,13 +215,14 @@ std::vector<std::int64_t> EpochLoop::shuffled_rows() {
     return order;
 }
 
-// The data loss of a batch, with autograd; the L1 penalty joins it there.
-torch::Tensor EpochLoop::batch_loss(const torch::Tensor& rows) {
+// The data loss of `rows`, with autograd; the L1 penalty of a batch of
+// `batch_rows` rows joins it there.
+torch::Tensor EpochLoop::batch_loss(const torch::Tensor& rows, std::int64_t batch_rows) {
     torch::Tensor x = data_.x.index_select(0, rows), y = data_.y.index_select(0, rows);
     torch::Tensor w = data_.weights.defined() ? data_.weights.index_select(0, rows) : torch::Tensor();
     torch::Tensor loss = model_.loss.fn(model_.forward(x), y, w);
     if (settings_.l1 > 0) {
-        const double n = static_cast<double>(rows.size(0));
+        const double n = static_cast<double>(batch_rows);
         for (const auto& p : model_.penalized) loss = loss + (settings_.l1 / n) * p.abs().sum();
     }
     return loss;
@@ -225,6 +263,67 @@ double EpochLoop::step_gradients(bool measure) {
     return norm;
 }
 
+// This rank's rows of a batch (r, r + W, ...: shares that differ by one row at
+// most, of every part of the batch), their loss weighted by their share of the
+// batch's (rows, or row weights), its gradients; then every rank's summed,
+// which are the batch's loss and gradients as one process computes them. The
+// flags of a cancelled rank travel with them, so every rank stops together.
+double EpochLoop::shared_batch_loss(const torch::Tensor& rows, bool cancelled, std::size_t batch) {
+    const torch::Tensor mine = rows.slice(0, group_->rank(), rows.size(0), group_->world_size());
+    double loss = 0;
+    if (mine.size(0) > 0) {
+        double share = static_cast<double>(mine.size(0)) / static_cast<double>(rows.size(0));
+        if (data_.weights.defined())
+            share = data_.weights.index_select(0, mine).sum().item<double>() /
+                    data_.weights.index_select(0, rows).sum().item<double>();
+        torch::Tensor weighted = batch_loss(mine, rows.size(0)) * share;
+        weighted.backward();
+        loss = weighted.item<double>();
+    }
+    torch::Tensor flat = flat_gradients(loss, cancelled);
+    group_->sum(flat, "the gradient exchange of epoch " + std::to_string(epoch_ + 1) + ", batch " +
+                          std::to_string(batch + 1));
+    if (flat[-1].item<double>() > 0) throw Error(ErrorKind::cancelled, "cancelled", "training was cancelled");
+    take_gradients(flat);
+    return flat[-2].item<double>();
+}
+
+// Every parameter's gradient in one float32 vector (dense; zeros where
+// undefined), then per parameter whether it has one, then the loss and the
+// cancellation flag: one exchange per batch.
+torch::Tensor EpochLoop::flat_gradients(double loss, bool cancelled) const {
+    std::vector<torch::Tensor> parts;
+    std::vector<float> flags;
+    for (const auto& p : parameters_) {
+        const torch::Tensor& g = p.grad();
+        parts.push_back(!g.defined() ? torch::zeros({p.numel()}, torch::kFloat32)
+                                     : (g.is_sparse() ? g.to_dense() : g).reshape({-1}).to(torch::kFloat32));
+        flags.push_back(g.defined() ? 1.0f : 0.0f);
+    }
+    flags.push_back(static_cast<float>(loss));
+    flags.push_back(cancelled ? 1.0f : 0.0f);
+    parts.push_back(torch::tensor(flags, torch::kFloat32));
+    return torch::cat(parts);
+}
+
+// The summed gradients back into the parameters; those no rank had stay
+// undefined, as the optimizer skips them in one process.
+void EpochLoop::take_gradients(const torch::Tensor& flat) {
+    std::int64_t total = 0;
+    for (const auto& p : parameters_) total += p.numel();
+    const torch::Tensor has = flat.slice(0, total, total + static_cast<std::int64_t>(parameters_.size()));
+    std::int64_t offset = 0;
+    for (std::size_t i = 0; i < parameters_.size(); ++i) {
+        auto& p = parameters_[i];
+        const std::int64_t n = p.numel();
+        if (has[static_cast<std::int64_t>(i)].item<float>() > 0)
+            p.mutable_grad() = flat.slice(0, offset, offset + n).view_as(p).to(p.scalar_type());
+        else
+            p.mutable_grad().reset();
+        offset += n;
+    }
+}
+
 EpochLoop::EpochStats EpochLoop::train_epoch(const Callbacks& callbacks) {
     if (model_.resample) resample_rows();
     std::vector<std::int64_t> order = shuffled_rows();
@@ -234,15 +333,21 @@ EpochLoop::EpochStats EpochLoop::train_epoch(const Callbacks& callbacks) {
     double loss_sum = 0;
     model_.module->train();
     for (std::size_t b = 0; b < bounds.size(); ++b) {
-        if (callbacks.cancelled && callbacks.cancelled())
-            throw Error(ErrorKind::cancelled, "cancelled", "training was cancelled");
+        const bool cancelled = callbacks.cancelled && callbacks.cancelled();
+        if (cancelled && !group_) throw Error(ErrorKind::cancelled, "cancelled", "training was cancelled");
         torch::Tensor rows = index.slice(0, bounds[b].first, bounds[b].second);
         // Gradients start undefined, so backward writes them instead of adding
         // to zeros: what zero_grad(set_to_none) does in PyTorch 2.
         for (auto& p : parameters_) p.mutable_grad().reset();
-        torch::Tensor loss = batch_loss(rows);
-        loss.backward();
-        const double value = loss.item<double>() + add_l2_penalty(rows.size(0));
+        double value = 0;
+        if (group_) {
+            value = shared_batch_loss(rows, cancelled, b);
+        } else {
+            torch::Tensor loss = batch_loss(rows, rows.size(0));
+            loss.backward();
+            value = loss.item<double>();
+        }
+        value += add_l2_penalty(rows.size(0));
         if (!std::isfinite(value))
             throw Error(ErrorKind::data, "training_diverged",
                         "the training loss became " + std::string(std::isnan(value) ? "nan" : "infinite") +
@@ -281,7 +386,7 @@ Json EpochLoop::epoch_metrics(const EpochStats& stats) {
 
 // scikit-learn's _update_no_improvement_count: on the training loss, or with
 // early_stopping on the held-out score, keeping the best score's weights.
-bool EpochLoop::own_stop(const EpochStats& stats) {
+bool EpochLoop::own_stop(const EpochStats& stats, bool& keep_weights) {
     if (settings_.early_stopping) {
         double score = 0;
         {
@@ -293,7 +398,7 @@ bool EpochLoop::own_stop(const EpochStats& stats) {
         else no_improvement_ = 0;
         if (score > best_score_) {
             best_score_ = score;
-            snapshot_best(epoch_);
+            keep_weights = true;
         }
     } else {
         if (stats.loss > best_loss_ - settings_.tol) ++no_improvement_;
@@ -301,6 +406,31 @@ bool EpochLoop::own_stop(const EpochStats& stats) {
         if (stats.loss < best_loss_) best_loss_ = stats.loss;
     }
     return no_improvement_ > settings_.n_iter_no_change;
+}
+
+// The epoch's metrics, reported; the caller's and scikit-learn's decisions.
+EpochLoop::EpochOutcome EpochLoop::conclude_epoch(const EpochStats& stats, const Callbacks& callbacks) {
+    EpochOutcome outcome;
+    Json metrics = epoch_metrics(stats);
+    outcome.scheduler_metric = metrics.value("val_loss", stats.loss);
+    history_.push_back(Json{{"epoch", epoch_}, {"metrics", metrics}});
+    if (callbacks.on_round) {
+        RoundDecision d = callbacks.on_round(RoundReport{epoch_, settings_.epochs, metrics});
+        if (d.best_round >= 0 && d.best_round == epoch_) outcome.keep_weights = true;
+        outcome.stop = d.stop;
+    }
+    if (!callbacks.metrics_every_round && own_stop(stats, outcome.keep_weights)) outcome.stop = true;
+    return outcome;
+}
+
+// Rank 0's outcome to every rank.
+void EpochLoop::share_outcome(EpochOutcome& outcome) {
+    std::vector<torch::Tensor> t{torch::tensor(
+        {outcome.scheduler_metric, outcome.keep_weights ? 1.0 : 0.0, outcome.stop ? 1.0 : 0.0}, torch::kFloat64)};
+    group_->broadcast_from_lead(t, "rank 0's decisions after epoch " + std::to_string(epoch_ + 1));
+    outcome.scheduler_metric = t[0][0].item<double>();
+    outcome.keep_weights = t[0][1].item<double>() > 0;
+    outcome.stop = t[0][2].item<double>() > 0;
 }
 
 void EpochLoop::snapshot_best(int epoch) {
@@ -316,21 +446,17 @@ void EpochLoop::run(const Callbacks& callbacks, int until_epoch) {
     const int last = until_epoch < 0 ? settings_.epochs : std::min(until_epoch, settings_.epochs);
     while (!finished_ && epoch_ < last) {
         const EpochStats stats = train_epoch(callbacks);
-        Json metrics = epoch_metrics(stats);
+        EpochOutcome outcome;
+        if (lead()) outcome = conclude_epoch(stats, callbacks);
+        else history_.push_back(Json{{"epoch", epoch_}, {"metrics", {{"train_loss", stats.loss}}}});
+        if (group_) share_outcome(outcome);
+        if (outcome.keep_weights) snapshot_best(epoch_);
         if (!scheduler_->per_batch()) {
-            scheduler_->step(metrics.value("val_loss", stats.loss));
+            scheduler_->step(outcome.scheduler_metric);
             set_learning_rate(*optimizer_, scheduler_->lr(), scheduler_->momentum());
         }
-        history_.push_back(Json{{"epoch", epoch_}, {"metrics", metrics}});
-        bool stop = false;
-        if (callbacks.on_round) {
-            RoundDecision d = callbacks.on_round(RoundReport{epoch_, settings_.epochs, metrics});
-            if (d.best_round >= 0 && d.best_round == epoch_) snapshot_best(epoch_);
-            stop = d.stop;
-        }
-        if (!callbacks.metrics_every_round && own_stop(stats)) stop = true;
         ++epoch_;
-        if (stop || epoch_ >= settings_.epochs) finished_ = true;
+        if (outcome.stop || epoch_ >= settings_.epochs) finished_ = true;
     }
     if (callbacks.cancelled && callbacks.cancelled())
         throw Error(ErrorKind::cancelled, "cancelled", "training was cancelled");
@@ -404,6 +530,7 @@ void EpochLoop::load_state(const std::filesystem::path& file) {
     rng >> rng_;
     scheduler_->load_state(meta.at("scheduler"));
     set_learning_rate(*optimizer_, scheduler_->lr(), scheduler_->momentum());
+    decorrelate_dropout();  // the state holds rank 0's generator
 }
 
 // Resume from the latest state when asked, replaying its epochs to the caller;
@@ -415,7 +542,7 @@ void run_with_checkpoints(EpochLoop& loop, const torch::nn::Module& module, cons
     const std::filesystem::path latest = ck.dir / "latest.pt";
     if (ck.resume && std::filesystem::exists(latest)) {
         loop.load_state(latest);
-        if (callbacks.on_round) {
+        if (callbacks.on_round && loop.lead()) {
             const int total = loop.total_epochs();
             for (const auto& h : loop.history()) {
                 RoundReport replayed{h["epoch"].get<int>(), total, h["metrics"]};
@@ -427,9 +554,10 @@ void run_with_checkpoints(EpochLoop& loop, const torch::nn::Module& module, cons
     const int every = std::max(1, ck.every_n_epochs);
     while (!loop.finished()) {
         loop.run(callbacks, loop.epochs_done() + every);
-        if (ck.save_latest && !loop.finished()) loop.save_state(latest);
+        // Every rank holds the same state: rank 0 alone writes it.
+        if (ck.save_latest && !loop.finished() && loop.lead()) loop.save_state(latest);
     }
-    if (ck.save_best) save_module_atomically(module, ck.dir / "best.pt");
+    if (ck.save_best && loop.lead()) save_module_atomically(module, ck.dir / "best.pt");
 }
 
 }  // namespace hone::models::torch_nn

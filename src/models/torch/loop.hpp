@@ -20,6 +20,7 @@
 #include <torch/torch.h>
 
 #include "models/estimator.hpp"
+#include "models/torch/data_parallel.hpp"
 #include "models/torch/parts.hpp"
 #include "models/torch/schedulers.hpp"
 
@@ -87,6 +88,16 @@ struct LoopSettings {
     // Classifiers: hold out each class's share of the rows, as scikit-learn's
     // MLPClassifier does, so that a rare class is in the held-out rows too.
     bool stratify_holdout = false;
+    // Training over processes (see DataParallel): rank 0's initial weights go to
+    // every rank; each takes rows r, r + W, r + 2W, ... of every batch (the
+    // batches themselves the same on every rank: the same seed shuffles them);
+    // the gradients, each weighted by its rows' share of the batch's loss, are
+    // summed over the ranks before the step, which is then the single process's
+    // step up to float rounding. Rank 0 alone computes the epoch's metrics and
+    // decides (stop, best round, the scheduler's metric); the others follow.
+    // Dropout draws differ per rank, and batch norm normalizes each rank's rows
+    // (as PyTorch's DistributedDataParallel without SyncBatchNorm).
+    DataParallel data_parallel;
 };
 
 class EpochLoop {
@@ -104,6 +115,8 @@ public:
     void run(const Callbacks& callbacks, int until_epoch = -1);
 
     int epochs_done() const { return epoch_; }
+    // Whether this process reports and writes: alone, or rank 0 of a group.
+    bool lead() const { return !group_ || group_->rank() == 0; }
     // The targets of early_stopping's held-out rows (undefined without it).
     const torch::Tensor& held_out_targets() const { return y_holdout_; }
     int total_epochs() const { return settings_.epochs; }
@@ -126,12 +139,25 @@ private:
     struct EpochStats {
         double loss = 0, gradient_norm = 0;
     };
+    // What the lead decides after an epoch, which every rank follows.
+    struct EpochOutcome {
+        double scheduler_metric = 0;
+        bool keep_weights = false;  // this epoch's weights are the best so far
+        bool stop = false;
+    };
     EpochStats train_epoch(const Callbacks& callbacks);
-    torch::Tensor batch_loss(const torch::Tensor& rows);
+    EpochOutcome conclude_epoch(const EpochStats& stats, const Callbacks& callbacks);
+    void share_outcome(EpochOutcome& outcome);
+    torch::Tensor batch_loss(const torch::Tensor& rows, std::int64_t batch_rows);
+    double shared_batch_loss(const torch::Tensor& rows, bool cancelled, std::size_t batch);
+    torch::Tensor flat_gradients(double loss, bool cancelled) const;
+    void take_gradients(const torch::Tensor& flat);
+    void join_group();
+    void decorrelate_dropout();
     double add_l2_penalty(std::int64_t rows);
     double step_gradients(bool measure);
     Json epoch_metrics(const EpochStats& stats);
-    bool own_stop(const EpochStats& stats);
+    bool own_stop(const EpochStats& stats, bool& keep_weights);
     void snapshot_best(int epoch);
     void restore_best();
     // [first, last) rows of each batch of an epoch, in shuffled order.
@@ -157,6 +183,7 @@ private:
     int no_improvement_ = 0;
     int best_epoch_ = -1;      // the epoch of best_weights_, or -1
     std::vector<torch::Tensor> best_weights_;
+    std::unique_ptr<ProcessGroup> group_;  // with data_parallel over more than one process
 };
 
 // libtorch's intra-op threads for a fit: `threads`, or every core for 0.

@@ -141,6 +141,13 @@ unsigned training_threads(unsigned threads, const Architecture& a, std::int64_t 
     return largest_product(a, batch_rows) < kOneThreadProduct ? 1u : threads;
 }
 
+// `threads`, or with 0 (every core) over data-parallel ranks on this machine,
+// each rank its share of the cores.
+unsigned threads_per_rank(const EstimatorConfig& c) {
+    if (c.threads != 0 || !c.data_parallel.distributed()) return c.threads;
+    return std::max(1u, std::thread::hardware_concurrency() / static_cast<unsigned>(c.data_parallel.world_size));
+}
+
 // hidden_layer_sizes, with neurons overriding every width (the list's length,
 // or a single integer, is then the number of layers).
 std::vector<std::int64_t> hidden_layers(const Json& p) {
@@ -377,8 +384,9 @@ void MlpEstimator::fit(const FitInput& input, const Callbacks& callbacks) {
     const std::uint64_t seed = seed_of(config_);
     LoopSettings settings = loop_settings(config_.params, seed, input.x_train.rows);
     settings.stratify_holdout = config_.task == Task::classification;
+    settings.data_parallel = config_.data_parallel;
     const auto batch_rows = std::min<std::int64_t>(settings.batch_size, static_cast<std::int64_t>(input.x_train.rows));
-    use_threads(training_threads(config_.threads, arch, batch_rows));
+    use_threads(training_threads(threads_per_rank(config_), arch, batch_rows));
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed);
     auto net = std::make_shared<MlpNet>(arch, generator);
     net->initialize();
