@@ -570,9 +570,10 @@ void check_compute(const lang::TrainingSpec& spec, const models::AlgorithmSpec& 
         invalid("algorithm " + algo.name + " cannot train distributed; those that can: " +
                     join(models::distributed_algorithms()),
                 "remove compute.backend: distributed, or train one of those");
-    if (params.is_object() && params.contains("tree_method") && params["tree_method"] != "hist")
-        invalid("distributed training sums histograms over the workers: tree_method must be 'hist', found " +
-                    params["tree_method"].dump(),
+    const Json method = params.is_object() ? params.value("tree_method", Json("hist")) : Json("hist");
+    if (method != "hist")
+        invalid("distributed training sums histograms over the workers: tree_method must be 'hist', found '" +
+                    (method.is_string() ? method.get<std::string>() : method.dump()) + "'",
                 "set tree_method: hist");
 }
 

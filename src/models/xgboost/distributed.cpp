@@ -236,8 +236,11 @@ private:
 
 // ---- the coordinator ----
 
+// What every worker reads: the model, where boosting starts, how rounds are
+// evaluated (every worker must evaluate on the same rounds) and the tracker.
 Json job_description(const std::string& algorithm, const EstimatorConfig& config, const ShardRole& role,
-                     const RabitTracker& tracker, const DistributedOptions& options, unsigned threads_each) {
+                     bool every_round, const RabitTracker& tracker, const DistributedOptions& options,
+                     unsigned threads_each) {
     char base_score[40];
     std::snprintf(base_score, sizeof base_score, "%.17g", role.start.base_score);
     char hessian[40];
@@ -254,6 +257,7 @@ Json job_description(const std::string& algorithm, const EstimatorConfig& config
                 {"hessian", hessian},
                 {"has_valid", role.has_valid},
                 {"report", role.report},
+                {"metrics_every_round", every_round},
                 {"workers", options.workers},
                 {"tracker_host", tracker.host()},
                 {"tracker_port", tracker.port()},
@@ -404,7 +408,7 @@ void fit_distributed(BoosterEstimator& estimator, const std::string& algorithm, 
     write_inputs(dir.path, input, has_valid, options.workers);
     RabitTracker tracker(options.workers);
     write_json_file(dir.path / "job.json",
-                    job_description(algorithm, config, role, tracker, options,
+                    job_description(algorithm, config, role, callbacks.metrics_every_round, tracker, options,
                                     threads_per_worker(options.threads, options.workers)));
     std::filesystem::path program = options.program.empty() ? std::filesystem::read_symlink("/proc/self/exe")
                                                             : options.program;
@@ -450,8 +454,9 @@ RoundDecision broadcast_decision(RoundDecision d) {
 }
 
 // Rank 0 asks the coordinator about each round and tells the others; they listen.
-Callbacks worker_callbacks(int rank) {
+Callbacks worker_callbacks(int rank, bool every_round) {
     Callbacks c;
+    c.metrics_every_round = every_round;
     c.on_round = [rank](const RoundReport& r) {
         RoundDecision d;
         if (rank == 0) {
@@ -508,7 +513,9 @@ void work(const std::filesystem::path& dir, int rank) {
     FitInput shard{x, y, role.has_valid ? &x_valid : nullptr, role.has_valid ? &y_valid : nullptr};
 
     Collective collective(job, rank);
-    booster->fit_shard(shard, role, role.report ? worker_callbacks(rank) : Callbacks{});
+    Callbacks callbacks;
+    if (role.report) callbacks = worker_callbacks(rank, job.value("metrics_every_round", false));
+    booster->fit_shard(shard, role, callbacks);
     if (rank == 0) {
         std::filesystem::create_directories(dir / "model");
         booster->save(dir / "model");
