@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     hone::cli::add_pipeline_command(app, exit_code);
     hone::cli::add_serve_command(app, exit_code);
     hone::cli::add_export_command(app, exit_code);
+    hone::cli::add_worker_command(app, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

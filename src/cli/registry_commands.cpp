@@ -299,7 +299,8 @@ void add_algorithms(CLI::App& app, int& exit_code) {
                     Json names = Json::array();
                     for (const auto& n : a.aliases) names.push_back(n.name);
                     out.push_back(Json{{"name", a.name}, {"aliases", names}, {"library", a.library}, {"doc", a.doc},
-                                       {"quantizable", a.quantizable}});
+                                       {"quantizable", a.quantizable},
+                                       {"distributed", a.distributed}});
                 }
                 std::cout << hone::json_dump(out, 2) << "\n";
             } else {

@@ -398,7 +398,11 @@ const std::vector<Key<EarlyStoppingSpec>>& early_stopping_keys() {
 const std::vector<Key<ComputeSpec>>& compute_keys() {
     static const std::vector<Key<ComputeSpec>> keys = {
         {"backend", kString, member(&ComputeSpec::backend),
-         "hone trains in its own process; another backend is kept and said in a warning"},
+         "`local`: hone's own process; `distributed`: data-parallel worker processes of hone on this machine "
+         "(XGBoost algorithms, see docs/distributed.md); another backend is kept and said in a warning",
+         {}, "", "`local`"},
+        {"workers", Rule{.type = ValueType::integer, .min = 1, .max = 256}, member(&ComputeSpec::workers),
+         "with `backend: distributed`: worker processes, each fitting its share of the training rows", {}, "", "2"},
         {"resources", kMap, member(&ComputeSpec::resources), "kept and said in a warning (threads: `--threads`)"},
     };
     return keys;
@@ -577,6 +581,27 @@ const std::vector<Key<TrainingSpec>>& training_keys() {
          }),
          "where it runs (see training.compute)", {}, "map (see training.compute)", "`local`",
          [] { return key_names(compute_keys()); }},
+        {"distributed", kBool, Setter<TrainingSpec>([](TrainingSpec& t, const Json& v, Fields& f, const Node&) {
+             if (f.find("compute")) {
+                 f.diags().error(f.key_pos("distributed"), "give either 'compute' or 'distributed', not both");
+                 return;
+             }
+             t.compute.backend = v.get<bool>() ? "distributed" : "local";
+         }),
+         "short for `compute: {backend: distributed}` (true) or `local` (false)"},
+        {"world_size", Rule{.type = ValueType::integer, .min = 1, .max = 256},
+         Setter<TrainingSpec>([](TrainingSpec& t, const Json& v, Fields& f, const Node&) {
+             if (f.find("compute")) {
+                 f.diags().error(f.key_pos("world_size"), "give either 'compute' or 'world_size', not both");
+                 return;
+             }
+             t.compute.workers = static_cast<int>(v.get<std::int64_t>());
+         }),
+         "with `distributed: true`: worker processes (as `compute.workers`)", {}, "", "2"},
+        {"strategy", choice({"data_parallel"}),
+         Ref<TrainingSpec, std::string>([](TrainingSpec& t) -> std::string& { return t.compute.strategy; }),
+         "with `distributed: true`: how the work is split; `data_parallel`, each worker fits its share of the "
+         "rows, is the one there is"},
         {"metrics", Rule{.type = ValueType::names, .names_from = "metrics"}, member(&TrainingSpec::metrics),
          "the metrics to report", {}, "list of metric names",
          "the task's usual ones"},

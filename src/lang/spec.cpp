@@ -119,6 +119,7 @@ Json to_json(const TrainingSpec& t) {
                                 {"every_n_epochs", t.checkpoints.every_n_epochs},
                                 {"path", t.checkpoints.path.empty() ? Json() : Json(t.checkpoints.path)}};
     j["compute"] = Json{{"backend", t.compute.backend}, {"resources", t.compute.resources}};
+    if (t.compute.workers > 0) j["compute"]["workers"] = t.compute.workers;
     j["metrics"] = t.metrics;
     j["preprocessing"] = Json{{"impute", t.preprocessing.impute_numeric},
                               {"impute_categorical", t.preprocessing.impute_categorical},

@@ -130,7 +130,9 @@ struct CheckpointSpec {
 };
 
 struct ComputeSpec {
-    std::string backend = "local";
+    std::string backend = "local";  // local, or distributed (data-parallel worker processes)
+    int workers = 0;                // with distributed: worker processes; 0 = not written (2)
+    std::string strategy;           // "" or data_parallel, the one way a distributed training splits its work
     Json resources = Json::object();
 };
 

@@ -18,6 +18,13 @@ std::vector<std::string> quantizable_algorithms() {
     return names;
 }
 
+std::vector<std::string> distributed_algorithms() {
+    std::vector<std::string> names;
+    for (const auto& a : algorithms())
+        if (a.distributed) names.push_back(a.name);
+    return names;
+}
+
 bool AlgorithmSpec::supports(Task t) const {
     for (auto s : tasks)
         if (s == t) return true;

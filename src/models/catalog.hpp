@@ -61,6 +61,9 @@ struct AlgorithmSpec {
     bool iterative = false;              // trains in rounds; early stopping applies
     bool quantizable = false;            // Estimator::quantize stores its weights at int8/float16
     bool checkpoints = false;            // trains by epochs and honours EstimatorConfig::checkpoints
+    // Trains data-parallel across worker processes (compute.backend: distributed,
+    // models/xgboost/distributed.hpp): boosting with tree_method 'hist'.
+    bool distributed = false;
     // Exactly one of the four factories is set, by what the algorithm learns
     // from: a feature matrix with a target (classification, regression),
     // interactions (recommendation), texts (text_classification) or a feature
@@ -109,6 +112,8 @@ const AlgorithmSpec& find_algorithm(std::string_view name, std::optional<Task> t
 bool names_pretrained_model(std::string_view name);
 // The names of the algorithms whose models can be quantized.
 std::vector<std::string> quantizable_algorithms();
+// The names of the algorithms that train data-parallel (AlgorithmSpec::distributed).
+std::vector<std::string> distributed_algorithms();
 // The task a name implies (a class name such as LinearRegression), if any.
 std::optional<Task> task_implied_by(std::string_view name);
 

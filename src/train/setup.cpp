@@ -8,6 +8,7 @@
 #include "common/sha256.hpp"
 #include "common/text.hpp"
 #include "data/source.hpp"
+#include "models/xgboost/distributed.hpp"
 #include "train/cluster_training.hpp"
 #include "train/early_stopping.hpp"
 
@@ -94,10 +95,11 @@ std::vector<IgnoredSetting> ignored_settings(const lang::TrainingSpec& spec, con
         out.push_back({"augmentation", "",
                        "augmentation makes extra training texts for text classifiers; model \"" + model.name +
                            "\" is a " + model.type + ": ignored"});
-    if (!spec.compute.backend.empty() && spec.compute.backend != "local")
+    if (!spec.compute.backend.empty() && spec.compute.backend != "local" && !is_distributed(spec))
         out.push_back({"compute", "backend",
                        "compute.backend '" + spec.compute.backend +
-                           "' is not available: hone trains in its own process (backend: local); ignored"});
+                           "' is not available: hone trains in its own process (backend: local) or in worker "
+                           "processes (backend: distributed); ignored"});
     if (spec.compute.resources.is_object() && !spec.compute.resources.empty())
         out.push_back({"compute", "resources",
                        "compute.resources is not used: hone sizes its work by --threads; ignored"});
@@ -480,6 +482,23 @@ const Json& reported_metrics(const TrainingSetup& setup, const FitResult& fit) {
     return fit.validation_metrics;
 }
 
+namespace {
+
+// One fit across compute.workers worker processes (models/xgboost/distributed.hpp).
+void fit_distributed(const TrainingSetup& s, const models::EstimatorConfig& config, const FitHooks& hooks,
+                     const models::FitInput& input, const models::Callbacks& callbacks, models::Estimator& estimator) {
+    check_compute(s.spec, *s.algo, config.params);
+    auto* booster = dynamic_cast<models::xgb::BoosterEstimator*>(&estimator);
+    if (!booster)
+        throw Error(ErrorKind::internal, "invalid_compute", s.algo->name + " has no XGBoost booster to distribute");
+    models::xgb::DistributedOptions options;
+    options.workers = s.spec.compute.workers > 0 ? s.spec.compute.workers : 2;
+    options.threads = hooks.threads;
+    models::xgb::fit_distributed(*booster, s.algo->name, config, input, callbacks, options);
+}
+
+}  // namespace
+
 FitResult fit_model(const TrainingSetup& s, const Json& hyperparameters, const FitHooks& hooks, const FoldData* fold) {
     FitResult out;
     FitConfig fit = fit_config(s, hyperparameters, hooks);
@@ -507,7 +526,11 @@ FitResult fit_model(const TrainingSetup& s, const Json& hyperparameters, const F
                                                   out.warnings, out.stopped_by_hook);
     models::FitInput input{x_train, y_train, has_validation ? &x_valid : nullptr, has_validation ? &y_valid : nullptr};
     if (hooks.on_fit_start) hooks.on_fit_start();
-    out.estimator->fit(input, callbacks);
+    if (is_distributed(s.spec)) {
+        fit_distributed(s, config, hooks, input, callbacks, *out.estimator);
+    } else {
+        out.estimator->fit(input, callbacks);
+    }
 
     auto evaluate = [&](const data::Matrix& x, const std::vector<float>& y) -> Json {
         if (y.empty()) return Json::object();
@@ -524,6 +547,34 @@ FitResult fit_model(const TrainingSetup& s, const Json& hyperparameters, const F
             if (std::find(s.metric_names.begin(), s.metric_names.end(), m) != s.metric_names.end())
                 out.warnings.push_back(s.algo->name + " gives no probabilities, so '" + m + "' is not reported");
     return out;
+}
+
+bool is_distributed(const lang::TrainingSpec& spec) { return spec.compute.backend == "distributed"; }
+
+void check_compute(const lang::TrainingSpec& spec, const models::AlgorithmSpec& algo, const Json& params) {
+    auto invalid = [](const std::string& message, const std::string& hint = {}) {
+        throw Error(ErrorKind::validation, "invalid_compute", message, {}, hint);
+    };
+    if (!is_distributed(spec)) {
+        if (spec.compute.workers > 0)
+            invalid("workers (world_size) " + std::to_string(spec.compute.workers) +
+                        " is for distributed training, but the backend is '" + spec.compute.backend + "'",
+                    "write compute: {backend: distributed, workers: N} or distributed: true");
+        if (!spec.compute.strategy.empty())
+            invalid("strategy '" + spec.compute.strategy + "' is for distributed training, but the backend is '" +
+                        spec.compute.backend + "'",
+                    "write distributed: true");
+        return;
+    }
+    if (!algo.distributed)
+        invalid("algorithm " + algo.name + " cannot train distributed; those that can: " +
+                    join(models::distributed_algorithms()),
+                "remove compute.backend: distributed, or train one of those");
+    const Json method = params.is_object() ? params.value("tree_method", Json("hist")) : Json("hist");
+    if (method != "hist")
+        invalid("distributed training sums histograms over the workers: tree_method must be 'hist', found '" +
+                    (method.is_string() ? method.get<std::string>() : method.dump()) + "'",
+                "set tree_method: hist");
 }
 
 namespace {

@@ -114,6 +114,15 @@ struct IgnoredSetting {
     std::string message;
 };
 std::vector<IgnoredSetting> ignored_settings(const lang::TrainingSpec& spec, const lang::ModelSpec& model);
+// A training's distributed settings (compute.backend: distributed, workers,
+// strategy, or the short keys distributed, world_size) against its algorithm
+// and resolved hyperparameters: workers or a strategy without the distributed
+// backend, an algorithm that cannot train data-parallel (the message names those
+// that can), a tree_method other than 'hist'. Throws
+// hone::Error(validation, "invalid_compute").
+void check_compute(const lang::TrainingSpec& spec, const models::AlgorithmSpec& algo, const Json& params);
+bool is_distributed(const lang::TrainingSpec& spec);
+
 // Refuses an engine or framework hone cannot run.
 void check_framework(const lang::TrainingSpec& spec, const lang::ModelSpec& model);
 

@@ -1,5 +1,7 @@
 #include "train/validate.hpp"
 
+#include <optional>
+
 #include "common/error.hpp"
 #include "data/source.hpp"
 #include "metrics/registry.hpp"
@@ -54,7 +56,37 @@ private:
         }
         check_hyperparameters(t, *model, *algo);
         check_together(t, *model, *algo, task);
+        check_distributed(t, *model, *algo);
         check_metrics(t, task);
+    }
+
+    // The hyperparameters of the model block with the training's over them,
+    // resolved; nothing when one is invalid (reported where it is written).
+    std::optional<Json> resolved_params(const lang::TrainingSpec& t, const lang::ModelSpec& model,
+                                        const models::AlgorithmSpec& algo) {
+        Json given = model.hyperparameters.is_object() ? model.hyperparameters : Json::object();
+        if (t.hyperparameters.is_object())
+            for (auto it = t.hyperparameters.begin(); it != t.hyperparameters.end(); ++it) given[it.key()] = it.value();
+        try {
+            return models::resolve_params(algo, given, false).params;
+        } catch (const Error&) {
+            return std::nullopt;
+        }
+    }
+
+    // Distributed settings, reported at the first key that says them.
+    void check_distributed(const lang::TrainingSpec& t, const lang::ModelSpec& model,
+                           const models::AlgorithmSpec& algo) {
+        std::optional<Json> params = resolved_params(t, model, algo);
+        if (!params) return;
+        lang::SourcePos where = pos("training", t.name, {});
+        for (const char* key : {"compute", "distributed", "world_size", "strategy"}) {
+            if (const lang::Entry* e = lang::find_entry(doc_, "training", t.name, {key})) {
+                where = e->key_pos;
+                break;
+            }
+        }
+        check_at(diags_, where, [&] { check_compute(t, algo, *params); });
     }
 
     // The algorithm's checks of its parameters together with the task (a loss
@@ -62,18 +94,11 @@ private:
     void check_together(const lang::TrainingSpec& t, const lang::ModelSpec& model, const models::AlgorithmSpec& algo,
                         models::Task task) {
         if (!algo.check) return;
-        Json given = model.hyperparameters.is_object() ? model.hyperparameters : Json::object();
-        if (t.hyperparameters.is_object())
-            for (auto it = t.hyperparameters.begin(); it != t.hyperparameters.end(); ++it) given[it.key()] = it.value();
-        Json params;
-        try {
-            params = models::resolve_params(algo, given, false).params;
-        } catch (const Error&) {
-            return;  // reported where the value is written
-        }
+        std::optional<Json> params = resolved_params(t, model, algo);
+        if (!params) return;  // reported where the value is written
         const char* kind = t.hyperparameters.is_object() && !t.hyperparameters.empty() ? "training" : "model";
         const std::string& label = kind == std::string_view("training") ? t.name : model.name;
-        check_at(diags_, pos(kind, label, {"hyperparameters"}), [&] { algo.check(params, task); });
+        check_at(diags_, pos(kind, label, {"hyperparameters"}), [&] { algo.check(*params, task); });
     }
 
     // Each written hyperparameter alone, so every bad one is reported where it

@@ -69,11 +69,15 @@ std::string array_interface(const float* data, std::size_t rows, std::size_t col
 DMatrixPtr make_dmatrix(const data::Matrix& x, const std::vector<float>& y, int threads,
                         std::size_t indicator_columns) {
     DMatrixHandle handle = nullptr;
-    check_fit(XGDMatrixCreateFromMat_omp(x.data.data(), x.rows, x.cols, std::nanf(""), &handle, threads),
+    // A worker of a distributed fit may hold no validation rows: still a pointer.
+    static const float kNoRows[1] = {0.0f};
+    const float* values = x.data.empty() ? kNoRows : x.data.data();
+    check_fit(XGDMatrixCreateFromMat_omp(values, x.rows, x.cols, std::nanf(""), &handle, threads),
               "cannot build the training matrix");
     DMatrixPtr out(handle);
     if (indicator_columns == 0) {
-        check_fit(XGDMatrixSetFloatInfo(handle, "label", y.data(), y.size()), "cannot set the targets");
+        check_fit(XGDMatrixSetFloatInfo(handle, "label", y.empty() ? kNoRows : y.data(), y.size()),
+                  "cannot set the targets");
         return out;
     }
     std::vector<float> onehot(y.size() * indicator_columns, 0.0f);
@@ -189,87 +193,118 @@ void BoosterEstimator::apply_runtime_params(void* handle) const {
     set_param(handle, "nthread", std::to_string(thread_count(config_)));
 }
 
-void BoosterEstimator::fit(const FitInput& input, const Callbacks& callbacks) {
-    booster_.reset();
-    ensemble_.reset();
-    best_iteration_ = -1;
-    num_features_ = 0;
-
+bool BoosterEstimator::check_input(const FitInput& input) const {
     const data::Matrix& x = input.x_train;
     if (x.rows == 0) throw Error(ErrorKind::data, "empty_training_data", "the training data has no rows");
     if (x.cols == 0) throw Error(ErrorKind::data, "no_features", "the training data has no feature columns");
     if (x.data.size() != x.rows * x.cols)
         throw Error(ErrorKind::internal, "shape_mismatch", "the training matrix holds fewer values than rows * cols");
     check_targets(config_, input.y_train, x.rows, "training");
-    bool has_valid = input.x_valid != nullptr && input.y_valid != nullptr && input.x_valid->rows > 0;
+    bool has_valid = input.x_valid != nullptr && input.y_valid != nullptr;
     if (has_valid) {
-        if (input.x_valid->cols != x.cols)
+        if (input.x_valid->rows > 0 && input.x_valid->cols != x.cols)
             throw Error(ErrorKind::internal, "shape_mismatch",
                         "validation data has " + std::to_string(input.x_valid->cols) + " features, training data " +
                             std::to_string(x.cols));
         check_targets(config_, *input.y_valid, input.x_valid->rows, "validation");
     }
-    auto cancelled = [&] { return callbacks.cancelled && callbacks.cancelled(); };
-    if (cancelled()) throw Error(ErrorKind::cancelled, "cancelled", "training was cancelled");
+    return has_valid && input.x_valid->rows > 0;
+}
 
+StartingPoint BoosterEstimator::starting_point(const FitInput& input) const {
     // The initial prediction: the mean target for regression and the class prior
     // for binary classification (XGBoost 2's estimated intercept); softmax is
     // indifferent to a margin shared by every class. Class indicators start at 1/k.
-    FitShape shape{x.rows, x.cols, 1.0};
-    double base_score = 0.5;
+    const data::Matrix& x = input.x_train;
+    StartingPoint out;
+    out.shape = FitShape{x.rows, x.cols, 1.0};
     int k = config_.num_classes;
     if (config_.task == Task::regression) {
         double sum = 0;
         for (float v : input.y_train) sum += v;
-        base_score = sum / static_cast<double>(x.rows);
+        out.base_score = sum / static_cast<double>(x.rows);
     } else if (k == 2) {
         double positives = 0;
         for (float v : input.y_train) positives += v;
-        base_score = std::clamp(positives / static_cast<double>(x.rows), 1e-6, 1.0 - 1e-6);
-        if (!frequencies()) shape.hessian = base_score * (1.0 - base_score);
+        out.base_score = std::clamp(positives / static_cast<double>(x.rows), 1e-6, 1.0 - 1e-6);
+        if (!frequencies()) out.shape.hessian = out.base_score * (1.0 - out.base_score);
     } else if (frequencies()) {
-        base_score = 1.0 / k;
+        out.base_score = 1.0 / k;
     } else {
-        shape.hessian = 2.0 / k * (1.0 - 1.0 / k);
+        out.shape.hessian = 2.0 / k * (1.0 - 1.0 / k);
     }
-    BoosterPlan plan = plan_(config_, shape);
+    return out;
+}
 
+bool BoosterEstimator::reports_rounds(const Callbacks& callbacks) const {
+    // Per-round metrics are log loss based; frequency leaves report no rounds.
+    return iterative_ && static_cast<bool>(callbacks.on_round) && !frequencies();
+}
+
+void BoosterEstimator::fit(const FitInput& input, const Callbacks& callbacks) {
+    bool has_valid = check_input(input);
+    ShardRole whole{starting_point(input), has_valid, reports_rounds(callbacks)};
+    boost(input, whole, callbacks);
+}
+
+void BoosterEstimator::fit_shard(const FitInput& shard, const ShardRole& role, const Callbacks& callbacks) {
+    check_input(shard);
+    if (role.has_valid && (shard.x_valid == nullptr || shard.y_valid == nullptr))
+        throw Error(ErrorKind::internal, "shape_mismatch", "a shard of a fit with validation rows has no validation matrix");
+    boost(shard, role, callbacks);
+}
+
+// Objective, evaluation metrics, base score and the plan's parameters.
+void BoosterEstimator::configure(void* handle, const ShardRole& role, const BoosterPlan& plan, bool with_auc) const {
+    apply_runtime_params(handle);
+    set_param(handle, "seed", std::to_string(seed_of(config_) & 0x7fffffffffffffffULL));
+    int k = config_.num_classes;
+    if (config_.task == Task::regression || frequencies()) {
+        set_param(handle, "objective", "reg:squarederror");
+        if (role.report)
+            for (const char* m : {"rmse", "mae"}) set_param(handle, "eval_metric", m);
+    } else if (k == 2) {
+        set_param(handle, "objective", "binary:logistic");
+        if (role.report) {
+            // AUC sorts the rows every round: only on validation rows, where
+            // early stopping or pruning may ask for it.
+            set_param(handle, "eval_metric", "logloss");
+            set_param(handle, "eval_metric", "error");
+            if (with_auc) set_param(handle, "eval_metric", "auc");
+        }
+    } else {
+        set_param(handle, "objective", "multi:softprob");
+        set_param(handle, "num_class", std::to_string(k));
+        if (role.report)
+            for (const char* m : {"mlogloss", "merror"}) set_param(handle, "eval_metric", m);
+    }
+    set_param(handle, "base_score", format_double(role.start.base_score));
+    for (const auto& [name, value] : plan.params) set_param(handle, name, value);
+}
+
+void BoosterEstimator::boost(const FitInput& input, const ShardRole& role, const Callbacks& callbacks) {
+    booster_.reset();
+    ensemble_.reset();
+    best_iteration_ = -1;
+    num_features_ = 0;
+    auto cancelled = [&] { return callbacks.cancelled && callbacks.cancelled(); };
+    if (cancelled()) throw Error(ErrorKind::cancelled, "cancelled", "training was cancelled");
+
+    const data::Matrix& x = input.x_train;
+    int k = config_.num_classes;
+    BoosterPlan plan = plan_(config_, role.start.shape);
     int threads = thread_count(config_);
     std::size_t indicators = frequencies() && k > 2 ? static_cast<std::size_t>(k) : 0;
     DMatrixPtr dtrain = make_dmatrix(x, input.y_train, threads, indicators);
     DMatrixPtr dvalid;
-    if (has_valid) dvalid = make_dmatrix(*input.x_valid, *input.y_valid, threads, indicators);
+    if (role.has_valid) dvalid = make_dmatrix(*input.x_valid, *input.y_valid, threads, indicators);
     std::vector<DMatrixHandle> cached{dtrain.get()};
     if (dvalid) cached.push_back(dvalid.get());
 
     BoosterHandle handle = nullptr;
     check_fit(XGBoosterCreate(cached.data(), cached.size(), &handle), "cannot create the booster");
     BoosterPtr booster(handle);
-    apply_runtime_params(handle);
-    set_param(handle, "seed", std::to_string(seed_of(config_) & 0x7fffffffffffffffULL));
-    // Per-round metrics are log loss based; frequency leaves report no rounds.
-    bool report = iterative_ && static_cast<bool>(callbacks.on_round) && !frequencies();
-    if (config_.task == Task::regression || frequencies()) {
-        set_param(handle, "objective", "reg:squarederror");
-        if (report)
-            for (const char* m : {"rmse", "mae"}) set_param(handle, "eval_metric", m);
-    } else if (k == 2) {
-        set_param(handle, "objective", "binary:logistic");
-        if (report) {
-            // AUC sorts the rows every round: only on validation rows, where
-            // early stopping or pruning may ask for it.
-            set_param(handle, "eval_metric", "logloss");
-            set_param(handle, "eval_metric", "error");
-            if (dvalid) set_param(handle, "eval_metric", "auc");
-        }
-    } else {
-        set_param(handle, "objective", "multi:softprob");
-        set_param(handle, "num_class", std::to_string(k));
-        if (report)
-            for (const char* m : {"mlogloss", "merror"}) set_param(handle, "eval_metric", m);
-    }
-    set_param(handle, "base_score", format_double(base_score));
-    for (const auto& [name, value] : plan.params) set_param(handle, name, value);
+    configure(handle, role, plan, dvalid != nullptr);
 
     // Per round, one set is evaluated: the validation rows when there are some
     // (what early stopping, pruning and the history read), else the training rows.
@@ -288,7 +323,7 @@ void BoosterEstimator::fit(const FitInput& input, const Callbacks& callbacks) {
         if (cancelled()) throw Error(ErrorKind::cancelled, "cancelled", "training was cancelled");
         check_fit(XGBoosterUpdateOneIter(handle, round, dtrain.get()), "boosting round " + std::to_string(round));
         done = round + 1;
-        if (!report) continue;
+        if (!role.report) continue;
         RoundReport r;
         r.round = round;
         r.total_rounds = plan.rounds;
@@ -303,12 +338,15 @@ void BoosterEstimator::fit(const FitInput& input, const Callbacks& callbacks) {
         if (d.stop) break;
     }
     if (cancelled()) throw Error(ErrorKind::cancelled, "cancelled", "training was cancelled");
+    keep(std::move(booster), best, done, x.cols);
+}
 
+void BoosterEstimator::keep(BoosterPtr booster, int best, int done, std::size_t features) {
     // Keep rounds 0..best only: the model in memory, the saved one and a reload all
     // predict alike, and exactly as a model trained for best + 1 rounds.
     if (best >= 0 && best + 1 < done) {
         BoosterHandle sliced = nullptr;
-        check(XGBoosterSlice(handle, 0, best + 1, 1, &sliced), ErrorKind::internal, "training_failed",
+        check(XGBoosterSlice(booster.get(), 0, best + 1, 1, &sliced), ErrorKind::internal, "training_failed",
               "keeping the best rounds");
         booster = BoosterPtr(sliced);
         apply_runtime_params(sliced);
@@ -318,7 +356,7 @@ void BoosterEstimator::fit(const FitInput& input, const Callbacks& callbacks) {
     check(XGBoosterSetAttr(booster.get(), kTaskAttr, std::string(to_string(config_.task)).c_str()),
           ErrorKind::internal, "training_failed", "recording the task");
     booster_ = std::move(booster);
-    num_features_ = x.cols;
+    num_features_ = features;
     best_iteration_ = best;
     build_ensemble();
 }

@@ -41,6 +41,23 @@ struct BoosterPlan {
     int rounds = 1;
 };
 
+// Where boosting starts: the initial prediction (base_score) and the shape a plan
+// reads. A distributed fit computes it once on every training row and gives it
+// to each worker, so that each starts where one process on all rows would.
+struct StartingPoint {
+    double base_score = 0.5;
+    FitShape shape;
+};
+
+// How a fit on one worker's rows takes part in a distributed fit
+// (distributed.hpp): every worker must make the same collective calls, so
+// whether rounds are evaluated and reported is decided once for all of them.
+struct ShardRole {
+    StartingPoint start;     // of every training row
+    bool has_valid = false;  // rounds are evaluated on validation rows (rank 0 holds them all, the others none)
+    bool report = false;     // rounds are evaluated and given to callbacks.on_round
+};
+
 using PlanFn = std::function<BoosterPlan(const EstimatorConfig&, const FitShape&)>;
 
 // What a classifier's leaves hold, and so where its probabilities come from.
@@ -70,6 +87,17 @@ public:
                      ClassLeaves leaves = ClassLeaves::log_odds);
 
     void fit(const FitInput& input, const Callbacks& callbacks) override;
+
+    // Where a fit on `input` starts (what fit() uses).
+    StartingPoint starting_point(const FitInput& input) const;
+    // Whether a fit with these callbacks evaluates and reports its rounds.
+    bool reports_rounds(const Callbacks& callbacks) const;
+    // One worker's part of a distributed fit, inside XGBoost's collective
+    // (XGCommunicatorInit done): its training rows, and validation rows (rank
+    // 0: all of them; others: none, an empty matrix) when role.has_valid.
+    // Histograms, quantile sketches and metrics are summed over the workers by
+    // XGBoost, so every worker ends with the same model.
+    void fit_shard(const FitInput& shard, const ShardRole& role, const Callbacks& callbacks);
 
     // Safe to call concurrently from several threads on one fitted or loaded
     // model (XGBoost's in-place prediction keeps its buffers per thread; the native
@@ -115,6 +143,12 @@ private:
     // The TreeEnsemble of booster_, or nothing when it is unsupported. Never throws.
     void build_ensemble();
     void apply_runtime_params(void* handle) const;
+    // Checks the input; true when it has validation rows.
+    bool check_input(const FitInput& input) const;
+    void configure(void* handle, const ShardRole& role, const BoosterPlan& plan, bool with_auc) const;
+    void boost(const FitInput& input, const ShardRole& role, const Callbacks& callbacks);
+    // Makes `booster` (rounds 0..best when best >= 0) the fitted model.
+    void keep(BoosterPtr booster, int best, int done, std::size_t features);
     void check_fitted() const;
     // Values per row in the raw output: 1, or num_classes for multi-class.
     std::size_t outputs_per_row() const;

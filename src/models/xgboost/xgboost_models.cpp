@@ -290,6 +290,7 @@ AlgorithmSpec xgboost_spec() {
     a.library = "XGBoost";
     a.doc = "Gradient-boosted trees with XGBoost's own names and defaults (XGBClassifier / XGBRegressor).";
     a.iterative = true;
+    a.distributed = true;
     a.params = {
         n_estimators(100, {"num_boost_round", "num_round"}, "Boosting rounds (one tree per class and round)."),
         learning_rate(0.3, {"eta"}),
@@ -366,6 +367,7 @@ AlgorithmSpec gradient_boosting_spec() {
     a.doc = "Gradient-boosted trees with scikit-learn's GradientBoosting names and defaults (log loss or squared "
             "error, no leaf penalty).";
     a.iterative = true;
+    a.distributed = true;
     a.params = {
         n_estimators(100, {"num_boost_round", "num_round", "n_iter"}, "Boosting rounds (one tree per class and round)."),
         learning_rate(0.1, {"eta"}),
@@ -405,6 +407,7 @@ AlgorithmSpec lightgbm_spec() {
     a.doc = "LightGBM-style leaf-wise boosting (best leaf first, num_leaves per tree) with LightGBM's names and "
             "defaults, on XGBoost's lossguide growth.";
     a.iterative = true;
+    a.distributed = true;
     a.params = {
         n_estimators(100, {"num_iterations", "num_boost_round", "num_round", "num_trees", "n_iter"},
                      "Boosting rounds (one tree per class and round)."),
