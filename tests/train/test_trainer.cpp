@@ -121,8 +121,8 @@ TEST(Trainer, SettingsHoneDoesNotActOnAreWarnings) {
                        "    metadata:\n        deployment:\n            auto_deploy: true\n");
     auto result = train::run_training_job(file, "baseline_churn_model", *ws.store, ws.options());
     EXPECT_EQ(result["warnings"],
-              nlohmann::ordered_json::array({"compute.backend 'ray' is not available: hone trains in its own process (backend: local); "
-                           "ignored",
+              nlohmann::ordered_json::array({"compute.backend 'ray' is not available: hone trains in its own process (backend: local) "
+                           "or in worker processes (backend: distributed); ignored",
                            "compute.resources is not used: hone sizes its work by --threads; ignored",
                            "deployment.auto_deploy is not acted on: a trained model is registered, not deployed "
                            "(deploy it with POST /api/training/models/{id}/deploy); kept in the job's metadata"}));
