@@ -47,7 +47,12 @@ RunView view_of(const registry::RunRecord& record) {
     v.job = record.job;
     v.kind = record.kind;
     v.state = state_of_status(record.status);
+    // The store keeps a run's start and its duration: a run the CLI or an
+    // earlier server recorded started when it was created and, once over,
+    // finished that much later.
     v.created_at = record.ts;
+    if (v.state != RunState::pending) v.started_at = record.ts;
+    if (finished(v.state)) v.finished_at = record.ts + record.duration_ms / 1000;
     v.metrics = record.metrics;
     if (!record.result.empty()) v.result = record.result;
     v.error = record.error;

@@ -313,6 +313,7 @@ TEST_F(ServeTest, ServesTheDashboardAndPagesTheListsItReads) {
     from_cli.job = "baseline_churn_model";
     from_cli.status = "ok";
     from_cli.ts = 1.0;  // long before the server's runs
+    from_cli.duration_ms = 2500;
     ws.store->insert_run(from_cli);
     from_cli.id = "run_of_an_unserved_job";
     from_cli.job = "not_served";
@@ -321,6 +322,8 @@ TEST_F(ServeTest, ServesTheDashboardAndPagesTheListsItReads) {
     ASSERT_EQ(with_cli.body["data"].size(), 3u) << with_cli.raw;
     EXPECT_EQ(with_cli.body["data"][2]["run_id"], "run_from_the_cli");
     EXPECT_EQ(with_cli.body["data"][2]["status"], "completed");
+    EXPECT_EQ(with_cli.body["data"][2]["started_at"], 1.0);
+    EXPECT_EQ(with_cli.body["data"][2]["finished_at"], 3.5);
     EXPECT_EQ(http->get("/api/training/runs?status=failed").body["data"].size(), 0u);
     Reply rounds = http->get("/api/training/runs/" + first_run + "/rounds?max_points=2");
     ASSERT_EQ(rounds.status, 200) << rounds.raw;
