@@ -4,7 +4,6 @@
 #include <chrono>
 #include <map>
 
-#include "common/error.hpp"
 #include "registry/audit_page.hpp"
 #include "server/context.hpp"
 #include "server/openapi.hpp"
@@ -21,12 +20,8 @@ namespace {
 // with every change, so it is always read a page at a time.
 Response audit_page(Context& ctx, const Request& req) {
     Page page = page_of(req);
-    if (!req.query.count("limit")) page.limit = registry::kDefaultAuditLimit;
-    if (page.limit > registry::kMaxAuditLimit)
-        throw Error(ErrorKind::validation, "invalid_query",
-                    "limit must be a whole number from 1 to " + std::to_string(registry::kMaxAuditLimit) + ", got '" +
-                        req.query_value("limit") + "'");
-    return wrapped(registry::audit_page(ctx.store, page.offset, page.limit));
+    std::size_t limit = query_number(req, "limit", registry::kDefaultAuditLimit, 1, registry::kMaxAuditLimit);
+    return wrapped(registry::audit_page(ctx.store, page.offset, limit));
 }
 
 // Each model's predict and recommend answers since the server started, on

@@ -40,6 +40,11 @@ std::size_t whole_query_number(const std::string& name, const std::string& text,
 
 }  // namespace
 
+std::size_t query_number(const Request& req, const std::string& name, std::size_t fallback, std::size_t min,
+                         std::size_t max) {
+    return req.query.count(name) ? whole_query_number(name, req.query_value(name), min, max) : fallback;
+}
+
 Page page_of(const Request& req) {
     Page p;
     std::string offset = req.query_value("offset"), limit = req.query_value("limit");

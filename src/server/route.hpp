@@ -92,6 +92,11 @@ struct Page {
     void describe(Response& r, std::size_t total) const;
 };
 
+// ?NAME as a whole number from `min` to `max`, `fallback` when absent; anything
+// else is hone::Error(validation, "invalid_query") naming it and the range.
+std::size_t query_number(const Request& req, const std::string& name, std::size_t fallback, std::size_t min,
+                         std::size_t max);
+
 // Reads ?offset and ?limit; anything else than whole numbers in range is
 // hone::Error(validation, "invalid_query") naming the parameter and the value.
 Page page_of(const Request& req);

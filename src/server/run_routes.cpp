@@ -18,14 +18,16 @@ namespace {
 // job's older runs stay in `hone runs JOB`.
 constexpr int kMaxStoredRunsPerJob = 10000;
 
-Response get_run(Context& ctx, const Request& req) {
-    const std::string& id = req.param("id");
-    if (auto v = ctx.runner.get(id)) return wrapped(v->to_json());
-    // A run of an earlier server process: what the store kept.
-    if (auto record = ctx.store.get_run(id)) return wrapped(train::view_of(*record).to_json());
+// The run as this server's runner sees it or, for a run of the CLI or of an
+// earlier server process, as the store kept it; else hone::Error(not_found).
+train::RunView find_run(Context& ctx, const std::string& id) {
+    if (auto v = ctx.runner.get(id)) return *v;
+    if (auto record = ctx.store.get_run(id)) return train::view_of(*record);
     throw Error(ErrorKind::not_found, "run_not_found", "no run '" + id + "'", {},
                 "GET /api/training/runs lists the runs of the served jobs");
 }
+
+Response get_run(Context& ctx, const Request& req) { return wrapped(find_run(ctx, req.param("id")).to_json()); }
 
 // Every run of the served jobs, pipelines included: those this server runs or
 // ran (the runner's live view) and those the store kept from the CLI or from
@@ -146,20 +148,8 @@ std::vector<Json> downsample(std::vector<Json> rows, std::size_t max_points) {
 // ?max_points=N (2 to 100000, default 2000) samples long curves.
 Response rounds(Context& ctx, const Request& req) {
     const std::string& id = req.param("id");
-    if (!ctx.runner.get(id) && !ctx.store.get_run(id))
-        throw Error(ErrorKind::not_found, "run_not_found", "no run '" + id + "'", {},
-                    "GET /api/training/runs lists the runs of the served jobs");
-    std::string text = req.query_value("max_points", "2000");
-    std::size_t max_points = 0;
-    try {
-        std::size_t used = 0;
-        max_points = std::stoul(text, &used);
-        if (used != text.size()) max_points = 0;
-    } catch (const std::exception&) {
-    }
-    if (max_points < 2 || max_points > 100000)
-        throw Error(ErrorKind::validation, "invalid_query",
-                    "max_points must be a whole number from 2 to 100000, got '" + text + "'");
+    find_run(ctx, id);  // a run that does not exist is a 404, not an empty curve
+    std::size_t max_points = query_number(req, "max_points", 2000, 2, 100000);
     std::vector<Json> rows = ctx.store.rounds_of(id);
     std::size_t total = rows.size();
     Json out = Json::array();
