@@ -18,7 +18,7 @@ void add_data_command(CLI::App& app, int& exit_code);
 void add_train_command(CLI::App& app, int& exit_code);
 void add_predict_command(CLI::App& app, int& exit_code);
 void add_recommend_command(CLI::App& app, int& exit_code);
-// tune, trials, best
+// tune, trials, best, worker
 void add_tune_commands(CLI::App& app, int& exit_code);
 // models, runs, algorithms
 void add_registry_commands(CLI::App& app, int& exit_code);

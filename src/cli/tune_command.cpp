@@ -130,6 +130,50 @@ registry::RunRecord study_of(registry::Store& store, const std::string& job) {
     return *study;
 }
 
+void add_tuning_worker_command(CLI::App& app, int& exit_code) {
+    auto* cmd = app.add_subcommand("worker", "Run trials of a study shared through the store (one tuning worker)");
+    struct Options {
+        std::string study;
+        bool all = false, json = false, quiet = false;
+        double poll = 1;
+        Settings settings;
+    };
+    auto o = std::make_shared<Options>();
+    auto* study = cmd->add_option("--study", o->study,
+                                  "the study to work on: its id, or a tuning job's name (its latest study)");
+    auto* all = cmd->add_flag("--all", o->all, "work on every open shared study, waiting for new ones until stopped");
+    study->excludes(all);
+    cmd->add_option("--poll", o->poll, "seconds between claims when there is nothing to claim")
+        ->check(CLI::PositiveNumber);
+    add_threads_option(*cmd, o->settings, "threads for each trial (default: all cores)");
+    cmd->add_flag("--json", o->json, "print what this worker ran as JSON");
+    cmd->add_flag("-q,--quiet", o->quiet, "no progress output");
+    add_settings_options(*cmd, o->settings);
+    cmd->callback([o, &exit_code] {
+        if (o->study.empty() && !o->all)
+            throw Error(ErrorKind::validation, "study_required", "hone worker needs --study ID (or a tuning job) or --all");
+        auto store = open_settings_store(o->settings);
+        tune::WorkerOptions options;
+        options.study = o->study;
+        options.all = o->all;
+        options.poll_seconds = o->poll;
+        options.context = run_context(o->settings);
+        TrialPrinter printer(o->quiet || o->json);
+        options.on_trial = [&printer](const tune::TrialEvent& e) { printer(e); };
+        Json result = tune::run_worker(*store, options);
+        printer.end();
+        if (o->json) {
+            std::cout << hone::json_dump(result, 2) << "\n";
+        } else if (!o->quiet) {
+            for (const auto& s : result["studies"])
+                std::cout << "study " << s["study_id"].get<std::string>() << " (" << s["job"].get<std::string>()
+                          << "): ran " << s["trials_run"] << " trials (" << s["ok"] << " ok, " << s["pruned"]
+                          << " pruned, " << s["failed"] << " failed, " << s["lost"] << " lost)\n";
+        }
+        exit_code = 0;
+    });
+}
+
 }  // namespace
 
 void add_tune_commands(CLI::App& app, int& exit_code) {
@@ -138,6 +182,7 @@ void add_tune_commands(CLI::App& app, int& exit_code) {
         std::string file, job;
         std::vector<std::string> sets;
         bool json = false, quiet = false, resume = false, no_register = false;
+        int workers = 0;
         Settings settings;
     };
     auto o = std::make_shared<Options>();
@@ -148,6 +193,10 @@ void add_tune_commands(CLI::App& app, int& exit_code) {
                     "pruner, cv, grid_points, objective_metric, register; repeatable)")
         ->allow_extra_args(false);
     cmd->add_flag("--resume", o->resume, "continue the job's latest study (after a crash or a stop)");
+    cmd->add_option("--workers", o->workers,
+                    "start N worker processes that claim trials through the store; workers on other machines "
+                    "join with 'hone worker --store URL --study ID' (default 0: trials run in this process)")
+        ->check(CLI::Range(0, 256));
     add_threads_option(*cmd, o->settings, "threads for all trials together (default: all cores)");
     cmd->add_flag("--no-register", o->no_register, "register no model (the trials are still recorded)");
     cmd->add_flag("--json", o->json, "print the result as JSON");
@@ -166,11 +215,15 @@ void add_tune_commands(CLI::App& app, int& exit_code) {
             for (auto it = one.begin(); it != one.end(); ++it) options.overrides[it.key()] = it.value();
         }
         options.resume = o->resume;
+        options.workers = o->workers;
+        options.job_file = o->file;
         options.register_models = !o->no_register;
         options.context = run_context(o->settings);
         TrialPrinter printer(o->quiet || o->json);
         options.on_trial = [&printer](const tune::TrialEvent& e) { printer(e); };
-        if (!o->quiet && !o->json) std::cerr << (o->resume ? "resuming " : "tuning ") << job << "\n";
+        if (!o->quiet && !o->json)
+            std::cerr << (o->resume ? "resuming " : "tuning ") << job
+                      << (o->workers > 0 ? " with " + std::to_string(o->workers) + " worker processes" : "") << "\n";
         Json result = tune::run_tuning_job(loaded.spec, job, *store, options);
         printer.end();
         if (o->json) std::cout << hone::json_dump(result, 2) << "\n";
@@ -227,6 +280,8 @@ void add_tune_commands(CLI::App& app, int& exit_code) {
         }
         exit_code = 0;
     });
+
+    add_tuning_worker_command(app, exit_code);
 }
 
 }  // namespace hone::cli

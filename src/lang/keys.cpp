@@ -718,6 +718,15 @@ const std::vector<Key<TuningSpec>>& tuning_keys() {
         {"seed", at_least(0), member(&TuningSpec::seed), "the sampler's seed"},
         {"register", choice({"best", "all"}), member(&TuningSpec::register_models),
          "which trials' models go to the registry"},
+        {"heartbeat_interval", Rule{.type = ValueType::number, .min = 0, .min_open = true},
+         member(&TuningSpec::heartbeat_interval),
+         "tuning workers: seconds between a running trial's heartbeats in the store"},
+        {"grace_period", Rule{.type = ValueType::number, .min = 0, .min_open = true},
+         member(&TuningSpec::grace_period),
+         "tuning workers: seconds without a heartbeat after which a running trial is lost, marked failed and "
+         "rerun; more than heartbeat_interval"},
+        {"max_retry", at_least(0), member(&TuningSpec::max_retry),
+         "tuning workers: how many times a lost trial is rerun with the same params"},
         description_key<TuningSpec>(),
         metadata_key<TuningSpec>(),
     };

@@ -210,6 +210,9 @@ Json to_json(const TuningSpec& t) {
     j["grid_points"] = t.grid_points;
     j["seed"] = t.seed;
     j["register"] = t.register_models;
+    j["heartbeat_interval"] = t.heartbeat_interval;
+    j["grace_period"] = t.grace_period;
+    j["max_retry"] = t.max_retry;
     j["description"] = t.description.empty() ? Json() : Json(t.description);
     j["metadata"] = t.metadata;
     return j;

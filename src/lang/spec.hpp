@@ -254,6 +254,13 @@ struct TuningSpec {
     int grid_points = 5;          // grid values for a float without step
     std::uint64_t seed = 42;
     std::string register_models = "best";  // best or all
+    // Tuning workers (`hone tune --workers`, `hone worker`): each running trial's
+    // worker beats every heartbeat_interval seconds; a trial silent for
+    // grace_period seconds is lost, marked failed, and rerun with the same
+    // params at most max_retry times.
+    double heartbeat_interval = 5;
+    double grace_period = 30;
+    int max_retry = 1;
     std::string description;
     Json metadata = Json::object();
     SourcePos pos;

@@ -85,6 +85,13 @@ const std::vector<sql::Migration>& migrations() {
         {1, "jobs, runs, rounds, logs, trials, models, stage cache, audit", tables_v1},
         {2, "an index of unfinished runs, read at every open by recovery",
          "CREATE INDEX runs_unfinished ON runs(ts) WHERE status IN ('pending', 'running', 'paused')"},
+        {3, "trials of tuning workers: owner, heartbeat, the lost trial a rerun repeats, attempt", R"SQL(
+ALTER TABLE trials ADD COLUMN owner TEXT;
+ALTER TABLE trials ADD COLUMN heartbeat DOUBLE PRECISION;
+ALTER TABLE trials ADD COLUMN retry_of INTEGER;
+ALTER TABLE trials ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX trials_open ON trials(study, status) WHERE status IN ('running', 'waiting');
+)SQL"},
     };
     return list;
 }
@@ -219,6 +226,8 @@ struct PgSession {
     PgQuery query(const std::string& sql) { return PgQuery(tx, sql); }
     void script(const std::string& sql) { tx.exec(sql); }
     void outside_effects() { outside = true; }
+    static const char* for_update() { return " FOR UPDATE"; }
+    static const char* skip_locked() { return " FOR UPDATE SKIP LOCKED"; }
     // Held until the transaction ends, whichever way.
     void lock(std::int64_t key) { query("SELECT pg_advisory_xact_lock(?1)").bind(1, key).run(); }
 };

@@ -46,6 +46,15 @@ public:
     }
     void save_trial(const TrialRow& trial) override { call([&] { inner_->save_trial(trial); }); }
     std::vector<TrialRow> trials_of(const std::string& study) override { return call([&] { return inner_->trials_of(study); }); }
+    Claim claim_trial(const std::string& study, const ClaimRules& rules, const SampleParams& sample) override {
+        return call([&] { return inner_->claim_trial(study, rules, sample); });
+    }
+    bool heartbeat_trial(const TrialRow& trial, const std::string& owner) override {
+        return call([&] { return inner_->heartbeat_trial(trial, owner); });
+    }
+    bool finish_trial(const TrialRow& trial, const std::string& owner) override {
+        return call([&] { return inner_->finish_trial(trial, owner); });
+    }
     ModelEntry register_model(ModelEntry entry, const std::string& job,
                               const std::function<std::string(const std::string&)>& place) override {
         return call([&] { return inner_->register_model(std::move(entry), job, place); });

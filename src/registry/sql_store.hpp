@@ -7,8 +7,11 @@
 //   template <class F> auto transact(const char* operation, Work work, F&& f)
 // which calls f(Session&) inside one transaction (with the back end's retries)
 // and returns what f returns. A Session provides query(sql) -> a Query, script(sql)
-// (several statements, no parameters) and outside_effects() (called right before
-// the work does something outside the database, after which it is not retried).
+// (several statements, no parameters), outside_effects() (called right before
+// the work does something outside the database, after which it is not retried),
+// and the row-locking clauses for_update() and skip_locked() (" FOR UPDATE" and
+// " FOR UPDATE SKIP LOCKED" in PostgreSQL; empty in SQLite, whose transactions
+// hold the whole file).
 // A Query provides bind(i, value) for text, Json, double and integers (1-based;
 // an unbound parameter is NULL), step() (true while there is a row), run(),
 // changes() (rows the statement changed) and text/json/real/integer/is_null(col).
@@ -33,7 +36,8 @@ namespace hone::registry::sql {
 
 enum class Work {
     read,           // reads only
-    write,          // one or more writes
+    write,          // one or more writes, each standing alone
+    atomic,         // reads and writes that commit together or not at all
     registry_lock,  // writes under the registry's lock: one holder at a time, across processes
 };
 
@@ -69,7 +73,8 @@ inline constexpr const char* run_columns =
     "id, job, kind, status, ts, duration_ms, metrics, result, error, registry_key, owner";
 
 inline constexpr const char* trial_columns =
-    "study, number, status, params, value, metrics, intermediate, error, started_at, duration_ms, registry_key";
+    "study, number, status, params, value, metrics, intermediate, error, started_at, duration_ms, registry_key, "
+    "owner, heartbeat, retry_of, attempt";
 
 template <class Query>
 ModelEntry read_model(const Query& s) {
@@ -144,6 +149,10 @@ TrialRow read_trial(const Query& s) {
     t.started_at = s.real(8);
     t.duration_ms = s.real(9);
     t.registry_key = s.text(10);
+    t.owner = s.text(11);
+    if (!s.is_null(12)) t.heartbeat = s.real(12);
+    if (!s.is_null(13)) t.retry_of = static_cast<int>(s.integer(13));
+    if (!s.is_null(14)) t.attempt = static_cast<int>(s.integer(14));
     return t;
 }
 
@@ -152,7 +161,9 @@ Query& bind_trial(Query& s, const TrialRow& t) {
     s.bind(1, t.study).bind(2, t.number).bind(3, t.status).bind(4, t.params);
     if (t.value) s.bind(5, *t.value);
     s.bind(6, t.metrics).bind(7, t.intermediate).bind(8, t.error).bind(9, t.started_at).bind(10, t.duration_ms);
-    s.bind(11, t.registry_key);
+    s.bind(11, t.registry_key).bind(12, t.owner).bind(15, t.attempt);
+    if (t.heartbeat > 0) s.bind(13, t.heartbeat);
+    if (t.retry_of) s.bind(14, *t.retry_of);
     return s;
 }
 
@@ -267,7 +278,7 @@ public:
     void save_trial(const TrialRow& t) override {
         db_.transact("save_trial", Work::write, [&](auto& s) {
             auto q = s.query(std::string("INSERT INTO trials(") + trial_columns +
-                             ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT(study, number) DO "
+                             ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) ON CONFLICT(study, number) DO "
                              "UPDATE SET status = excluded.status, params = excluded.params, value = excluded.value, "
                              "metrics = excluded.metrics, intermediate = excluded.intermediate, error = excluded.error, "
                              "started_at = excluded.started_at, duration_ms = excluded.duration_ms, "
@@ -277,12 +288,67 @@ public:
     }
 
     std::vector<TrialRow> trials_of(const std::string& study) override {
-        return db_.transact("trials_of", Work::read, [&](auto& s) {
-            auto q = s.query(select_from(trial_columns, "FROM trials WHERE study = ?1 ORDER BY number"));
-            q.bind(1, study);
-            std::vector<TrialRow> out;
-            while (q.step()) out.push_back(read_trial(q));
-            return out;
+        return db_.transact("trials_of", Work::read, [&](auto& s) { return trials_in(s, study); });
+    }
+
+    Claim claim_trial(const std::string& study, const ClaimRules& rules, const SampleParams& sample) override {
+        return db_.transact("claim_trial", Work::atomic, [&](auto& s) {
+            Claim c;
+            double now = unix_seconds();
+            if (claim_queued(s, study, rules.owner, now, c)) return c;
+            if (!lock_running_study(s, study)) return c;  // done
+            c.lost = mark_lost(s, study, rules, now);
+            if (!c.lost.empty() && claim_queued(s, study, rules.owner, now, c)) return c;
+            c.trials = trials_in(s, study);
+            bool busy = false;
+            int rerun = 0;
+            for (const auto& t : c.trials) {
+                busy = busy || t.status == "running" || t.status == "waiting";
+                rerun += t.retry_of.has_value();
+            }
+            // A lost trial that was rerun gives its place in the budget to its rerun.
+            int counted = static_cast<int>(c.trials.size()) - rerun;
+            int number = c.trials.empty() ? 0 : c.trials.back().number + 1;
+            std::optional<Json> params;
+            if (counted < rules.max_trials) params = sample(c.trials, number);
+            if (!params) {
+                c.state = busy ? Claim::State::wait : Claim::State::done;
+                c.trials.clear();
+                return c;
+            }
+            TrialRow& t = c.trial;
+            t.study = study;
+            t.number = number;
+            t.params = *params;
+            t.started_at = now;
+            t.owner = rules.owner;
+            t.heartbeat = now;
+            insert_trial(s, t);
+            c.trials.push_back(t);
+            c.state = Claim::State::claimed;
+            return c;
+        });
+    }
+
+    bool heartbeat_trial(const TrialRow& t, const std::string& owner) override {
+        return db_.transact("heartbeat_trial", Work::write, [&](auto& s) {
+            auto q = s.query("UPDATE trials SET heartbeat = ?4, intermediate = ?5 "
+                             "WHERE study = ?1 AND number = ?2 AND owner = ?3 AND status = 'running'");
+            q.bind(1, t.study).bind(2, t.number).bind(3, owner).bind(4, unix_seconds()).bind(5, t.intermediate).run();
+            return q.changes() > 0;
+        });
+    }
+
+    bool finish_trial(const TrialRow& t, const std::string& owner) override {
+        return db_.transact("finish_trial", Work::write, [&](auto& s) {
+            auto q = s.query("UPDATE trials SET status = ?4, value = ?5, metrics = ?6, intermediate = ?7, error = ?8, "
+                             "duration_ms = ?9, registry_key = ?10, heartbeat = ?11 "
+                             "WHERE study = ?1 AND number = ?2 AND owner = ?3 AND status = 'running'");
+            q.bind(1, t.study).bind(2, t.number).bind(3, owner).bind(4, t.status);
+            if (t.value) q.bind(5, *t.value);
+            q.bind(6, t.metrics).bind(7, t.intermediate).bind(8, t.error).bind(9, t.duration_ms);
+            q.bind(10, t.registry_key).bind(11, unix_seconds()).run();
+            return q.changes() > 0;
         });
     }
 
@@ -420,6 +486,89 @@ private:
             return q.changes() > 0;
         });
         if (!found) no_model(key);
+    }
+
+    template <class Session>
+    static std::vector<TrialRow> trials_in(Session& s, const std::string& study) {
+        auto q = s.query(select_from(trial_columns, "FROM trials WHERE study = ?1 ORDER BY number"));
+        q.bind(1, study);
+        std::vector<TrialRow> out;
+        while (q.step()) out.push_back(read_trial(q));
+        return out;
+    }
+
+    template <class Session>
+    static void insert_trial(Session& s, const TrialRow& t) {
+        auto q = s.query(std::string("INSERT INTO trials(") + trial_columns +
+                         ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+        bind_trial(q, t).run();
+    }
+
+    // Takes the first queued rerun no other claimer holds: true, with it in `c`.
+    template <class Session>
+    static bool claim_queued(Session& s, const std::string& study, const std::string& owner, double now, Claim& c) {
+        auto q = s.query("SELECT number FROM trials WHERE study = ?1 AND status = 'waiting' ORDER BY number LIMIT 1" +
+                         std::string(s.skip_locked()));
+        q.bind(1, study);
+        if (!q.step()) return false;
+        int number = static_cast<int>(q.integer(0));
+        s.query("UPDATE trials SET status = 'running', owner = ?3, heartbeat = ?4, started_at = ?4 "
+                "WHERE study = ?1 AND number = ?2")
+            .bind(1, study).bind(2, number).bind(3, owner).bind(4, now).run();
+        auto row = s.query(select_from(trial_columns, "FROM trials WHERE study = ?1 AND number = ?2"));
+        row.bind(1, study).bind(2, number).step();
+        c.trial = read_trial(row);
+        c.state = Claim::State::claimed;
+        return true;
+    }
+
+    // Locks the study's row until the claim commits; false when it has ended.
+    template <class Session>
+    static bool lock_running_study(Session& s, const std::string& study) {
+        auto q = s.query("SELECT status FROM runs WHERE id = ?1 AND kind = 'tuning'" + std::string(s.for_update()));
+        q.bind(1, study);
+        if (!q.step()) throw Error(ErrorKind::not_found, "study_not_found", "no study '" + study + "' in the store");
+        return q.text(0) == "running";
+    }
+
+    // Marks failed the running trials whose owner fell silent, each queued for a
+    // rerun while it has attempts left; their numbers.
+    template <class Session>
+    static std::vector<int> mark_lost(Session& s, const std::string& study, const ClaimRules& rules, double now) {
+        std::vector<TrialRow> lost;
+        {
+            auto q = s.query(select_from(trial_columns, "FROM trials WHERE study = ?1 AND status = 'running' AND "
+                                                        "heartbeat IS NOT NULL AND heartbeat < ?2 ORDER BY number" +
+                                                            std::string(s.for_update())));
+            q.bind(1, study).bind(2, now - rules.grace_seconds);
+            while (q.step()) lost.push_back(read_trial(q));
+        }
+        std::vector<int> numbers;
+        for (TrialRow& t : lost) {
+            numbers.push_back(t.number);
+            std::string error = "lost: its worker " + t.owner + " sent no heartbeat for " +
+                                std::to_string(static_cast<long>(now - t.heartbeat)) + " s";
+            if (t.attempt <= rules.max_retry) {
+                auto next = s.query("SELECT MAX(number) FROM trials WHERE study = ?1");
+                next.bind(1, study).step();
+                TrialRow rerun;
+                rerun.study = study;
+                rerun.number = static_cast<int>(next.integer(0)) + 1;
+                rerun.status = "waiting";
+                rerun.params = t.params;
+                rerun.started_at = now;
+                rerun.retry_of = t.number;
+                rerun.attempt = t.attempt + 1;
+                insert_trial(s, rerun);
+                error += "; rerun as trial " + std::to_string(rerun.number);
+            } else {
+                error += "; not rerun: it was attempt " + std::to_string(t.attempt) + " and max_retry is " +
+                         std::to_string(rules.max_retry);
+            }
+            s.query("UPDATE trials SET status = 'failed', error = ?3, duration_ms = ?4 WHERE study = ?1 AND number = ?2")
+                .bind(1, study).bind(2, t.number).bind(3, error).bind(4, (now - t.started_at) * 1000).run();
+        }
+        return numbers;
     }
 
     template <class Session>

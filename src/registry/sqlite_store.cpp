@@ -108,6 +108,14 @@ CREATE TABLE IF NOT EXISTS audit(
   target TEXT, outcome TEXT, details TEXT);
 )SQL";
 
+const char* const trial_workers_sql = R"SQL(
+ALTER TABLE trials ADD COLUMN owner TEXT;
+ALTER TABLE trials ADD COLUMN heartbeat REAL;
+ALTER TABLE trials ADD COLUMN retry_of INTEGER;
+ALTER TABLE trials ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX IF NOT EXISTS trials_open ON trials(study, status) WHERE status IN ('running', 'waiting');
+)SQL";
+
 // The schema, one migration per change; a store records those applied in
 // schema_version. Files made before schema_version existed are recognised by
 // their tables (see found_version).
@@ -117,6 +125,7 @@ const std::vector<sql::Migration>& migrations() {
         {2, "runs.owner: the process that last wrote a run", "ALTER TABLE runs ADD COLUMN owner TEXT"},
         {3, "an index of unfinished runs, read at every open by recovery",
          "CREATE INDEX IF NOT EXISTS runs_unfinished ON runs(ts) WHERE status IN ('pending', 'running', 'paused')"},
+        {4, "trials of tuning workers: owner, heartbeat, the lost trial a rerun repeats, attempt", trial_workers_sql},
     };
     return list;
 }
@@ -136,6 +145,9 @@ struct SqliteSession {
         }
     }
     void outside_effects() {}  // nothing is retried here
+    // A transaction holds the whole file (BEGIN IMMEDIATE): no row locks.
+    static const char* for_update() { return ""; }
+    static const char* skip_locked() { return ""; }
 
     bool has_table(const char* table) {
         auto q = query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1");
@@ -180,12 +192,13 @@ public:
     SqliteDb& operator=(const SqliteDb&) = delete;
 
     // Reads and single-statement writes run as they are (each its own
-    // transaction); work under the registry lock holds the file's write lock
-    // (BEGIN IMMEDIATE), which every process writing the file waits for.
+    // transaction); atomic work and work under the registry lock hold the
+    // file's write lock (BEGIN IMMEDIATE), which every process writing the file
+    // waits for.
     template <class F>
     decltype(auto) transact(const char*, sql::Work work, F&& f) {
         SqliteSession s{db_, path_};
-        if (work != sql::Work::registry_lock) return f(s);
+        if (work == sql::Work::read || work == sql::Work::write) return f(s);
         s.script("BEGIN IMMEDIATE");
         try {
             return sql::call_then(f, s, [&] { s.script("COMMIT"); });

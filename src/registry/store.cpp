@@ -50,6 +50,8 @@ Json TrialRow::to_json() const {
            {"intermediate_values", intermediate}, {"started_at", started_at}, {"duration_ms", duration_ms}};
     if (!error.empty()) j["error"] = error;
     if (!registry_key.empty()) j["registry_key"] = registry_key;
+    if (!owner.empty()) j["worker"] = owner;
+    if (retry_of) j["retry_of"] = *retry_of;
     return j;
 }
 

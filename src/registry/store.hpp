@@ -72,7 +72,9 @@ struct RunRecord {
 struct TrialRow {
     std::string study;
     int number = 0;                 // 0-based, in the order trials were started
-    std::string status = "running"; // running, ok, failed, pruned
+    // running, ok, failed, pruned; in a study tuning workers share also
+    // waiting (a lost trial's rerun, queued for the next worker)
+    std::string status = "running";
     Json params = Json::object();   // the sampled hyperparameters
     std::optional<double> value;    // the objective (ok) or the last intermediate value (pruned)
     Json metrics = Json::object();  // validation metrics (cv: the fold means, with *_std)
@@ -81,9 +83,42 @@ struct TrialRow {
     double started_at = 0;          // unix seconds
     double duration_ms = 0;
     std::string registry_key;       // when the trial's model was registered
+    // Tuning workers only (empty, 0 and nullopt otherwise):
+    std::string owner;              // the worker running it: process_identity() of recovery.hpp
+    double heartbeat = 0;           // unix seconds of the owner's last sign of life
+    std::optional<int> retry_of;    // the lost trial this one reruns, with the same params
+    int attempt = 1;                // 1, then 2 for the first rerun of a lost trial, ...
 
-    Json to_json() const;
+    Json to_json() const;  // with "worker" and "retry_of" when set
 };
+
+// What a tuning worker asks of claim_trial().
+struct ClaimRules {
+    std::string owner;           // the claimer, process_identity()
+    int max_trials = 0;          // the study's budget; a lost trial that was rerun does not count
+    int max_retry = 1;           // reruns of one lost trial, at most
+    double grace_seconds = 30;   // a running trial whose heartbeat is older is lost
+};
+
+struct Claim {
+    enum class State {
+        claimed,  // `trial` is now running under the claimer
+        wait,     // nothing to claim now, but trials still run (and may be lost and rerun)
+        done,     // the budget is spent and nothing runs: the study's trials are over
+    };
+    State state = State::done;
+    TrialRow trial;
+    // Every trial of the study as the claim read it (the claimed one included),
+    // when it sampled new params; empty when it took a queued rerun.
+    std::vector<TrialRow> trials;
+    std::vector<int> lost;       // trials this claim found lost (marked failed)
+};
+
+// Params for trial `number` given the study's trials (running ones included);
+// nullopt when there should be no more trials (a grid exhausted, the study's
+// early stopping). Called inside the claim's transaction: it may run again if
+// the transaction is retried, so it must not have side effects.
+using SampleParams = std::function<std::optional<Json>(const std::vector<TrialRow>& trials, int number)>;
 
 // One line of a run's log (the training-service API's training log entry).
 struct LogEntry {
@@ -125,6 +160,22 @@ public:
     virtual void save_trial(const TrialRow& trial) = 0;
     // By number.
     virtual std::vector<TrialRow> trials_of(const std::string& study) = 0;
+
+    // Tuning workers. claim_trial, in one transaction: takes a queued rerun if
+    // there is one (PostgreSQL: FOR UPDATE SKIP LOCKED, so concurrent claimers
+    // take different ones); else, holding the study's row lock, marks failed
+    // every running trial whose heartbeat is older than the grace period,
+    // queues a rerun of each (same params, next number) while it has attempts
+    // left, and claims one of them or, within the budget, a new trial whose
+    // params `sample` gives. Numbers are never reused. A study that is not
+    // running is done. An unknown study is hone::Error(not_found).
+    virtual Claim claim_trial(const std::string& study, const ClaimRules& rules, const SampleParams& sample) = 0;
+    // Records the owner's heartbeat and the trial's intermediate values; false
+    // (nothing written) when the trial is no longer running under `owner`.
+    virtual bool heartbeat_trial(const TrialRow& trial, const std::string& owner) = 0;
+    // Writes the ended trial if it is still running under `owner`; false
+    // (nothing written) when it was declared lost meanwhile.
+    virtual bool finish_trial(const TrialRow& trial, const std::string& owner) = 0;
 
     // Picks a free key for <model>_<job>_v<seconds> and the next version of the
     // model, calls `place(key)` (which must move the finished artifact into place

@@ -1,14 +1,23 @@
 #include "tune/study.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cmath>
+#include <condition_variable>
 #include <deque>
+#include <filesystem>
+#include <map>
+#include <set>
 #include <mutex>
 #include <thread>
 
 #include "common/clock.hpp"
 #include "common/error.hpp"
+#include "common/file.hpp"
+#include "lang/job_file.hpp"
+#include "registry/recovery.hpp"
 #include "common/json.hpp"
 #include "common/text.hpp"
 #include "train/early_stopping.hpp"
@@ -18,6 +27,7 @@
 #include "tune/pruner.hpp"
 #include "tune/validate.hpp"
 #include "tune/sampler.hpp"
+#include "tune/worker_processes.hpp"
 
 namespace hone::tune {
 
@@ -37,6 +47,26 @@ TrialState state_of(const std::string& status) {
 }
 
 bool better(double a, double b, Direction d) { return d == Direction::maximize ? a > b : a < b; }
+
+// The sampler's view of the study's trials.
+std::vector<TrialRecord> records_of(const std::vector<registry::TrialRow>& rows) {
+    std::vector<TrialRecord> history;
+    history.reserve(rows.size());
+    for (const auto& row : rows) {
+        TrialRecord t;
+        t.number = row.number;
+        t.state = state_of(row.status);
+        t.params = row.params;
+        t.value = row.value;
+        if (t.state == TrialState::pruned && !row.intermediate.empty())
+            t.step = row.intermediate.back()[0].get<int>();
+        history.push_back(std::move(t));
+    }
+    return history;
+}
+
+// next_trial(): nothing to claim yet, but the shared study's trials are not over.
+constexpr int kWaitForTrial = -2;
 
 // What one trial's fit gives back to the study.
 struct TrialOutcome {
@@ -114,10 +144,87 @@ public:
     }
 
     void run() {
+        std::thread beat;
+        if (shared_) beat = std::thread([this] { heartbeats(); });
         std::vector<std::thread> pool;
         for (int i = 1; i < workers_; ++i) pool.emplace_back([this] { work(); });
-        work();
+        try {
+            work();
+        } catch (...) {
+            for (auto& t : pool) t.join();
+            stop_heartbeats(beat);
+            throw;
+        }
         for (auto& t : pool) t.join();
+        stop_heartbeats(beat);
+    }
+
+    // This process as one worker of a shared study: trials come from the store.
+    void share(const registry::ClaimRules& rules, double poll_seconds, int threads_per_trial) {
+        shared_ = true;
+        watching_ = false;
+        rules_ = rules;
+        rules_.max_trials = max_trials_;
+        poll_seconds_ = poll_seconds;
+        workers_ = 1;
+        if (threads_per_trial > 0) threads_per_trial_ = static_cast<unsigned>(threads_per_trial);
+    }
+
+    // The coordinator's view: reads the store's trials and shows each start
+    // and end once. Returns whether the study's trials are over (the budget
+    // spent, or stopped, and nothing running or waiting).
+    bool watch() {
+        auto stored = store_.trials_of(run_.id);
+        std::lock_guard lock(mu_);
+        watching_ = true;
+        merge(stored);
+        bool busy = false;
+        int counted = 0;
+        for (const auto& row : rows_) {
+            busy = busy || row.status == "running" || row.status == "waiting";
+            counted += !row.retry_of;
+            std::string& seen = seen_[row.number];
+            if (seen == row.status) continue;
+            seen = row.status;
+            if (row.status == "running") {
+                emit("started", row);
+            } else if (row.status != "waiting") {
+                ++finished_;
+                observe_end(row);
+                emit("ended", row);
+            }
+        }
+        int rerun = static_cast<int>(rows_.size()) - counted;
+        return !busy && (static_cast<int>(rows_.size()) - rerun >= max_trials_ || stopped_early(rows_));
+    }
+
+    // What this process ran of a shared study.
+    Json worker_summary() {
+        std::lock_guard lock(mu_);
+        Json counts{{"study_id", run_.id}, {"job", spec_.name}, {"trials_run", 0}, {"ok", 0}, {"pruned", 0},
+                    {"failed", 0}, {"lost", 0}};
+        for (const auto& row : rows_) {
+            if (row.owner != rules_.owner || row.status == "running" || row.status == "waiting") continue;
+            bool lost = row.status == "failed" && row.error.rfind("lost:", 0) == 0;
+            counts["trials_run"] = counts["trials_run"].get<int>() + 1;
+            const char* kind = lost ? "lost" : row.status.c_str();
+            if (counts.contains(kind)) counts[kind] = counts[kind].get<int>() + 1;
+        }
+        counts["claims"] = cost_.claims;
+        counts["claim_ms"] = cost_.claim_ms;
+        counts["sample_ms"] = cost_.sample_ms;
+        counts["store_ms"] = cost_.claim_ms + cost_.other_store_ms + heartbeat_ms_.load();
+        return counts;
+    }
+
+    // The result's view of a shared study: every trial as the store has it.
+    void take_stored_trials() {
+        auto stored = store_.trials_of(run_.id);
+        std::lock_guard lock(mu_);
+        mine_.clear();
+        merge(stored);
+        best_number_ = -1;
+        for (const auto& row : rows_) observe_end(row);
     }
 
     Json result(double duration_ms) {
@@ -155,6 +262,12 @@ public:
         r["failed_trials"] = failed;
         r["resumed_trials"] = resumed_;
         r["parallel_trials"] = workers_;
+        if (options_.workers > 0) {
+            int reruns = 0;
+            for (const auto& row : rows_) reruns += row.retry_of.has_value();
+            r["workers"] = options_.workers;
+            r["rerun_trials"] = reruns;
+        }
         r["pruner"] = spec_.pruner;
         r["duration_ms"] = duration_ms;
         r["importance"] = hyperparameter_importance(rows_);
@@ -222,24 +335,13 @@ private:
             rerun_.pop_front();
             return n;
         }
+        if (shared_) return claim_next();
         if (static_cast<int>(rows_.size()) >= max_trials_) return -1;
         int n = static_cast<int>(rows_.size());
-        std::vector<TrialRecord> history;
-        history.reserve(rows_.size());
-        for (const auto& row : rows_) {
-            TrialRecord t;
-            t.number = row.number;
-            t.state = state_of(row.status);
-            t.params = row.params;
-            t.value = row.value;
-            if (t.state == TrialState::pruned && !row.intermediate.empty())
-                t.step = row.intermediate.back()[0].get<int>();
-            history.push_back(std::move(t));
-        }
         registry::TrialRow row;
         row.study = run_.id;
         row.number = n;
-        row.params = sampler_->suggest(history, n);
+        row.params = sampler_->suggest(records_of(rows_), n);
         rows_.push_back(row);
         TrialProgress p;
         p.number = n;
@@ -249,28 +351,12 @@ private:
 
     void work() {
         while (true) {
-            int n;
-            {
-                std::lock_guard lock(mu_);
-                try {
-                    n = next_trial();
-                } catch (const Error& e) {
-                    if (e.code() != "grid_exhausted") throw;
-                    stop_ = true;
-                    n = -1;
-                }
-                if (n < 0) return;
-                auto& row = rows_[static_cast<std::size_t>(n)];
-                row.status = "running";
-                row.error.clear();
-                row.value.reset();
-                row.intermediate = Json::array();
-                row.started_at = unix_seconds();
-                progress_[static_cast<std::size_t>(n)].intermediate.clear();
-                progress_[static_cast<std::size_t>(n)].state = TrialState::running;
-                store_.save_trial(row);
-                emit("started", row);
+            int n = start_next();
+            if (n == kWaitForTrial) {
+                wait_between_claims();
+                continue;
             }
+            if (n < 0) return;
             auto started = Clock::now();
             TrialOutcome out = run_trial(n);
             std::string key;
@@ -285,13 +371,185 @@ private:
             row.duration_ms = ms_since(started);
             row.registry_key = key;
             progress_[static_cast<std::size_t>(n)].state = state_of(out.status);
-            store_.save_trial(row);
+            if (!record_end(row)) continue;
             bool is_best = observe_end(row);
             if (is_best && out.fit && spec_.register_models != "all" && options_.register_models && spec_.cv <= 1)
                 best_fit_ = std::move(out.fit);
             ++finished_;
             emit("ended", row);
         }
+    }
+
+    // Takes the next trial and records its start: its number, -1 when this
+    // worker is done, or kWaitForTrial.
+    int start_next() {
+        std::lock_guard lock(mu_);
+        int n;
+        try {
+            n = next_trial();
+        } catch (const Error& e) {
+            if (e.code() != "grid_exhausted") throw;
+            stop_ = true;
+            n = -1;
+        }
+        if (n < 0) return n;
+        auto& row = rows_[static_cast<std::size_t>(n)];
+        row.status = "running";
+        row.error.clear();
+        row.value.reset();
+        row.intermediate = Json::array();
+        progress_[static_cast<std::size_t>(n)].intermediate.clear();
+        progress_[static_cast<std::size_t>(n)].state = TrialState::running;
+        if (!shared_) {  // a claimed trial is in the store already
+            row.started_at = unix_seconds();
+            store_.save_trial(row);
+        }
+        emit("started", row);
+        return n;
+    }
+
+    // Writes an ended trial; false when a shared trial was declared lost
+    // meanwhile (its rerun stands in for it, so this result is dropped). Under the lock.
+    bool record_end(registry::TrialRow& row) {
+        if (!shared_) {
+            store_.save_trial(row);
+            return true;
+        }
+        mine_.erase(row.number);
+        lost_here_.erase(row.number);
+        auto started = Clock::now();
+        bool still_ours = store_.finish_trial(row, rules_.owner);
+        cost_.other_store_ms += ms_since(started);
+        if (still_ours) return true;
+        log_.warning("trial " + std::to_string(row.number) +
+                     " ended after it was declared lost (no heartbeat reached the store in time); its result is "
+                     "dropped and its rerun counts instead");
+        return false;
+    }
+
+    void wait_between_claims() {
+        auto until = Clock::now() + std::chrono::duration<double>(poll_seconds_);
+        while (Clock::now() < until && !options_.context.is_cancelled())
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+
+    // A trial from the store (shared studies). Under the lock.
+    int claim_next() {
+        auto started = Clock::now();
+        double sampling_ms = 0;
+        registry::Claim c = store_.claim_trial(run_.id, rules_, [&](const std::vector<registry::TrialRow>& rows, int number) {
+            auto t = Clock::now();
+            auto params = sample_for(rows, number);
+            sampling_ms += ms_since(t);
+            return params;
+        });
+        cost_.claims += 1;
+        cost_.claim_ms += ms_since(started) - sampling_ms;
+        cost_.sample_ms += sampling_ms;
+        if (c.state == registry::Claim::State::done) return -1;
+        if (c.state == registry::Claim::State::wait) return kWaitForTrial;
+        auto read = Clock::now();
+        merge(c.trials.empty() ? store_.trials_of(run_.id) : c.trials);
+        cost_.other_store_ms += ms_since(read);
+        for (int lost : c.lost) log_.warning("trial " + std::to_string(lost) + " " + rows_[static_cast<std::size_t>(lost)].error);
+        mine_.insert(c.trial.number);
+        return c.trial.number;
+    }
+
+    std::optional<Json> sample_for(const std::vector<registry::TrialRow>& rows, int number) {
+        if (stopped_early(rows)) return std::nullopt;
+        try {
+            return sampler_->suggest(records_of(rows), number);
+        } catch (const Error& e) {
+            if (e.code() == "grid_exhausted") return std::nullopt;
+            throw;
+        }
+    }
+
+    // The study's early stopping over the completed trials in number order (a
+    // shared study: every worker decides the same from the same trials).
+    bool stopped_early(const std::vector<registry::TrialRow>& rows) {
+        if (!stopper_) return false;
+        train::EarlyStopper stopper(stopper_->spec());
+        int completed = 0;
+        for (const auto& row : rows) {
+            if (row.status != "ok" || !row.value) continue;
+            const Json& m = row.metrics;
+            double v = m.contains(stop_metric_) && m[stop_metric_].is_number() ? m[stop_metric_].get<double>() : std::nan("");
+            if (stopper.observe(completed++, v)) {
+                if (!stop_noted_)
+                    notes_.push_back("study early stopping: no improvement of " + stop_metric_ + " in " +
+                                     std::to_string(stopper.spec().patience) + " completed trials");
+                stop_noted_ = true;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // Takes the store's trials into rows_ (numbers are dense), keeping this
+    // process's own running trials, whose copy is newer. Under the lock.
+    void merge(std::vector<registry::TrialRow> stored) {
+        for (auto& row : stored) {
+            auto i = static_cast<std::size_t>(row.number);
+            if (i < rows_.size() && mine_.count(row.number)) continue;
+            if (i >= rows_.size()) {
+                rows_.resize(i + 1);
+                progress_.resize(i + 1);
+            }
+            TrialProgress& p = progress_[i];
+            p.number = row.number;
+            p.state = state_of(row.status);
+            p.intermediate.clear();
+            for (const auto& iv : row.intermediate) p.intermediate[iv[0].get<int>()] = iv[1].get<double>();
+            rows_[i] = std::move(row);
+        }
+    }
+
+    // Beats for this process's running trials every heartbeat_interval; a trial
+    // the store no longer has as ours was declared lost: its fit is stopped.
+    void heartbeats() {
+        auto interval = std::chrono::duration<double>(spec_.heartbeat_interval);
+        std::unique_lock lock(mu_);
+        while (!beat_cv_.wait_for(lock, interval, [this] { return !beating_; })) {
+            std::vector<registry::TrialRow> mine;
+            for (int n : mine_) mine.push_back(rows_[static_cast<std::size_t>(n)]);
+            lock.unlock();
+            std::vector<int> lost;
+            for (const auto& row : mine) {
+                try {
+                    auto started = Clock::now();
+                    if (!store_.heartbeat_trial(row, rules_.owner)) lost.push_back(row.number);
+                    heartbeat_ms_ += ms_since(started);
+                } catch (const Error& e) {
+                    log_.warning("trial " + std::to_string(row.number) + ": heartbeat not recorded: " + e.what());
+                }
+            }
+            lock.lock();
+            for (int n : lost)
+                if (mine_.count(n)) lost_here_.insert(n);
+        }
+    }
+
+    void stop_heartbeats(std::thread& beat) {
+        if (!beat.joinable()) return;
+        {
+            std::lock_guard lock(mu_);
+            beating_ = false;
+        }
+        beat_cv_.notify_all();
+        beat.join();
+    }
+
+    // Stops trial n's fit: the study is cancelled, or (shared) the trial was declared lost.
+    std::function<bool()> trial_cancelled(int n) {
+        if (!shared_) return options_.context.cancelled;
+        return [this, n] { return options_.context.is_cancelled() || lost_here(n); };
+    }
+
+    bool lost_here(int n) {
+        std::lock_guard lock(mu_);
+        return lost_here_.count(n) > 0;
     }
 
     std::string register_now(int n, const train::FitResult& fit) {
@@ -314,7 +572,7 @@ private:
             best_number_ = row.number;
             rows_best_value_ = row.value;
         }
-        if (stopper_) {
+        if (stopper_ && !shared_) {
             const Json& m = row.metrics;
             double v = m.contains(stop_metric_) && m[stop_metric_].is_number() ? m[stop_metric_].get<double>()
                                                                                 : std::nan("");
@@ -335,10 +593,10 @@ private:
         }
         TrialOutcome out;
         try {
-            if (cross_validates()) return run_cv_trial(params);
+            if (cross_validates()) return run_cv_trial(n, params);
             train::FitHooks hooks;
             hooks.threads = threads_per_trial_;
-            hooks.cancelled = options_.context.cancelled;
+            hooks.cancelled = trial_cancelled(n);
             if (prunes_)
                 hooks.should_stop = [this, n](const models::RoundReport& r) { return report_round(n, r); };
             else
@@ -359,7 +617,8 @@ private:
             out.value = scored[objective_.metric].get<double>();
             out.fit = std::move(fit);
         } catch (const Error& e) {
-            if (e.kind() == ErrorKind::cancelled) {
+            bool lost = shared_ && lost_here(n);  // only this trial was stopped
+            if (e.kind() == ErrorKind::cancelled && !lost) {
                 std::lock_guard lock(mu_);
                 cancelled_ = true;
             }
@@ -372,11 +631,11 @@ private:
         return out;
     }
 
-    TrialOutcome run_cv_trial(const Json& params) {
+    TrialOutcome run_cv_trial(int n, const Json& params) {
         TrialOutcome out;
         train::FitHooks hooks;
         hooks.threads = threads_per_trial_;
-        hooks.cancelled = options_.context.cancelled;
+        hooks.cancelled = trial_cancelled(n);
         train::CrossValidation cv = train::cross_validate(setup_, params, hooks);
         for (auto it = cv.mean.begin(); it != cv.mean.end(); ++it) {
             out.metrics[it.key()] = it.value();
@@ -401,7 +660,7 @@ private:
     }
 
     void emit(const char* kind, const registry::TrialRow& row) {
-        log_trial(kind, row);
+        if (!watching_) log_trial(kind, row);  // the coordinator shows what workers logged
         if (!options_.on_trial) return;
         TrialEvent e;
         e.kind = kind;
@@ -459,6 +718,26 @@ private:
     int resumed_ = 0;
     bool stop_ = false;
     bool cancelled_ = false;
+
+    // Shared studies (tuning workers).
+    bool shared_ = false;
+    registry::ClaimRules rules_;
+    double poll_seconds_ = 1;
+    std::set<int> mine_;       // trials running in this process
+    std::set<int> lost_here_;  // of those, the ones the store says were lost
+    std::map<int, std::string> seen_;  // the coordinator: each trial's status last shown
+    bool stop_noted_ = false;
+    // Time this worker spent on the study rather than on its trials (under mu_).
+    struct {
+        int claims = 0;
+        double claim_ms = 0;        // in claim_trial, its sampling left out
+        double sample_ms = 0;       // in the sampler, inside the claims
+        double other_store_ms = 0;  // reading the trials after a claim, writing ends
+    } cost_;
+    std::atomic<double> heartbeat_ms_{0};  // the heartbeat thread's store calls
+    bool beating_ = true;
+    bool watching_ = false;
+    std::condition_variable beat_cv_;
 };
 
 // The search space as stored with a study, to tell on resume whether it changed.
@@ -482,7 +761,148 @@ void check_same_space(const registry::RunRecord& run, const lang::TuningSpec& sp
                     {}, "run the study anew without --resume, or restore the search space");
 }
 
+// What a shared study keeps for its workers: the job file's text and path
+// (data paths resolve against its folder) and the overrides.
+Json shared_study_info(const TuneOptions& options) {
+    if (options.job_file.empty())
+        throw Error(ErrorKind::internal, "invalid_options", "tuning workers need the job file's path");
+    auto path = std::filesystem::absolute(options.job_file);
+    auto text = read_file(path);
+    if (!text) throw Error(ErrorKind::io, "file_unreadable", "cannot read the job file " + path.string());
+    return Json{{"job_file", path.string()}, {"text", *text}, {"overrides", options.overrides}};
+}
+
+registry::ClaimRules claim_rules(const lang::TuningSpec& spec) {
+    registry::ClaimRules rules;
+    rules.owner = registry::process_identity();
+    rules.max_retry = spec.max_retry;
+    rules.grace_seconds = spec.grace_period;
+    return rules;
+}
+
+// The arguments of each `hone worker` the coordinator starts.
+std::vector<std::string> worker_arguments(const TuneOptions& options, const std::string& study) {
+    unsigned cores = options.context.threads ? options.context.threads : std::max(1u, std::thread::hardware_concurrency());
+    unsigned threads = std::max(1u, cores / static_cast<unsigned>(options.workers));
+    std::vector<std::string> args{"worker", "--study", study, "--store", options.context.store, "--threads",
+                                  std::to_string(threads), "--quiet"};
+    if (!options.context.model_root.empty()) {
+        args.push_back("--model-root");
+        args.push_back(options.context.model_root);
+    }
+    return args;
+}
+
+// The coordinator of a shared study: starts the workers, shows trials as they
+// start and end, runs what is left itself if every worker has exited, and
+// leaves the study's trials in `study` for its result. Worker processes that
+// failed are warnings of the result.
+void coordinate(Study& study, const lang::TuningSpec& spec, const TuneOptions& options, const std::string& study_id,
+                std::vector<std::string>& warnings) {
+    std::string program =
+        options.program.empty() ? std::filesystem::read_symlink("/proc/self/exe").string() : options.program;
+    {
+        WorkerProcesses workers(program, worker_arguments(options, study_id), options.workers);
+        bool over = false;
+        while (!over && !workers.all_exited() && !options.context.is_cancelled()) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(250));
+            over = study.watch();
+        }
+        if (over) workers.wait(10);  // each exits at its next claim
+        for (auto& failure : workers.failures()) warnings.push_back("tuning " + failure);
+    }
+    study.watch();
+    if (!options.context.is_cancelled()) {
+        study.share(claim_rules(spec), 0.5, 0);  // trials no worker is left to run
+        study.run();
+    }
+    study.take_stored_trials();
+}
+
+// A study `hone worker` may join: by id, else the latest study of a tuning job.
+registry::RunRecord shared_study(registry::Store& store, const std::string& name) {
+    auto run = store.get_run(name);
+    if (!run || run->kind != "tuning") run = latest_study(store, name);
+    if (!run)
+        throw Error(ErrorKind::not_found, "study_not_found", "no study '" + name + "' in the store", {},
+                    "name a study id or a tuning job ('hone runs JOB' lists its studies)");
+    if (run->status != "running")
+        throw Error(ErrorKind::conflict, "study_ended",
+                    "study " + run->id + " of '" + run->job + "' has ended (" + run->status + ")");
+    if (!run->result.contains("shared"))
+        throw Error(ErrorKind::conflict, "study_not_shared",
+                    "study " + run->id + " of '" + run->job + "' runs its trials in one process: it was started without --workers",
+                    {}, "start a study for workers with: hone tune FILE " + run->job + " --workers N");
+    return *run;
+}
+
+// This process as one worker of `run` until its trials are over.
+Json work_on(registry::Store& store, registry::RunRecord run, const WorkerOptions& options) {
+    const Json& shared = run.result["shared"];
+    std::string path = shared["job_file"].get<std::string>();
+    auto loaded = lang::parse_job_text(shared["text"].get<std::string>(), path, lang::format_for(path));
+    validate_job(loaded);
+    if (!loaded.ok())
+        throw Error(ErrorKind::validation, "invalid_job_file",
+                    "the job file kept with study " + run.id + " no longer checks:\n" + loaded.report());
+    lang::TuningSpec spec =
+        tuning_with_overrides(loaded.spec, run.job, shared.value("overrides", Json::object()), lang::OverrideSource::command_line);
+    resolve_catalog_ranges(spec, loaded.spec);
+    const lang::TrainingSpec* training = loaded.spec.find_training(spec.training_job);
+    if (!training)
+        throw Error(ErrorKind::not_found, "job_not_found", "no training job '" + spec.training_job + "' in " + path);
+    TuneOptions tune_options;
+    tune_options.context = options.context;
+    tune_options.on_trial = options.on_trial;
+    train::PrepareOptions prepare;
+    prepare.load = {options.context.threads, options.context.postgres_url};
+    prepare.cv_folds = spec.cv;
+    train::TrainingSetup setup = train::prepare_training(loaded.spec, *training, prepare);
+    Study study(spec, setup, store, tune_options, run);
+    study.share(claim_rules(spec), options.poll_seconds, static_cast<int>(options.context.threads));
+    auto started = Clock::now();
+    study.run();
+    study.take_stored_trials();
+    Json summary = study.worker_summary();
+    summary["wall_ms"] = ms_since(started);
+    // In the study's log, for whoever watches the study (and bench/distributed).
+    auto seconds = [&](const char* key) {
+        char text[32];
+        std::snprintf(text, sizeof text, "%.2f s", summary[key].get<double>() / 1000);
+        return std::string(text);
+    };
+    train::RunLog(store, run.id)
+        .info("worker " + registry::process_identity() + " done: " + summary["trials_run"].dump() + " trials in " +
+              seconds("wall_ms") + ", " + seconds("store_ms") + " of it in the store (" + summary["claims"].dump() +
+              " claims), " + seconds("sample_ms") + " sampling");
+    return summary;
+}
+
 }  // namespace
+
+Json run_worker(registry::Store& store, const WorkerOptions& options) {
+    Json studies = Json::array();
+    if (!options.all) {
+        studies.push_back(work_on(store, shared_study(store, options.study), options));
+    } else {
+        std::set<std::string> finished;
+        while (!options.context.is_cancelled()) {
+            bool found = false;
+            for (const auto& run : store.unfinished_runs()) {
+                if (run.kind != "tuning" || run.status != "running" || !run.result.contains("shared") ||
+                    finished.count(run.id))
+                    continue;
+                found = true;
+                studies.push_back(work_on(store, run, options));
+                finished.insert(run.id);
+            }
+            if (!found) std::this_thread::sleep_for(std::chrono::duration<double>(options.poll_seconds));
+        }
+    }
+    int total = 0;
+    for (const auto& s : studies) total += s["trials_run"].get<int>();
+    return Json{{"studies", studies}, {"trials_run", total}};
+}
 
 lang::TuningSpec tuning_with_overrides(const lang::JobFile& file, const std::string& job, const Json& overrides,
                                       lang::OverrideSource source) {
@@ -582,6 +1002,10 @@ Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry:
                         "run it without --resume first");
         run = *last;
         check_same_space(run, spec);
+        if (options.workers > 0 && !run.result.contains("shared"))
+            throw Error(ErrorKind::conflict, "study_not_shared",
+                        "study " + run.id + " of '" + job + "' ran its trials in one process; it resumes that way", {},
+                        "resume it without --workers");
         previous = store.trials_of(run.id);
         run.status = "running";
         run.error.clear();
@@ -593,6 +1017,7 @@ Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry:
         run.status = "running";
         run.ts = unix_seconds();
         run.result = Json{{"search_space", space_json(spec)}};
+        if (options.workers > 0) run.result["shared"] = shared_study_info(options);
         store.save_job("tuning", job, lang::to_json(spec));
         if (options.run_id.empty())
             store.insert_run(run);
@@ -604,6 +1029,12 @@ Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry:
     log.info(std::string(options.resume ? "tuning job '" + job + "' resumed by " : "tuning job '" + job + "' started by ") +
              options.context.who + ": up to " + std::to_string(spec.max_trials) + " trials, " + spec.strategy +
              " sampler");
+    // What a study that ended before its result keeps: enough to resume it.
+    auto unfinished_result = [&] {
+        Json r{{"search_space", space_json(spec)}};
+        if (run.result.contains("shared")) r["shared"] = run.result["shared"];
+        return r;
+    };
     auto finish = [&](const std::string& status, const Json& result, const std::string& error) {
         run.status = status;
         run.duration_ms = previous_ms + ms_since(started);
@@ -617,13 +1048,20 @@ Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry:
         prepare.cv_folds = spec.cv;
         train::TrainingSetup setup = train::prepare_training(file, *training, prepare);
         Study study(spec, setup, store, options, run);
-        study.adopt(std::move(previous));
-        study.run();
+        std::vector<std::string> worker_warnings;
+        bool shared = run.result.contains("shared");
+        if (shared) {
+            coordinate(study, spec, options, run.id, worker_warnings);
+        } else {
+            study.adopt(std::move(previous));
+            study.run();
+        }
         train::TrainOptions to;
         to.context = options.context;
         if (!study.cancelled()) study.register_best(to);
         Json result = study.result(previous_ms + ms_since(started));
         result["search_space"] = space_json(spec);
+        for (auto& w : worker_warnings) result["warnings"].push_back(w);
         run.metrics = result["best_metrics"].is_object() ? result["best_metrics"] : Json::object();
         run.registry_key = result["best_model_registry_key"].is_string() ? result["best_model_registry_key"].get<std::string>() : "";
         std::string status = result["status"].get<std::string>();
@@ -635,14 +1073,13 @@ Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry:
         return result;
     } catch (const Error& e) {
         log.write(e.kind() == ErrorKind::cancelled ? "warning" : "error", e.what());
-        finish(e.kind() == ErrorKind::cancelled ? "cancelled" : "error", Json{{"search_space", space_json(spec)}},
-               e.what());
+        finish(e.kind() == ErrorKind::cancelled ? "cancelled" : "error", unfinished_result(), e.what());
         store.audit(options.context.who, "tune", job, "error", Json{{"run_id", run.id}, {"error", e.what()}});
         throw;
     } catch (const std::exception& e) {
         // A defect of ours, but the study still ends recorded, never "running" forever.
         log.error(std::string("internal error: ") + e.what());
-        finish("error", Json{{"search_space", space_json(spec)}}, std::string("internal error: ") + e.what());
+        finish("error", unfinished_result(), std::string("internal error: ") + e.what());
         throw;
     }
 }

@@ -15,6 +15,18 @@
 // best_model_registry_key; then study_id, objective, completed/pruned/failed
 // counts, duration_ms, importance, notes, warnings, errors and the trials.
 // A study whose trials all fail has status "error" and the reasons in "errors".
+//
+// Tuning workers. With `workers` ≥ 1 the study is shared through the store:
+// this process (the coordinator) starts that many `hone worker` processes,
+// each of which claims trials from the store one at a time (registry::Store::
+// claim_trial), heartbeats while it runs one, and writes its end; workers on
+// other machines may join with `hone worker --study ID`. The sampler sees every
+// worker's trials, running ones as constant liars. A trial whose worker falls
+// silent for the tuning block's grace_period is marked failed and rerun with
+// the same params (max_retry times); max_trials counts the whole study, a lost
+// trial's rerun taking its place. The coordinator shows trials as they end,
+// runs what is left itself if every worker it started has exited, then
+// registers the best trial's model (refitted here) and writes the result.
 #include <functional>
 #include <string>
 
@@ -52,7 +64,29 @@ struct TuneOptions {
     // "" = a new study row. Else the id of a row already in the store (a queued
     // run of the job runner), which the study takes over. Not with `resume`.
     std::string run_id;
+    // Tuning workers to start on this machine; 0 runs the trials in this
+    // process (parallel_trials threads).
+    int workers = 0;
+    // With workers: the job file's path (its text is kept with the study for
+    // workers to read; relative data paths resolve against its folder), and
+    // the hone program to start (empty: this program).
+    std::string job_file;
+    std::string program;
 };
+
+struct WorkerOptions {
+    std::string study;     // a study id, or a tuning job's name (its latest study)
+    bool all = false;      // instead: every open shared study, until cancelled
+    double poll_seconds = 1;  // between claims when there is nothing to claim
+    RunContext context;    // threads for each trial; cancelled() stops between trials
+    std::function<void(const TrialEvent&)> on_trial;
+};
+
+// One tuning worker: claims and runs trials of the shared study (or of every
+// open one) until its trials are over. Result: {"studies": [{"study_id", "job",
+// "trials_run", "ok", "pruned", "failed", "lost"}], "trials_run"}. A study that
+// is not shared, or has ended, is hone::Error(conflict).
+Json run_worker(registry::Store& store, const WorkerOptions& options);
 
 Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry::Store& store,
                     const TuneOptions& options = {});

@@ -109,6 +109,11 @@ void check_tuning(const lang::Document& doc, const lang::JobFile& file, const la
     auto pos = [&](std::initializer_list<std::string_view> keys) { return lang::position_of(doc, "tuning", t.name, keys); };
     train::check_at(diags, pos({"strategy"}), [&] { check_sampler_name(t.strategy); });
     train::check_at(diags, pos({"pruner"}), [&] { make_pruner(t.pruner, Direction::maximize); });
+    if (t.grace_period <= t.heartbeat_interval)
+        diags.error(pos({"grace_period"}), "grace_period (" + format_double(t.grace_period) +
+                                               " s) must be more than heartbeat_interval (" +
+                                               format_double(t.heartbeat_interval) +
+                                               " s): a worker that beats on time would be taken for lost");
     std::optional<Tuned> tuned = tuned_by(file, t);
     if (!tuned) return;
     train::check_at(diags, pos({"objective_metric"}), [&] { metrics::resolve_objective(t.objective_metric, tuned->task); });
