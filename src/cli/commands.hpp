@@ -31,8 +31,9 @@ void add_export_command(CLI::App& app, int& exit_code);
 // models import, under `models` with its registry settings
 void add_models_import(CLI::App& models, const std::shared_ptr<Settings>& settings, int& exit_code);
 
-// xgboost-worker DIR RANK: one worker of a distributed training, started by
-// hone itself (models/xgboost/distributed.hpp); hidden from --help.
+// xgboost-worker DIR RANK and torch-worker DIR RANK: one worker of a
+// distributed training, started by hone itself (models/xgboost/distributed.hpp,
+// models/torch/distributed.hpp); hidden from --help.
 void add_worker_command(CLI::App& app, int& exit_code);
 
 // Prints rows as aligned columns, the first row as the header.

@@ -399,10 +399,11 @@ const std::vector<Key<ComputeSpec>>& compute_keys() {
     static const std::vector<Key<ComputeSpec>> keys = {
         {"backend", kString, member(&ComputeSpec::backend),
          "`local`: hone's own process; `distributed`: data-parallel worker processes of hone on this machine "
-         "(XGBoost algorithms, see docs/distributed.md); another backend is kept and said in a warning",
+         "(the XGBoost algorithms and mlp, see docs/distributed.md); another backend is kept and said in a warning",
          {}, "", "`local`"},
         {"workers", Rule{.type = ValueType::integer, .min = 1, .max = 256}, member(&ComputeSpec::workers),
-         "with `backend: distributed`: worker processes, each fitting its share of the training rows", {}, "", "2"},
+         "with `backend: distributed`: worker processes, each fitting its share of the training rows (or of "
+         "every batch)", {}, "", "2"},
         {"resources", kMap, member(&ComputeSpec::resources), "kept and said in a warning (threads: `--threads`)"},
     };
     return keys;
@@ -601,7 +602,7 @@ const std::vector<Key<TrainingSpec>>& training_keys() {
         {"strategy", choice({"data_parallel"}),
          Ref<TrainingSpec, std::string>([](TrainingSpec& t) -> std::string& { return t.compute.strategy; }),
          "with `distributed: true`: how the work is split; `data_parallel`, each worker fits its share of the "
-         "rows, is the one there is"},
+         "rows (or of every batch), is the one there is"},
         {"metrics", Rule{.type = ValueType::names, .names_from = "metrics"}, member(&TrainingSpec::metrics),
          "the metrics to report", {}, "list of metric names",
          "the task's usual ones"},

@@ -61,8 +61,9 @@ struct AlgorithmSpec {
     bool iterative = false;              // trains in rounds; early stopping applies
     bool quantizable = false;            // Estimator::quantize stores its weights at int8/float16
     bool checkpoints = false;            // trains by epochs and honours EstimatorConfig::checkpoints
-    // Trains data-parallel across worker processes (compute.backend: distributed,
-    // models/xgboost/distributed.hpp): boosting with tree_method 'hist'.
+    // Trains data-parallel across worker processes (compute.backend: distributed):
+    // boosting with tree_method 'hist' (models/xgboost/distributed.hpp), the
+    // mlp (models/torch/distributed.hpp).
     bool distributed = false;
     // Exactly one of the four factories is set, by what the algorithm learns
     // from: a feature matrix with a target (classification, regression),

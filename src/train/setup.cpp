@@ -8,6 +8,7 @@
 #include "common/sha256.hpp"
 #include "common/text.hpp"
 #include "data/source.hpp"
+#include "models/torch/distributed.hpp"
 #include "models/xgboost/distributed.hpp"
 #include "train/cluster_training.hpp"
 #include "train/early_stopping.hpp"
@@ -484,17 +485,20 @@ const Json& reported_metrics(const TrainingSetup& setup, const FitResult& fit) {
 
 namespace {
 
-// One fit across compute.workers worker processes (models/xgboost/distributed.hpp).
+// One fit across compute.workers worker processes: the boosting algorithms'
+// (models/xgboost/distributed.hpp), else the neural models'
+// (models/torch/distributed.hpp), the only others whose catalog entries say
+// `distributed`.
 void fit_distributed(const TrainingSetup& s, const models::EstimatorConfig& config, const FitHooks& hooks,
                      const models::FitInput& input, const models::Callbacks& callbacks, models::Estimator& estimator) {
     check_compute(s.spec, *s.algo, config.params);
-    auto* booster = dynamic_cast<models::xgb::BoosterEstimator*>(&estimator);
-    if (!booster)
-        throw Error(ErrorKind::internal, "invalid_compute", s.algo->name + " has no XGBoost booster to distribute");
-    models::xgb::DistributedOptions options;
+    models::DistributedOptions options;
     options.workers = s.spec.compute.workers > 0 ? s.spec.compute.workers : 2;
     options.threads = hooks.threads;
-    models::xgb::fit_distributed(*booster, s.algo->name, config, input, callbacks, options);
+    if (auto* booster = dynamic_cast<models::xgb::BoosterEstimator*>(&estimator))
+        models::xgb::fit_distributed(*booster, s.algo->name, config, input, callbacks, options);
+    else
+        models::torch_nn::fit_distributed(estimator, s.algo->name, config, input, callbacks, options);
 }
 
 }  // namespace
@@ -570,6 +574,8 @@ void check_compute(const lang::TrainingSpec& spec, const models::AlgorithmSpec& 
         invalid("algorithm " + algo.name + " cannot train distributed; those that can: " +
                     join(models::distributed_algorithms()),
                 "remove compute.backend: distributed, or train one of those");
+    // The boosting algorithms sum histograms, which only tree_method 'hist' builds.
+    if (!algo.find_param("tree_method")) return;
     const Json method = params.is_object() ? params.value("tree_method", Json("hist")) : Json("hist");
     if (method != "hist")
         invalid("distributed training sums histograms over the workers: tree_method must be 'hist', found '" +

@@ -164,6 +164,7 @@ AlgorithmSpec mlp() {
             "with PyTorch's optimizers, losses, dropout, batch norm and learning-rate schedulers added.";
     a.iterative = true;
     a.checkpoints = true;
+    a.distributed = true;
     for (auto part : {architecture_params(), optimizer_params(), loss_params(), stopping_params(), scheduler_params()})
         for (auto& p : part) a.params.push_back(std::move(p));
     a.make = [](EstimatorConfig c) { return torch_nn::make_mlp(std::move(c)); };

@@ -31,20 +31,12 @@
 #include <string>
 
 #include "models/estimator.hpp"
+#include "models/worker_processes.hpp"
 #include "models/xgboost/booster_estimator.hpp"
 
 namespace hone::models::xgb {
 
-struct DistributedOptions {
-    int workers = 2;
-    // The hone program started as each worker; empty: this program.
-    std::filesystem::path program;
-    // A worker that has not joined, or a peer silent for this long, fails the fit.
-    std::chrono::seconds timeout{30};
-    // Threads of all workers together (each gets threads / workers, at least
-    // 1); 0 = every core.
-    unsigned threads = 0;
-};
+using models::DistributedOptions;
 
 // Fits `estimator` (made from `algorithm` and `config`) on `input` across
 // options.workers worker processes, reporting rounds to `callbacks` as a fit in
