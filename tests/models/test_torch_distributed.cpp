@@ -2,7 +2,8 @@
 // `hone train` with compute.backend distributed trains an mlp across worker
 // processes of hone (`hone torch-worker`) into the model one process trains
 // (predictions within 1e-5, the same epochs and early stopping); a worker
-// killed mid-training fails the run naming it within seconds; a hung worker
+// killed mid-training fails the run naming it within seconds; a run killed
+// mid-training resumes from its checkpoint to the same model; a hung worker
 // fails it when its peers' exchanges time out; cancelling stops the workers;
 // other neural models are refused, naming those that can.
 #include <gtest/gtest.h>
@@ -244,6 +245,41 @@ TEST(TorchDistributed, AWorkerKilledMidTrainingFailsTheRunNamingIt) {
     EXPECT_EQ(runs[0].value("status", ""), "error") << runs;
     EXPECT_NE(runs[0].value("error", "").find("worker 1 of 2"), std::string::npos) << runs;
     std::cout << "failed " << seconds << " s after the kill: " << err;
+}
+
+// hone killed mid-training (its workers die with it), then `hone train --resume`:
+// the workers load rank 0's checkpoint and end where an uninterrupted run ends.
+TEST(TorchDistributed, AKilledRunResumesFromItsCheckpointAsIfUninterrupted) {
+    Home home;
+    const std::filesystem::path csv = home.dir.path / "rows.csv";
+    write_csv(csv, three_class_set(3000, 7, 3), true);
+    const std::string text =
+        job(csv, "classifier", "        max_iter: 40\n        batch_size: 50\n        n_iter_no_change: 1000\n",
+            kTwoWorkers + "    checkpoints: true\n");
+    std::ofstream(home.dir.path / "resumed.n3") << text;
+    Started hone = start_hone({"train", "-q", (home.dir.path / "resumed.n3").string(), "fit", "--store",
+                               (home.dir.path / "hone.db").string(), "--model-root",
+                               (home.dir.path / "models").string()},
+                              home.dir.path / "stderr.txt");
+    const auto deadline = Clock::now() + std::chrono::seconds(120);
+    while (!training(home.dir.path / "models") && Clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_TRUE(training(home.dir.path / "models")) << "no checkpoint written";
+    ::kill(hone.pid, SIGKILL);
+    int status = 0;
+    ::waitpid(hone.pid, &status, 0);
+    Ran resumed = run_hone("train --json -q --resume " + (home.dir.path / "resumed.n3").string() + " fit" +
+                           home.stores());
+    ASSERT_EQ(resumed.code, 0) << resumed.err;
+    Home other;
+    const Json uninterrupted = train(other, "whole.n3", text);
+    const Json after = Json::parse(resumed.out);
+    // The same epochs (early stopping rebuilt from the replayed ones) and model.
+    ASSERT_EQ(after["history"].size(), uninterrupted["history"].size());
+    for (std::size_t i = 0; i < after["history"].size(); ++i)
+        EXPECT_EQ(after["history"][i]["metrics"], uninterrupted["history"][i]["metrics"]) << "epoch " << i;
+    EXPECT_EQ(after["best_iteration"], uninterrupted["best_iteration"]);
+    EXPECT_EQ(after["metrics"], uninterrupted["metrics"]);
 }
 
 // ---- the fit itself: a hung worker, cancelling ----
