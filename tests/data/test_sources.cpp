@@ -650,10 +650,14 @@ namespace {
 
 class PostgresSource : public ::testing::Test {
 protected:
+    // One database for the suite's tests in this process, of its own name: other
+    // test processes share the server.
     static void SetUpTestSuite() {
+        server_ = hone::test::shared_postgres_server(start_error_);
+        if (!server_) return;
+        shop_ = hone::test::unique_database_name("shop");
         try {
-            server_ = std::make_unique<hone::test::PostgresServer>();
-            server_->create_database("shop");
+            server_->create_database(shop_);
             server_->execute(R"(
                 CREATE TABLE customers (
                     id integer PRIMARY KEY, small smallint, big bigint, ratio real, score double precision,
@@ -669,13 +673,15 @@ protected:
                 CREATE TABLE sales."Order Items" (sku text, qty integer);
                 INSERT INTO sales."Order Items" VALUES ('a', 2), ('b', 5);
             )",
-                             "shop");
+                             shop_);
         } catch (const std::exception& e) {
-            start_error_ = e.what();
-            server_.reset();
+            start_error_ = "could not fill the test database " + shop_ + ": " + e.what();
+            server_ = nullptr;
         }
     }
-    static void TearDownTestSuite() { server_.reset(); }
+    static void TearDownTestSuite() {
+        if (server_) server_->drop_database(shop_);
+    }
 
     void SetUp() override {
         // The server is part of what these tests check: no server is a failure, never a skip.
@@ -686,15 +692,17 @@ protected:
         DatasetSpec s = spec_of("pg", "postgres");
         s.table = table;
         s.query = query;
-        s.connection = server_->url("shop");
+        s.connection = server_->url(shop_);
         return s;
     }
 
-    static std::unique_ptr<hone::test::PostgresServer> server_;
+    static hone::test::PostgresServer* server_;
+    static std::string shop_;
     static std::string start_error_;
 };
 
-std::unique_ptr<hone::test::PostgresServer> PostgresSource::server_;
+hone::test::PostgresServer* PostgresSource::server_ = nullptr;
+std::string PostgresSource::shop_;
 std::string PostgresSource::start_error_;
 
 }  // namespace
@@ -764,13 +772,13 @@ TEST_F(PostgresSource, ConnectionComesFromTheSpecThenTheEnvironment) {
     auto s = pg_spec("customers");
     s.connection.clear();
     {
-        ScopedEnv hone_url("HONE_POSTGRES_URL", server_->url("shop").c_str());
+        ScopedEnv hone_url("HONE_POSTGRES_URL", server_->url(shop_).c_str());
         ScopedEnv database_url("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/nowhere");
         EXPECT_EQ(hone::data::load_dataset(s, from_environment()).rows(), 3u);
     }
     {
         ScopedEnv hone_url("HONE_POSTGRES_URL", nullptr);
-        ScopedEnv database_url("DATABASE_URL", server_->url("shop").c_str());
+        ScopedEnv database_url("DATABASE_URL", server_->url(shop_).c_str());
         EXPECT_EQ(hone::data::load_dataset(s, from_environment()).rows(), 3u);
     }
     {

@@ -343,7 +343,9 @@ TEST(Distributed, PythonWorkersJoinTheCppTracker) {
         "        v = xgb.collective.allreduce(np.array([rank + 1.0]), xgb.collective.Op.SUM)\n"
         "        q.put((xgb.collective.get_rank(), float(v[0])))\n"
         "if __name__ == '__main__':\n"
-        "    ctx = mp.get_context('spawn'); q = ctx.Queue()\n"
+        // fork, not spawn: each spawned child imports xgboost again (about 3 s of a
+        // 2-core machine's time per child); the parent never starts xgboost's threads.
+        "    ctx = mp.get_context('fork'); q = ctx.Queue()\n"
         "    ps = [ctx.Process(target=work, args=(r, int(sys.argv[1]), q)) for r in range(3)]\n"
         "    [p.start() for p in ps]; [p.join() for p in ps]\n"
         "    print(sorted(q.get() for _ in range(3)))\n";

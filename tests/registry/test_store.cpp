@@ -65,13 +65,34 @@ enum class Backend { sqlite, postgres };
 // How gtest (and so ctest's test names) shows a back end.
 void PrintTo(Backend b, std::ostream* os) { *os << (b == Backend::sqlite ? "sqlite" : "postgres"); }
 
-// A fresh database on this binary's PostgreSQL server, as a store URL.
-std::string fresh_postgres_database(hone::test::PostgresServer& server) {
-    static int made = 0;
-    std::string name = "store_" + std::to_string(::getpid()) + "_" + std::to_string(++made);
-    server.create_database(name);
-    return server.url(name);
-}
+// A database of one test's own on the PostgreSQL server the tests share, dropped
+// when the test ends so the server does not fill up over a suite's run.
+class ScratchDatabase {
+public:
+    // Fails the test, with the reason, when there is no server: never a skip.
+    void create() {
+        std::string why;
+        server_ = hone::test::shared_postgres_server(why);
+        if (!server_) FAIL() << "the PostgreSQL test server could not start: " << why;
+        name_ = hone::test::unique_database_name("store");
+        server_->create_database(name_);
+    }
+    ~ScratchDatabase() {
+        if (name_.empty()) return;
+        try {
+            server_->drop_database(name_);
+        } catch (const std::exception& e) {
+            ADD_FAILURE() << "could not drop the test's database " << name_ << ": " << e.what();
+        }
+    }
+    hone::test::PostgresServer* server() const { return server_; }
+    // The database as a store URL.
+    std::string url() const { return server_->url(name_); }
+
+private:
+    hone::test::PostgresServer* server_ = nullptr;
+    std::string name_;
+};
 
 // Runs SQL on the store at `location` behind the store's back.
 void execute_sql(const std::string& location, const std::string& sql) {
@@ -99,14 +120,13 @@ protected:
             location_ = (tmp.path / "hone.db").string();
             return;
         }
-        std::string why;
-        auto* server = hone::test::shared_postgres_server(why);
         // The server is part of what these tests check: no server is a failure, never a skip.
-        if (!server) FAIL() << "the PostgreSQL test server could not start: " << why;
-        location_ = fresh_postgres_database(*server);
+        ASSERT_NO_FATAL_FAILURE(database_.create());
+        location_ = database_.url();
     }
 
     TempDir tmp;
+    ScratchDatabase database_;
     std::string location_;
 };
 
@@ -397,10 +417,9 @@ namespace {
 class PostgresStore : public ::testing::Test {
 protected:
     void SetUp() override {
-        std::string why;
-        server_ = hone::test::shared_postgres_server(why);
-        if (!server_) FAIL() << "the PostgreSQL test server could not start: " << why;
-        url_ = fresh_postgres_database(*server_);
+        ASSERT_NO_FATAL_FAILURE(database_.create());
+        server_ = database_.server();
+        url_ = database_.url();
     }
 
     // Runs a query on the server's own database (not the store's) and gives the first number.
@@ -417,6 +436,7 @@ protected:
     // Ends every session on the store's database; returns how many.
     int terminate_store_sessions() { return count("SELECT count(pg_terminate_backend(pid)) " + sessions_of_the_store()); }
 
+    ScratchDatabase database_;
     hone::test::PostgresServer* server_ = nullptr;
     std::string url_;
 };

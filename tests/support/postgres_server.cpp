@@ -10,15 +10,21 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
 
 #include <pqxx/pqxx>
+
+#include "common/file.hpp"
 
 namespace hone::test {
 
@@ -84,63 +90,14 @@ PostgresServer::PostgresServer() {
         throw std::runtime_error(
             "no PostgreSQL server binaries (initdb, pg_ctl) under /usr/lib/postgresql/*/bin: install Debian's "
             "`postgresql` package (scripts/install-deps.sh does) or set HONE_PG_BIN");
-
-    if (::geteuid() == 0) {
-        const passwd* pw = ::getpwnam("postgres");
-        if (!pw)
-            throw std::runtime_error(
-                "the tests run as root, which initdb refuses, and there is no `postgres` system user to run the "
-                "server as (Debian's `postgresql` package creates it)");
-        as_postgres_ = true;
-        uid_ = pw->pw_uid;
-        gid_ = pw->pw_gid;
-    }
-
-    std::string pattern = (fs::temp_directory_path() / "hone-pg-XXXXXX").string();
-    if (!::mkdtemp(pattern.data()))
-        throw std::runtime_error("could not create a temporary directory from " + pattern + ": " + std::strerror(errno));
-    dir_ = pattern;
-    data_ = dir_ / "data";
-    if (as_postgres_ && ::chown(dir_.c_str(), uid_, gid_) != 0) {
-        std::string why = std::strerror(errno);
-        fs::remove_all(dir_);
-        throw std::runtime_error("could not give " + dir_.string() + " to the postgres user: " + why);
-    }
-
+    use_postgres_user_if_root();
+    make_directory();
     try {
         int rc = run("initdb", {"-D", data_.string(), "-U", user(), "-A", "trust", "-E", "UTF8", "--no-locale",
                                 "--no-sync"});
         if (rc != 0)
             throw std::runtime_error("initdb failed (exit " + std::to_string(rc) + "):\n" + command_log_tail());
-
-        // A free port can be taken by someone else before the server binds it: try a few.
-        std::string last_failure;
-        for (int attempt = 0; attempt < 3 && !running_; ++attempt) {
-            port_ = free_port();
-            {
-                // The last setting in postgresql.conf wins, so each attempt appends its own.
-                std::ofstream conf(data_ / "postgresql.conf", std::ios::app);
-                conf << "\nlisten_addresses = '127.0.0.1'\n"
-                     << "port = " << port_ << "\n"
-                     << "unix_socket_directories = '" << dir_.string() << "'\n"
-                     << "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n";
-                if (!conf) throw std::runtime_error("could not write " + (data_ / "postgresql.conf").string());
-            }
-            rc = run("pg_ctl", {"-D", data_.string(), "-l", (dir_ / "server.log").string(), "-w", "-t", "60", "start"});
-            if (rc == 0) {
-                running_ = true;
-                break;
-            }
-            last_failure = "pg_ctl start failed (exit " + std::to_string(rc) + ") on port " + std::to_string(port_) +
-                           "; server log:\n" + log_tail() + "pg_ctl output:\n" + command_log_tail(5);
-            // Stop a server that came up after pg_ctl gave up waiting, so the retry starts clean.
-            run("pg_ctl", {"-D", data_.string(), "-m", "immediate", "-w", "stop"});
-            if (last_failure.find("already in use") == std::string::npos &&
-                last_failure.find("could not bind") == std::string::npos)
-                break;
-        }
-        if (!running_) throw std::runtime_error(last_failure);
-
+        start_on_a_free_port();
         // Prove the server answers over TCP as the tests will use it.
         pqxx::connection probe(url());
         if (!probe.is_open()) throw std::runtime_error("the server started but refuses connections:\n" + log_tail());
@@ -154,7 +111,113 @@ PostgresServer::PostgresServer() {
     }
 }
 
+PostgresServer::PostgresServer(std::string bin, fs::path dir, int port, bool owned)
+    : bin_(std::move(bin)), dir_(std::move(dir)), data_(dir_ / "data"), port_(port), running_(owned), owned_(owned) {
+    if (owned_) use_postgres_user_if_root();
+}
+
+void PostgresServer::use_postgres_user_if_root() {
+    if (::geteuid() != 0) return;
+    const passwd* pw = ::getpwnam("postgres");
+    if (!pw)
+        throw std::runtime_error(
+            "the tests run as root, which initdb refuses, and there is no `postgres` system user to run the "
+            "server as (Debian's `postgresql` package creates it)");
+    as_postgres_ = true;
+    uid_ = pw->pw_uid;
+    gid_ = pw->pw_gid;
+}
+
+void PostgresServer::make_directory() {
+    std::string pattern = (fs::temp_directory_path() / "hone-pg-XXXXXX").string();
+    if (!::mkdtemp(pattern.data()))
+        throw std::runtime_error("could not create a temporary directory from " + pattern + ": " + std::strerror(errno));
+    dir_ = pattern;
+    data_ = dir_ / "data";
+    if (as_postgres_ && ::chown(dir_.c_str(), uid_, gid_) != 0) {
+        std::string why = std::strerror(errno);
+        fs::remove_all(dir_);
+        throw std::runtime_error("could not give " + dir_.string() + " to the postgres user: " + why);
+    }
+}
+
+void PostgresServer::start_on_a_free_port() {
+    // A free port can be taken by someone else before the server binds it: try a few.
+    std::string last_failure;
+    for (int attempt = 0; attempt < 3 && !running_; ++attempt) {
+        port_ = free_port();
+        {
+            // The last setting in postgresql.conf wins, so each attempt appends its own.
+            std::ofstream conf(data_ / "postgresql.conf", std::ios::app);
+            conf << "\nlisten_addresses = '127.0.0.1'\n"
+                 << "port = " << port_ << "\n"
+                 << "unix_socket_directories = '" << dir_.string() << "'\n"
+                 << "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n";
+            if (!conf) throw std::runtime_error("could not write " + (data_ / "postgresql.conf").string());
+        }
+        int rc = run("pg_ctl", {"-D", data_.string(), "-l", (dir_ / "server.log").string(), "-w", "-t", "60", "start"});
+        if (rc == 0) {
+            running_ = true;
+            return;
+        }
+        last_failure = "pg_ctl start failed (exit " + std::to_string(rc) + ") on port " + std::to_string(port_) +
+                       "; server log:\n" + log_tail() + "pg_ctl output:\n" + command_log_tail(5);
+        // Stop a server that came up after pg_ctl gave up waiting, so the retry starts clean.
+        run("pg_ctl", {"-D", data_.string(), "-m", "immediate", "-w", "stop"});
+        if (last_failure.find("already in use") == std::string::npos &&
+            last_failure.find("could not bind") == std::string::npos)
+            break;
+    }
+    throw std::runtime_error(last_failure);
+}
+
+void PostgresServer::detach_to(const fs::path& file) {
+    std::ostringstream text;
+    text << "# A PostgreSQL server the test suite shares; the postgres_down test stops it.\n"
+         << "url=" << url() << "\nport=" << port_ << "\ndir=" << dir_.string() << "\nbin=" << bin_ << "\n";
+    hone::write_file_atomically(file, text.str());
+    owned_ = false;
+}
+
+std::unique_ptr<PostgresServer> PostgresServer::read_detached(const fs::path& file, bool owned) {
+    std::ifstream in(file);
+    if (!in) throw std::runtime_error("cannot read " + file.string() + ": " + std::strerror(errno));
+    std::map<std::string, std::string> fields;
+    for (std::string line; std::getline(in, line);) {
+        auto eq = line.find('=');
+        if (!line.starts_with("#") && eq != std::string::npos) fields[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+    int port = 0;
+    try {
+        port = std::stoi(fields["port"]);
+    } catch (const std::exception&) {
+    }
+    // The owner deletes the directory: never one that is not a test server's.
+    if (port <= 0 || !fs::path(fields["dir"]).filename().string().starts_with("hone-pg-") || fields["bin"].empty())
+        throw std::runtime_error(file.string() +
+                                 " does not describe a test server: expected port=, dir=<a hone-pg-* directory> "
+                                 "and bin= lines");
+    return std::unique_ptr<PostgresServer>(new PostgresServer(fields["bin"], fields["dir"], port, owned));
+}
+
+std::unique_ptr<PostgresServer> PostgresServer::attach(const fs::path& file) {
+    auto server = read_detached(file, /*owned=*/false);
+    try {
+        pqxx::connection probe(server->url());
+    } catch (const std::exception& e) {
+        throw std::runtime_error("the server " + file.string() + " describes does not answer at " + server->url() +
+                                 ": " + e.what());
+    }
+    return server;
+}
+
+void PostgresServer::stop_detached(const fs::path& file) {
+    read_detached(file, /*owned=*/true).reset();  // the owner's destructor stops it and deletes its directory
+    fs::remove(file);
+}
+
 PostgresServer::~PostgresServer() {
+    if (!owned_) return;
     stop();
     std::error_code ec;
     fs::remove_all(dir_, ec);
@@ -185,6 +248,12 @@ void PostgresServer::create_database(const std::string& name) const {
     pqxx::connection conn(url());
     pqxx::nontransaction tx(conn);
     tx.exec("CREATE DATABASE " + tx.quote_name(name));
+}
+
+void PostgresServer::drop_database(const std::string& name) const {
+    pqxx::connection conn(url());
+    pqxx::nontransaction tx(conn);
+    tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(name) + " WITH (FORCE)");
 }
 
 std::string PostgresServer::log_tail(std::size_t lines) const { return tail_of(dir_ / "server.log", lines); }
@@ -243,18 +312,41 @@ int PostgresServer::run(const std::string& binary, const std::vector<std::string
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+namespace {
+
+// The suite's server when the test runs under ctest's `postgres` fixture, else one of this binary's own.
+std::unique_ptr<PostgresServer> attach_or_start(std::string& failure) {
+    std::string attach_failure;
+    if (const char* file = std::getenv("HONE_TEST_POSTGRES"); file && *file) {
+        try {
+            return PostgresServer::attach(file);
+        } catch (const std::exception& e) {
+            attach_failure = std::string(e.what()) + "; starting one of this test's own instead, which failed: ";
+            std::fprintf(stderr, "%s; starting a PostgreSQL server of this test's own\n", e.what());
+        }
+    }
+    try {
+        return std::make_unique<PostgresServer>();
+    } catch (const std::exception& e) {
+        failure = attach_failure + e.what();
+        return nullptr;
+    }
+}
+
+}  // namespace
+
 PostgresServer* shared_postgres_server(std::string& why) {
     static std::string failure;
-    static std::unique_ptr<PostgresServer> server = [] {
-        try {
-            return std::make_unique<PostgresServer>();
-        } catch (const std::exception& e) {
-            failure = e.what();
-            return std::unique_ptr<PostgresServer>();
-        }
-    }();
+    static std::unique_ptr<PostgresServer> server = attach_or_start(failure);
     why = failure;
     return server.get();
+}
+
+std::string unique_database_name(const std::string& prefix) {
+    static std::atomic<int> made = 0;
+    auto now = std::chrono::system_clock::now().time_since_epoch();
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now).count();
+    return prefix + "_" + std::to_string(::getpid()) + "_" + std::to_string(++made) + "_" + std::to_string(micros);
 }
 
 }  // namespace hone::test
