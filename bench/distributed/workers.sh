@@ -51,6 +51,7 @@ training "t":
     model: m
     dataset: d
     target: y
+    objective: accuracy
     split: {{train: 0.8, validation: 0.2}}
 tuning "s":
     training_job: t
@@ -82,7 +83,7 @@ run_study() {  # LABEL DB ARGS...
 import re, sys
 wall = store = sample = 0.0
 for line in sys.stdin:
-    m = re.search(r"in ([0-9.]+) s, ([0-9.]+) s of it in the store .* ([0-9.]+) s sampling", line)
+    m = re.search(r"in ([0-9.]+) s, ([0-9.]+) s of it in the store .*, ([0-9.]+) s sampling", line)
     if m: wall += float(m[1]); store += float(m[2]); sample += float(m[3])
 print(f"{100*store/wall:.2f} % | {100*sample/wall:.2f} %" if wall else "- | -")')
   /usr/bin/python3 - "$label" "$start" "$end" "$TRIALS" "$share" "$work/$db.json" <<'PY'
@@ -110,5 +111,7 @@ for n in 1000 10000; do
     /usr/bin/python3 -c '
 import json, sys
 r = json.load(sys.stdin)
-print(f"| {r[\"trials\"]:,} | {r[\"claim_ms_p50\"]:.1f} | {r[\"claim_ms_p90\"]:.1f} | {r[\"sampler_ms_p50\"]:.1f} | {r[\"store_ms_p50\"]:.1f} | {r[\"read_all_trials_ms_p50\"]:.1f} |")'
+cells = [f"{r[k]:.1f}" for k in ("claim_ms_p50", "claim_ms_p90", "sampler_ms_p50", "store_ms_p50", "read_all_trials_ms_p50")]
+trials = r["trials"]
+print(f"| {trials:,} | " + " | ".join(cells) + " |")'
 done

@@ -781,11 +781,14 @@ registry::ClaimRules claim_rules(const lang::TuningSpec& spec) {
 }
 
 // The arguments of each `hone worker` the coordinator starts.
-std::vector<std::string> worker_arguments(const TuneOptions& options, const std::string& study) {
+unsigned threads_per_worker(const TuneOptions& options) {
     unsigned cores = options.context.threads ? options.context.threads : std::max(1u, std::thread::hardware_concurrency());
-    unsigned threads = std::max(1u, cores / static_cast<unsigned>(options.workers));
+    return std::max(1u, cores / static_cast<unsigned>(options.workers));
+}
+
+std::vector<std::string> worker_arguments(const TuneOptions& options, const std::string& study) {
     std::vector<std::string> args{"worker", "--study", study, "--store", options.context.store, "--threads",
-                                  std::to_string(threads), "--quiet"};
+                                  std::to_string(threads_per_worker(options)), "--quiet"};
     if (!options.context.model_root.empty()) {
         args.push_back("--model-root");
         args.push_back(options.context.model_root);
@@ -802,7 +805,11 @@ void coordinate(Study& study, const lang::TuningSpec& spec, const TuneOptions& o
     std::string program =
         options.program.empty() ? std::filesystem::read_symlink("/proc/self/exe").string() : options.program;
     {
-        WorkerProcesses workers(program, worker_arguments(options, study_id), options.workers);
+        // OpenMP's threads (libraries beside the trial's own) default to every
+        // core and spin while they wait: workers sharing a machine would slow
+        // each other's trials by a third (bench/distributed/workers.sh).
+        std::string omp = "OMP_NUM_THREADS=" + std::to_string(threads_per_worker(options));
+        WorkerProcesses workers(program, worker_arguments(options, study_id), options.workers, {omp});
         bool over = false;
         while (!over && !workers.all_exited() && !options.context.is_cancelled()) {
             std::this_thread::sleep_for(std::chrono::milliseconds(250));
@@ -868,7 +875,7 @@ Json work_on(registry::Store& store, registry::RunRecord run, const WorkerOption
     // In the study's log, for whoever watches the study (and bench/distributed).
     auto seconds = [&](const char* key) {
         char text[32];
-        std::snprintf(text, sizeof text, "%.2f s", summary[key].get<double>() / 1000);
+        std::snprintf(text, sizeof text, "%.3f s", summary[key].get<double>() / 1000);
         return std::string(text);
     };
     train::RunLog(store, run.id)
@@ -876,6 +883,45 @@ Json work_on(registry::Store& store, registry::RunRecord run, const WorkerOption
               seconds("wall_ms") + ", " + seconds("store_ms") + " of it in the store (" + summary["claims"].dump() +
               " claims), " + seconds("sample_ms") + " sampling");
     return summary;
+}
+
+// The study's run in the store, marked running: the job's latest study (its
+// trials into `previous`) under `resume`, else a new one.
+registry::RunRecord open_study(registry::Store& store, const std::string& job, const lang::TuningSpec& spec,
+                               const TuneOptions& options, std::vector<registry::TrialRow>& previous) {
+    registry::RunRecord run;
+    if (options.resume && !options.run_id.empty())
+        throw Error(ErrorKind::internal, "invalid_options", "a resumed study keeps its own id; run_id is for new ones");
+    if (options.resume) {
+        auto last = latest_study(store, job);
+        if (!last)
+            throw Error(ErrorKind::not_found, "study_not_found", "no study of tuning job '" + job + "' to resume", {},
+                        "run it without --resume first");
+        run = *last;
+        check_same_space(run, spec);
+        if (options.workers > 0 && !run.result.contains("shared"))
+            throw Error(ErrorKind::conflict, "study_not_shared",
+                        "study " + run.id + " of '" + job + "' ran its trials in one process; it resumes that way", {},
+                        "resume it without --workers");
+        previous = store.trials_of(run.id);
+        run.status = "running";
+        run.error.clear();
+        store.update_run(run);
+    } else {
+        run.id = options.run_id.empty() ? random_id("study") : options.run_id;
+        run.job = job;
+        run.kind = "tuning";
+        run.status = "running";
+        run.ts = unix_seconds();
+        run.result = Json{{"search_space", space_json(spec)}};
+        if (options.workers > 0) run.result["shared"] = shared_study_info(options);
+        store.save_job("tuning", job, lang::to_json(spec));
+        if (options.run_id.empty())
+            store.insert_run(run);
+        else
+            store.update_run(run);
+    }
+    return run;
 }
 
 }  // namespace
@@ -991,39 +1037,8 @@ Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry:
     resolve_catalog_ranges(spec, file);
 
     auto started = Clock::now();
-    registry::RunRecord run;
     std::vector<registry::TrialRow> previous;
-    if (options.resume && !options.run_id.empty())
-        throw Error(ErrorKind::internal, "invalid_options", "a resumed study keeps its own id; run_id is for new ones");
-    if (options.resume) {
-        auto last = latest_study(store, job);
-        if (!last)
-            throw Error(ErrorKind::not_found, "study_not_found", "no study of tuning job '" + job + "' to resume", {},
-                        "run it without --resume first");
-        run = *last;
-        check_same_space(run, spec);
-        if (options.workers > 0 && !run.result.contains("shared"))
-            throw Error(ErrorKind::conflict, "study_not_shared",
-                        "study " + run.id + " of '" + job + "' ran its trials in one process; it resumes that way", {},
-                        "resume it without --workers");
-        previous = store.trials_of(run.id);
-        run.status = "running";
-        run.error.clear();
-        store.update_run(run);
-    } else {
-        run.id = options.run_id.empty() ? random_id("study") : options.run_id;
-        run.job = job;
-        run.kind = "tuning";
-        run.status = "running";
-        run.ts = unix_seconds();
-        run.result = Json{{"search_space", space_json(spec)}};
-        if (options.workers > 0) run.result["shared"] = shared_study_info(options);
-        store.save_job("tuning", job, lang::to_json(spec));
-        if (options.run_id.empty())
-            store.insert_run(run);
-        else
-            store.update_run(run);
-    }
+    registry::RunRecord run = open_study(store, job, spec, options, previous);
     double previous_ms = run.duration_ms;
     train::RunLog log(store, run.id);
     log.info(std::string(options.resume ? "tuning job '" + job + "' resumed by " : "tuning job '" + job + "' started by ") +

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <thread>
@@ -23,15 +24,39 @@ std::string describe_exit_status(int status) {
     return "exited with status " + std::to_string(WEXITSTATUS(status));
 }
 
-WorkerProcesses::WorkerProcesses(const std::string& program, const std::vector<std::string>& args, int count) {
+namespace {
+
+// NULL-terminated pointers into `words`, for exec.
+std::vector<char*> pointers(std::vector<std::string>& words) {
+    std::vector<char*> out;
+    for (auto& w : words) out.push_back(w.data());
+    out.push_back(nullptr);
+    return out;
+}
+
+std::vector<std::string> environment_with(const std::vector<std::string>& defaults) {
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e) env.emplace_back(*e);
+    for (const auto& d : defaults) {
+        std::string name = d.substr(0, d.find('=') + 1);
+        bool set = std::any_of(env.begin(), env.end(), [&](const std::string& e) { return e.rfind(name, 0) == 0; });
+        if (!set) env.push_back(d);
+    }
+    return env;
+}
+
+}  // namespace
+
+WorkerProcesses::WorkerProcesses(const std::string& program, const std::vector<std::string>& args, int count,
+                                 const std::vector<std::string>& defaults) {
     std::vector<std::string> words{program};
     words.insert(words.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& w : words) argv.push_back(w.data());
-    argv.push_back(nullptr);
+    std::vector<char*> argv = pointers(words);
+    std::vector<std::string> env_words = environment_with(defaults);
+    std::vector<char*> envp = pointers(env_words);
     for (int i = 0; i < count; ++i) {
         Process p;
-        int rc = ::posix_spawn(&p.pid, program.c_str(), nullptr, nullptr, argv.data(), environ);
+        int rc = ::posix_spawn(&p.pid, program.c_str(), nullptr, nullptr, argv.data(), envp.data());
         if (rc != 0) {
             stop_all();
             throw Error(ErrorKind::io, "worker_start_failed",

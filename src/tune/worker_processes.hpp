@@ -12,9 +12,11 @@ namespace hone::tune {
 class WorkerProcesses {
 public:
     // Starts `count` processes of `program` with `args` (after the program's
-    // name). Throws hone::Error(io) naming the program when one cannot start
-    // (those already started are stopped).
-    WorkerProcesses(const std::string& program, const std::vector<std::string>& args, int count);
+    // name), in this process's environment plus `defaults` ("NAME=value"),
+    // each unless the environment already sets NAME. Throws hone::Error(io)
+    // naming the program when one cannot start (those already started are stopped).
+    WorkerProcesses(const std::string& program, const std::vector<std::string>& args, int count,
+                    const std::vector<std::string>& defaults = {});
     // Stops those still running (SIGTERM, then SIGKILL after 5 s) and waits.
     ~WorkerProcesses();
     WorkerProcesses(const WorkerProcesses&) = delete;
