@@ -2,6 +2,8 @@
 // `hone trials JOB` and `hone best JOB`: read a study back from the store.
 #include <unistd.h>
 
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <mutex>
@@ -130,6 +132,15 @@ registry::RunRecord study_of(registry::Store& store, const std::string& job) {
     return *study;
 }
 
+// Set by SIGINT or SIGTERM: the worker hands its trial back and leaves. A
+// second signal ends it at once (the default action is restored).
+std::atomic<bool> worker_stopping{false};
+
+void stop_worker(int sig) {
+    worker_stopping = true;
+    std::signal(sig, SIG_DFL);
+}
+
 void add_tuning_worker_command(CLI::App& app, int& exit_code) {
     auto* cmd = app.add_subcommand("worker", "Run trials of a study shared through the store (one tuning worker)");
     struct Options {
@@ -158,6 +169,9 @@ void add_tuning_worker_command(CLI::App& app, int& exit_code) {
         options.all = o->all;
         options.poll_seconds = o->poll;
         options.context = run_context(o->settings);
+        std::signal(SIGINT, stop_worker);
+        std::signal(SIGTERM, stop_worker);
+        options.context.cancelled = [] { return worker_stopping.load(); };
         TrialPrinter printer(o->quiet || o->json);
         options.on_trial = [&printer](const tune::TrialEvent& e) { printer(e); };
         Json result = tune::run_worker(*store, options);
@@ -170,7 +184,7 @@ void add_tuning_worker_command(CLI::App& app, int& exit_code) {
                           << "): ran " << s["trials_run"] << " trials (" << s["ok"] << " ok, " << s["pruned"]
                           << " pruned, " << s["failed"] << " failed, " << s["lost"] << " lost)\n";
         }
-        exit_code = 0;
+        exit_code = worker_stopping ? hone::exit_code(ErrorKind::cancelled) : 0;
     });
 }
 

@@ -55,6 +55,9 @@ public:
     bool finish_trial(const TrialRow& trial, const std::string& owner) override {
         return call([&] { return inner_->finish_trial(trial, owner); });
     }
+    bool release_trial(const TrialRow& trial, const std::string& owner) override {
+        return call([&] { return inner_->release_trial(trial, owner); });
+    }
     ModelEntry register_model(ModelEntry entry, const std::string& job,
                               const std::function<std::string(const std::string&)>& place) override {
         return call([&] { return inner_->register_model(std::move(entry), job, place); });

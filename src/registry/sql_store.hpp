@@ -339,6 +339,15 @@ public:
         });
     }
 
+    bool release_trial(const TrialRow& t, const std::string& owner) override {
+        return db_.transact("release_trial", Work::write, [&](auto& s) {
+            auto q = s.query("UPDATE trials SET status = 'waiting', owner = '', heartbeat = NULL, intermediate = '[]' "
+                             "WHERE study = ?1 AND number = ?2 AND owner = ?3 AND status = 'running'");
+            q.bind(1, t.study).bind(2, t.number).bind(3, owner).run();
+            return q.changes() > 0;
+        });
+    }
+
     bool finish_trial(const TrialRow& t, const std::string& owner) override {
         return db_.transact("finish_trial", Work::write, [&](auto& s) {
             auto q = s.query("UPDATE trials SET status = ?4, value = ?5, metrics = ?6, intermediate = ?7, error = ?8, "

@@ -176,6 +176,10 @@ public:
     // Writes the ended trial if it is still running under `owner`; false
     // (nothing written) when it was declared lost meanwhile.
     virtual bool finish_trial(const TrialRow& trial, const std::string& owner) = 0;
+    // Hands a trial running under `owner` back to be claimed again, as it is
+    // (same number, params and attempt): a worker told to stop. False when it
+    // was not running under `owner`.
+    virtual bool release_trial(const TrialRow& trial, const std::string& owner) = 0;
 
     // Picks a free key for <model>_<job>_v<seconds> and the next version of the
     // model, calls `place(key)` (which must move the finished artifact into place

@@ -417,6 +417,11 @@ private:
         }
         mine_.erase(row.number);
         lost_here_.erase(row.number);
+        if (cancelled_ && row.status == "failed") {  // stopped, not failed: another worker reruns it
+            store_.release_trial(row, rules_.owner);
+            log_.info("trial " + std::to_string(row.number) + " handed back: its worker " + rules_.owner + " was stopped");
+            return false;
+        }
         auto started = Clock::now();
         bool still_ours = store_.finish_trial(row, rules_.owner);
         cost_.other_store_ms += ms_since(started);

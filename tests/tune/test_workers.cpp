@@ -263,6 +263,20 @@ TEST_P(Claims, ARerunLostAgainIsNotRerunPastMaxRetry) {
     EXPECT_NE(rows[1].error.find("; not rerun: it was attempt 2 and max_retry is 1"), std::string::npos) << rows[1].error;
 }
 
+TEST_P(Claims, AReleasedTrialIsClaimedAgainAsItWas) {
+    auto a = claim("host:1:1");
+    ASSERT_TRUE(store_->release_trial(a.trial, "host:1:1"));
+    EXPECT_FALSE(store_->release_trial(a.trial, "host:1:1")) << "no longer running under it";
+    auto b = claim("host:2:2");
+    ASSERT_EQ(b.state, hone::registry::Claim::State::claimed);
+    EXPECT_EQ(b.trial.number, 0);
+    EXPECT_EQ(b.trial.params, a.trial.params);
+    EXPECT_EQ(b.trial.attempt, 1) << "a release spends no attempt";
+    EXPECT_FALSE(b.trial.retry_of.has_value());
+    EXPECT_EQ(b.trial.owner, "host:2:2");
+    EXPECT_EQ(seen_.size(), 1u) << "no new params were sampled";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, Claims, ::testing::Values(false, true),
                          [](const ::testing::TestParamInfo<bool>& info) { return info.param ? "Postgres" : "Sqlite"; });
 
@@ -302,6 +316,25 @@ TEST(TuningWorkers, TwoWorkersOnSqliteShareOneStudy) {
     std::set<std::string> owners;
     for (const auto& t : result["trials"]) owners.insert(t["worker"].get<std::string>());
     EXPECT_EQ(owners.size(), 2u);
+}
+
+TEST(TuningWorkers, AStoppedWorkerHandsItsTrialBack) {
+    Home home;
+    std::string store = (home.dir / "hone.db").string();
+    Tune tune(home, store, 2);
+    pid_t stopped = 0;
+    {
+        auto opened = hone::registry::open_store(store);
+        stopped = pid_of(running_trial(*opened, "s").owner);
+        ASSERT_EQ(::kill(stopped, SIGTERM), 0);
+    }
+    Json result = tune.finish(home);
+    EXPECT_EQ(check_study(result), 0) << "a handed-back trial is not lost";
+    EXPECT_EQ(result["failed_trials"], 0);
+    EXPECT_EQ(static_cast<int>(result["trials"].size()), kMaxTrials);
+    std::string warnings = result["warnings"].dump();
+    EXPECT_NE(warnings.find("(pid " + std::to_string(stopped) + ") exited with status 130"), std::string::npos)
+        << warnings;
 }
 
 TEST(TuningWorkers, AWorkerRefusesStudiesItCannotJoin) {
