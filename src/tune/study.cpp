@@ -577,7 +577,7 @@ private:
             best_number_ = row.number;
             rows_best_value_ = row.value;
         }
-        if (stopper_ && !shared_) {
+        if (stopper_ && !shared_ && !watching_) {  // a shared study: stopped_early()
             const Json& m = row.metrics;
             double v = m.contains(stop_metric_) && m[stop_metric_].is_number() ? m[stop_metric_].get<double>()
                                                                                 : std::nan("");
