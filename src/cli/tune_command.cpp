@@ -156,8 +156,12 @@ void add_tuning_worker_command(CLI::App& app, int& exit_code) {
     study->excludes(all);
     cmd->add_option("--poll", o->poll, "seconds between claims when there is nothing to claim")
         ->check(CLI::PositiveNumber);
-    add_threads_option(*cmd, o->settings, "threads for each trial (default: all cores)");
+    add_threads_option(*cmd, o->settings,
+                       "threads for each trial (default: all cores; workers sharing a machine should split them, "
+                       "and OMP_NUM_THREADS likewise)");
     cmd->add_flag("--json", o->json, "print what this worker ran as JSON");
+    cmd->footer("A worker stopped with SIGTERM or Ctrl-C hands its running trial back for another worker to run, "
+                "and exits with 130; a second signal ends it at once.");
     cmd->add_flag("-q,--quiet", o->quiet, "no progress output");
     add_settings_options(*cmd, o->settings);
     cmd->callback([o, &exit_code] {
@@ -237,7 +241,10 @@ void add_tune_commands(CLI::App& app, int& exit_code) {
         options.on_trial = [&printer](const tune::TrialEvent& e) { printer(e); };
         if (!o->quiet && !o->json)
             std::cerr << (o->resume ? "resuming " : "tuning ") << job
-                      << (o->workers > 0 ? " with " + std::to_string(o->workers) + " worker processes" : "") << "\n";
+                      << (o->workers > 0 ? " with " + std::to_string(o->workers) +
+                                               (o->workers == 1 ? " worker process" : " worker processes")
+                                         : "")
+                      << "\n";
         Json result = tune::run_tuning_job(loaded.spec, job, *store, options);
         printer.end();
         if (o->json) std::cout << hone::json_dump(result, 2) << "\n";
