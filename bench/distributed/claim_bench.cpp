@@ -5,7 +5,9 @@
 // (multivariate TPE over every trial, the constant liar included) and the
 // store's (the transaction: lock, read every trial, insert).
 //
-//   claim_bench STORE [TRIALS] [CLAIMS]     (defaults 10000 50; STORE a SQLite path or postgresql:// URL)
+//   claim_bench STORE [TRIALS] [CLAIMS] [ROUNDS]     (defaults 10000 50 100; STORE a SQLite path or
+//   postgresql:// URL; ROUNDS intermediate values per trial, as an iterative
+//   algorithm reports them)
 //
 // Prints one JSON object: medians and 90th percentiles in milliseconds.
 #include <unistd.h>
@@ -47,12 +49,13 @@ hone::tune::SearchSpace space() {
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::cerr << "usage: claim_bench STORE [TRIALS] [CLAIMS]\n";
+        std::cerr << "usage: claim_bench STORE [TRIALS] [CLAIMS] [ROUNDS]\n";
         return 2;
     }
     std::string location = argv[1];
     int trials = argc > 2 ? std::stoi(argv[2]) : 10000;
     int claims = argc > 3 ? std::stoi(argv[3]) : 50;
+    int rounds = argc > 4 ? std::stoi(argv[4]) : 100;
     auto store = hone::registry::open_store(location);
     auto search = space();
     hone::tune::SamplerOptions so;
@@ -78,6 +81,7 @@ int main(int argc, char** argv) {
                         {"subsample", 0.5 + 0.5 * u(rng)}};
         t.value = u(rng);
         t.metrics = Json{{"accuracy", *t.value}};
+        for (int round = 0; round < rounds; ++round) t.intermediate.push_back(Json::array({round, *t.value}));
         t.started_at = study.ts;
         t.owner = "bench";
         store->save_trial(t);
@@ -117,6 +121,7 @@ int main(int argc, char** argv) {
     Json out{{"store", location.rfind("postgres", 0) == 0 ? "postgresql" : "sqlite"},
              {"trials", trials},
              {"claims", claims},
+             {"rounds", rounds},
              {"write_trials_s", write_s},
              {"claim_ms_p50", quantile(total, 0.5)},
              {"claim_ms_p90", quantile(total, 0.9)},

@@ -76,6 +76,15 @@ inline constexpr const char* trial_columns =
     "study, number, status, params, value, metrics, intermediate, error, started_at, duration_ms, registry_key, "
     "owner, heartbeat, retry_of, attempt";
 
+// trial_columns as the claim reads them for the sampler: intermediate values
+// only of pruned trials (their last step ranks them), no error or registry key.
+// Every other trial's per-round values would make a claim, which holds the
+// study's lock, grow with the rounds of the whole study.
+inline constexpr const char* sampled_trial_columns =
+    "study, number, status, params, value, metrics, "
+    "CASE WHEN status = 'pruned' THEN intermediate ELSE '[]' END, '', started_at, duration_ms, '', "
+    "owner, heartbeat, retry_of, attempt";
+
 template <class Query>
 ModelEntry read_model(const Query& s) {
     ModelEntry m;
@@ -299,7 +308,7 @@ public:
             if (!lock_running_study(s, study)) return c;  // done
             c.lost = mark_lost(s, study, rules, now);
             if (!c.lost.empty() && claim_queued(s, study, rules.owner, now, c)) return c;
-            c.trials = trials_in(s, study);
+            c.trials = trials_in(s, study, sampled_trial_columns);
             bool busy = false;
             int rerun = 0;
             for (const auto& t : c.trials) {
@@ -498,8 +507,8 @@ private:
     }
 
     template <class Session>
-    static std::vector<TrialRow> trials_in(Session& s, const std::string& study) {
-        auto q = s.query(select_from(trial_columns, "FROM trials WHERE study = ?1 ORDER BY number"));
+    static std::vector<TrialRow> trials_in(Session& s, const std::string& study, const char* columns = trial_columns) {
+        auto q = s.query(select_from(columns, "FROM trials WHERE study = ?1 ORDER BY number"));
         q.bind(1, study);
         std::vector<TrialRow> out;
         while (q.step()) out.push_back(read_trial(q));

@@ -108,8 +108,10 @@ struct Claim {
     };
     State state = State::done;
     TrialRow trial;
-    // Every trial of the study as the claim read it (the claimed one included),
-    // when it sampled new params; empty when it took a queued rerun.
+    // Every trial of the study as the claim read it for the sampler (the
+    // claimed one included), when it sampled new params; empty when it took a
+    // queued rerun. Only pruned trials carry their intermediate values, and
+    // none its error or registry key: trials_of() reads them whole.
     std::vector<TrialRow> trials;
     std::vector<int> lost;       // trials this claim found lost (marked failed)
 };
