@@ -454,9 +454,10 @@ private:
         if (c.state == registry::Claim::State::done) return -1;
         if (c.state == registry::Claim::State::wait) return kWaitForTrial;
         auto read = Clock::now();
-        // The pruner compares with other trials' rounds, which the claim's
-        // view leaves out.
-        merge(c.trials.empty() || prunes_ ? store_.trials_of(run_.id) : c.trials);
+        // The claim's view leaves out what the pruner compares (other trials'
+        // rounds) and why a trial was lost: read those whole.
+        bool whole = c.trials.empty() || prunes_ || !c.lost.empty();
+        merge(whole ? store_.trials_of(run_.id) : c.trials);
         cost_.other_store_ms += ms_since(read);
         for (int lost : c.lost) log_.warning("trial " + std::to_string(lost) + " " + rows_[static_cast<std::size_t>(lost)].error);
         mine_.insert(c.trial.number);
