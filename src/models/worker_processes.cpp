@@ -88,8 +88,16 @@ unsigned threads_per_worker(unsigned threads, int workers) {
     return std::max(1u, total / static_cast<unsigned>(workers));
 }
 
-std::filesystem::path worker_program(const DistributedOptions& options) {
-    return options.program.empty() ? std::filesystem::read_symlink("/proc/self/exe") : options.program;
+std::filesystem::path worker_program(const std::filesystem::path& given) {
+    return given.empty() ? std::filesystem::read_symlink("/proc/self/exe") : given;
+}
+
+std::string describe_exit_status(int status) {
+    if (WIFSIGNALED(status)) {
+        int sig = WTERMSIG(status);
+        return "was killed by signal " + std::to_string(sig) + " (" + strsignal(sig) + ")";
+    }
+    return "exited with status " + std::to_string(WEXITSTATUS(status));
 }
 
 void check_workers(const DistributedOptions& options, std::size_t training_rows) {
@@ -172,11 +180,8 @@ WorkerProcess spawn_worker(const std::filesystem::path& program, const std::stri
 }
 
 std::string describe_exit(const WorkerProcess& w) {
-    if (WIFSIGNALED(w.status)) {
-        int sig = WTERMSIG(w.status);
-        return "was killed by signal " + std::to_string(sig) + " (" + strsignal(sig) + ")";
-    }
-    std::string text = "exited with status " + std::to_string(WEXITSTATUS(w.status));
+    std::string text = describe_exit_status(w.status);
+    if (WIFSIGNALED(w.status)) return text;
     std::string_view tail = trim(w.err_tail);
     auto last = tail.rfind('\n');
     if (last != std::string_view::npos) tail.remove_prefix(last + 1);

@@ -60,8 +60,11 @@ void read_rows(const std::filesystem::path& path, data::Matrix& x, std::vector<f
 // Each worker's share of `threads` (0 = every core), at least 1.
 unsigned threads_per_worker(unsigned threads, int workers);
 
-// The program that starts the workers: options.program, or this one.
-std::filesystem::path worker_program(const DistributedOptions& options);
+// The hone program to start as a worker: `given`, or this program when empty.
+std::filesystem::path worker_program(const std::filesystem::path& given);
+// How a child process ended, from waitpid's status: "exited with status 3" or
+// "was killed by signal 9 (Killed)".
+std::string describe_exit_status(int status);
 
 // Checks `options.workers` (1 to 256) against the training rows.
 void check_workers(const DistributedOptions& options, std::size_t training_rows);

@@ -309,19 +309,11 @@ public:
             c.lost = mark_lost(s, study, rules, now);
             if (!c.lost.empty() && claim_queued(s, study, rules.owner, now, c)) return c;
             c.trials = trials_in(s, study, sampled_trial_columns);
-            bool busy = false;
-            int rerun = 0;
-            for (const auto& t : c.trials) {
-                busy = busy || t.status == "running" || t.status == "waiting";
-                rerun += t.retry_of.has_value();
-            }
-            // A lost trial that was rerun gives its place in the budget to its rerun.
-            int counted = static_cast<int>(c.trials.size()) - rerun;
             int number = c.trials.empty() ? 0 : c.trials.back().number + 1;
             std::optional<Json> params;
-            if (counted < rules.max_trials) params = sample(c.trials, number);
+            if (trials_counted(c.trials) < rules.max_trials) params = sample(c.trials, number);
             if (!params) {
-                c.state = busy ? Claim::State::wait : Claim::State::done;
+                c.state = any_trial_open(c.trials) ? Claim::State::wait : Claim::State::done;
                 c.trials.clear();
                 return c;
             }

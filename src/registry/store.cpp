@@ -55,6 +55,18 @@ Json TrialRow::to_json() const {
     return j;
 }
 
+int trials_counted(const std::vector<TrialRow>& trials) {
+    int reruns = 0;
+    for (const auto& t : trials) reruns += t.retry_of.has_value();
+    return static_cast<int>(trials.size()) - reruns;
+}
+
+bool any_trial_open(const std::vector<TrialRow>& trials) {
+    for (const auto& t : trials)
+        if (t.status == "running" || t.status == "waiting") return true;
+    return false;
+}
+
 bool is_postgres_url(const std::string& location) {
     return location.rfind("postgres://", 0) == 0 || location.rfind("postgresql://", 0) == 0;
 }

@@ -92,6 +92,12 @@ struct TrialRow {
     Json to_json() const;  // with "worker" and "retry_of" when set
 };
 
+// How many of a study's trials count against its max_trials: every one but
+// the lost trials that were rerun (a rerun takes its lost trial's place).
+int trials_counted(const std::vector<TrialRow>& trials);
+// Whether any of them is running or waiting for a worker.
+bool any_trial_open(const std::vector<TrialRow>& trials);
+
 // What a tuning worker asks of claim_trial().
 struct ClaimRules {
     std::string owner;           // the claimer, process_identity()

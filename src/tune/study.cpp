@@ -28,6 +28,7 @@
 #include "tune/validate.hpp"
 #include "tune/sampler.hpp"
 #include "tune/worker_processes.hpp"
+#include "models/worker_processes.hpp"
 
 namespace hone::tune {
 
@@ -178,11 +179,7 @@ public:
         std::lock_guard lock(mu_);
         watching_ = true;
         merge(stored);
-        bool busy = false;
-        int counted = 0;
         for (const auto& row : rows_) {
-            busy = busy || row.status == "running" || row.status == "waiting";
-            counted += !row.retry_of;
             std::string& seen = seen_[row.number];
             if (seen == row.status) continue;
             seen = row.status;
@@ -194,8 +191,8 @@ public:
                 emit("ended", row);
             }
         }
-        int rerun = static_cast<int>(rows_.size()) - counted;
-        return !busy && (static_cast<int>(rows_.size()) - rerun >= max_trials_ || stopped_early(rows_));
+        return !registry::any_trial_open(rows_) &&
+               (registry::trials_counted(rows_) >= max_trials_ || stopped_early(rows_));
     }
 
     // What this process ran of a shared study.
@@ -263,10 +260,8 @@ public:
         r["resumed_trials"] = resumed_;
         r["parallel_trials"] = workers_;
         if (options_.workers > 0) {
-            int reruns = 0;
-            for (const auto& row : rows_) reruns += row.retry_of.has_value();
             r["workers"] = options_.workers;
-            r["rerun_trials"] = reruns;
+            r["rerun_trials"] = static_cast<int>(rows_.size()) - registry::trials_counted(rows_);
         }
         r["pruner"] = spec_.pruner;
         r["duration_ms"] = duration_ms;
@@ -790,8 +785,7 @@ registry::ClaimRules claim_rules(const lang::TuningSpec& spec) {
 
 // The arguments of each `hone worker` the coordinator starts.
 unsigned threads_per_worker(const TuneOptions& options) {
-    unsigned cores = options.context.threads ? options.context.threads : std::max(1u, std::thread::hardware_concurrency());
-    return std::max(1u, cores / static_cast<unsigned>(options.workers));
+    return models::workers::threads_per_worker(options.context.threads, options.workers);
 }
 
 std::vector<std::string> worker_arguments(const TuneOptions& options, const std::string& study) {
@@ -810,8 +804,7 @@ std::vector<std::string> worker_arguments(const TuneOptions& options, const std:
 // failed are warnings of the result.
 void coordinate(Study& study, const lang::TuningSpec& spec, const TuneOptions& options, const std::string& study_id,
                 std::vector<std::string>& warnings) {
-    std::string program =
-        options.program.empty() ? std::filesystem::read_symlink("/proc/self/exe").string() : options.program;
+    std::string program = models::workers::worker_program(options.program).string();
     {
         // OpenMP's threads (libraries beside the trial's own) default to every
         // core and spin while they wait: workers sharing a machine would slow
@@ -851,6 +844,29 @@ registry::RunRecord shared_study(registry::Store& store, const std::string& name
     return *run;
 }
 
+// The tuning job `job` of `file` with `overrides`, its catalog ranges
+// resolved, and the training job it tunes.
+std::pair<lang::TuningSpec, const lang::TrainingSpec*> tuning_and_training(const lang::JobFile& file,
+                                                                           const std::string& job, const Json& overrides,
+                                                                           lang::OverrideSource source) {
+    lang::TuningSpec spec = tuning_with_overrides(file, job, overrides, source);
+    const lang::TrainingSpec* training = file.find_training(spec.training_job);
+    if (!training)
+        throw Error(ErrorKind::not_found, "job_not_found",
+                    "tuning job '" + job + "' names training job '" + spec.training_job + "', which is not in the file");
+    resolve_catalog_ranges(spec, file);
+    return {std::move(spec), training};
+}
+
+// The training's data loaded, split and preprocessed once, for every trial.
+train::TrainingSetup prepare_trials(const lang::JobFile& file, const lang::TrainingSpec& training,
+                                    const lang::TuningSpec& spec, const RunContext& context) {
+    train::PrepareOptions prepare;
+    prepare.load = {context.threads, context.postgres_url};
+    prepare.cv_folds = spec.cv;
+    return train::prepare_training(file, training, prepare);
+}
+
 // This process as one worker of `run` until its trials are over.
 Json work_on(registry::Store& store, registry::RunRecord run, const WorkerOptions& options) {
     const Json& shared = run.result["shared"];
@@ -860,19 +876,14 @@ Json work_on(registry::Store& store, registry::RunRecord run, const WorkerOption
     if (!loaded.ok())
         throw Error(ErrorKind::validation, "invalid_job_file",
                     "the job file kept with study " + run.id + " no longer checks:\n" + loaded.report());
-    lang::TuningSpec spec =
-        tuning_with_overrides(loaded.spec, run.job, shared.value("overrides", Json::object()), lang::OverrideSource::command_line);
-    resolve_catalog_ranges(spec, loaded.spec);
-    const lang::TrainingSpec* training = loaded.spec.find_training(spec.training_job);
-    if (!training)
-        throw Error(ErrorKind::not_found, "job_not_found", "no training job '" + spec.training_job + "' in " + path);
+    auto tuned = tuning_and_training(loaded.spec, run.job, shared.value("overrides", Json::object()),
+                                     lang::OverrideSource::command_line);
+    const lang::TuningSpec& spec = tuned.first;
+    const lang::TrainingSpec* training = tuned.second;
     TuneOptions tune_options;
     tune_options.context = options.context;
     tune_options.on_trial = options.on_trial;
-    train::PrepareOptions prepare;
-    prepare.load = {options.context.threads, options.context.postgres_url};
-    prepare.cv_folds = spec.cv;
-    train::TrainingSetup setup = train::prepare_training(loaded.spec, *training, prepare);
+    train::TrainingSetup setup = prepare_trials(loaded.spec, *training, spec, options.context);
     Study study(spec, setup, store, tune_options, run);
     study.share(claim_rules(spec), options.poll_seconds, static_cast<int>(options.context.threads));
     auto started = Clock::now();
@@ -1037,13 +1048,9 @@ Json hyperparameter_importance(const std::vector<registry::TrialRow>& trials) {
 
 Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry::Store& store,
                     const TuneOptions& options) {
-    lang::TuningSpec spec = tuning_with_overrides(file, job, options.overrides, options.override_source);
-    const lang::TrainingSpec* training = file.find_training(spec.training_job);
-    if (!training)
-        throw Error(ErrorKind::not_found, "job_not_found",
-                    "tuning job '" + job + "' names training job '" + spec.training_job + "', which is not in the file");
-    resolve_catalog_ranges(spec, file);
-
+    auto tuned = tuning_and_training(file, job, options.overrides, options.override_source);
+    const lang::TuningSpec& spec = tuned.first;
+    const lang::TrainingSpec* training = tuned.second;
     auto started = Clock::now();
     std::vector<registry::TrialRow> previous;
     registry::RunRecord run = open_study(store, job, spec, options, previous);
@@ -1066,10 +1073,7 @@ Json run_tuning_job(const lang::JobFile& file, const std::string& job, registry:
         store.update_run(run);
     };
     try {
-        train::PrepareOptions prepare;
-        prepare.load = {options.context.threads, options.context.postgres_url};
-        prepare.cv_folds = spec.cv;
-        train::TrainingSetup setup = train::prepare_training(file, *training, prepare);
+        train::TrainingSetup setup = prepare_trials(file, *training, spec, options.context);
         Study study(spec, setup, store, options, run);
         std::vector<std::string> worker_warnings;
         bool shared = run.result.contains("shared");

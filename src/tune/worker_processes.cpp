@@ -11,18 +11,11 @@
 #include <thread>
 
 #include "common/error.hpp"
+#include "models/worker_processes.hpp"
 
 extern char** environ;
 
 namespace hone::tune {
-
-std::string describe_exit_status(int status) {
-    if (WIFSIGNALED(status)) {
-        int sig = WTERMSIG(status);
-        return "was killed by signal " + std::to_string(sig) + " (" + strsignal(sig) + ")";
-    }
-    return "exited with status " + std::to_string(WEXITSTATUS(status));
-}
 
 namespace {
 
@@ -93,7 +86,7 @@ std::vector<std::string> WorkerProcesses::failures() const {
         const Process& p = processes_[i];
         if (p.running || (WIFEXITED(p.status) && WEXITSTATUS(p.status) == 0)) continue;
         out.push_back("worker " + std::to_string(i + 1) + " (pid " + std::to_string(p.pid) + ") " +
-                      describe_exit_status(p.status));
+                      models::workers::describe_exit_status(p.status));
     }
     return out;
 }

@@ -40,8 +40,4 @@ private:
     std::vector<Process> processes_;
 };
 
-// "exited with status 3" or "was killed by signal 9 (Killed)", for a status
-// waitpid() gave.
-std::string describe_exit_status(int status);
-
 }  // namespace hone::tune

@@ -209,6 +209,19 @@ bool training(const std::filesystem::path& root) {
     return false;
 }
 
+// `hone train` of job `file` (in home) in the background, returned once its
+// workers train (a checkpoint exists) or after 120 s.
+Started start_training(const Home& home, const std::string& file) {
+    Started hone = start_hone({"train", "-q", (home.dir.path / file).string(), "fit", "--store",
+                               (home.dir.path / "hone.db").string(), "--model-root",
+                               (home.dir.path / "models").string()},
+                              home.dir.path / "stderr.txt");
+    const auto deadline = Clock::now() + std::chrono::seconds(120);
+    while (!training(home.dir.path / "models") && Clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return hone;
+}
+
 TEST(TorchDistributed, AWorkerKilledMidTrainingFailsTheRunNamingIt) {
     Home home;
     const std::filesystem::path csv = home.dir.path / "rows.csv";
@@ -216,13 +229,7 @@ TEST(TorchDistributed, AWorkerKilledMidTrainingFailsTheRunNamingIt) {
     std::ofstream(home.dir.path / "long.n3")
         << job(csv, "classifier", "        max_iter: 100000\n        batch_size: 75\n        n_iter_no_change: 100000\n",
                kTwoWorkers + "    checkpoints: true\n");
-    Started hone = start_hone({"train", "-q", (home.dir.path / "long.n3").string(), "fit", "--store",
-                               (home.dir.path / "hone.db").string(), "--model-root",
-                               (home.dir.path / "models").string()},
-                              home.dir.path / "stderr.txt");
-    const auto deadline = Clock::now() + std::chrono::seconds(120);
-    while (!training(home.dir.path / "models") && Clock::now() < deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    Started hone = start_training(home, "long.n3");
     const pid_t victim = worker_pid(hone.pid, 1);
     ASSERT_GT(victim, 0) << "no worker 1 training";
     ::kill(victim, SIGKILL);
@@ -257,13 +264,7 @@ TEST(TorchDistributed, AKilledRunResumesFromItsCheckpointAsIfUninterrupted) {
         job(csv, "classifier", "        max_iter: 40\n        batch_size: 50\n        n_iter_no_change: 1000\n",
             kTwoWorkers + "    checkpoints: true\n");
     std::ofstream(home.dir.path / "resumed.n3") << text;
-    Started hone = start_hone({"train", "-q", (home.dir.path / "resumed.n3").string(), "fit", "--store",
-                               (home.dir.path / "hone.db").string(), "--model-root",
-                               (home.dir.path / "models").string()},
-                              home.dir.path / "stderr.txt");
-    const auto deadline = Clock::now() + std::chrono::seconds(120);
-    while (!training(home.dir.path / "models") && Clock::now() < deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    Started hone = start_training(home, "resumed.n3");
     ASSERT_TRUE(training(home.dir.path / "models")) << "no checkpoint written";
     ::kill(hone.pid, SIGKILL);
     int status = 0;

@@ -61,7 +61,7 @@ void fit_distributed(Estimator& estimator, const std::string& algorithm, const E
     workers::write_rows(dir.path / "train.bin", input.x_train, input.y_train, 0, input.x_train.rows);
     if (has_valid) workers::write_rows(dir.path / "valid.bin", *input.x_valid, *input.y_valid, 0, input.x_valid->rows);
     write_json_file(dir.path / "job.json", job_description(algorithm, config, callbacks, has_valid, options));
-    workers::run_workers(workers::worker_program(options), kCommand, dir.path, options.workers, callbacks);
+    workers::run_workers(workers::worker_program(options.program), kCommand, dir.path, options.workers, callbacks);
     estimator.load(dir.path / "model");
 }
 

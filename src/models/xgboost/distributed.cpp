@@ -103,7 +103,7 @@ void fit_distributed(BoosterEstimator& estimator, const std::string& algorithm, 
     {
         // The workers read their shards before they join: allow for that.
         TrackerThread tracker_thread(tracker, options.timeout + std::chrono::seconds(30));
-        workers::run_workers(workers::worker_program(options), "xgboost-worker", dir.path, options.workers,
+        workers::run_workers(workers::worker_program(options.program), "xgboost-worker", dir.path, options.workers,
                              callbacks, [&] {
                                  if (tracker_thread.failed()) tracker_thread.rethrow();
                              });
